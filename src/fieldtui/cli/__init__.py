@@ -1,0 +1,61 @@
+"""Command line: `fieldtui [DB]` opens the app; subcommands read and move data.
+
+A click group whose default command opens the TUI (as Posting and sqlite-utils do). Heavy
+imports (Textual, the core) happen inside commands so `fieldtui --help` stays instant.
+Every error a person can cause is one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from click_default_group import DefaultGroup
+
+from fieldtui.cli.common import EXIT_USAGE, fail, lang_option
+
+
+class FieldGroup(DefaultGroup):
+    """Turns the core's people-facing errors into one line and exit status 2."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from fieldtui.core.models import RecordInvalid
+        from fieldtui.core.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (StoreError, RecordInvalid) as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=FieldGroup, default="open", default_if_no_args=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fieldtui")
+def main() -> None:
+    """fieldtui: offline field data entry for community programmes."""
+
+
+@main.command("open")
+@click.argument("db", required=False, type=click.Path(dir_okay=False))
+@lang_option
+def open_cmd(db: str | None) -> None:
+    """Open the app on DB (created if missing; default: your data folder)."""
+    from pathlib import Path
+
+    from fieldtui.core.settings import default_db_path
+    from fieldtui.core.store import Store
+
+    path = Path(db) if db else default_db_path()
+    # Fail before the screen takes over the terminal, with the same message as everywhere.
+    Store.open(path, create=True).close()
+    from fieldtui.app import FieldApp
+
+    FieldApp(path).run()
+
+
+from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
+
+__all__ = ["main", "EXIT_USAGE"]

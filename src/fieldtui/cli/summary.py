@@ -1,0 +1,48 @@
+"""`fieldtui summary DB`: the initiative's figures as a rich table or the JSON contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from fieldtui.cli import main
+from fieldtui.cli.common import lang_option
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command("summary")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of a table.")
+@click.option("--cbo", help="Only this CBO (English or Chinese name, or id).")
+@click.option("--city", help="Only CBOs in this city.")
+@click.option("--from", "date_from", type=DATE, help="Registered on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", type=DATE, help="Registered on or before YYYY-MM-DD.")
+@lang_option
+def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
+                date_from: dt.datetime | None, date_to: dt.datetime | None) -> None:
+    """Print the summary figures of DB (the file is not modified)."""
+    from fieldtui.core import summary
+    from fieldtui.core.store import Store, StoreError
+    from fieldtui.i18n import _
+
+    if date_from and date_to and date_to < date_from:
+        raise StoreError(_("--to must be on or after --from"))
+    with Store.open_readonly(db) as store:
+        filters = summary.Filters(
+            cbo_id=summary.resolve_cbo(store, cbo) if cbo else None,
+            city=city,
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+        )
+        result = summary.compute(store, filters)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from fieldtui.render import summary_table
+
+    Console().print(summary_table(result))

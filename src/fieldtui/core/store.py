@@ -1,0 +1,733 @@
+"""The only module with SQL for records: schema, migrations, saves, soft deletes, lists, audit.
+
+Design choices (and why):
+- UUIDv7-style text ids: globally unique across field laptops, so headquarters can merge files
+  without renumbering, and time-ordered so inserts stay near the end of the key B-tree.
+- Soft delete (`deleted = 1`, a tombstone): a deletion must travel to headquarters like any edit.
+- `PRAGMA user_version` + ordered migrations, each in its own transaction: files written by any
+  earlier version open in this one; a newer file is refused rather than damaged.
+- WAL + `synchronous=FULL`: every acknowledged save survives a crash and a power cut.
+  `secure_delete=ON`: overwritten personal data is zeroed rather than left in free pages.
+- One writing connection per file (the SQLite bundled with Python 3.11 has a WAL bug that needs
+  two concurrent writers), explicit `BEGIN IMMEDIATE` transactions, nothing written half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from fieldtui.core.ids import new_id
+from fieldtui.core.models import (
+    CBO,
+    AfterSchool,
+    ChildRecord,
+    OtherProgramme,
+    Participant,
+    ParticipantRecord,
+    Placement,
+    RecordInvalid,
+    TraineeRecord,
+    Training,
+    check_placement_against_training,
+)
+from fieldtui.i18n import _
+
+APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: Tables holding records, in foreign-key order (parents first).
+RECORD_TABLES = ("cbos", "participants", "trainings", "after_school", "other_programmes", "placements")
+
+# --------------------------------------------------------------------------- schema
+
+_STAMPS = """
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"""
+
+MIGRATIONS: list[str] = [
+    # 1: the first released schema.
+    f"""
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE cbos (
+        id TEXT PRIMARY KEY,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        city TEXT NOT NULL,
+        sector TEXT NOT NULL,
+        grant_usd REAL NOT NULL,
+        target_direct INTEGER NOT NULL,
+        sii REAL,
+        programmes TEXT NOT NULL DEFAULT '[]',{_STAMPS}
+    );
+    CREATE TABLE participants (
+        id TEXT PRIMARY KEY,
+        cbo_id TEXT NOT NULL REFERENCES cbos(id),
+        full_name TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        birth_year INTEGER NOT NULL,
+        birth_date TEXT,
+        province TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        phone TEXT,
+        household_members INTEGER NOT NULL DEFAULT 0,
+        registered_on TEXT NOT NULL,
+        registered_by TEXT NOT NULL,{_STAMPS}
+    );
+    CREATE TABLE trainings (
+        id TEXT PRIMARY KEY,
+        participant_id TEXT NOT NULL REFERENCES participants(id),
+        course TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT,
+        status TEXT NOT NULL,
+        income_before_cny REAL,{_STAMPS}
+    );
+    CREATE TABLE after_school (
+        id TEXT PRIMARY KEY,
+        participant_id TEXT NOT NULL REFERENCES participants(id),
+        school TEXT NOT NULL,
+        grade INTEGER NOT NULL,
+        guardian_name TEXT,
+        programme TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT,{_STAMPS}
+    );
+    CREATE TABLE other_programmes (
+        id TEXT PRIMARY KEY,
+        participant_id TEXT NOT NULL REFERENCES participants(id),
+        programme TEXT NOT NULL,
+        description TEXT,
+        start_date TEXT NOT NULL,
+        end_date TEXT,{_STAMPS}
+    );
+    CREATE TABLE placements (
+        id TEXT PRIMARY KEY,
+        training_id TEXT NOT NULL REFERENCES trainings(id),
+        employer TEXT NOT NULL,
+        job_title TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        wage_cny REAL NOT NULL,
+        verified INTEGER NOT NULL DEFAULT 0,{_STAMPS}
+    );
+    CREATE INDEX participants_cbo ON participants (cbo_id, deleted, household_members);
+    CREATE INDEX participants_name ON participants (full_name COLLATE NOCASE);
+    CREATE INDEX trainings_participant ON trainings (participant_id);
+    CREATE INDEX after_school_participant ON after_school (participant_id);
+    CREATE INDEX other_programmes_participant ON other_programmes (participant_id);
+    CREATE INDEX placements_training ON placements (training_id);
+    """,
+    # 2: guardian consent (PIPL: children under 14), an audit trail, phone search, date filters.
+    """
+    ALTER TABLE after_school ADD COLUMN guardian_consent INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore', 'merge', 'import')),
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL
+    );
+    CREATE INDEX audit_row ON audit (table_name, row_id);
+    CREATE INDEX participants_phone ON participants (phone) WHERE phone IS NOT NULL;
+    CREATE INDEX participants_registered ON participants (registered_on, cbo_id, deleted, household_members);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """A problem with a database file, phrased for people (one line, no traceback)."""
+
+
+class NotFieldtuiFile(StoreError):
+    pass
+
+
+class SchemaTooNew(StoreError):
+    pass
+
+
+class NotFound(StoreError):
+    pass
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def default_operator() -> str:
+    try:
+        return os.environ.get("FIELDTUI_OPERATOR") or getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+def _db_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _row_for(model: Any, exclude: set[str] = frozenset()) -> dict[str, Any]:
+    data = model.model_dump(exclude={"deleted", *exclude})
+    return {k: _db_value(v) for k, v in data.items()}
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` with mode 0600 (records of migrants and children are personal data)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def sniff(path: Path) -> None:
+    """Raise a StoreError unless `path` looks like a SQLite file (cheap, before connecting)."""
+    if not path.exists():
+        raise StoreError(_("no such file: {path}").format(path=path))
+    if path.is_dir():
+        raise StoreError(_("{path} is a directory, not a database file").format(path=path))
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise NotFieldtuiFile(_("{path} is not a SQLite database").format(path=path))
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How one list screen reads its rows: a SELECT, its search and sort columns."""
+
+    select: str
+    table_alias: str
+    search: tuple[str, ...]
+    sorts: dict[str, str]
+    cbo_column: str
+    default_sort: str
+
+
+_PERSON = "p.full_name, p.gender, p.birth_year, p.phone, p.province, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh"
+LISTS: dict[str, ListSpec] = {
+    "cbos": ListSpec(
+        select="SELECT c.id, c.name_zh, c.name_en, c.city, c.grant_usd, c.target_direct, c.sii, c.deleted, "
+        "c.id AS cbo_id FROM cbos c",
+        table_alias="c",
+        search=("c.name_en", "c.name_zh", "c.city"),
+        sorts={"name": "c.name_en", "name_zh": "c.name_zh", "city": "c.city", "grant": "c.grant_usd",
+               "target": "c.target_direct", "sii": "COALESCE(c.sii, 0)"},
+        cbo_column="c.id",
+        default_sort="name",
+    ),
+    "trainees": ListSpec(
+        select=f"SELECT t.id, t.participant_id, {_PERSON}, t.course, t.status, t.start_date, t.end_date, "
+        "t.deleted FROM trainings t JOIN participants p ON p.id = t.participant_id JOIN cbos c ON c.id = p.cbo_id",
+        table_alias="t",
+        search=("p.full_name", "p.phone", "p.id", "t.id"),
+        sorts={"name": "p.full_name", "cbo": "c.name_en", "course": "t.course", "status": "t.status",
+               "start": "t.start_date", "birth_year": "p.birth_year"},
+        cbo_column="p.cbo_id",
+        default_sort="name",
+    ),
+    "children": ListSpec(
+        select=f"SELECT a.id, a.participant_id, {_PERSON}, a.school, a.grade, a.guardian_name, a.programme, "
+        "a.start_date, a.deleted FROM after_school a JOIN participants p ON p.id = a.participant_id "
+        "JOIN cbos c ON c.id = p.cbo_id",
+        table_alias="a",
+        search=("p.full_name", "p.phone", "p.id", "a.id", "a.guardian_name"),
+        sorts={"name": "p.full_name", "cbo": "c.name_en", "school": "a.school", "grade": "a.grade",
+               "start": "a.start_date"},
+        cbo_column="p.cbo_id",
+        default_sort="name",
+    ),
+    "participants": ListSpec(
+        select=f"SELECT o.id, o.participant_id, {_PERSON}, o.programme, o.description, o.start_date, "
+        "o.deleted FROM other_programmes o JOIN participants p ON p.id = o.participant_id "
+        "JOIN cbos c ON c.id = p.cbo_id",
+        table_alias="o",
+        search=("p.full_name", "p.phone", "p.id", "o.id"),
+        sorts={"name": "p.full_name", "cbo": "c.name_en", "programme": "o.programme", "start": "o.start_date"},
+        cbo_column="p.cbo_id",
+        default_sort="name",
+    ),
+    "placements": ListSpec(
+        select=f"SELECT pl.id, pl.training_id, t.participant_id, {_PERSON}, pl.employer, pl.job_title, "
+        "pl.start_date, pl.wage_cny, pl.verified, pl.deleted FROM placements pl "
+        "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
+        "JOIN cbos c ON c.id = p.cbo_id",
+        table_alias="pl",
+        search=("p.full_name", "p.phone", "pl.employer", "pl.id", "p.id"),
+        sorts={"name": "p.full_name", "cbo": "c.name_en", "employer": "pl.employer", "start": "pl.start_date",
+               "wage": "pl.wage_cny"},
+        cbo_column="p.cbo_id",
+        default_sort="name",
+    ),
+}
+
+#: List kind -> the table its row ids live in.
+KIND_TABLE = {"cbos": "cbos", "trainees": "trainings", "children": "after_school",
+              "participants": "other_programmes", "placements": "placements"}
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Store:
+    """One open fieldtui file. Create with `Store.open(path)`; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
+                 operator: str | None = None, clock: Callable[[], str] = utc_now):
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+        self.readonly = readonly
+        self.operator = operator or default_operator()
+        self.clock = clock
+
+    # ---- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, create: bool = False, operator: str | None = None) -> Store:
+        """Open a fieldtui file for writing, upgrading an older schema; create it if asked."""
+        path = Path(path)
+        new = False
+        if not path.exists():
+            if not create:
+                raise StoreError(_("no such file: {path}").format(path=path))
+            if not path.parent.exists():
+                raise StoreError(_("folder does not exist: {path}").format(path=path.parent))
+            create_private_file(path)
+            new = True
+        elif path.stat().st_size == 0 and create:
+            new = True
+        else:
+            sniff(path)
+        conn = _connect(str(path))
+        try:
+            store = cls(conn, path, readonly=False, operator=operator)
+            if new:
+                store._initialise()
+            else:
+                store._check_identity()
+            store._configure_writer()
+            store.migrate()
+            return store
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike) -> Store:
+        """Open a file without changing a byte of it; an older schema is upgraded in memory."""
+        path = Path(path)
+        sniff(path)
+        conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            store = cls(conn, path, readonly=True)
+            store._check_identity()
+            if store.schema_version < SCHEMA_VERSION:
+                mem = _connect(":memory:")
+                conn.backup(mem)
+                conn.close()
+                conn = mem
+                store = cls(mem, path, readonly=False)
+                store.migrate()
+                store.readonly = True
+            else:
+                conn.execute("PRAGMA query_only = ON")
+            return store
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NotFieldtuiFile(_("{path} cannot be read as a database: {reason}").format(path=path, reason=exc)) from None
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def memory(cls, operator: str = "test") -> Store:
+        conn = _connect(":memory:")
+        store = cls(conn, None, readonly=False, operator=operator)
+        store._initialise()
+        store.migrate()
+        return store
+
+    def _initialise(self) -> None:
+        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _check_identity(self) -> None:
+        try:
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self.schema_version
+        except sqlite3.DatabaseError as exc:
+            raise NotFieldtuiFile(_("{path} cannot be read as a database: {reason}").format(
+                path=self.path, reason=exc)) from None
+        if app_id != APPLICATION_ID:
+            raise NotFieldtuiFile(_("{path} is a SQLite database of another application, not a fieldtui file").format(
+                path=self.path))
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(_(
+                "{path} was written by a newer fieldtui (schema {found}, this version reads up to {known}); "
+                "please update fieldtui").format(path=self.path, found=version, known=SCHEMA_VERSION))
+
+    def _configure_writer(self) -> None:
+        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(_("cannot use write-ahead logging on {path}").format(path=self.path))
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA secure_delete = ON")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> None:
+        """Apply the migrations this file has not seen, each in its own transaction."""
+        while (current := self.schema_version) < target:
+            script = MIGRATIONS[current]
+            with self.transaction():
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {current + 1}")
+        if not self.readonly and self.get_meta("device_id") is None:
+            with self.transaction():
+                self.set_meta("device_id", new_id())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transactions and meta -----------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        if self.conn.in_transaction:  # nested: the outer transaction decides
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ---- generic writes ------------------------------------------------------------
+
+    def _audit(self, action: str, table: str, row_id: str, at: str) -> None:
+        self.conn.execute("INSERT INTO audit (at, actor, action, table_name, row_id) VALUES (?, ?, ?, ?, ?)",
+                          (at, self.operator, action, table, row_id))
+
+    def _write(self, table: str, row: dict[str, Any], at: str) -> str:
+        """Insert a new row (no id yet) or update a live one; stamps and audits it."""
+        row = dict(row)
+        row_id = row.pop("id", None)
+        if row_id is None:
+            row_id = new_id()
+            cols = ["id", *row, "created_at", "updated_at", "deleted"]
+            self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row_id, *row.values(), at, at, 0],
+            )
+            self._audit("create", table, row_id, at)
+        else:
+            sets = ", ".join(f"{c} = ?" for c in row)
+            cur = self.conn.execute(
+                f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0",
+                [*row.values(), at, row_id],
+            )
+            if cur.rowcount != 1:
+                raise NotFound(_("that record no longer exists or was removed"))
+            self._audit("update", table, row_id, at)
+        return row_id
+
+    def _require(self, table: str, row_id: str) -> dict[str, Any]:
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise NotFound(_("that record no longer exists or was removed"))
+        return dict(row)
+
+    # ---- CBOs -------------------------------------------------------------------------
+
+    def save_cbo(self, cbo: CBO) -> CBO:
+        with self.transaction():
+            at = self.clock()
+            cbo_id = self._write("cbos", _row_for(cbo), at)
+        return cbo.model_copy(update={"id": cbo_id})
+
+    def get_cbo(self, cbo_id: str) -> CBO:
+        row = self._require("cbos", cbo_id)
+        row["programmes"] = json.loads(row["programmes"])
+        return CBO.model_validate(row)
+
+    def cbos(self, include_deleted: bool = False) -> list[CBO]:
+        sql = "SELECT * FROM cbos" + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY name_en"
+        out = []
+        for row in self.conn.execute(sql):
+            row = dict(row)
+            row["programmes"] = json.loads(row["programmes"])
+            out.append(CBO.model_validate(row))
+        return out
+
+    def _check_cbo(self, cbo_id: str) -> None:
+        row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
+        if row is None or row[0]:
+            raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
+
+    # ---- people with an enrolment ---------------------------------------------------
+
+    def _save_person_with(self, person: Participant, table: str, enrolment: Any) -> tuple[str, str]:
+        with self.transaction():
+            self._check_cbo(person.cbo_id)
+            at = self.clock()
+            pid = self._write("participants", _row_for(person), at)
+            row = _row_for(enrolment)
+            row["participant_id"] = pid
+            eid = self._write(table, row, at)
+        return pid, eid
+
+    def save_trainee(self, record: TraineeRecord) -> TraineeRecord:
+        pid, tid = self._save_person_with(record.participant, "trainings", record.training)
+        return TraineeRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            training=record.training.model_copy(update={"id": tid, "participant_id": pid}),
+        )
+
+    def save_child(self, record: ChildRecord) -> ChildRecord:
+        pid, eid = self._save_person_with(record.participant, "after_school", record.enrolment)
+        return ChildRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            enrolment=record.enrolment.model_copy(update={"id": eid, "participant_id": pid}),
+        )
+
+    def save_participant(self, record: ParticipantRecord) -> ParticipantRecord:
+        pid, eid = self._save_person_with(record.participant, "other_programmes", record.programme)
+        return ParticipantRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
+        )
+
+    def get_participant(self, participant_id: str) -> Participant:
+        return Participant.model_validate(self._require("participants", participant_id))
+
+    def get_training(self, training_id: str) -> Training:
+        return Training.model_validate(self._require("trainings", training_id))
+
+    def get_trainee(self, training_id: str) -> TraineeRecord:
+        training = self.get_training(training_id)
+        return TraineeRecord.model_construct(
+            participant=self.get_participant(training.participant_id), training=training)
+
+    def get_child(self, enrolment_id: str) -> ChildRecord:
+        enrolment = AfterSchool.model_validate(self._require("after_school", enrolment_id))
+        return ChildRecord.model_construct(
+            participant=self.get_participant(enrolment.participant_id), enrolment=enrolment)
+
+    def get_other(self, enrolment_id: str) -> ParticipantRecord:
+        programme = OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
+        return ParticipantRecord.model_construct(
+            participant=self.get_participant(programme.participant_id), programme=programme)
+
+    # ---- placements -------------------------------------------------------------------
+
+    def save_placement(self, placement: Placement) -> Placement:
+        with self.transaction():
+            row = self.conn.execute("SELECT * FROM trainings WHERE id = ?", (placement.training_id,)).fetchone()
+            training = Training.model_validate(dict(row)) if row else None
+            check_placement_against_training(placement, training)
+            pid = self._write("placements", _row_for(placement), self.clock())
+        return placement.model_copy(update={"id": pid})
+
+    def get_placement(self, placement_id: str) -> Placement:
+        return Placement.model_validate(self._require("placements", placement_id))
+
+    # ---- delete / restore -------------------------------------------------------------
+
+    def _cascade(self, table: str, row_id: str) -> list[tuple[str, str]]:
+        """The rows that go (and come back) with a list row: its placements, and its person when
+        this was the person's only live enrolment (so the person stops counting as a beneficiary)."""
+        rows = [(table, row_id)]
+        if table == "cbos":
+            return rows
+        if table == "placements":
+            return rows
+        if table == "trainings":
+            rows += [("placements", r[0]) for r in self.conn.execute(
+                "SELECT id FROM placements WHERE training_id = ?", (row_id,))]
+        pid = self.conn.execute(f"SELECT participant_id FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
+        others = self.conn.execute(
+            "SELECT (SELECT count(*) FROM trainings WHERE participant_id = :p AND deleted = 0 AND id != :e)"
+            " + (SELECT count(*) FROM after_school WHERE participant_id = :p AND deleted = 0 AND id != :e)"
+            " + (SELECT count(*) FROM other_programmes WHERE participant_id = :p AND deleted = 0 AND id != :e)",
+            {"p": pid, "e": row_id},
+        ).fetchone()[0]
+        if not others:
+            rows.append(("participants", pid))
+        return rows
+
+    def delete(self, kind: str, row_id: str) -> None:
+        """Soft-delete a list row (a tombstone that travels to headquarters); restorable."""
+        table = KIND_TABLE[kind]
+        with self.transaction():
+            row = self._require(table, row_id)
+            if row["deleted"]:
+                return
+            if table == "cbos":
+                live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
+                                         (row_id,)).fetchone()[0]
+                if live:
+                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
+                                         .format(n=live)})
+            at = self.clock()
+            for t, rid in self._cascade(table, row_id):
+                cur = self.conn.execute(f"UPDATE {t} SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0",
+                                        (at, rid))
+                if cur.rowcount:
+                    self._audit("delete", t, rid, at)
+
+    def restore(self, kind: str, row_id: str) -> None:
+        """Undo a soft delete, bringing back what was removed with it in the same moment."""
+        table = KIND_TABLE[kind]
+        with self.transaction():
+            row = self._require(table, row_id)
+            if not row["deleted"]:
+                return
+            at = self.clock()
+            deleted_at = row["updated_at"]
+            targets = [(table, row_id)]
+            if table == "trainings":
+                targets += [("placements", r[0]) for r in self.conn.execute(
+                    "SELECT id FROM placements WHERE training_id = ? AND deleted = 1 AND updated_at = ?",
+                    (row_id, deleted_at))]
+            if table != "cbos" and table != "placements":
+                targets.append(("participants", row["participant_id"]))
+            if table == "placements":
+                training = self._require("trainings", row["training_id"])
+                if training["deleted"]:
+                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
+            for t, rid in targets:
+                cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
+                                        (at, rid))
+                if cur.rowcount:
+                    self._audit("restore", t, rid, at)
+
+    # ---- lists --------------------------------------------------------------------------
+
+    def _where(self, spec: ListSpec, search: str, cbo_id: str | None,
+               include_deleted: bool) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_deleted:
+            where.append(f"{spec.table_alias}.deleted = 0")
+        if cbo_id:
+            where.append(f"{spec.cbo_column} = ?")
+            params.append(cbo_id)
+        search = search.strip()
+        if search:
+            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in spec.search) + ")")
+            params += [escaped + "%"] * len(spec.search)
+        return where, params
+
+    def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
+             descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
+             include_deleted: bool = False) -> list[dict[str, Any]]:
+        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen."""
+        spec = LISTS[kind]
+        sort_expr = spec.sorts[sort or spec.default_sort]
+        key = f"{spec.table_alias}.id"
+        where, params = self._where(spec, search, cbo_id, include_deleted)
+        if after is not None:
+            where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
+            params += list(after)
+        order = "DESC" if descending else "ASC"
+        sql = (f"SELECT * FROM ({spec.select}{' WHERE ' + ' AND '.join(where) if where else ''} "
+               f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
+        sql = sql.replace("SELECT * FROM (SELECT", f"SELECT * FROM (SELECT {sort_expr} AS _sort,", 1)
+        return [dict(r) for r in self.conn.execute(sql, [*params, limit])]
+
+    def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
+              include_deleted: bool = False) -> int:
+        spec = LISTS[kind]
+        where, params = self._where(spec, search, cbo_id, include_deleted)
+        from_part = spec.select[spec.select.index(" FROM "):]
+        sql = f"SELECT count(*) {from_part}{' WHERE ' + ' AND '.join(where) if where else ''}"
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def trainee_choices(self, search: str = "", cbo_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Live (non-dropped) trainees for the placement form's picker."""
+        rows = self.page("trainees", search=search, cbo_id=cbo_id, limit=limit)
+        return [r for r in rows if r["status"] != "dropped"]
+
+    # ---- duplicates --------------------------------------------------------------------
+
+    def possible_duplicates(self, person: Participant, limit: int = 20) -> list[dict[str, Any]]:
+        """Live people in the same CBO with the same name and birth year, or the same phone."""
+        sql = (
+            "SELECT p.id, p.full_name, p.birth_year, p.phone, p.registered_on FROM participants p "
+            "WHERE p.deleted = 0 AND p.cbo_id = :cbo AND p.id != :id AND "
+            "((p.full_name = :name AND p.birth_year = :year) OR (:phone IS NOT NULL AND p.phone = :phone)) "
+            "LIMIT :limit"
+        )
+        return [dict(r) for r in self.conn.execute(sql, {
+            "cbo": person.cbo_id, "id": person.id or "", "name": person.full_name,
+            "year": person.birth_year, "phone": person.phone, "limit": limit})]
+
+    # ---- bulk (sample data, imports) -----------------------------------------------------
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert already-validated rows (with ids and stamps) in the caller's transaction."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        self.conn.executemany(sql, ([_db_value(r[c]) for c in cols] for r in rows))
+
+    def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT at, actor, action FROM audit WHERE table_name = ? AND row_id = ? ORDER BY seq", (table, row_id))]
+
+
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, isolation_level=None, uri=uri, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

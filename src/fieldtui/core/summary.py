@@ -1,0 +1,272 @@
+"""The initiative's figures, computed once, here, for the TUI, the CLI table and the JSON alike.
+
+Each figure group is one SQL aggregate grouped by CBO (no Python loop over people); totals are
+sums of the per-CBO rows, which is exact because a person belongs to exactly one CBO.
+
+Definitions (the donor's):
+- direct beneficiaries: distinct live participants (a person counts once, whatever they joined);
+- indirect beneficiaries: sum of household members who benefit;
+- trainees / completed / placed: distinct live people with a live training / a completed one /
+  a live placement on a live training; placement rate = placed / trainees;
+- after-school children: distinct live people with a live after-school enrolment;
+- cost per life: grant / direct beneficiaries (US$, 2 decimals); SII mean: mean of the projects'
+  scores; progress: direct / target.
+Filters: CBO, city (of the CBO) and a date range on the participant's registration date.
+Grants are whole-project amounts, so a date filter narrows people, not money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from fieldtui.core.store import Store, StoreError
+from fieldtui.i18n import _
+
+
+class Filters(BaseModel):
+    cbo_id: str | None = None
+    city: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.cbo_id, self.city, self.date_from, self.date_to))
+
+
+class CBOFigures(BaseModel):
+    id: str
+    name: str
+    name_zh: str
+    city: str
+    grant_usd: float
+    sii: float | None
+    target_direct: int
+    direct_beneficiaries: int = 0
+    indirect_beneficiaries: int = 0
+    trainees: int = 0
+    trainees_completed: int = 0
+    trainees_placed: int = 0
+    after_school_children: int = 0
+    other_participants: int = 0
+
+    @property
+    def cost_per_life_usd(self) -> float | None:
+        return _ratio(self.grant_usd, self.direct_beneficiaries, 2)
+
+    @property
+    def placement_rate(self) -> float | None:
+        return _ratio(self.trainees_placed, self.trainees, 4)
+
+    @property
+    def progress(self) -> float | None:
+        return _ratio(self.direct_beneficiaries, self.target_direct, 4)
+
+
+class Summary(BaseModel):
+    filters: Filters = Field(default_factory=Filters)
+    cbos: list[CBOFigures]
+
+    def _total(self, field: str) -> Any:
+        return sum(getattr(c, field) for c in self.cbos)
+
+    @property
+    def direct_beneficiaries(self) -> int:
+        return self._total("direct_beneficiaries")
+
+    @property
+    def indirect_beneficiaries(self) -> int:
+        return self._total("indirect_beneficiaries")
+
+    @property
+    def trainees(self) -> int:
+        return self._total("trainees")
+
+    @property
+    def trainees_completed(self) -> int:
+        return self._total("trainees_completed")
+
+    @property
+    def trainees_placed(self) -> int:
+        return self._total("trainees_placed")
+
+    @property
+    def after_school_children(self) -> int:
+        return self._total("after_school_children")
+
+    @property
+    def other_participants(self) -> int:
+        return self._total("other_participants")
+
+    @property
+    def grant_usd(self) -> float:
+        return round(self._total("grant_usd"), 2)
+
+    @property
+    def target_direct(self) -> int:
+        return self._total("target_direct")
+
+    @property
+    def placement_rate(self) -> float | None:
+        return _ratio(self.trainees_placed, self.trainees, 4)
+
+    @property
+    def cost_per_life_usd(self) -> float | None:
+        return _ratio(self.grant_usd, self.direct_beneficiaries, 2)
+
+    @property
+    def progress(self) -> float | None:
+        return _ratio(self.direct_beneficiaries, self.target_direct, 4)
+
+    @property
+    def sii_mean(self) -> float | None:
+        scores = [c.sii for c in self.cbos if c.sii is not None]
+        return round(sum(scores) / len(scores), 2) if scores else None
+
+    @property
+    def is_empty(self) -> bool:
+        """No people match (e.g. a date range before any registration): figures are zeros."""
+        return self.direct_beneficiaries == 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The published JSON contract (keys may be added, never renamed)."""
+        return {
+            "direct_beneficiaries": self.direct_beneficiaries,
+            "indirect_beneficiaries": self.indirect_beneficiaries,
+            "trainees": self.trainees,
+            "trainees_completed": self.trainees_completed,
+            "trainees_placed": self.trainees_placed,
+            "placement_rate": self.placement_rate,
+            "after_school_children": self.after_school_children,
+            "other_participants": self.other_participants,
+            "grant_usd": _money(self.grant_usd),
+            "cost_per_life_usd": self.cost_per_life_usd,
+            "sii_mean": self.sii_mean,
+            "target_direct": self.target_direct,
+            "progress": self.progress,
+            "filters": self.filters.model_dump(mode="json"),
+            "cbos": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "name_zh": c.name_zh,
+                    "city": c.city,
+                    "grant_usd": _money(c.grant_usd),
+                    "direct_beneficiaries": c.direct_beneficiaries,
+                    "indirect_beneficiaries": c.indirect_beneficiaries,
+                    "trainees": c.trainees,
+                    "trainees_completed": c.trainees_completed,
+                    "trainees_placed": c.trainees_placed,
+                    "placement_rate": c.placement_rate,
+                    "after_school_children": c.after_school_children,
+                    "other_participants": c.other_participants,
+                    "cost_per_life_usd": c.cost_per_life_usd,
+                    "sii": c.sii,
+                    "target_direct": c.target_direct,
+                    "progress": c.progress,
+                }
+                for c in self.cbos
+            ],
+        }
+
+
+def _ratio(num: float, den: float, places: int) -> float | None:
+    return round(num / den, places) if den else None
+
+
+def _money(value: float) -> float | int:
+    value = round(value, 2)
+    return int(value) if value == int(value) else value
+
+
+def resolve_cbo(store: Store, text: str) -> str:
+    """A CBO id from its id, English or Chinese name (case-insensitive), or a clear error."""
+    rows = store.conn.execute(
+        "SELECT id FROM cbos WHERE deleted = 0 AND (id = :t OR lower(name_en) = lower(:t) OR name_zh = :t)",
+        {"t": text.strip()},
+    ).fetchall()
+    if len(rows) != 1:
+        raise StoreError(_("no CBO called {name}").format(name=text))
+    return rows[0][0]
+
+
+def compute(store: Store, filters: Filters | None = None) -> Summary:
+    """All figures, per CBO and in total, for the given filters."""
+    filters = filters or Filters()
+    cbo_where, cbo_params = ["deleted = 0"], {}
+    if filters.cbo_id:
+        cbo_where.append("id = :cbo")
+        cbo_params["cbo"] = filters.cbo_id
+    if filters.city:
+        cbo_where.append("lower(city) = lower(:city)")
+        cbo_params["city"] = filters.city
+    cbo_rows = store.conn.execute(
+        "SELECT id, name_en, name_zh, city, grant_usd, sii, target_direct FROM cbos WHERE "
+        + " AND ".join(cbo_where) + " ORDER BY sii DESC, name_en",
+        cbo_params,
+    ).fetchall()
+    figures = {
+        r["id"]: CBOFigures(id=r["id"], name=r["name_en"], name_zh=r["name_zh"], city=r["city"],
+                            grant_usd=r["grant_usd"], sii=r["sii"], target_direct=r["target_direct"])
+        for r in cbo_rows
+    }
+    if not figures:
+        return Summary(filters=filters, cbos=[])
+
+    # People filters, applied to the participant (alias p) in every query below.
+    person_where = ["p.deleted = 0"]
+    params: dict[str, Any] = {}
+    if filters.cbo_id:
+        person_where.append("p.cbo_id = :cbo")
+        params["cbo"] = filters.cbo_id
+    if filters.city:
+        person_where.append("p.cbo_id IN (SELECT id FROM cbos WHERE lower(city) = lower(:city))")
+        params["city"] = filters.city
+    if filters.date_from:
+        person_where.append("p.registered_on >= :from")
+        params["from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        person_where.append("p.registered_on <= :to")
+        params["to"] = filters.date_to.isoformat()
+    people = " AND ".join(person_where)
+
+    def grouped(sql: str) -> list[Any]:
+        return store.conn.execute(sql, params).fetchall()
+
+    for cbo_id, direct, indirect in grouped(
+        f"SELECT p.cbo_id, count(*), total(p.household_members) FROM participants p WHERE {people} GROUP BY p.cbo_id"
+    ):
+        if cbo_id in figures:
+            figures[cbo_id].direct_beneficiaries = direct
+            figures[cbo_id].indirect_beneficiaries = int(indirect)
+
+    for cbo_id, trainees, completed in grouped(
+        "SELECT p.cbo_id, count(DISTINCT t.participant_id), "
+        "count(DISTINCT CASE WHEN t.status = 'completed' THEN t.participant_id END) "
+        f"FROM trainings t JOIN participants p ON p.id = t.participant_id WHERE t.deleted = 0 AND {people} "
+        "GROUP BY p.cbo_id"
+    ):
+        if cbo_id in figures:
+            figures[cbo_id].trainees = trainees
+            figures[cbo_id].trainees_completed = completed
+
+    for cbo_id, placed in grouped(
+        "SELECT p.cbo_id, count(DISTINCT t.participant_id) FROM placements pl "
+        "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
+        f"WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} GROUP BY p.cbo_id"
+    ):
+        if cbo_id in figures:
+            figures[cbo_id].trainees_placed = placed
+
+    for table, field in (("after_school", "after_school_children"), ("other_programmes", "other_participants")):
+        for cbo_id, n in grouped(
+            f"SELECT p.cbo_id, count(DISTINCT e.participant_id) FROM {table} e "
+            f"JOIN participants p ON p.id = e.participant_id WHERE e.deleted = 0 AND {people} GROUP BY p.cbo_id"
+        ):
+            if cbo_id in figures:
+                setattr(figures[cbo_id], field, n)
+
+    return Summary(filters=filters, cbos=list(figures.values()))

@@ -1,0 +1,53 @@
+"""Rich renderings of core results for the terminal (CLI); no Textual here."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from fieldtui.core import formatting as fmt
+from fieldtui.core.summary import Summary
+from fieldtui.i18n import _, language
+
+
+def summary_table(result: Summary) -> Group:
+    """Headline figures, then the donor's 'Featured projects' table, per CBO."""
+    head = Table(title=_("China Migrant Initiative: summary"), show_header=False, box=None, pad_edge=False)
+    head.add_column(style="bold")
+    head.add_column(justify="right")
+    rows = [
+        (_("Direct beneficiaries (lives changed)"), fmt.number(result.direct_beneficiaries)),
+        (_("Indirect beneficiaries"), fmt.number(result.indirect_beneficiaries)),
+        (_("Trainees"), fmt.number(result.trainees)),
+        (_("Trainees placed in jobs"), f"{fmt.number(result.trainees_placed)} ({fmt.percent(result.placement_rate)})"),
+        (_("After-school children"), fmt.number(result.after_school_children)),
+        (_("Grants"), fmt.usd(result.grant_usd)),
+        (_("Average cost per life"), fmt.usd(result.cost_per_life_usd, 2)),
+        (_("Social Impact Index (mean)"), fmt.sii(result.sii_mean)),
+        (_("Progress towards target"),
+         f"{fmt.number(result.direct_beneficiaries)} / {fmt.number(result.target_direct)} ({fmt.percent(result.progress)})"),
+    ]
+    for label, value in rows:
+        head.add_row(label, value)
+
+    projects = Table(title=_("Featured projects"))
+    projects.add_column(_("SII"), justify="right")
+    projects.add_column(_("Project"), ratio=1)
+    projects.add_column(_("Grant"), justify="right", no_wrap=True)
+    projects.add_column(_("Lives changed"), justify="right")
+    projects.add_column(_("Cost per life"), justify="right", no_wrap=True)
+    people = Table(title=_("Beneficiaries by CBO"))
+    people.add_column(_("Project"), ratio=1)
+    for label in (_("Indirect"), _("Trainees"), _("Placed"), _("After-school"), _("Progress")):
+        people.add_column(label, justify="right", no_wrap=True)
+    for c in result.cbos:
+        name = c.name_zh if language() == "zh" else c.name
+        projects.add_row(fmt.sii(c.sii), name, fmt.usd(c.grant_usd), fmt.number(c.direct_beneficiaries),
+                         fmt.usd(c.cost_per_life_usd, 2))
+        people.add_row(name, fmt.number(c.indirect_beneficiaries), fmt.number(c.trainees),
+                       fmt.number(c.trainees_placed), fmt.number(c.after_school_children), fmt.percent(c.progress))
+    parts = [head, projects, people]
+    if result.is_empty:
+        parts.append(Text(fmt.no_data_note(), style="yellow"))
+    return Group(*parts)

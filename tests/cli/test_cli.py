@@ -1,0 +1,93 @@
+"""The CLI as people use it: in-process with CliRunner, plus real subprocess runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from fieldtui.cli import main
+from tests.conftest import SAMPLE_DB
+from tests.core.test_summary import check_donor_figures
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_summary_json_reproduces_the_report():
+    result = run("summary", str(SAMPLE_DB), "--json")
+    assert result.exit_code == 0, result.output
+    check_donor_figures(json.loads(result.output))
+
+
+def test_summary_table_shows_the_figures():
+    result = run("summary", str(SAMPLE_DB))
+    assert result.exit_code == 0
+    for text in ("8,231", "20,985", "4,395", "1,758", "US$1,087,406", "US$132.11", "52.70", "Bright Angel Fund",
+                 "US$525.00"):
+        assert text in result.output, text
+
+
+def test_summary_filters():
+    result = run("summary", str(SAMPLE_DB), "--json", "--cbo", "Bright Angel Fund")
+    assert json.loads(result.output)["direct_beneficiaries"] == 200
+    result = run("summary", str(SAMPLE_DB), "--json", "--from", "2001-01-01", "--to", "2001-12-31")
+    assert json.loads(result.output)["direct_beneficiaries"] == 0
+    empty = run("summary", str(SAMPLE_DB), "--from", "2001-01-01", "--to", "2001-12-31")
+    assert "No participants match" in empty.output
+
+
+@pytest.mark.parametrize(
+    "setup,message",
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_text("not a database at all" * 10), "is not a SQLite database"),
+    ],
+)
+def test_bad_files_get_one_line_and_status_2(tmp_path, setup, message):
+    target = tmp_path / "x.db"
+    setup(target)
+    result = run("summary", str(target), "--json")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_foreign_sqlite_and_unknown_cbo(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    result = run("summary", str(other))
+    assert result.exit_code == 2 and "another application" in result.output
+    result = run("summary", str(SAMPLE_DB), "--cbo", "Nobody")
+    assert result.exit_code == 2 and "no CBO called Nobody" in result.output
+
+
+def test_summary_does_not_modify_the_file(sample_copy):
+    before = sample_copy.read_bytes()
+    assert run("summary", str(sample_copy), "--json").exit_code == 0
+    assert sample_copy.read_bytes() == before
+
+
+def test_every_command_has_help():
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert (command.help or "").strip(), f"{name} has no help text"
+
+
+def test_real_subprocess_summary_and_error():
+    ok = subprocess.run([sys.executable, "-m", "fieldtui", "summary", str(SAMPLE_DB), "--json"],
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["cost_per_life_usd"] == 132.11
+    bad = subprocess.run([sys.executable, "-m", "fieldtui", "summary", "/nonexistent/x.db"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().startswith("fieldtui: error: no such file")
+    assert "Traceback" not in bad.stderr

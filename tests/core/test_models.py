@@ -1,0 +1,196 @@
+"""Every model rule: a valid value passes, an invalid one yields its specific message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fieldtui.core.models import (
+    CBO,
+    AfterSchool,
+    ChildRecord,
+    OtherProgramme,
+    Participant,
+    Placement,
+    RecordInvalid,
+    TraineeRecord,
+    Training,
+    check_placement_against_training,
+    validate,
+)
+
+PERSON = dict(cbo_id="c1", full_name="王建国", gender="male", birth_year=1985, province="河南",
+              origin="recent_arrival", household_members=3, registered_on="2010-03-01", registered_by="李老师")
+TRAINING = dict(course="电工", start_date="2010-03-10", end_date="2010-06-10", status="completed",
+                income_before_cny=900)
+CBO_OK = dict(name_zh="光明天使基金", name_en="Bright Angel Fund", grant_usd=105000, target_direct=200, sii=49.4)
+
+
+def errors(model, data) -> dict[str, str]:
+    with pytest.raises(RecordInvalid) as info:
+        validate(model, data)
+    return info.value.errors
+
+
+def test_valid_person_is_normalised():
+    p = validate(Participant, dict(PERSON, full_name="  Li   Ming ", phone="+86 138-1234-5678", province="henan省",
+                                   gender="女", origin="city"))
+    assert p.full_name == "Li Ming"
+    assert p.phone == "13812345678"
+    assert p.province == "Henan"
+    assert p.gender == "female" and p.origin == "city_raised"
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("full_name", "", "Full name: is required"),
+        ("full_name", "1234", "Full name: must contain letters or Chinese characters"),
+        ("full_name", "王" * 61, "Full name: must be at most 60 characters"),
+        ("full_name", "王\x00建国", "Full name: must not contain control or invisible characters"),
+        ("gender", "x", "Gender: must be one of: female, male or other"),
+        ("gender", "", "Gender: is required"),
+        ("birth_year", "abc", "Birth year: must be a whole number"),
+        ("birth_year", 1800, "Birth year: must be between 1920 and"),
+        ("birth_date", "1985-13-01", "Birth date: must be a date written YYYY-MM-DD"),
+        ("birth_date", "1986-01-01", "Birth date: does not match the birth year"),
+        ("province", "Atlantis", "Province of origin: is not a province of China"),
+        ("origin", "mars", "Raised in city / recent arrival: must be one of: recent_arrival or city_raised"),
+        ("phone", "12345", "Phone: must be an 11-digit mainland mobile number"),
+        ("household_members", -1, "Household members benefiting: must be at least 0"),
+        ("household_members", 31, "Household members benefiting: must be at most 30"),
+        ("registered_on", "2999-01-01", "Registration date: cannot be in the future"),
+        ("registered_on", "1980-01-01", "Registration date: must be on or after 1990-01-01"),
+        ("registered_by", " ", "Registered by: is required"),
+        ("cbo_id", "", "CBO: is required"),
+    ],
+)
+def test_person_rules(field, value, message):
+    found = errors(Participant, dict(PERSON, **{field: value}))
+    assert found[field].startswith(message), found
+
+
+def test_registration_before_birth():
+    assert errors(Participant, dict(PERSON, birth_year=2011))["registered_on"] == \
+        "Registration date: is before the person was born"
+
+
+def test_missing_field_is_named():
+    data = dict(PERSON)
+    del data["province"]
+    assert errors(Participant, data)["province"] == "Province of origin: is required"
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("course", "", "Course: is required"),
+        ("start_date", "2010/03/10", "Start date: must be a date written YYYY-MM-DD"),
+        ("end_date", "2010-01-01", "End date: must be on or after the start date"),
+        ("status", "finished", "Status: must be one of: enrolled, completed or dropped"),
+        ("income_before_cny", -5, "Monthly income before training (¥): must be at least 0"),
+        ("income_before_cny", "lots", "Monthly income before training (¥): must be a number"),
+    ],
+)
+def test_training_rules(field, value, message):
+    found = errors(Training, dict(TRAINING, **{field: value}))
+    assert found[field].startswith(message), found
+
+
+def test_completed_training_needs_end_date():
+    assert errors(Training, dict(TRAINING, end_date=""))["end_date"] == \
+        "End date: is required when the course is completed"
+    assert validate(Training, dict(TRAINING, end_date="", status="enrolled")).end_date is None
+
+
+def test_trainee_age_rule():
+    found = errors(TraineeRecord, dict(participant=dict(PERSON, birth_year=2000), training=TRAINING))
+    assert found["participant.birth_year"] == "Birth year: trainees must be at least 16 when training starts"
+    assert validate(TraineeRecord, dict(participant=PERSON, training=TRAINING)).training.course == "电工"
+
+
+CHILD = dict(PERSON, full_name="王小明", birth_year=2002)
+ENROL = dict(school="明圆学校", grade=2, guardian_name="王建国", guardian_consent=True, start_date="2010-03-01")
+
+
+def test_child_rules():
+    assert validate(ChildRecord, dict(participant=CHILD, enrolment=ENROL)).enrolment.grade == 2
+    assert errors(ChildRecord, dict(participant=CHILD, enrolment=dict(ENROL, guardian_name="")))[
+        "enrolment.guardian_name"] == "Guardian: is required for a child under 14 (PIPL)"
+    assert errors(ChildRecord, dict(participant=CHILD, enrolment=dict(ENROL, guardian_consent=False)))[
+        "enrolment.guardian_consent"] == "Guardian consent recorded: must be recorded for a child under 14 (PIPL)"
+    assert errors(ChildRecord, dict(participant=dict(CHILD, birth_year=1980), enrolment=ENROL))[
+        "participant.birth_year"] == "Birth year: the child must be 3–17 years old when the programme starts"
+    assert errors(AfterSchool, dict(ENROL, grade=10))["grade"] == "Grade: must be at most 9"
+    assert errors(AfterSchool, dict(ENROL, programme="sunday"))["programme"].startswith("Programme: must be one of")
+    # 15-year-olds need no recorded consent (PIPL's threshold is 14).
+    older = dict(participant=dict(CHILD, birth_year=1995), enrolment=dict(ENROL, guardian_consent=False))
+    assert validate(ChildRecord, older).enrolment.guardian_consent is False
+
+
+def test_other_programme_rules():
+    assert errors(OtherProgramme, dict(programme="circus", start_date="2010-01-01"))["programme"].startswith(
+        "Programme: must be one of")
+    assert validate(OtherProgramme, dict(programme="low_cost_school", start_date="2010-01-01")).description is None
+
+
+PLACEMENT = dict(training_id="t1", employer="北京家政公司", job_title="育婴员", start_date="2010-07-01", wage_cny=1800)
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("training_id", "", "Trainee: is required: a placement is only for a trainee"),
+        ("employer", "", "Employer: is required"),
+        ("job_title", "", "Job title: is required"),
+        ("wage_cny", 0, "Monthly wage (¥): must be more than 0"),
+        ("wage_cny", -100, "Monthly wage (¥): must be more than 0"),
+        ("wage_cny", "", "Monthly wage (¥): is required"),
+        ("wage_cny", 5_000_000, "Monthly wage (¥): must be at most ¥1,000,000"),
+        ("start_date", "2999-01-01", "Start date: cannot be in the future"),
+    ],
+)
+def test_placement_rules(field, value, message):
+    found = errors(Placement, dict(PLACEMENT, **{field: value}))
+    assert found[field].startswith(message), found
+
+
+def test_placement_against_training():
+    placement = validate(Placement, PLACEMENT)
+    training = validate(Training, TRAINING)
+    check_placement_against_training(placement, training)
+    with pytest.raises(RecordInvalid) as info:
+        check_placement_against_training(placement.model_copy(update={"start_date": dt.date(2010, 1, 1)}), training)
+    assert info.value.errors["start_date"] == "Start date: cannot be before the training started (2010-03-10)"
+    with pytest.raises(RecordInvalid) as info:
+        check_placement_against_training(placement, None)
+    assert "trainee" in info.value.errors["training_id"]
+    with pytest.raises(RecordInvalid) as info:
+        check_placement_against_training(placement, training.model_copy(update={"status": "dropped"}))
+    assert "dropped" in info.value.errors["training_id"]
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("name_zh", "", "Chinese name: is required"),
+        ("name_en", "", "English name: is required"),
+        ("grant_usd", "", "Grant (US$): is required"),
+        ("grant_usd", -1, "Grant (US$): must be at least 0"),
+        ("grant_usd", "10.001", "Grant (US$): must have at most two decimal places"),
+        ("target_direct", -1, "Target (direct beneficiaries): must be at least 0"),
+        ("sii", 19.9, "Social Impact Index: must be between 20 and 100"),
+        ("sii", 100.1, "Social Impact Index: must be between 20 and 100"),
+        ("programmes", ["juggling"], "Programmes: must be one of"),
+    ],
+)
+def test_cbo_rules(field, value, message):
+    found = errors(CBO, dict(CBO_OK, **{field: value}))
+    assert found[field].startswith(message), found
+
+
+def test_cbo_accepts_formatted_money_and_blank_sii():
+    cbo = validate(CBO, dict(CBO_OK, grant_usd="US$1,087,406", sii="", programmes="vocational_training, after_school"))
+    assert cbo.grant_usd == 1087406 and cbo.sii is None
+    assert cbo.programmes == ["vocational_training", "after_school"]

@@ -1,0 +1,25 @@
+"""The app opens on a file and shows its figures."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from fieldtui.app import FieldApp
+
+
+async def test_app_opens_on_sample_copy_and_shows_figures(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#headline", Static).render())
+        assert "8,231" in text and "20,985" in text and "US$132.11" in text
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0 or app.return_code is None
+
+
+async def test_app_creates_a_new_private_file(tmp_path):
+    path = tmp_path / "new.db"
+    app = FieldApp(path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
