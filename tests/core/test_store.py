@@ -147,7 +147,7 @@ def test_search_by_name_phone_and_id_prefix(store):
     store.save_trainee(trainee(cbo_id, name="李丽"))
     assert [r["full_name"] for r in store.page("trainees", search="王")] == ["王建国"]
     assert [r["full_name"] for r in store.page("trainees", search="138123")] == ["王建国"]
-    assert [r["full_name"] for r in store.page("trainees", search=a.training.id[:13])] == ["王建国"]
+    assert [r["full_name"] for r in store.page("trainees", search=a.training.id[:24])] == ["王建国"]
     assert store.count("trainees", search="%") == 0  # wildcards are literal
 
 
