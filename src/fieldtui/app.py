@@ -24,6 +24,7 @@ class FieldApp(App[None]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", _("Quit"), id="quit"),
+        Binding("f5", "open_summary", _("Summary"), id="summary"),
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
@@ -36,6 +37,11 @@ class FieldApp(App[None]):
         from fieldtui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+
+    def action_open_summary(self) -> None:
+        from fieldtui.screens.summary import SummaryScreen
+
+        self.push_screen(SummaryScreen())
 
     def on_unmount(self) -> None:
         self.store.close()
