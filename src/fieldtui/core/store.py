@@ -41,7 +41,7 @@ from fieldtui.core.models import (
     Training,
     check_placement_against_training,
 )
-from fieldtui.i18n import _
+from fieldtui.i18n import N_, _
 
 APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -164,6 +164,70 @@ class SchemaTooNew(StoreError):
 
 class NotFound(StoreError):
     pass
+
+
+class StoreReadOnly(StoreError):
+    """The file (or its folder, or the medium) cannot be written."""
+
+
+class DiskFull(StoreError):
+    pass
+
+
+class DiskError(StoreError):
+    """The operating system refused a write (medium removed, failing, over quota...)."""
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class StoreDamaged(StoreError):
+    pass
+
+
+_FAILURES: dict[int, tuple[type[StoreError], str]] = {
+    # primary SQLite result code -> (error class, message); {outcome} says what did not happen.
+    sqlite3.SQLITE_READONLY: (StoreReadOnly, N_(
+        "the database {path} is read-only, so {outcome}: check the file's permissions, "
+        "or copy it to a folder you can write to")),
+    sqlite3.SQLITE_FULL: (DiskFull, N_("the disk is full, so {outcome}: free some space and try again")),
+    sqlite3.SQLITE_IOERR: (DiskError, N_(
+        "the disk could not be written (it may be full, removed or failing), so {outcome}")),
+    sqlite3.SQLITE_CANTOPEN: (StoreReadOnly, N_(
+        "the database {path} cannot be opened for writing (is its folder read-only or gone?), so {outcome}")),
+    sqlite3.SQLITE_PERM: (StoreReadOnly, N_("permission to write {path} was denied, so {outcome}")),
+    sqlite3.SQLITE_BUSY: (StoreBusy, N_(
+        "the database is in use by another program, so {outcome}: close it there and try again")),
+    sqlite3.SQLITE_LOCKED: (StoreBusy, N_(
+        "the database is in use by another program, so {outcome}: close it there and try again")),
+    sqlite3.SQLITE_CORRUPT: (StoreDamaged, N_(
+        "the database {path} is damaged, so {outcome}: restore it from a backup or a recent export")),
+    sqlite3.SQLITE_NOTADB: (StoreDamaged, N_(
+        "the database {path} is damaged, so {outcome}: restore it from a backup or a recent export")),
+}
+
+
+def _code(exc: BaseException) -> int:
+    """SQLite's primary result code of an error (0 when it carries none)."""
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def failure(exc: sqlite3.Error, path: Path | None, *, opening: bool = False) -> StoreError:
+    """A people-facing StoreError for an error SQLite reported about the file or the disk."""
+    outcome = _("the file was not opened") if opening else _("nothing was saved")
+    cls, message = _FAILURES.get(_code(exc), (StoreError, N_("the database could not be written ({reason}), so {outcome}")))
+    return cls(_(message).format(path=path or _("in memory"), outcome=outcome, reason=exc))
+
+
+#: Errors about access to the file or the disk, not about what is in a file.
+_ACCESS_OR_DISK = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_PERM,
+                      sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL}
+
+
+def _is_file_error(exc: BaseException) -> bool:
+    """SQLite errors about the file or the disk (not programming errors or broken constraints)."""
+    return type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -320,7 +384,10 @@ class Store:
             new = True
         else:
             sniff(path)
-        conn = _connect(str(path))
+        try:
+            conn = _connect(str(path))
+        except sqlite3.Error as exc:
+            raise failure(exc, path, opening=True) from exc
         try:
             store = cls(conn, path, readonly=False, operator=operator)
             if new:
@@ -330,8 +397,10 @@ class Store:
             store._configure_writer()
             store.migrate()
             return store
-        except BaseException:
+        except BaseException as exc:
             conn.close()
+            if _is_file_error(exc):
+                raise failure(exc, path, opening=True) from exc
             raise
 
     @classmethod
@@ -377,6 +446,8 @@ class Store:
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
             version = self.schema_version
         except sqlite3.DatabaseError as exc:
+            if _code(exc) in _ACCESS_OR_DISK:  # the folder or disk, not the file
+                raise failure(exc, self.path, opening=True) from exc
             raise NotFieldtuiFile(_("{path} cannot be read as a database: {reason}").format(
                 path=self.path, reason=exc)) from None
         if app_id != APPLICATION_ID:
@@ -423,18 +494,32 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        """All-or-nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
+
+        A file or disk failure (read-only, disk full, I/O error, busy, damaged) becomes a StoreError
+        subclass with a message for people; the file keeps its state before the transaction."""
         if self.conn.in_transaction:  # nested: the outer transaction decides
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # SQLite rolls back by itself after some errors (disk full, I/O error).
+                if self.conn.in_transaction:
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the original error says more; the journal undoes the rest on reopen
+                raise
+        except sqlite3.Error as exc:
+            # A file attached by a merge must be checked before its transaction starts, so an
+            # error here is about this store's own file or disk.
+            if _is_file_error(exc):
+                raise failure(exc, self.path) from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
