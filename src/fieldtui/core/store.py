@@ -40,6 +40,7 @@ from fieldtui.core.models import (
     TraineeRecord,
     Training,
     check_placement_against_training,
+    validate,
 )
 from fieldtui.i18n import N_, _
 
@@ -611,6 +612,9 @@ class Store:
         )
 
     def save_child(self, record: ChildRecord) -> ChildRecord:
+        # PIPL: a child's guardian and consent are checked here too, even if the caller skipped validation.
+        validate(ChildRecord, {"participant": record.participant.model_dump(),
+                               "enrolment": record.enrolment.model_dump()})
         pid, eid = self._save_person_with(record.participant, "after_school", record.enrolment)
         return ChildRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
