@@ -7,6 +7,7 @@ Every error a person can cause is one line on stderr and exit status 2, never a 
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -26,6 +27,12 @@ class FieldGroup(DefaultGroup):
             return super().invoke(ctx)
         except (StoreError, RecordInvalid) as exc:
             fail(str(exc))
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            # Damage found while reading (a bad page, a mangled schema or text). SQLite's reason
+            # may quote the damaged text, which can be a person's data: it is not printed.
+            from fieldtui.i18n import _
+
+            fail(_("the database file is damaged and cannot be read: restore it from a backup or a recent export"))
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)

@@ -409,7 +409,13 @@ class Store:
         """Open a file without changing a byte of it; an older schema is upgraded in memory."""
         path = Path(path)
         sniff(path)
-        conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # With no -wal/-shm beside it nobody is writing the file: `immutable` reads it without
+        # creating them (a read-only USB stick, a file that must stay byte-identical).
+        busy = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+        try:
+            conn = _connect(f"{path.resolve().as_uri()}?mode=ro{'' if busy else '&immutable=1'}", uri=True)
+        except sqlite3.Error as exc:
+            raise failure(exc, path, opening=True) from exc
         try:
             store = cls(conn, path, readonly=True)
             store._check_identity()
