@@ -323,6 +323,15 @@ class StoreMachine(RuleBasedStateMachine):
         if placement_id is not None:
             self._restore("placements", placement_id)
 
+    @rule(placement_id=placements)
+    def delete_placement_then_its_trainee_then_restore_the_trainee(self, placement_id):
+        """A placement removed on its own stays removed when its trainee comes back."""
+        if placement_id is not None:
+            training_id = self.m_place[placement_id]["training"]
+            self._delete("placements", placement_id)
+            self._delete("trainings", training_id)
+            self._restore("trainings", training_id)
+
     @rule(cbo_id=cbos)
     def delete_cbo(self, cbo_id):
         self._delete("cbos", cbo_id)

@@ -1,0 +1,84 @@
+"""Files from every earlier schema version open (read-only and for writing) and keep every row.
+
+Iterates over every frozen `tests/fixtures/schema_v*.db`, so a fixture added for a later version
+is covered without touching this file. A file newer than the app is refused, not damaged.
+Merging old files is checked in test_fuzz_exchange.py once exchange exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import summary
+from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, SchemaTooNew, Store
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+OLD_FILES = sorted(FIXTURES.glob("schema_v*.db"), key=lambda p: int(re.findall(r"\d+", p.stem)[0]))
+
+
+def _counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
+    finally:
+        conn.close()
+
+
+def _version(path: Path) -> int:
+    return int(re.findall(r"\d+", path.stem)[0])
+
+
+def test_there_is_a_fixture_for_the_first_version():
+    assert OLD_FILES and _version(OLD_FILES[0]) == 1
+
+
+@pytest.mark.parametrize("fixture", OLD_FILES, ids=lambda p: p.stem)
+def test_old_file_upgrades_in_place_keeping_every_row(fixture, tmp_path):
+    path = tmp_path / "field.db"
+    shutil.copyfile(fixture, path)
+    before = _counts(path)
+    assert sum(before.values()) > 0, "a fixture with no records tests nothing"
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert [r[0] for r in s.conn.execute("PRAGMA integrity_check")] == ["ok"]
+        assert s.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        figures = summary.compute(s).to_json()
+        assert figures["direct_beneficiaries"] >= 1
+        for kind in ("cbos", "trainees", "children", "participants", "placements"):
+            s.page(kind)
+    assert _counts(path) == before
+    # Opening again is a no-op (migrations are not re-run).
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("fixture", OLD_FILES, ids=lambda p: p.stem)
+def test_old_file_reads_without_a_byte_changed(fixture, tmp_path):
+    path = tmp_path / "field.db"
+    shutil.copyfile(fixture, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Store.open_readonly(path) as s:
+        assert summary.compute(s).to_json()["direct_beneficiaries"] >= 1
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["field.db"]  # no -wal/-shm left beside it
+
+
+def test_file_newer_than_the_app_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "field.db"
+    shutil.copyfile(OLD_FILES[-1], path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for opener in (Store.open, Store.open_readonly):
+        with pytest.raises(SchemaTooNew) as info:
+            opener(path)
+        assert "newer fieldtui" in str(info.value)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
