@@ -1,0 +1,112 @@
+"""Switching the interface language while the app runs (F2), without a restart.
+
+Textual builds each class's bindings once, when the class is created, and copies them into
+every instance; a Binding's description is a plain string read by the Footer at compose time.
+So a switch (1) sets the gettext language, (2) remembers it in the config file, (3) rebuilds
+the bindings of every DOMNode class and of every live node with descriptions translated anew,
+and (4) refreshes every screen in the stack: a screen may define `refresh_language()` to
+relabel itself in place (a form keeping what was typed); otherwise it is recomposed, and the
+top screen gets a ScreenResume so data filled in after mount is loaded again.
+
+Descriptions may have been made with `_()` in either language (classes are created when a
+module is first imported) or with `N_()`: `msgid_of()` finds the English msgid back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from functools import lru_cache
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from fieldtui.i18n import N_, _, language, set_language, translations
+
+# Translators: the F2 key's label: the name of the OTHER language, written in that language.
+SWITCH_BINDING = Binding("f2", "switch_language", N_("中文"), id="language",
+                         tooltip=N_("Switch the interface between Chinese and English"))
+
+#: Textual's own descriptions that can reach the footer or a tooltip, so they get translated too.
+TEXTUAL_STRINGS = (
+    N_("palette"), N_("Open the command palette"), N_("Quit"),
+    N_("Quit the app and return to the command prompt."), N_("Copy selected text"),
+)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[frozenset[str], dict[str, str]]:
+    """(every msgid, Chinese -> msgid) from the Chinese catalogue."""
+    entries = getattr(translations("zh"), "_catalog", {})
+    msgids = frozenset(k for k in entries if isinstance(k, str) and k)
+    reverse = {v: k for k, v in entries.items() if isinstance(k, str) and k and v and v != k}
+    return msgids, reverse
+
+
+def msgid_of(text: str) -> str:
+    """The English msgid behind a string that may already be translated."""
+    msgids, reverse = _catalogue()
+    return text if text in msgids else reverse.get(text, text)
+
+
+def retranslate(binding: Binding) -> Binding:
+    changes = {name: _(msgid_of(value)) for name in ("description", "tooltip")
+               if (value := getattr(binding, name))}
+    return dataclasses.replace(binding, **changes) if changes else binding
+
+
+def retranslate_map(bindings: BindingsMap) -> BindingsMap:
+    return BindingsMap.from_keys(
+        {key: [retranslate(b) for b in group] for key, group in bindings.key_to_bindings.items()}
+    )
+
+
+def _all_node_classes(root: type = DOMNode):
+    for sub in root.__subclasses__():
+        yield sub
+        yield from _all_node_classes(sub)
+
+
+def retranslate_bindings(app: App) -> None:
+    """Every class (for nodes made later) and every live node (app, screens, widgets)."""
+    for cls in set(_all_node_classes()):
+        merged = cls.__dict__.get("_merged_bindings")
+        if merged is not None:
+            cls._merged_bindings = retranslate_map(merged)
+    nodes: list[DOMNode] = [app]
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
+    for node in nodes:
+        node._bindings = retranslate_map(node._bindings)
+
+
+async def apply(app: App, lang: str, *, persist: bool = True) -> None:
+    """Show the whole app in `lang` ("en" or "zh") from now on."""
+    set_language(lang)
+    if persist:
+        from fieldtui.core.settings import save_language
+
+        try:
+            save_language(language())
+        except OSError as exc:  # a read-only config folder must not stop the switch
+            app.notify(_("Could not save the language setting: {reason}").format(reason=exc.strerror),
+                       severity="warning")
+    retranslate_bindings(app)
+    for screen in list(app.screen_stack):
+        hook = getattr(screen, "refresh_language", None)
+        if hook is not None:
+            result = hook()
+            if inspect.isawaitable(result):
+                await result
+        else:
+            await screen.recompose()
+    top = app.screen
+    if getattr(top, "refresh_language", None) is None:
+        top.post_message(events.ScreenResume())
+    top.refresh_bindings()
+
+
+async def toggle(app: App) -> None:
+    await apply(app, "en" if language() == "zh" else "zh")
