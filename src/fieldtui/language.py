@@ -5,8 +5,8 @@ every instance; a Binding's description is a plain string read by the Footer at 
 So a switch (1) sets the gettext language, (2) remembers it in the config file, (3) rebuilds
 the bindings of every DOMNode class and of every live node with descriptions translated anew,
 and (4) refreshes every screen in the stack: a screen may define `refresh_language()` to
-relabel itself in place (a form keeping what was typed); otherwise it is recomposed, and the
-top screen gets a ScreenResume so data filled in after mount is loaded again.
+relabel itself in place (a form keeping what was typed); otherwise it is rebuilt as if new:
+`compose()` runs again, then the screen's own `on_mount()` (which usually fills in the data).
 
 Descriptions may have been made with `_()` in either language (classes are created when a
 module is first imported) or with `N_()`: `msgid_of()` finds the English msgid back.
@@ -22,6 +22,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 from fieldtui.i18n import N_, _, language, set_language, translations
 
@@ -69,12 +70,17 @@ def _all_node_classes(root: type = DOMNode):
         yield from _all_node_classes(sub)
 
 
-def retranslate_bindings(app: App) -> None:
-    """Every class (for nodes made later) and every live node (app, screens, widgets)."""
+def retranslate_classes() -> None:
+    """The bindings every DOMNode class hands to the nodes it makes from now on."""
     for cls in set(_all_node_classes()):
         merged = cls.__dict__.get("_merged_bindings")
         if merged is not None:
             cls._merged_bindings = retranslate_map(merged)
+
+
+def retranslate_bindings(app: App) -> None:
+    """Every class (for nodes made later) and every live node (app, screens, widgets)."""
+    retranslate_classes()
     nodes: list[DOMNode] = [app]
     for screen in app.screen_stack:
         nodes.extend(screen.walk_children(with_self=True))
@@ -97,15 +103,25 @@ async def apply(app: App, lang: str, *, persist: bool = True) -> None:
     for screen in list(app.screen_stack):
         hook = getattr(screen, "refresh_language", None)
         if hook is not None:
-            result = hook()
-            if inspect.isawaitable(result):
-                await result
+            await _call(hook)
         else:
-            await screen.recompose()
-    top = app.screen
-    if getattr(top, "refresh_language", None) is None:
-        top.post_message(events.ScreenResume())
-    top.refresh_bindings()
+            await rebuild(screen)
+    app.screen.refresh_bindings()
+
+
+async def rebuild(screen: Screen) -> None:
+    """Rebuild a screen as if new: compose() again, then its own on_mount() again."""
+    await screen.recompose()
+    on_mount = getattr(screen, "on_mount", None)  # Textual's bases define only _on_mount
+    if on_mount is not None:
+        args = (events.Mount(),) if inspect.signature(on_mount).parameters else ()
+        await _call(on_mount, *args)
+
+
+async def _call(function, *args) -> None:
+    result = function(*args)
+    if inspect.isawaitable(result):
+        await result
 
 
 async def toggle(app: App) -> None:
