@@ -86,6 +86,12 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def labelled(label: str, message: str) -> str:
+    """A field's message for people: "Grade: must be at least 1"; in Chinese "年级：不能小于 1"."""
+    # Translators: how a field's label and its message are joined (Chinese: full-width colon, no space).
+    return _("{label}: {message}").format(label=label, message=message)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet (class-level constants)."""
     return message
