@@ -128,3 +128,15 @@ def test_cbo_display_name_follows_the_language():
     assert cbo.display_name == "Bright Angel Fund"
     set_language("zh")
     assert cbo.display_name == "光明天使基金"
+
+
+def test_help_in_chinese_whatever_the_order_of_options(monkeypatch):
+    for args in (["summary", "--help", "--lang", "zh"], ["summary", "--lang=zh", "--help"]):
+        out = CliRunner().invoke(main, args).output
+        assert "显示 DB 文件的汇总数字" in out and "只统计该城市的机构" in out and "显示此帮助并退出" in out
+        assert "Only CBOs in this city" not in out
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    out = CliRunner().invoke(main, ["--help"]).output
+    assert "社区项目的离线数据录入工具" in out and "显示 DB 文件的汇总数字" in out
+    out = CliRunner().invoke(main, ["summary", "--help", "--lang", "en"]).output
+    assert "Only CBOs in this city." in out and "Show this message and exit." in out

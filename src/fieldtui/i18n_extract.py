@@ -3,7 +3,8 @@
 Babel's own Python extractor reads tokens, and on Python 3.11 an f-string is one token, so
 `f"{_('Trainees')}: {n}"` would be missed. This one walks the AST instead. It also knows the
 models' helpers that translate their message argument (`_rule(code, message)`,
-`_field_error(field, code, message)`), so validation messages are extracted too.
+`_field_error(field, code, message)`), so validation messages are extracted too, and the
+command line's help: docstrings of click commands and `help=` of options.
 Used by `make i18n-extract` (via locale/babel.cfg) and by tests/test_i18n_catalogue.py.
 """
 
@@ -15,6 +16,10 @@ from typing import Any
 
 #: function name -> 0-based index of the argument holding the msgid
 KEYWORDS: dict[str, int] = {"_": 0, "N_": 0, "_rule": 1, "_field_error": 2}
+#: click decorators whose `help=` and whose function's docstring are CLI help (cli/common.py
+#: translates them when help is shown)
+CLICK_OPTIONS = {"option"}
+CLICK_COMMANDS = {"command", "group"}
 COMMENT_TAGS = ("Translators:",)
 
 
@@ -28,6 +33,26 @@ def _comments_above(lines: list[str], lineno: int) -> list[str]:
         index -= 1
     tagged = [c for c in found if c.startswith(COMMENT_TAGS)]
     return [tagged[0]] + found[found.index(tagged[0]) + 1:] if tagged else []
+
+
+def _name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _click_help(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, text) of click command docstrings and option `help=` strings."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _name(d) in CLICK_COMMANDS for d in node.decorator_list):
+            doc = ast.get_docstring(node, clean=True)
+            if doc:
+                yield node.body[0].lineno, doc
+        elif isinstance(node, ast.Call) and _name(node) in CLICK_OPTIONS:
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    yield kw.value.lineno, kw.value.value
 
 
 def extract(fileobj: Any, keywords: Any = None, comment_tags: Any = None,
@@ -52,6 +77,8 @@ def extract(fileobj: Any, keywords: Any = None, comment_tags: Any = None,
         arg = node.args[KEYWORDS[name]]
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
             yield node.lineno, "_", arg.value, _comments_above(lines, node.lineno)
+    for lineno, text in _click_help(tree):
+        yield lineno, "_", text, ["command-line help"]
 
 
 def extract_messages(root: str) -> dict[str, list[str]]:
