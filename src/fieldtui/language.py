@@ -111,6 +111,9 @@ async def apply(app: App, lang: str, *, persist: bool = True) -> None:
 
 async def rebuild(screen: Screen) -> None:
     """Rebuild a screen as if new: compose() again, then its own on_mount() again."""
+    for attr in ("title", "sub_title"):  # from TITLE / SUB_TITLE, fixed at import like bindings
+        if value := getattr(screen, attr, None):
+            setattr(screen, attr, _(msgid_of(value)))
     await screen.recompose()
     on_mount = getattr(screen, "on_mount", None)  # Textual's bases define only _on_mount
     if on_mount is not None:

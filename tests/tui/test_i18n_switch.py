@@ -6,12 +6,14 @@ import io
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from fieldtui.app import FieldApp
 from fieldtui.core.settings import config_dir, load_config, resolve_language
-from fieldtui.i18n import language, set_language
+from fieldtui.i18n import N_, language, set_language
 from fieldtui.language import retranslate_classes
 
 
@@ -115,3 +117,25 @@ def test_saving_the_language_keeps_the_rest_of_the_config():
     save_language("en")
     text = path.read_text(encoding="utf-8")
     assert text.count('language = "en"') == 1 and "# mine" in text and 'language = "zh"' not in text
+
+
+class TitledScreen(Screen[None]):
+    TITLE = N_("Summary")
+    BINDINGS = [Binding("f9", "noop", N_("Quit"))]
+
+    def compose(self):
+        yield Footer()
+
+
+async def test_screen_titles_and_bindings_made_at_import_follow_the_switch(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TitledScreen())
+        await pilot.pause()
+        assert app.screen.title == "Summary" and "Quit" in footer_labels(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.title == "汇总" and "退出" in footer_labels(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.title == "Summary" and "Quit" in footer_labels(app)
