@@ -90,3 +90,24 @@ def test_no_fstring_is_passed_to_the_translator():
                     and node.args and isinstance(node.args[0], ast.JoinedStr)):
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert not offenders, "_() of an f-string can never be translated; use _('... {x}').format(x=...)"
+
+
+def test_a_po_edited_after_install_is_used_without_reinstalling(tmp_path, monkeypatch):
+    """The build hook's .mo goes stale when a translator edits the .po: the .po then wins."""
+    import os
+    import shutil
+
+    from fieldtui import i18n
+
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "fieldtui.po", folder / "fieldtui.mo"
+    shutil.copyfile(PO, po)
+    mo.write_bytes(i18n.compile_po(po))
+    os.utime(po, (1_000_000, 1_000_000))  # the .mo is newer: it is used as built
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "_loaded", {})
+    assert i18n.translations("zh").gettext("Trainees") == "学员"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "学员"', 'msgstr "受训学员"'), encoding="utf-8")
+    monkeypatch.setattr(i18n, "_loaded", {})
+    assert i18n.translations("zh").gettext("Trainees") == "受训学员"
