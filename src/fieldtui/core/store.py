@@ -42,7 +42,7 @@ from fieldtui.core.models import (
     check_placement_against_training,
     validate,
 )
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_, _, labelled
 
 APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -596,7 +596,7 @@ class Store:
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
-            raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
+            raise RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
 
     # ---- people with an enrolment ---------------------------------------------------
 

@@ -30,11 +30,11 @@ class HomeScreen(Screen[None]):
     def refresh_figures(self) -> None:
         result = summary.compute(self.app.store)
         lines = [
-            f"[b]{_('Direct beneficiaries')}[/b]  {fmt.number(result.direct_beneficiaries)}",
-            f"[b]{_('Indirect beneficiaries')}[/b]  {fmt.number(result.indirect_beneficiaries)}",
-            f"[b]{_('Trainees')}[/b]  {fmt.number(result.trainees)}   "
-            f"[b]{_('Placed')}[/b]  {fmt.number(result.trainees_placed)}",
-            f"[b]{_('After-school children')}[/b]  {fmt.number(result.after_school_children)}",
+            f"[b]{_('Direct beneficiaries')}[/b]  {fmt.people(result.direct_beneficiaries)}",
+            f"[b]{_('Indirect beneficiaries')}[/b]  {fmt.people(result.indirect_beneficiaries)}",
+            f"[b]{_('Trainees')}[/b]  {fmt.people(result.trainees)}   "
+            f"[b]{_('Placed')}[/b]  {fmt.people(result.trainees_placed)}",
+            f"[b]{_('After-school children')}[/b]  {fmt.people(result.after_school_children)}",
             f"[b]{_('Cost per life')}[/b]  {fmt.usd(result.cost_per_life_usd, 2)}",
         ]
         self.query_one("#headline", Static).update("\n".join(lines))
