@@ -254,3 +254,16 @@ def test_damaged_page_in_own_file_gives_a_message_not_a_traceback(filled):
         assert "damaged" in _one_line(exc) or "cannot be read" in str(exc)
     else:
         pytest.fail("a damaged table page went unnoticed")
+
+
+def test_fault_messages_speak_the_chosen_language(filled):
+    from fieldtui.i18n import set_language
+
+    path, cbo_id = filled
+    set_language("zh")
+    with Store.open(path) as s:
+        s.conn.execute(f"PRAGMA max_page_count = {s.conn.execute('PRAGMA page_count').fetchone()[0]}")
+        with pytest.raises(DiskFull) as info:
+            for n in range(10_000):
+                s.save_trainee(_trainee(cbo_id, f"学员{n}" + "长" * 50))
+    assert _one_line(info.value).startswith("磁盘已满，因此没有保存任何内容")
