@@ -173,3 +173,13 @@ def test_soak_fuzz_mutated_files_read_only(valid_bytes, tmp_path, capsys):
               f"{outcomes['refused']} refused at open, {outcomes['damaged']} damage found while reading; "
               f"CLI summary: {outcomes['cli_exit_0']} exit 0, {outcomes['cli_exit_2']} one-line errors; "
               "0 tracebacks, 0 bytes changed")
+
+
+def test_negative_schema_version_in_a_damaged_header_is_refused(valid_bytes, tmp_path):
+    """Found by the soak fuzz: bytes 60-63 (user_version) overwritten with 0x80...: negative."""
+    path = tmp_path / "mutant.db"
+    path.write_bytes(mutate(valid_bytes, [("overwrite", 57, b"\x00\x00\x00\x80")]))
+    assert _read_everything(path) == "refused"
+    for opener in (Store.open, Store.open_readonly):
+        with pytest.raises(StoreError, match="schema version is invalid"):
+            opener(path)

@@ -460,6 +460,8 @@ class Store:
         if app_id != APPLICATION_ID:
             raise NotFieldtuiFile(_("{path} is a SQLite database of another application, not a fieldtui file").format(
                 path=self.path))
+        if version < 0:  # a damaged header (found by fuzzing): no migration path from there
+            raise NotFieldtuiFile(_("{path} is damaged: its schema version is invalid").format(path=self.path))
         if version > SCHEMA_VERSION:
             raise SchemaTooNew(_(
                 "{path} was written by a newer fieldtui (schema {found}, this version reads up to {known}); "
