@@ -28,7 +28,7 @@ def hbar(value: float, maximum: float, width: int) -> str:
     """A horizontal bar `width` cells wide at most, in eighths of a cell."""
     if width <= 0 or maximum <= 0 or value <= 0:
         return ""
-    eighths = round(min(value, maximum) / maximum * width * 8)
+    eighths = max(1, round(min(value, maximum) / maximum * width * 8))  # a non-zero value stays visible
     full, part = divmod(eighths, 8)
     return "█" * full + (_EIGHTHS[part] if part else "")
 
@@ -103,8 +103,7 @@ class BarChart(_Chart):
         maximum = max(values, default=0)
         shown = [[self.fmt(v) if v is not None else "—" for v in vs] for _name, vs in self.series]
         value_w = max((cell_len(s) for row in shown for s in row), default=1)
-        label_w = min(max(cell_len(label) for label in self.labels), max(8, width // 3))
-        bar_w = max(1, width - label_w - value_w - 2)
+        label_w, bar_w = _split(width - value_w - 2, max(cell_len(label) for label in self.labels))
         for i, label in enumerate(self.labels):
             for j, (_name, vs) in enumerate(self.series):
                 line = fit(label if j == 0 else "", label_w)
@@ -223,8 +222,7 @@ class Meters(_Chart):
         tails = [f"{_percent(done, target):>4} {c.ljust(counts_w)}"
                  for (_label, done, target, _total), c in zip(self.rows, counts, strict=True)]
         tail_w = max(cell_len(t) for t in tails)
-        label_w = min(max(cell_len(r[0]) for r in self.rows), max(8, width // 3))
-        bar_w = max(4, width - label_w - tail_w - 2)
+        label_w, bar_w = _split(width - tail_w - 2, max(cell_len(r[0]) for r in self.rows))
         lines = []
         for (label, done, target, is_total), tail in zip(self.rows, tails, strict=True):
             line = fit(label, label_w)
@@ -238,6 +236,13 @@ class Meters(_Chart):
             line.append(tail.rjust(tail_w), total_style if is_total else "")
             lines.append(line)
         return lines
+
+
+def _split(room: int, longest_label: int) -> tuple[int, int]:
+    """Share `room` cells between a label column (up to a third, at least 8 if it can) and bars."""
+    label_w = min(longest_label, max(8, (room + 2) // 3))
+    label_w = max(1, min(label_w, room - 4))  # leave the bar at least 4 cells when room allows
+    return label_w, max(1, room - label_w)
 
 
 def _percent(done: float, target: float) -> str:
