@@ -75,6 +75,9 @@ async def test_screen_shows_the_donor_figures(sample_copy):
         assert chart.series[0][1] == [3174, 2207, 2650, 200] and chart.series[1][1] == [8900, 5200, 6285, 600]
         regs = screen.query_one("#chart-registrations", ColumnChart)
         assert sum(regs.values) == 8231 and regs.labels[0] == "2008Q3" and regs.labels[-1] == "2011Q3"
+        for chart in screen.query("BarChart, ColumnChart, Meters"):  # layout gives every line room
+            assert chart.content_size.height == len(chart._lines(chart.content_size.width)), chart.id
+            assert chart.region.bottom <= chart.parent.region.bottom, chart.id  # not clipped by its section
 
 
 async def test_filter_by_one_cbo_shows_its_row_of_the_donor_table(sample_copy):

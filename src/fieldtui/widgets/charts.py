@@ -34,10 +34,15 @@ def hbar(value: float, maximum: float, width: int) -> str:
 
 
 def fit(label: str, width: int) -> Text:
-    """`label` cut (with …) or padded to exactly `width` terminal cells, CJK-aware."""
-    text = Text(label)
-    text.truncate(width, overflow="ellipsis", pad=True)
-    return text
+    """`label` cut (with …) or padded to exactly `width` terminal cells; a CJK character is 2 cells."""
+    if cell_len(label) > width:
+        cut = ""
+        for char in label:
+            if cell_len(cut + char) > width - 1:
+                break
+            cut += char
+        label = cut + "…"
+    return Text(label + " " * (width - cell_len(label)))
 
 
 def _plain(value: float) -> str:
