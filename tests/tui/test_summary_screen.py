@@ -31,9 +31,13 @@ def project_rows(app: FieldApp) -> list[list[str]]:
 
 
 async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Until the figures computed off the UI thread are on screen (no loading indicator left)."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not pilot.app.screen.query_one("#summary-body").loading:
+            return
+    raise AssertionError("the summary never finished loading")
 
 
 async def open_summary(pilot) -> SummaryScreen:

@@ -10,12 +10,19 @@ import pytest
 from fieldtui.app import FieldApp
 
 
+async def settle(pilot) -> None:
+    """Until the figures computed off the UI thread are on screen (no loading indicator left)."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not pilot.app.screen.query_one("#summary-body").loading:
+            return
+    raise AssertionError("the summary never finished loading")
+
+
 async def open_summary(pilot) -> None:
     await pilot.press("f5")
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()  # figures computed off the UI thread
-    await pilot.pause()
-    assert not pilot.app.screen.query_one("#summary-body").loading
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -30,8 +37,6 @@ def test_summary_screen_with_no_data_in_range(snap_compare, sample_copy):
             pilot.app.screen.query_one(selector).cursor_blink = False  # no clock in the picture
         pilot.app.screen.query_one("#filter-from").focus()
         await pilot.press(*"2001-01-01", "tab", *"2001-12-31", "enter")
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(FieldApp(sample_copy), terminal_size=(80, 24), run_before=empty_range)

@@ -311,17 +311,17 @@ class SummaryScreen(Screen[None]):
     def _fill_projects(self, r: summary.Summary) -> None:
         """The donor's 'Featured projects' table; the project column takes the width left over."""
         table = self.query_one("#projects", DataTable)
+        cells = [(fmt.sii(c.sii), self._cbo_name(c.name, c.name_zh), fmt.usd(c.grant_usd),
+                  fmt.number(c.direct_beneficiaries), fmt.usd(c.cost_per_life_usd, 2)) for c in r.cbos]
+        headers = (_("SII"), _("Project"), _("Grant"), _("Lives changed"), _("Cost per life"))
+        # Every width is set here, from the data, so the table never depends on when DataTable
+        # gets round to measuring (it measures lazily, on idle).
+        widths = [max([cell_len(h)] + [cell_len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+        others = sum(widths) - widths[1] + 2 * len(headers)  # the other columns and the cells' padding
+        widths[1] = min(widths[1], max(10, self.size.width - 4 - others - 1))  # body padding, scrollbar
         table.clear(columns=True)
-        names = [self._cbo_name(c.name, c.name_zh) for c in r.cbos]
-        others = 5 + 12 + 13 + 13 + 5 * 2  # the other columns and the cells' padding
-        room = max(10, self.size.width - 4 - others - 1)  # less body padding and scrollbar
-        width = min(room, max((cell_len(n) for n in names), default=10))
-        table.add_column(_("SII"), key="sii")
-        table.add_column(_("Project"), key="project", width=width)
-        table.add_column(Text(_("Grant"), justify="right"), key="grant")
-        table.add_column(Text(_("Lives changed"), justify="right"), key="lives")
-        table.add_column(Text(_("Cost per life"), justify="right"), key="cost")
-        for c, name in zip(r.cbos, names, strict=True):
-            table.add_row(*(Text(v, justify="right") for v in (fmt.sii(c.sii),)), Text(name, overflow="ellipsis", no_wrap=True),
-                          *(Text(v, justify="right") for v in (fmt.usd(c.grant_usd), fmt.number(c.direct_beneficiaries),
-                                                                fmt.usd(c.cost_per_life_usd, 2))), key=c.id)
+        for i, (key, header) in enumerate(zip(("sii", "project", "grant", "lives", "cost"), headers, strict=True)):
+            table.add_column(header if i == 1 else Text(header, justify="right"), key=key, width=widths[i])
+        for c, row in zip(r.cbos, cells, strict=True):
+            table.add_row(*(Text(v, justify="right") if i != 1 else Text(v, overflow="ellipsis", no_wrap=True)
+                            for i, v in enumerate(row)), key=c.id)
