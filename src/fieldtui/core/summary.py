@@ -348,8 +348,12 @@ def choices(store: Store) -> tuple[list[tuple[str, str, str]], list[str], list[s
         "SELECT id, name_en, name_zh FROM cbos WHERE deleted = 0 ORDER BY sii DESC, name_en")]
     cities = [r[0] for r in store.conn.execute(
         "SELECT DISTINCT city FROM cbos WHERE deleted = 0 ORDER BY city")]
-    first, last = store.conn.execute(
-        "SELECT min(registered_on), max(registered_on) FROM participants WHERE deleted = 0").fetchone()
+    # ORDER BY .. LIMIT 1 walks the registered_on index from one end and stops at the first live
+    # row; min()/max() with the deleted filter would read the whole index (0.2 s at 1M people).
+    first, last = (store.conn.execute(
+        f"SELECT registered_on FROM participants WHERE deleted = 0 ORDER BY registered_on {order} LIMIT 1"
+    ).fetchone() for order in ("ASC", "DESC"))
+    first, last = (first[0] if first else None), (last[0] if last else None)
     quarters = _periods_between(_quarter_of(first), _quarter_of(last), "quarter") if first and last else []
     return cbos, cities, quarters
 

@@ -39,10 +39,12 @@ class Figures:
     result: summary.Summary
     registrations: list[summary.PeriodCount]
     income: list[summary.IncomeWage]
+    choices: tuple = ((), (), ())  # what the filters offer, as `summary.choices` returns it
 
 
 def load_figures(store: Store, filters: summary.Filters) -> Figures:
     return Figures(
+        choices=summary.choices(store),
         result=summary.compute(store, filters),
         registrations=summary.registrations(store, filters, by="quarter"),
         income=summary.income_vs_wage(store, filters),
@@ -135,18 +137,15 @@ class SummaryScreen(Screen[None]):
         changes = self.app.store.conn.total_changes
         if changes != self._seen_changes:
             self._seen_changes = changes
-            self._load_choices()
             self.reload()
 
     def action_reload(self) -> None:
-        self._load_choices()
         self.reload()
 
     # ---- filters -------------------------------------------------------------------
 
-    def _load_choices(self) -> None:
-        """Fill the CBO, city and quarter selects (tiny queries, on the UI thread's writer)."""
-        choices = summary.choices(self.app.store)
+    def _apply_choices(self, choices: tuple) -> None:
+        """Fill the CBO, city and quarter selects (read by the worker with the figures)."""
         if choices == self._choices:
             return
         self._choices = choices
@@ -260,6 +259,7 @@ class SummaryScreen(Screen[None]):
         if message.generation != self._generation:
             return  # a newer request is on its way
         self.figures = message.figures
+        self._apply_choices(message.figures.choices)
         self._show(message.figures)
         self.query_one("#summary-body").loading = False
 
