@@ -170,3 +170,13 @@ async def test_figures_follow_a_save_made_elsewhere(sample_copy):
         assert figures(app)["direct"] == "8,232"
         assert figures(app)["after-school"] == "1,759"
         assert figures(app)["indirect"] == "20,987"
+
+
+async def test_a_new_empty_file_shows_zeros_and_the_note(tmp_path):
+    app = FieldApp(tmp_path / "new.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_summary(pilot)
+        assert figures(app)["direct"] == "0" and figures(app)["grants"] == "US$0"
+        assert screen.query_one("#summary-note").has_class("-shown")
+        assert project_rows(app) == []
+        assert not screen.query_one("#filter-message").has_class("-shown")
