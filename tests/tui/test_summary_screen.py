@@ -126,8 +126,11 @@ async def test_a_bad_date_says_what_is_wrong_and_keeps_the_figures(sample_copy):
         await type_dates(pilot, "2011-01-01", "2010-01-01")
         assert "To must be on or after From" in str(message.render())
         assert figures(app) == from_2011
+        assert screen.query_one("#filter-period", Select).value == "custom"
         await type_dates(pilot, "", "")
         assert not message.has_class("-shown")
+        assert screen.query_one("#filter-period", Select).is_blank()  # "All time" again
+        assert figures(app)["direct"] == "8,231"
 
 
 async def test_quarter_preset_fills_the_dates_and_matches_the_cli(sample_copy):

@@ -217,8 +217,11 @@ class SummaryScreen(Screen[None]):
     def _date_typed(self, event: Input.Changed) -> None:
         text = event.value.strip()
         period = self.query_one("#filter-period", Select)
-        if period.value != CUSTOM:
-            with self.prevent(Select.Changed):
+        no_dates = not any(self.query_one(f"#filter-{key}", Input).value.strip() for key in ("from", "to"))
+        with self.prevent(Select.Changed):
+            if no_dates:
+                period.clear()  # back to "All time"
+            elif period.value != CUSTOM:
                 period.value = CUSTOM
         if text and len(text) < 10:
             self._message()  # still typing
