@@ -183,3 +183,15 @@ async def test_a_new_empty_file_shows_zeros_and_the_note(tmp_path):
         assert screen.query_one("#summary-note").has_class("-shown")
         assert project_rows(app) == []
         assert not screen.query_one("#filter-message").has_class("-shown")
+
+
+async def test_ctrl_r_reloads_from_the_file(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_summary(pilot)
+        bright = next(c.id for c in app.store.cbos() if c.name_en == "Bright Angel Fund")
+        training = app.store.page("trainees", cbo_id=bright, limit=1)[0]
+        app.store.delete("trainees", training["id"])  # a write the screen was not told about
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert figures(app)["trainees"] == "4,394"

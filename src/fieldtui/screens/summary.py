@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -67,8 +68,8 @@ class SummaryScreen(Screen[None]):
     CSS_PATH = [styles_dir() / "summary.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        ("escape", "app.pop_screen", _("Back")),
-        ("r", "reload", _("Reload")),
+        Binding("escape", "app.pop_screen", _("Back"), id="summary.back"),
+        Binding("ctrl+r", "reload", _("Reload"), id="summary.reload"),
     ]
 
     class Loaded(Message):
