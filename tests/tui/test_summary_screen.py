@@ -195,3 +195,10 @@ async def test_ctrl_r_reloads_from_the_file(sample_copy):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert figures(app)["trainees"] == "4,394"
+
+
+def test_cli_quarter_is_checked_like_the_screen_dates(sample_copy):
+    bad = CliRunner().invoke(main, ["summary", str(sample_copy), "--quarter", "2010Q5"])
+    assert bad.exit_code == 2 and "2010Q5 is not a quarter: write it like 2010Q1" in bad.output
+    both = CliRunner().invoke(main, ["summary", str(sample_copy), "--quarter", "2010Q1", "--from", "2010-01-01"])
+    assert both.exit_code == 2 and "--quarter cannot be combined with --from or --to" in both.output
