@@ -1,0 +1,728 @@
+"""Moving records between files: field export (snapshot + manifest) and headquarters merge.
+
+Export
+- A consistent snapshot even while the app writes: the output file ATTACHes the field file
+  read-only and copies every record table inside ONE read transaction (WAL snapshot isolation).
+- Only the record tables travel (plus `meta` with the device id, and the `manifest`): no audit,
+  no drafts, no merge bookkeeping, no triggers, views or secondary indexes.
+- Tombstones travel as tombstones with their personal fields blanked (name '', phone, birth
+  date, guardian, description NULL): a deletion must reach headquarters, the deleted person's
+  data need not. `pseudonymise=True` also replaces names, phones and guardian names by a keyed
+  hash ("anon-" + HMAC-SHA256 truncated), drops birth dates (keeps the birth year) and drops
+  free-text descriptions; the original values never enter the output file.
+- Written to a 0600 temp file in the target folder, VACUUMed, fsynced, then `os.replace`d.
+
+Merge (headquarters)
+- Each file is checked on a private copy opened immutable/read-only with trusted_schema=OFF
+  before anything is written: SQLite header and size, quick_check, application id, schema
+  version, the exact schema expected for that version (any extra table, trigger or view is
+  refused), manifest counts and checksum, cell sizes. A bad file is refused with one line.
+- Versions. A version of a row is (updated_at, hash of its other columns). Every version seen is recorded per
+  device in `row_versions`. A device's history is linear, so version Y descends from X when one
+  device has had both and Y is later; and every version descends from the row's creation version
+  (updated_at = created_at: ids are created once). Headquarters' own edits count as a device (its history is
+  the merged version it edited, then its edit).
+- The row kept is the greatest version seen (updated_at, then hash: last writer wins with a
+  deterministic tie-break). So a deletion is never undone by an older file, re-merging changes
+  nothing, and any order of files gives the same rows.
+- CONFLICT ("changed on both sides"): some device's latest version of the row has other content
+  than the kept one (updated_at aside) and neither descends from the other (no device has had both). Each such pair is one
+  row of `conflicts` (both versions as JSON, the device and the export that brought the other
+  version). Conflicts are recomputed for every row a file touches, so the table is a function of
+  the set of versions merged: the same in any order. The newer version is kept meanwhile; a
+  person reviews the conflict.
+- One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from fieldtui.core.ids import new_id
+from fieldtui.core.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    RECORD_TABLES,
+    SCHEMA_VERSION,
+    SQLITE_MAGIC,
+    Store,
+    StoreError,
+    _statements,
+    create_private_file,
+    utc_now,
+)
+from fieldtui.i18n import _
+
+EXPORT_FORMAT = "1"
+MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+KEPT_TABLES = (*RECORD_TABLES, "meta")
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_ROWS_PER_TABLE = 20_000_000
+MAX_CELL_CHARS = 4000
+KEY_ENV = "FIELDTUI_PSEUDONYM_KEY"
+
+#: Personal columns: blanked in tombstones; hashed (h) or dropped (x) when pseudonymising.
+PERSONAL: dict[str, dict[str, str]] = {
+    "participants": {"full_name": "h", "phone": "h", "birth_date": "x"},
+    "after_school": {"guardian_name": "h"},
+    "other_programmes": {"description": "x"},
+}
+NOT_NULL_BLANK = {("participants", "full_name")}  # blanked to REMOVED_NAME (a valid, non-personal name)
+REMOVED_NAME = "(removed)"
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def row_hash(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()[:32]
+
+
+def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _json_array(cols: list[str], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return "json_array(" + ", ".join(prefix + c for c in cols) + ")"
+
+
+def _json_object(cols: list[str], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return "json_object(" + ", ".join(f"'{c}', {prefix}{c}" for c in cols) + ")"
+
+
+def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
+    """SHA-256 over the record tables: table name, then each row as a JSON array, ordered by id."""
+    digest = hashlib.sha256()
+    for table in RECORD_TABLES:
+        cols = _columns(conn, table, schema)
+        digest.update(f"#{table}\n".encode())
+        for (text,) in conn.execute(f"SELECT {_json_array(cols)} FROM {schema}.{table} ORDER BY id"):
+            digest.update(text.encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _counts(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in RECORD_TABLES}
+
+
+def _prune_to_export_schema(conn: sqlite3.Connection) -> None:
+    """Keep only the record tables and meta: no triggers, views, indexes or other tables."""
+    for kind in ("trigger", "view"):
+        for (name,) in conn.execute(f"SELECT name FROM sqlite_master WHERE type = '{kind}'").fetchall():
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    while True:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                            ).fetchall()
+        extra = [n for (n,) in rows if n not in KEPT_TABLES]
+        if not extra:
+            break
+        conn.execute(f'DROP TABLE IF EXISTS "{extra[0]}"')
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def _schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return sorted((t, n, tn, " ".join((sql or "").split())) for t, n, tn, sql in rows)
+
+
+@lru_cache(maxsize=None)
+def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
+    """What an export of schema `version` contains: built by the same migrations and pruning."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for script in MIGRATIONS[:version]:
+            for statement in _statements(script):
+                conn.execute(statement)
+        _prune_to_export_schema(conn)
+        conn.execute(MANIFEST_DDL)
+        return tuple(_schema_listing(conn))
+    finally:
+        conn.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    export_id: str
+    counts: dict[str, int]
+    checksum: str
+    pseudonymised: bool
+
+
+def _pseudonym_key(store: Store, key: str | None) -> bytes:
+    """--key, then $FIELDTUI_PSEUDONYM_KEY, then the file's own key (generated once, kept in meta)."""
+    key = key or os.environ.get(KEY_ENV)
+    if key:
+        return key.encode()
+    stored = store.get_meta("pseudonym_key")
+    if stored:
+        return stored.encode()
+    if store.readonly:
+        raise StoreError(_("cannot store a pseudonymisation key in a read-only file; give --key"))
+    stored = secrets.token_hex(32)
+    with store.transaction():
+        store.set_meta("pseudonym_key", stored)
+    return stored.encode()
+
+
+def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
+    out = []
+    personal = PERSONAL.get(table, {})
+    for col in cols:
+        how = personal.get(col)
+        if how is None:
+            out.append(col)
+            continue
+        blank = f"'{REMOVED_NAME}'" if (table, col) in NOT_NULL_BLANK else "NULL"
+        if not pseudonymise:
+            value = col
+        elif how == "h":
+            value = f"fieldtui_anon({col})"
+        else:
+            value = blank
+        out.append(f"CASE WHEN deleted THEN {blank} ELSE {value} END")
+    return out
+
+
+@contextmanager
+def _source_file(store: Store, workdir: Path) -> Iterator[Path]:
+    """The file to ATTACH: the store's own file, or an upgraded private copy of an older one."""
+    on_disk = store.conn.execute("PRAGMA database_list").fetchone()[2]
+    if on_disk and store.path is not None:
+        yield store.path
+        return
+    tmp = workdir / f".fieldtui-src-{new_id()}.db"
+    create_private_file(tmp)
+    try:
+        dest = sqlite3.connect(tmp)
+        try:
+            store.conn.backup(dest)
+        finally:
+            dest.close()
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pseudonymise: bool = False,
+           key: str | None = None, progress: Progress = _noop) -> ExportResult:
+    """Write a consistent, self-describing snapshot of a field file to `out` (atomically, 0600)."""
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
+    if out.is_dir():
+        raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    own = not isinstance(store_or_path, Store)
+    if own:
+        source = Path(store_or_path)
+        if out.exists() and out.resolve() == source.resolve():
+            raise StoreError(_("the export cannot overwrite the file it is made from"))
+        store = Store.open(source) if (pseudonymise and not key and not os.environ.get(KEY_ENV)) \
+            else Store.open_readonly(source)
+    else:
+        store = store_or_path
+        if store.path is None:
+            raise StoreError(_("only a file on disk can be exported"))
+        if out.exists() and out.resolve() == store.path.resolve():
+            raise StoreError(_("the export cannot overwrite the file it is made from"))
+    try:
+        secret = _pseudonym_key(store, key) if pseudonymise else b""
+        device_id = store.get_meta("device_id") or "unknown"
+        with _source_file(store, out.parent) as src:
+            return _write_export(src, out, device_id, pseudonymise, secret, progress)
+    finally:
+        if own:
+            store.close()
+
+
+def _write_export(src: Path, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
+                  progress: Progress) -> ExportResult:
+    tmp = out.parent / f".{out.name}.{new_id()}.tmp"
+    create_private_file(tmp)
+    try:
+        conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA journal_mode = MEMORY")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.create_function(
+                "fieldtui_anon", 1, deterministic=True,
+                func=lambda v: None if v is None else
+                "anon-" + hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest()[:16])
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("BEGIN")
+            for script in MIGRATIONS:
+                for statement in _statements(script):
+                    conn.execute(statement)
+            _prune_to_export_schema(conn)
+            conn.execute(MANIFEST_DDL)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
+            conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
+            for i, table in enumerate(RECORD_TABLES):
+                progress("export", i, len(RECORD_TABLES))
+                cols = _columns(conn, table)
+                exprs = _select_exprs(table, cols, pseudonymise)
+                conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
+                             f"SELECT {', '.join(exprs)} FROM src.{table}")
+            conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
+            cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
+                "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE src")
+            progress("export", len(RECORD_TABLES), len(RECORD_TABLES))
+            counts = _counts(conn)
+            checksum = content_checksum(conn)
+            export_id = new_id()
+            manifest = {
+                "format": EXPORT_FORMAT,
+                "export_id": export_id,
+                "device_id": device_id,
+                "cbos": json.dumps(cbos, ensure_ascii=False),
+                "schema_version": str(SCHEMA_VERSION),
+                "counts": json.dumps(counts),
+                "created_at": utc_now(),
+                "checksum": checksum,
+                "pseudonymised": "1" if pseudonymise else "0",
+            }
+            conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)", manifest.items())
+            conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        os.chmod(tmp, 0o600)
+        _fsync(tmp)
+        os.replace(tmp, out)
+        try:
+            _fsync(out.parent)
+        except OSError:  # some file systems cannot fsync a directory
+            pass
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ExportResult(out, export_id, counts, checksum, pseudonymise)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class Refused(StoreError):
+    """A file that will not be merged, with the one-line reason."""
+
+
+@dataclass
+class CheckedFile:
+    copy: Path  # private, checked, at the current schema version
+    manifest: dict[str, str]
+    export_id: str
+    device_id: str
+    checksum: str
+    pseudonymised: bool
+    version: int
+
+
+def _header_checks(path: Path) -> None:
+    if not path.exists():
+        raise Refused(_("no such file"))
+    if not path.is_file():
+        raise Refused(_("not a file"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused(_("too large ({size} bytes)").format(size=size))
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise Refused(_("not a SQLite database"))
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = (struct.unpack(">I", head[o:o + 4])[0] for o in (24, 28, 92))
+    if page_size < 512 or page_size & (page_size - 1):
+        raise Refused(_("damaged SQLite header"))
+    if pages and change_counter == valid_for and size < pages * page_size:
+        raise Refused(_("truncated: {size} bytes, the header says {expected}").format(
+            size=size, expected=pages * page_size))
+    if size % page_size:
+        raise Refused(_("truncated: size is not a whole number of pages"))
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def check_file(path: Path, workdir: Path) -> CheckedFile:
+    """Refuse (raise Refused) unless `path` is an intact fieldtui export; return a checked copy."""
+    _header_checks(path)
+    copy = workdir / f"{new_id()}.db"
+    create_private_file(copy)
+    with open(path, "rb") as src, open(copy, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    _header_checks(copy)  # the copy is what we trust from here on (the original may change)
+    try:
+        conn = _open_checked(copy)
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be opened: {reason}").format(reason=exc)) from None
+    try:
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise Refused(_("damaged: {reason}").format(reason=exc)) from None
+        if [tuple(r) for r in result] != [("ok",)]:
+            raise Refused(_("damaged: {reason}").format(reason=result[0][0]))
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise Refused(_("a SQLite database of another application, not a fieldtui export"))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise Refused(_("written by a newer fieldtui (schema {found}, this version reads up to {known}); "
+                            "please update fieldtui").format(found=version, known=SCHEMA_VERSION))
+        if version < 1:
+            raise Refused(_("has no schema version"))
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "manifest" not in names:
+            raise Refused(_("a fieldtui file but not an export (no manifest): use `fieldtui export` first"))
+        found = _schema_listing(conn)
+        expected = expected_schema(version)
+        if found != list(expected):
+            extra = sorted({(t, n) for t, n, _tn, _s in found} - {(t, n) for t, n, _tn, _s in expected})
+            if extra:
+                raise Refused(_("unexpected {kind} {name!r} in the file").format(kind=extra[0][0], name=extra[0][1]))
+            raise Refused(_("its tables do not match schema version {version}").format(version=version))
+        manifest = _read_manifest(conn, version)
+        counts = _counts(conn)
+        declared = json.loads(manifest["counts"])
+        for table in RECORD_TABLES:
+            if counts[table] > MAX_ROWS_PER_TABLE:
+                raise Refused(_("too many rows in {table}").format(table=table))
+            if declared.get(table) != counts[table]:
+                raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
+                    declared=declared.get(table), table=table, found=counts[table]))
+        for table in RECORD_TABLES:
+            cols = _columns(conn, table)
+            longest = conn.execute(
+                f"SELECT max(max({', '.join(f'coalesce(length({c}), 0)' for c in cols)})) FROM {table}").fetchone()[0]
+            if (longest or 0) > MAX_CELL_CHARS:
+                raise Refused(_("a value in {table} is implausibly long").format(table=table))
+        checksum = content_checksum(conn)
+        if checksum != manifest["checksum"]:
+            raise Refused(_("checksum does not match the content (damaged or edited after export)"))
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be read: {reason}").format(reason=exc)) from None
+    finally:
+        conn.close()
+    if version < SCHEMA_VERSION:
+        copy = _upgrade(copy, workdir)
+    return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
+                       manifest["pseudonymised"] == "1", version)
+
+
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _read_manifest(conn: sqlite3.Connection, version: int) -> dict[str, str]:
+    manifest = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
+    for required in ("format", "export_id", "device_id", "schema_version", "counts", "checksum", "pseudonymised"):
+        if required not in manifest:
+            raise Refused(_("manifest lacks {key}").format(key=required))
+    if manifest["format"] != EXPORT_FORMAT:
+        raise Refused(_("unknown export format {format}").format(format=manifest["format"][:20]))
+    if manifest["schema_version"] != str(version):
+        raise Refused(_("manifest schema version does not match the file"))
+    if not _ID.fullmatch(manifest["export_id"]) or not _ID.fullmatch(manifest["device_id"]):
+        raise Refused(_("manifest ids are malformed"))
+    try:
+        counts = json.loads(manifest["counts"])
+    except ValueError:
+        raise Refused(_("manifest counts are malformed")) from None
+    if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
+        raise Refused(_("manifest counts are malformed"))
+    return manifest
+
+
+def _upgrade(copy: Path, workdir: Path) -> Path:
+    """Run our migrations on the (already checked) older export, on a private copy."""
+    upgraded = workdir / f"{new_id()}-upgraded.db"
+    create_private_file(upgraded)
+    src = _open_checked(copy)
+    dest = sqlite3.connect(upgraded, isolation_level=None)
+    try:
+        src.backup(dest)
+        dest.execute("PRAGMA trusted_schema = OFF")
+        version = dest.execute("PRAGMA user_version").fetchone()[0]
+        for n in range(version, SCHEMA_VERSION):
+            dest.execute("BEGIN")
+            for statement in _statements(MIGRATIONS[n]):
+                dest.execute(statement)
+            dest.execute(f"PRAGMA user_version = {n + 1}")
+            dest.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be upgraded to this version: {reason}").format(reason=exc)) from None
+    finally:
+        src.close()
+        dest.close()
+    copy.unlink(missing_ok=True)
+    return upgraded
+
+
+# --------------------------------------------------------------------------- merge
+
+
+@dataclass
+class TableCounts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class FileResult:
+    path: Path
+    accepted: bool
+    reason: str = ""
+    export_id: str = ""
+    already_merged: bool = False
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for c in self.tables.values())
+
+
+@dataclass
+class MergeReport:
+    hq_path: Path
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if not f.accepted]
+
+    @property
+    def accepted(self) -> list[FileResult]:
+        return [f for f in self.files if f.accepted]
+
+    def totals(self) -> dict[str, TableCounts]:
+        out = {t: TableCounts() for t in RECORD_TABLES}
+        for f in self.accepted:
+            for t, c in f.tables.items():
+                for k in ("inserted", "updated", "deleted", "conflicts", "unchanged"):
+                    setattr(out[t], k, getattr(out[t], k) + getattr(c, k))
+        return out
+
+
+def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
+          progress: Progress = _noop, operator: str | None = None) -> MergeReport:
+    """Merge exports into the headquarters file (created if missing); see the module docstring."""
+    hq_path = Path(hq_path)
+    with Store.open(hq_path, create=True, operator=operator) as hq:
+        return merge_into(hq, files, progress=progress)
+
+
+def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = _noop) -> MergeReport:
+    """Merge exports into an open store (the TUI's own file, or the HQ file)."""
+    if hq.path is None:
+        raise StoreError(_("only a file on disk can receive a merge"))
+    report = MergeReport(hq.path)
+    hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
+    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work:
+        for i, name in enumerate(files):
+            path = Path(name)
+            progress("merge", i, len(files))
+            result = FileResult(path, accepted=False)
+            report.files.append(result)
+            if path.resolve() == hq.path.resolve():
+                result.reason = _("this is the headquarters file itself")
+                continue
+            try:
+                checked = check_file(path, Path(work))
+            except Refused as exc:
+                result.reason = str(exc)
+                continue
+            try:
+                _merge_one(hq, checked, result)
+            except Refused as exc:
+                result.reason = str(exc)
+            finally:
+                checked.copy.unlink(missing_ok=True)
+        progress("merge", len(files), len(files))
+    return report
+
+
+def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
+    conn = hq.conn
+    result.export_id = checked.export_id
+    row = conn.execute("SELECT checksum FROM merges WHERE export_id = ?", (checked.export_id,)).fetchone()
+    if row is not None:
+        if row[0] != checked.checksum:
+            raise Refused(_("an export with the same id but different content was already merged"))
+        result.accepted = True
+        result.already_merged = True
+        result.tables = {t: TableCounts() for t in RECORD_TABLES}
+        return
+    flag = hq.get_meta("hq_pseudonymised")
+    if flag is None:
+        has_rows = conn.execute("SELECT EXISTS (SELECT 1 FROM participants) OR EXISTS (SELECT 1 FROM cbos)"
+                                ).fetchone()[0]
+        flag = "0" if has_rows else None
+    if flag is not None and flag != ("1" if checked.pseudonymised else "0"):
+        raise Refused(_("cannot mix pseudonymised and identified records in one file"))
+    hq_device = hq.get_meta("device_id") or "hq"
+    conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
+    try:
+        with hq.transaction():
+            for table in RECORD_TABLES:
+                result.tables[table] = _merge_table(conn, table, checked, hq_device)
+            if flag is None:
+                hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
+            counts = {t: vars(c) for t, c in result.tables.items()}
+            conn.execute("INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (checked.export_id, checked.checksum, checked.device_id, utc_now(),
+                          result.path.name, json.dumps(counts)))
+    except sqlite3.IntegrityError as exc:
+        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
+    finally:
+        conn.execute("DETACH DATABASE src")
+    result.accepted = True
+
+
+def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_device: str) -> TableCounts:
+    cols = _columns(conn, table)
+    col_list = ", ".join(cols)
+    content = [c for c in cols if c != "updated_at"]  # same content, other stamp: not a conflict
+    p = {"t": table, "dev": checked.device_id, "eid": checked.export_id, "hq": hq_device}
+    for temp in ("inc", "multi"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
+                 "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, fieldtui_hash({_json_array(content)}), "
+                 f"deleted FROM src.{table}")
+    # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
+    # the merged version it edited (the greatest seen so far), then the edit.
+    local = (f"FROM main.{table} m JOIN temp.inc i ON i.id = m.id WHERE NOT EXISTS (SELECT 1 FROM row_versions v "
+             "WHERE v.tbl = :t AND v.row_id = m.id AND v.updated_at = m.updated_at)")
+    conn.execute(
+        "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+        "SELECT :t, v.row_id, v.updated_at, v.hash, :hq, 'local' FROM row_versions v WHERE v.tbl = :t AND "
+        f"(v.row_id, v.updated_at, v.hash) IN (SELECT m.id, (SELECT max(updated_at) FROM row_versions w "
+        f"WHERE w.tbl = :t AND w.row_id = m.id), (SELECT max(hash) FROM row_versions w WHERE w.tbl = :t AND "
+        f"w.row_id = m.id AND w.updated_at = (SELECT max(updated_at) FROM row_versions x WHERE x.tbl = :t AND "
+        f"x.row_id = m.id)) {local})", p)
+    conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+                 f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 'local' {local}", p)
+    conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+                 "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
+                 "ON CONFLICT DO UPDATE SET export_id = min(export_id, excluded.export_id)", p)
+    # The kept version now, and what this file's version does to it.
+    conn.execute(
+        f"UPDATE temp.inc SET mu = m.updated_at, mdel = m.deleted, mh = (SELECT max(v.hash) FROM row_versions v "
+        f"WHERE v.tbl = :t AND v.row_id = m.id AND v.updated_at = m.updated_at) FROM main.{table} m "
+        "WHERE m.id = temp.inc.id", p)
+    conn.execute("UPDATE temp.inc SET state = CASE WHEN mu IS NULL THEN 'new' WHEN (u, h) > (mu, mh) THEN 'win' "
+                 "WHEN (u, h) < (mu, mh) THEN 'lose' ELSE 'same' END")
+    conn.execute("CREATE TEMP TABLE multi (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("INSERT INTO temp.multi SELECT v.row_id FROM row_versions v JOIN temp.inc i ON i.id = v.row_id "
+                 "WHERE v.tbl = :t GROUP BY v.row_id HAVING count(DISTINCT v.device_id) > 1", p)
+    # Keep the content of versions that stop (or never start) being the kept one, where another
+    # device is involved: they may be one side of a conflict.
+    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
+                 f"SELECT :t, m.id, m.updated_at, i.mh, {_json_object(cols, 'm')} FROM main.{table} m "
+                 "JOIN temp.inc i ON i.id = m.id WHERE i.state = 'win' AND i.id IN (SELECT id FROM temp.multi)", p)
+    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
+                 f"SELECT :t, s.id, s.updated_at, i.h, {_json_object(cols, 's')} FROM src.{table} s "
+                 "JOIN temp.inc i ON i.id = s.id WHERE i.state = 'lose' AND i.id IN (SELECT id FROM temp.multi)", p)
+    conn.execute(f"INSERT INTO main.{table} ({col_list}) SELECT {col_list} FROM src.{table} s "
+                 "WHERE s.id IN (SELECT id FROM temp.inc WHERE state = 'new')")
+    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
+    conn.execute(f"UPDATE main.{table} SET {sets} FROM src.{table} s WHERE s.id = main.{table}.id "
+                 f"AND main.{table}.id IN (SELECT id FROM temp.inc WHERE state = 'win')")
+    # Conflicts of every row this file touched, recomputed from all versions seen.
+    conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)", p)
+    conn.execute(
+        "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
+        f"SELECT :t, x.row_id, x.device_id, x.export_id, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
+        "coalesce(d.data, '{}') "
+        f"FROM row_versions x JOIN temp.multi ON temp.multi.id = x.row_id JOIN main.{table} m ON m.id = x.row_id "
+        "LEFT JOIN row_data d ON d.tbl = :t AND d.row_id = x.row_id AND d.updated_at = x.updated_at "
+        "AND d.hash = x.hash "
+        "WHERE x.tbl = :t AND x.updated_at != m.created_at "
+        "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
+        "  AND y.device_id = x.device_id AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
+        "AND x.updated_at <= m.updated_at AND x.hash != (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+        "  AND w.row_id = m.id AND w.updated_at = m.updated_at) "
+        "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device_id = a.device_id "
+        "  AND b.tbl = :t AND b.row_id = a.row_id "
+        "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
+        "  AND b.updated_at = m.updated_at AND b.hash = (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+        "  AND w.row_id = m.id AND w.updated_at = m.updated_at))", p)
+    counts = TableCounts()
+    for state, new_del, old_del, n in conn.execute(
+            "SELECT state, del, mdel, count(*) FROM temp.inc GROUP BY state, del, mdel"):
+        if state == "new":
+            counts.inserted += n
+        elif state == "win" and new_del and not old_del:
+            counts.deleted += n
+        elif state == "win":
+            counts.updated += n
+        else:
+            counts.unchanged += n
+    counts.conflicts = conn.execute(
+        "SELECT count(DISTINCT row_id) FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)",
+        p).fetchone()[0]
+    for temp in ("inc", "multi"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    return counts
+
+
+def conflicts(store: Store) -> list[dict[str, object]]:
+    """The unresolved conflicts, for people to review (both versions as dicts)."""
+    out = []
+    for r in store.conn.execute("SELECT * FROM conflicts ORDER BY tbl, row_id, device_id"):
+        row = dict(r)
+        row["kept"] = json.loads(row["kept"])
+        row["other"] = json.loads(row["other"])
+        out.append(row)
+    return out
+
