@@ -726,3 +726,47 @@ def conflicts(store: Store) -> list[dict[str, object]]:
         out.append(row)
     return out
 
+
+
+# --------------------------------------------------------------------------- spreadsheet rows
+
+_PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender, p.birth_year, p.birth_date, "
+                "p.province, p.origin, p.phone, p.household_members, p.registered_on, p.registered_by")
+#: kind -> (alias of the keyed table, SELECT of every field a spreadsheet round-trips).
+TABLE_EXPORTS: dict[str, tuple[str, str]] = {
+    "trainees": ("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
+                      "t.income_before_cny FROM trainings t JOIN participants p ON p.id = t.participant_id "
+                      "JOIN cbos c ON c.id = p.cbo_id"),
+    "children": ("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
+                      "a.programme, a.start_date, a.end_date FROM after_school a "
+                      "JOIN participants p ON p.id = a.participant_id JOIN cbos c ON c.id = p.cbo_id"),
+    "participants": ("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date "
+                          "FROM other_programmes o JOIN participants p ON p.id = o.participant_id "
+                          "JOIN cbos c ON c.id = p.cbo_id"),
+    "placements": ("pl", "SELECT pl.id, pl.training_id, c.name_en AS cbo, p.full_name, p.phone, pl.employer, "
+                         "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
+                         "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
+                         "JOIN cbos c ON c.id = p.cbo_id"),
+    "cbos": ("c", "SELECT c.id, c.name_en, c.name_zh, c.city, c.sector, c.grant_usd, c.target_direct, c.sii, "
+                  "c.programmes FROM cbos c"),
+}
+
+
+def table_columns(store: Store, kind: str) -> list[str]:
+    alias, select = TABLE_EXPORTS[kind]
+    cur = store.conn.execute(f"{select} WHERE 0")
+    return [d[0] for d in cur.description]
+
+
+def iter_table(store: Store, kind: str, batch: int = 1000) -> Iterator[tuple]:
+    """Live rows of a list kind, by keyset pages of `batch` on the id: bounded memory at any size."""
+    alias, select = TABLE_EXPORTS[kind]
+    after = ""
+    while True:
+        rows = store.conn.execute(f"{select} WHERE {alias}.deleted = 0 AND {alias}.id > ? "
+                                  f"ORDER BY {alias}.id LIMIT ?", (after, batch)).fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield tuple(row)
+        after = rows[-1][0]
