@@ -25,6 +25,7 @@ class FieldApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", _("Quit"), id="quit"),
         Binding("f5", "open_summary", _("Summary"), id="summary"),
+        Binding("f6", "open_exchange", _("Export / merge"), id="exchange"),
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
@@ -42,6 +43,11 @@ class FieldApp(App[None]):
         from fieldtui.screens.summary import SummaryScreen
 
         self.push_screen(SummaryScreen())
+
+    def action_open_exchange(self) -> None:
+        from fieldtui.screens.exchange import ExchangeScreen
+
+        self.push_screen(ExchangeScreen())
 
     def on_unmount(self) -> None:
         self.store.close()
