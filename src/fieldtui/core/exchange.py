@@ -633,7 +633,7 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     col_list = ", ".join(cols)
     content = [c for c in cols if c != "updated_at"]  # same content, other stamp: not a conflict
     p = {"t": table, "dev": checked.device_id, "eid": checked.export_id, "hq": hq_device}
-    for temp in ("inc", "multi"):
+    for temp in ("inc", "multi", "loc"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
                  "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
@@ -641,17 +641,20 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
                  f"deleted FROM src.{table}")
     # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
     # the merged version it edited (the greatest seen so far), then the edit.
-    local = (f"FROM main.{table} m JOIN temp.inc i ON i.id = m.id WHERE NOT EXISTS (SELECT 1 FROM row_versions v "
-             "WHERE v.tbl = :t AND v.row_id = m.id AND v.updated_at = m.updated_at)")
-    conn.execute(
-        "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
-        "SELECT :t, v.row_id, v.updated_at, v.hash, :hq, 'local' FROM row_versions v WHERE v.tbl = :t AND "
-        f"(v.row_id, v.updated_at, v.hash) IN (SELECT m.id, (SELECT max(updated_at) FROM row_versions w "
-        f"WHERE w.tbl = :t AND w.row_id = m.id), (SELECT max(hash) FROM row_versions w WHERE w.tbl = :t AND "
-        f"w.row_id = m.id AND w.updated_at = (SELECT max(updated_at) FROM row_versions x WHERE x.tbl = :t AND "
-        f"x.row_id = m.id)) {local})", p)
-    conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
-                 f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 'local' {local}", p)
+    conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO temp.loc SELECT m.id FROM temp.inc i JOIN main.{table} m ON m.id = i.id "
+                 "WHERE NOT EXISTS (SELECT 1 FROM row_versions v WHERE v.tbl = :t AND v.row_id = m.id "
+                 "AND v.updated_at = m.updated_at)", p)
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.loc)").fetchone()[0]:
+        conn.execute(
+            "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+            "SELECT :t, l.id, w.updated_at, w.hash, :hq, 'local' FROM temp.loc l CROSS JOIN row_versions w "
+            "ON w.tbl = :t AND w.row_id = l.id WHERE (w.updated_at, w.hash) = (SELECT z.updated_at, z.hash "
+            "FROM row_versions z WHERE z.tbl = :t AND z.row_id = l.id ORDER BY z.updated_at DESC, z.hash DESC "
+            "LIMIT 1)", p)
+        conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+                     f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 'local' "
+                     f"FROM temp.loc l JOIN main.{table} m ON m.id = l.id", p)
     conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
                  "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
                  "ON CONFLICT DO UPDATE SET export_id = min(export_id, excluded.export_id)", p)
@@ -663,8 +666,9 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     conn.execute("UPDATE temp.inc SET state = CASE WHEN mu IS NULL THEN 'new' WHEN (u, h) > (mu, mh) THEN 'win' "
                  "WHEN (u, h) < (mu, mh) THEN 'lose' ELSE 'same' END")
     conn.execute("CREATE TEMP TABLE multi (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute("INSERT INTO temp.multi SELECT v.row_id FROM row_versions v JOIN temp.inc i ON i.id = v.row_id "
-                 "WHERE v.tbl = :t GROUP BY v.row_id HAVING count(DISTINCT v.device_id) > 1", p)
+    conn.execute("INSERT INTO temp.multi SELECT i.id FROM temp.inc i WHERE EXISTS (SELECT 1 FROM row_versions v "
+                 "WHERE v.tbl = :t AND v.row_id = i.id AND v.device_id != :dev)", p)
+    multi = conn.execute("SELECT EXISTS (SELECT 1 FROM temp.multi)").fetchone()[0]
     # Keep the content of versions that stop (or never start) being the kept one, where another
     # device is involved: they may be one side of a conflict.
     conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
@@ -679,24 +683,26 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     conn.execute(f"UPDATE main.{table} SET {sets} FROM src.{table} s WHERE s.id = main.{table}.id "
                  f"AND main.{table}.id IN (SELECT id FROM temp.inc WHERE state = 'win')")
     # Conflicts of every row this file touched, recomputed from all versions seen.
-    conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)", p)
-    conn.execute(
-        "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
-        f"SELECT :t, x.row_id, x.device_id, x.export_id, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
-        "coalesce(d.data, '{}') "
-        f"FROM row_versions x JOIN temp.multi ON temp.multi.id = x.row_id JOIN main.{table} m ON m.id = x.row_id "
-        "LEFT JOIN row_data d ON d.tbl = :t AND d.row_id = x.row_id AND d.updated_at = x.updated_at "
-        "AND d.hash = x.hash "
-        "WHERE x.tbl = :t AND x.updated_at != m.created_at "
-        "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
-        "  AND y.device_id = x.device_id AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
-        "AND x.updated_at <= m.updated_at AND x.hash != (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
-        "  AND w.row_id = m.id AND w.updated_at = m.updated_at) "
-        "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device_id = a.device_id "
-        "  AND b.tbl = :t AND b.row_id = a.row_id "
-        "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
-        "  AND b.updated_at = m.updated_at AND b.hash = (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
-        "  AND w.row_id = m.id AND w.updated_at = m.updated_at))", p)
+    conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.multi)", p)
+    if multi:  # only rows seen from two devices or more can be in conflict (and they stay so)
+        conn.execute(
+            "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
+            f"SELECT :t, x.row_id, x.device_id, x.export_id, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
+            "coalesce(d.data, '{}') "
+            f"FROM temp.multi mu CROSS JOIN row_versions x ON x.tbl = :t AND x.row_id = mu.id "
+            f"JOIN main.{table} m ON m.id = x.row_id "
+            "LEFT JOIN row_data d ON d.tbl = :t AND d.row_id = x.row_id AND d.updated_at = x.updated_at "
+            "AND d.hash = x.hash "
+            "WHERE x.tbl = :t AND x.updated_at != m.created_at "
+            "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
+            "  AND y.device_id = x.device_id AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
+            "AND x.updated_at <= m.updated_at AND x.hash != (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+            "  AND w.row_id = m.id AND w.updated_at = m.updated_at) "
+            "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device_id = a.device_id "
+            "  AND b.tbl = :t AND b.row_id = a.row_id "
+            "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
+            "  AND b.updated_at = m.updated_at AND b.hash = (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+            "  AND w.row_id = m.id AND w.updated_at = m.updated_at))", p)
     counts = TableCounts()
     for state, new_del, old_del, n in conn.execute(
             "SELECT state, del, mdel, count(*) FROM temp.inc GROUP BY state, del, mdel"):
@@ -711,7 +717,7 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     counts.conflicts = conn.execute(
         "SELECT count(DISTINCT row_id) FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)",
         p).fetchone()[0]
-    for temp in ("inc", "multi"):
+    for temp in ("inc", "multi", "loc"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     return counts
 
