@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import sqlite3
@@ -224,7 +225,6 @@ def test_tampered_manifest_count_is_refused(tmp_path, two_fields):
     bad = tmp_path / "tampered.db"
     shutil.copyfile(two_fields[3], bad)
     conn = sqlite3.connect(bad)
-    conn.execute("DELETE FROM placements")  # nothing to delete: edit the count instead
     conn.execute("UPDATE manifest SET value = replace(value, '\"participants\": 5', '\"participants\": 4') "
                  "WHERE key = 'counts'")
     conn.commit()
@@ -356,3 +356,40 @@ def test_hq_local_edit_and_unchanged_resend_do_not_conflict(tmp_path):
     exchange.export(field, e3)
     report = exchange.merge(hq, [e3])
     assert report.files[0].tables["participants"].conflicts == 1
+
+
+def reseal(path: Path) -> None:
+    """Recompute counts and checksum after editing: the checksum detects damage, it is no signature."""
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'counts'", (json.dumps(exchange._counts(conn)),))
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'checksum'", (exchange.content_checksum(conn),))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("edit, words", [
+    ("UPDATE participants SET cbo_id = 'nowhere'", "do not fit"),  # people of a CBO that is not there
+    ("UPDATE cbos SET grant_usd = 'lots'", "wrong type"),
+    ("UPDATE participants SET deleted = 2", "do not fit"),
+    ("UPDATE participants SET full_name = printf('%.5000c', 'x')", "implausibly long"),
+])
+def test_resealed_hostile_content_is_refused_and_nothing_written(tmp_path, two_fields, edit, words):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "resealed.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(edit)
+    conn.commit()
+    conn.close()
+    reseal(bad)
+    _assert_refused(tmp_path, hq, bad, words)
+
+
+def test_export_replaces_an_old_export_but_never_another_file(tmp_path, two_fields):
+    a, b, ea, _eb, _ = two_fields
+    exchange.export(a, ea)  # a fresh export over last week's: fine
+    before = b.read_bytes()
+    with pytest.raises(exchange.StoreError, match="not a fieldtui export"):
+        exchange.export(a, b)  # b is a working file
+    assert b.read_bytes() == before

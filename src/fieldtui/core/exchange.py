@@ -247,6 +247,7 @@ def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pse
         raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
     if out.is_dir():
         raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    _check_overwrite(out)
     own = not isinstance(store_or_path, Store)
     if own:
         source = Path(store_or_path)
@@ -268,6 +269,23 @@ def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pse
     finally:
         if own:
             store.close()
+
+
+def _check_overwrite(out: Path) -> None:
+    """Replacing an earlier export is fine; replacing anything else (a working file!) is refused."""
+    if not out.exists():
+        return
+    try:
+        conn = sqlite3.connect(out.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_manifest = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'manifest'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        app_id, has_manifest = 0, 0
+    if app_id != APPLICATION_ID or not has_manifest:
+        raise StoreError(_("{path} exists and is not a fieldtui export: choose another name").format(path=out))
 
 
 def _write_export(src: Path, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
@@ -439,6 +457,7 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
                 raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
                     declared=declared.get(table), table=table, found=counts[table]))
         for table in RECORD_TABLES:
+            _check_types(conn, table)
             cols = _columns(conn, table)
             longest = conn.execute(
                 f"SELECT max(max({', '.join(f'coalesce(length({c}), 0)' for c in cols)})) FROM {table}").fetchone()[0]
@@ -455,6 +474,21 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
         copy = _upgrade(copy, workdir)
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
                        manifest["pseudonymised"] == "1", version)
+
+
+_TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
+
+
+def _check_types(conn: sqlite3.Connection, table: str) -> None:
+    """Every value of the declared type (SQLite would store 'abc' in a REAL column)."""
+    for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
+        allowed = _TYPES.get(decl.upper())
+        if allowed is None:
+            continue
+        allowed = allowed if (notnull or pk) else (*allowed, "null")
+        kinds = ", ".join(f"'{k}'" for k in allowed)
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE typeof({col}) NOT IN ({kinds}))").fetchone()[0]:
+            raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=col))
 
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
