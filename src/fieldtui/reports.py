@@ -9,12 +9,12 @@ from rich.text import Text
 from fieldtui.core import formatting as fmt
 from fieldtui.core.exchange import MergeReport
 from fieldtui.core.tabular import ImportReport
-from fieldtui.i18n import _
+from fieldtui.i18n import N_, _
 
 #: Table names as people know them.
-TABLE_LABELS = {"cbos": "CBOs", "participants": "People", "trainings": "Trainings",
-                "after_school": "After-school enrolments", "other_programmes": "Other programmes",
-                "placements": "Placements"}
+TABLE_LABELS = {"cbos": N_("CBOs"), "participants": N_("People"), "trainings": N_("Trainings"),
+                "after_school": N_("After-school enrolments"), "other_programmes": N_("Other programmes"),
+                "placements": N_("Placements")}
 
 
 def merge_report(report: MergeReport) -> Group:
