@@ -144,3 +144,23 @@ def test_summary_as_csv_and_xlsx(store, tmp_path):
     tabular.export_table(store, "summary", tmp_path / "s.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "s.xlsx").active
     assert sheet.cell(row=3, column=1).value == "Total"
+
+
+def test_children_and_placements_import(store, tmp_path):
+    header = ["机构", "姓名", "性别", "出生年份", "户籍省份", "来源", "登记日期", "学校", "年级", "监护人", "监护人同意",
+              "开始日期"]
+    path = write_csv(tmp_path / "kids.csv", header, [
+        ["光明天使基金", "王小明", "男", "2003", "河南", "城市长大", "2010-03-01", "明圆学校", "2", "王建国", "是", "2010-03-01"],
+        ["光明天使基金", "王小红", "女", "2003", "河南", "城市长大", "2010-03-01", "明圆学校", "2", "", "否", "2010-03-01"],
+    ])
+    report = tabular.import_table(store, "children", path)
+    assert [e.line for e in report.errors] == [3] and "Guardian" in report.errors[0].message
+    assert store.count("children") == 0
+    tid = store.save_trainee(trainee(store.cbos()[0].id)).training.id
+    path = write_csv(tmp_path / "jobs.csv", ["training_id", "employer", "job_title", "start_date", "wage_cny"], [
+        [tid, "按摩店", "按摩师", "2010-07-01", "1800"],
+        ["no-such-trainee", "按摩店", "按摩师", "2010-07-01", "1800"],
+    ])
+    report = tabular.import_table(store, "placements", path, skip_invalid=True)
+    assert report.written == 1 and [e.line for e in report.errors] == [3]
+    assert store.count("placements") == 1
