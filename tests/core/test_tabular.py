@@ -164,3 +164,14 @@ def test_children_and_placements_import(store, tmp_path):
     report = tabular.import_table(store, "placements", path, skip_invalid=True)
     assert report.written == 1 and [e.line for e in report.errors] == [3]
     assert store.count("placements") == 1
+
+
+def test_xlsx_export_continues_on_a_new_sheet_past_the_row_limit(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "XLSX_MAX_ROWS", 2)
+    cbo = store.cbos()[0].id
+    for i in range(5):
+        store.save_trainee(trainee(cbo, f"学员{i}"))
+    tabular.export_table(store, "trainees", tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["trainees", "trainees (2)", "trainees (3)"]
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 5

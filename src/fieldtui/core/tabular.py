@@ -38,6 +38,7 @@ from fieldtui.i18n import _
 IMPORT_KINDS = ("trainees", "children", "placements", "participants")
 EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "summary")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PERSON_FIELDS = ("cbo_id", "full_name", "gender", "birth_year", "birth_date", "province", "origin", "phone",
@@ -342,6 +343,9 @@ def export_table(store: Store, kind: str, out: str | os.PathLike) -> int:
             sheet = book.create_sheet(kind)
             sheet.append(header)
             for row in rows:
+                if count and count % XLSX_MAX_ROWS == 0:  # a sheet holds 1,048,576 rows: continue on the next
+                    sheet = book.create_sheet(f"{kind} ({count // XLSX_MAX_ROWS + 1})")
+                    sheet.append(header)
                 sheet.append([neutralise(v) for v in row])
                 count += 1
             book.save(tmp)
