@@ -393,3 +393,17 @@ def test_export_replaces_an_old_export_but_never_another_file(tmp_path, two_fiel
     with pytest.raises(exchange.StoreError, match="not a fieldtui export"):
         exchange.export(a, b)  # b is a working file
     assert b.read_bytes() == before
+
+
+def test_unreadable_and_missing_files_are_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    _assert_refused(tmp_path, hq, tmp_path / "nowhere.db", "no such file")
+    _assert_refused(tmp_path, hq, tmp_path, "not a file")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    _assert_refused(tmp_path, hq, empty, "not a SQLite database")
+    if os.geteuid() != 0:  # root reads anything
+        locked = tmp_path / "locked.db"
+        shutil.copyfile(two_fields[3], locked)
+        os.chmod(locked, 0)
+        _assert_refused(tmp_path, hq, locked, "cannot be read")

@@ -39,14 +39,17 @@ async def test_export_and_merge_from_the_app(tmp_path):
         await pilot.pause()
         screen = app.screen
         out = tmp_path / "sent.db"
-        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.click("#export-path")
+        await pilot.press("end", "ctrl+u", *str(out))
+        assert screen.query_one("#export-path", Input).value == str(out)
         await pilot.click("#export")
         await _wait_idle(app, pilot)
         assert "Exported" in str(screen.query_one("#status", Static).render())
         assert out.exists()
         assert sqlite3.connect(out).execute("SELECT count(*) FROM participants").fetchone()[0] == 1
 
-        screen.query_one("#merge-files", Input).value = f"{tmp_path / 'theirs-export.db'} {tmp_path / 'junk.db'}"
+        await pilot.click("#merge-files")
+        await pilot.press(*f"{tmp_path / 'theirs-export.db'} {tmp_path / 'junk.db'}")
         await pilot.click("#merge")
         await _wait_idle(app, pilot)
         status = str(screen.query_one("#status", Static).render())

@@ -614,6 +614,9 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
             except Refused as exc:
                 result.reason = str(exc)
                 continue
+            except OSError as exc:
+                result.reason = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+                continue
             try:
                 _merge_one(hq, checked, result)
             except Refused as exc:
@@ -657,6 +660,9 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
                           result.path.name, json.dumps(counts)))
     except sqlite3.IntegrityError as exc:
         raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
+    except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
+        raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
+            path=result.path.name, reason=exc)) from None
     finally:
         conn.execute("DETACH DATABASE src")
     result.accepted = True
