@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from fieldtui.cli import main
 from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo, trainee
+from tests.core.test_exchange import two_fields  # noqa: F401  (fixture)
 from tests.core.test_tabular import BAD_AGE, EN_HEADER, GOOD_1, GOOD_2, write_csv
 
 
@@ -103,3 +104,24 @@ def test_export_table_csv_and_summary(tmp_path, sample_copy):
     assert r.exit_code == 0, r.output
     r = run("export-table", sample_copy, tmp_path / "s.pdf", "--kind", "summary")
     assert r.exit_code == 2 and ".csv or .xlsx" in r.output
+
+
+def test_conflicts_list_and_resolve(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    assert run("merge", hq, ea, eb).exit_code == 0
+    r = run("conflicts", hq)
+    assert r.exit_code == 0 and "participants" in r.output and "phone" in r.output
+    assert "13800000001" not in r.output and "13800000002" not in r.output  # field names, not values
+    row_id = exchange_conflicts(hq)[0]["row_id"]
+    assert run("conflicts", hq, "--resolve", row_id).exit_code == 0
+    assert "No conflicts" in run("conflicts", hq).output
+    r = run("conflicts", hq, "--resolve", "nope")
+    assert r.exit_code == 2 and "no conflict for nope" in r.output
+
+
+def exchange_conflicts(path):
+    from fieldtui.core import exchange
+
+    with Store.open_readonly(path) as s:
+        return exchange.conflicts(s)

@@ -407,3 +407,33 @@ def test_unreadable_and_missing_files_are_refused(tmp_path, two_fields):
         shutil.copyfile(two_fields[3], locked)
         os.chmod(locked, 0)
         _assert_refused(tmp_path, hq, locked, "cannot be read")
+
+
+def test_a_resolved_conflict_stays_resolved(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    with Store.open(hq) as s:
+        (conflict,) = exchange.conflicts(s)
+        with pytest.raises(exchange.StoreError, match="no conflict"):
+            exchange.resolve_conflict(s, "no-such-row")
+        assert exchange.resolve_conflict(s, conflict["row_id"]) == 1
+        assert exchange.conflicts(s) == []
+        # headquarters corrects the phone by hand after review
+        p = s.get_participant(conflict["row_id"])
+        t = s.conn.execute("SELECT id FROM trainings WHERE participant_id = ?", (p.id,)).fetchone()[0]
+        rec = s.get_trainee(t)
+        s.save_trainee(rec.model_copy(update={"participant": p.model_copy(update={"phone": "13800000003"})}))
+    report = exchange.merge(hq, [ea, eb])  # already merged: nothing
+    assert all(f.already_merged for f in report.files)
+    for path in (ea, eb):  # re-sent under new export ids: the reviewed pair does not come back
+        again = tmp_path / f"again-{path.name}"
+        shutil.copyfile(path, again)
+        conn = sqlite3.connect(again)
+        conn.execute("UPDATE manifest SET value = ? WHERE key = 'export_id'", (new_id(),))
+        conn.commit()
+        conn.close()
+        assert exchange.merge(hq, [again]).files[0].accepted
+    with Store.open_readonly(hq) as s:
+        assert exchange.conflicts(s) == []
+        assert s.get_participant(conflict["row_id"]).phone == "13800000003"

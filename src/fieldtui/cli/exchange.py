@@ -93,3 +93,37 @@ def export_table_cmd(db: str, out: str, kind: str) -> None:
     with Store.open_readonly(db) as store:
         n = tabular.export_table(store, kind, out)
     click.echo(_("Wrote {n} rows to {path}.").format(n=n, path=out))
+
+
+@main.command("conflicts")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--resolve", "resolve", metavar="ROW_ID", help="Mark this row's conflicts as reviewed.")
+@lang_option
+def conflicts_cmd(db: str, resolve: str | None) -> None:
+    """List rows changed on two devices (which fields differ), or mark one as reviewed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fieldtui.core import exchange
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+
+    if resolve:
+        with Store.open(db) as store:
+            n = exchange.resolve_conflict(store, resolve)
+        click.echo(_("Marked {n} conflicts of {id} as reviewed.").format(n=n, id=resolve))
+        return
+    with Store.open_readonly(db) as store:
+        rows = exchange.conflicts(store)
+    if not rows:
+        click.echo(_("No conflicts."))
+        return
+    table = Table(title=_("Rows changed on two devices"))
+    for label in (_("Table"), _("Row id"), _("Kept (newer)"), _("Other version"), _("Fields that differ")):
+        table.add_column(label)
+    for r in rows:
+        kept, other = r["kept"], r["other"]
+        differ = [k for k in kept if k not in ("updated_at",) and kept.get(k) != other.get(k)]
+        table.add_row(str(r["tbl"]), str(r["row_id"]), str(r["kept_updated_at"])[:19],
+                      str(r["other_updated_at"])[:19], ", ".join(differ))
+    Console().print(table)

@@ -5,32 +5,40 @@ Export
   read-only and copies every record table inside ONE read transaction (WAL snapshot isolation).
 - Only the record tables travel (plus `meta` with the device id, and the `manifest`): no audit,
   no drafts, no merge bookkeeping, no triggers, views or secondary indexes.
-- Tombstones travel as tombstones with their personal fields blanked (name '', phone, birth
-  date, guardian, description NULL): a deletion must reach headquarters, the deleted person's
-  data need not. `pseudonymise=True` also replaces names, phones and guardian names by a keyed
-  hash ("anon-" + HMAC-SHA256 truncated), drops birth dates (keeps the birth year) and drops
-  free-text descriptions; the original values never enter the output file.
-- Written to a 0600 temp file in the target folder, VACUUMed, fsynced, then `os.replace`d.
+- Tombstones travel as tombstones with their personal fields blanked (name "(removed)", phone,
+  birth date, guardian, description NULL): a deletion must reach headquarters, the deleted
+  person's data need not. `pseudonymise=True` also replaces names, phones and guardian names by
+  a keyed hash ("anon-" + HMAC-SHA256, 16 hex digits), drops birth dates (keeps the birth year)
+  and free-text descriptions; the original values never enter the output file. The key comes
+  from `key`, else $FIELDTUI_PSEUDONYM_KEY, else one generated once and kept in the file's meta
+  (so one device's exports hash a person the same way; share the key to link devices).
+- Written to a 0600 temp file in the target folder, VACUUMed, fsynced, then `os.replace`d; an
+  existing file is replaced only if it is itself an export.
 
 Merge (headquarters)
 - Each file is checked on a private copy opened immutable/read-only with trusted_schema=OFF
   before anything is written: SQLite header and size, quick_check, application id, schema
   version, the exact schema expected for that version (any extra table, trigger or view is
-  refused), manifest counts and checksum, cell sizes. A bad file is refused with one line.
-- Versions. A version of a row is (updated_at, hash of its other columns). Every version seen is recorded per
-  device in `row_versions`. A device's history is linear, so version Y descends from X when one
-  device has had both and Y is later; and every version descends from the row's creation version
-  (updated_at = created_at: ids are created once). Headquarters' own edits count as a device (its history is
-  the merged version it edited, then its edit).
+  refused), manifest counts and checksum, value types and lengths. A bad file is refused with
+  one line. Older versions are upgraded by our migrations on the checked copy. The checksum
+  detects damage, not forgery: foreign keys and CHECKs are enforced on the way in, and a
+  violation refuses the whole file. Pseudonymised and identified exports never mix in one file.
+- Versions. A version of a row is (updated_at, hash of its other columns). Every version seen
+  is recorded per device in `row_versions`. A device's history is linear, so version Y
+  descends from X when one device has had both and Y is later; and every version descends from
+  the row's creation version (updated_at = created_at: ids are created once). Headquarters' own
+  edits count as a device (its history: the merged version it edited, then its edit).
 - The row kept is the greatest version seen (updated_at, then hash: last writer wins with a
   deterministic tie-break). So a deletion is never undone by an older file, re-merging changes
   nothing, and any order of files gives the same rows.
-- CONFLICT ("changed on both sides"): some device's latest version of the row has other content
-  than the kept one (updated_at aside) and neither descends from the other (no device has had both). Each such pair is one
-  row of `conflicts` (both versions as JSON, the device and the export that brought the other
-  version). Conflicts are recomputed for every row a file touches, so the table is a function of
-  the set of versions merged: the same in any order. The newer version is kept meanwhile; a
-  person reviews the conflict.
+- CONFLICT ("changed on both sides"): some device's latest version of the row has other
+  content than the kept one (updated_at aside) and neither descends from the other (no device
+  has had both). Each such pair is one row of `conflicts` (both versions as JSON, the device
+  and the export that brought the other version). Conflicts are recomputed for every row a
+  file touches, so the table is a function of the set of versions merged: the same in any
+  order. The newer version is kept meanwhile; a person reviews the conflict, corrects the row
+  if needed and marks it resolved (`resolve_conflict`: headquarters has now had both versions,
+  so the same pair never conflicts again, whatever is merged later).
 - One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table.
 """
 
@@ -760,6 +768,28 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     for temp in ("inc", "multi", "loc"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     return counts
+
+
+def resolve_conflict(store: Store, row_id: str, device_id: str | None = None) -> int:
+    """Mark the conflicts of a row as reviewed: record both versions in headquarters' history."""
+    where, params = "row_id = :id", {"id": row_id, "dev": device_id}
+    if device_id:
+        where += " AND device_id = :dev"
+    with store.transaction():
+        rows = store.conn.execute(f"SELECT tbl, row_id, device_id FROM conflicts WHERE {where}", params).fetchall()
+        if not rows:
+            raise StoreError(_("no conflict for {id}").format(id=row_id))
+        hq = store.get_meta("device_id") or "hq"
+        for tbl, rid, dev in rows:
+            p = {"t": tbl, "id": rid, "dev": dev, "hq": hq}
+            head = ("SELECT updated_at, hash FROM row_versions WHERE tbl = :t AND row_id = :id {extra} "
+                    "ORDER BY updated_at DESC, hash DESC LIMIT 1")
+            for extra in ("AND device_id = :dev", ""):  # their latest version, and the kept one
+                u, h = store.conn.execute(head.format(extra=extra), p).fetchone()
+                store.conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, "
+                                   "export_id) VALUES (:t, :id, :u, :h, :hq, 'local')", {**p, "u": u, "h": h})
+            store.conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id = :id AND device_id = :dev", p)
+    return len(rows)
 
 
 def conflicts(store: Store) -> list[dict[str, object]]:
