@@ -14,7 +14,6 @@ import pytest
 
 from fieldtui.core import exchange, summary
 from fieldtui.core.ids import new_id
-from fieldtui.core.models import validate
 from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store
 from tests.core.test_store import make_cbo, trainee
 
@@ -28,6 +27,12 @@ def clone(src: Path, dest: Path) -> Path:
     with Store.open(dest) as s, s.transaction():
         s.set_meta("device_id", new_id())
     return dest
+
+
+def edit_person(store: Store, training_id: str, **changes) -> None:
+    """Edit a trainee's person as the form does (person and training saved together)."""
+    rec = store.get_trainee(training_id)
+    store.save_trainee(rec.model_copy(update={"participant": rec.participant.model_copy(update=changes)}))
 
 
 def table_contents(path: Path) -> dict[str, list[tuple]]:
@@ -49,15 +54,12 @@ def two_fields(tmp_path):
         base = [s.save_trainee(trainee(cbo, name)) for name in ("张一", "张二", "张三")]
     b = clone(a, tmp_path / "b.db")
     with Store.open(a) as s:
-        rec = s.get_trainee(base[0].training.id)
-        s.save_trainee(rec.model_copy(update={"participant": rec.participant.model_copy(update={"full_name": "张一一"})}))
+        edit_person(s, base[0].training.id, full_name="张一一")
         s.delete("trainees", base[1].training.id)
-        rec = s.get_trainee(base[2].training.id)
-        s.save_trainee(rec.model_copy(update={"participant": rec.participant.model_copy(update={"phone": "13800000001"})}))
+        edit_person(s, base[2].training.id, phone="13800000001")
         s.save_trainee(trainee(cbo, "李四"))
     with Store.open(b) as s:
-        rec = s.get_trainee(base[2].training.id)
-        s.save_trainee(rec.model_copy(update={"participant": rec.participant.model_copy(update={"phone": "13800000002"})}))
+        edit_person(s, base[2].training.id, phone="13800000002")
         s.save_trainee(trainee(cbo, "王五"))
         s.save_trainee(trainee(cbo, "王六"))
     ea, eb = tmp_path / "a-export.db", tmp_path / "b-export.db"
@@ -79,7 +81,8 @@ def test_export_is_private_and_described_by_its_manifest(tmp_path, two_fields):
     assert '"participants": 4' in manifest["counts"]
     assert manifest["checksum"] == exchange.content_checksum(conn)
     # the deleted person travels as a tombstone without their name
-    assert conn.execute("SELECT full_name, phone FROM participants WHERE deleted = 1").fetchall() == [("(removed)", None)]
+    tombstones = conn.execute("SELECT full_name, phone FROM participants WHERE deleted = 1").fetchall()
+    assert tombstones == [("(removed)", None)]
     conn.close()
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -341,8 +344,7 @@ def test_hq_local_edit_and_unchanged_resend_do_not_conflict(tmp_path):
     hq = tmp_path / "hq.db"
     exchange.merge(hq, [e1])
     with Store.open(hq) as s:  # headquarters corrects the household size
-        t = s.get_trainee(rec.training.id)
-        s.save_trainee(t.model_copy(update={"participant": t.participant.model_copy(update={"household_members": 4})}))
+        edit_person(s, rec.training.id, household_members=4)
     e2 = tmp_path / "e2.db"
     exchange.export(field, e2)  # the device has not changed the row: no conflict
     exchange.merge(hq, [e2])
@@ -350,8 +352,7 @@ def test_hq_local_edit_and_unchanged_resend_do_not_conflict(tmp_path):
         assert exchange.conflicts(s) == []
         assert s.get_participant(rec.participant.id).household_members == 4
     with Store.open(field) as s:  # now the device changes it too: a conflict
-        t = s.get_trainee(rec.training.id)
-        s.save_trainee(t.model_copy(update={"participant": t.participant.model_copy(update={"household_members": 5})}))
+        edit_person(s, rec.training.id, household_members=5)
     e3 = tmp_path / "e3.db"
     exchange.export(field, e3)
     report = exchange.merge(hq, [e3])

@@ -216,7 +216,8 @@ def _cell(value: Any) -> Any:
 def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid: bool = False) -> ImportReport:
     """Validate every row of a spreadsheet and save them in one transaction (see module docstring)."""
     if kind not in IMPORT_KINDS:
-        raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(kind=kind, kinds=", ".join(IMPORT_KINDS)))
+        raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(
+            kind=kind, kinds=", ".join(IMPORT_KINDS)))
     path = Path(path)
     header, rows = _read_rows(path)
     report = ImportReport(kind, path)
@@ -314,7 +315,8 @@ def _summary_rows(store: Store) -> tuple[list[str], Iterable[tuple]]:
 def export_table(store: Store, kind: str, out: str | os.PathLike) -> int:
     """Write one list (or the summary) to .csv or .xlsx atomically, mode 0600; returns the row count."""
     if kind not in EXPORT_KINDS:
-        raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(kind=kind, kinds=", ".join(EXPORT_KINDS)))
+        raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(
+            kind=kind, kinds=", ".join(EXPORT_KINDS)))
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):

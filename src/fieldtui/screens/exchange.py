@@ -43,7 +43,8 @@ class ExchangeScreen(Screen[None]):
                     yield Button(_("Export"), id="export", variant="primary")
             with Vertical(classes="card"):
                 yield Label(_("Merge exports into this file"), classes="title")
-                yield Input(id="merge-files", placeholder=_("Files to merge, separated by spaces (quote names with spaces)"))
+                yield Input(id="merge-files",
+                            placeholder=_("Files to merge, separated by spaces (quote names with spaces)"))
                 yield Button(_("Merge"), id="merge", variant="primary")
             yield ProgressBar(id="progress", show_eta=False)
             yield Static(id="status")
