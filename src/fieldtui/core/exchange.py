@@ -653,19 +653,21 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         flag = "0" if has_rows else None
     if flag is not None and flag != ("1" if checked.pseudonymised else "0"):
         raise Refused(_("cannot mix pseudonymised and identified records in one file"))
-    hq_device = hq.get_meta("device_id") or "hq"
     conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
     try:
         with hq.transaction():
+            hq_device = _device_seq(conn, hq.get_meta("device_id") or "hq")
+            device = _device_seq(conn, checked.device_id)
+            export = conn.execute(
+                "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
+                "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
             for table in RECORD_TABLES:
-                result.tables[table] = _merge_table(conn, table, checked, hq_device)
+                result.tables[table] = _merge_table(conn, table, device, export, hq_device)
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
             counts = {t: vars(c) for t, c in result.tables.items()}
-            conn.execute("INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (checked.export_id, checked.checksum, checked.device_id, utc_now(),
-                          result.path.name, json.dumps(counts)))
+            conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), export))
     except sqlite3.IntegrityError as exc:
         raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
     except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
@@ -676,11 +678,19 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
     result.accepted = True
 
 
-def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_device: str) -> TableCounts:
+_EXPORT_ID = "coalesce((SELECT export_id FROM merges WHERE seq = {seq}), 'local')"
+
+
+def _device_seq(conn: sqlite3.Connection, device_id: str) -> int:
+    conn.execute("INSERT OR IGNORE INTO devices (device_id) VALUES (?)", (device_id,))
+    return conn.execute("SELECT seq FROM devices WHERE device_id = ?", (device_id,)).fetchone()[0]
+
+
+def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int, hq_device: int) -> TableCounts:
     cols = _columns(conn, table)
     col_list = ", ".join(cols)
     content = [c for c in cols if c != "updated_at"]  # same content, other stamp: not a conflict
-    p = {"t": table, "dev": checked.device_id, "eid": checked.export_id, "hq": hq_device}
+    p = {"t": table, "dev": device, "eid": export, "hq": hq_device}
     for temp in ("inc", "multi", "loc"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
@@ -695,17 +705,19 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
                  "AND v.updated_at = m.updated_at)", p)
     if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.loc)").fetchone()[0]:
         conn.execute(
-            "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
-            "SELECT :t, l.id, w.updated_at, w.hash, :hq, 'local' FROM temp.loc l CROSS JOIN row_versions w "
+            "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
+            "SELECT :t, l.id, w.updated_at, w.hash, :hq, 0 FROM temp.loc l CROSS JOIN row_versions w "
             "ON w.tbl = :t AND w.row_id = l.id WHERE (w.updated_at, w.hash) = (SELECT z.updated_at, z.hash "
             "FROM row_versions z WHERE z.tbl = :t AND z.row_id = l.id ORDER BY z.updated_at DESC, z.hash DESC "
             "LIMIT 1)", p)
-        conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
-                     f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 'local' "
+        conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
+                     f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 0 "
                      f"FROM temp.loc l JOIN main.{table} m ON m.id = l.id", p)
-    conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device_id, export_id) "
+    # The export named in a conflict is the least export id that brought the version (any order).
+    conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
                  "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
-                 "ON CONFLICT DO UPDATE SET export_id = min(export_id, excluded.export_id)", p)
+                 "ON CONFLICT DO UPDATE SET export = excluded.export WHERE "
+                 f"{_EXPORT_ID.format(seq='excluded.export')} < {_EXPORT_ID.format(seq='row_versions.export')}", p)
     # The kept version now, and what this file's version does to it.
     conn.execute(
         f"UPDATE temp.inc SET mu = m.updated_at, mdel = m.deleted, mh = (SELECT max(v.hash) FROM row_versions v "
@@ -715,7 +727,7 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
                  "WHEN (u, h) < (mu, mh) THEN 'lose' ELSE 'same' END")
     conn.execute("CREATE TEMP TABLE multi (id TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute("INSERT INTO temp.multi SELECT i.id FROM temp.inc i WHERE EXISTS (SELECT 1 FROM row_versions v "
-                 "WHERE v.tbl = :t AND v.row_id = i.id AND v.device_id != :dev)", p)
+                 "WHERE v.tbl = :t AND v.row_id = i.id AND v.device != :dev)", p)
     multi = conn.execute("SELECT EXISTS (SELECT 1 FROM temp.multi)").fetchone()[0]
     # Keep the content of versions that stop (or never start) being the kept one, where another
     # device is involved: they may be one side of a conflict.
@@ -735,7 +747,8 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
     if multi:  # only rows seen from two devices or more can be in conflict (and they stay so)
         conn.execute(
             "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
-            f"SELECT :t, x.row_id, x.device_id, x.export_id, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
+            f"SELECT :t, x.row_id, (SELECT device_id FROM devices WHERE seq = x.device), "
+            f"{_EXPORT_ID.format(seq='x.export')}, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
             "coalesce(d.data, '{}') "
             f"FROM temp.multi mu CROSS JOIN row_versions x ON x.tbl = :t AND x.row_id = mu.id "
             f"JOIN main.{table} m ON m.id = x.row_id "
@@ -743,10 +756,10 @@ def _merge_table(conn: sqlite3.Connection, table: str, checked: CheckedFile, hq_
             "AND d.hash = x.hash "
             "WHERE x.tbl = :t AND x.updated_at != m.created_at "
             "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
-            "  AND y.device_id = x.device_id AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
+            "  AND y.device = x.device AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
             "AND x.updated_at <= m.updated_at AND x.hash != (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
             "  AND w.row_id = m.id AND w.updated_at = m.updated_at) "
-            "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device_id = a.device_id "
+            "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device = a.device "
             "  AND b.tbl = :t AND b.row_id = a.row_id "
             "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
             "  AND b.updated_at = m.updated_at AND b.hash = (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
@@ -779,15 +792,15 @@ def resolve_conflict(store: Store, row_id: str, device_id: str | None = None) ->
         rows = store.conn.execute(f"SELECT tbl, row_id, device_id FROM conflicts WHERE {where}", params).fetchall()
         if not rows:
             raise StoreError(_("no conflict for {id}").format(id=row_id))
-        hq = store.get_meta("device_id") or "hq"
+        hq = _device_seq(store.conn, store.get_meta("device_id") or "hq")
         for tbl, rid, dev in rows:
-            p = {"t": tbl, "id": rid, "dev": dev, "hq": hq}
+            p = {"t": tbl, "id": rid, "dev": dev, "hq": hq, "seq": _device_seq(store.conn, dev)}
             head = ("SELECT updated_at, hash FROM row_versions WHERE tbl = :t AND row_id = :id {extra} "
                     "ORDER BY updated_at DESC, hash DESC LIMIT 1")
-            for extra in ("AND device_id = :dev", ""):  # their latest version, and the kept one
+            for extra in ("AND device = :seq", ""):  # their latest version, and the kept one
                 u, h = store.conn.execute(head.format(extra=extra), p).fetchone()
-                store.conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device_id, "
-                                   "export_id) VALUES (:t, :id, :u, :h, :hq, 'local')", {**p, "u": u, "h": h})
+                store.conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, "
+                                   "export) VALUES (:t, :id, :u, :h, :hq, 0)", {**p, "u": u, "h": h})
             store.conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id = :id AND device_id = :dev", p)
     return len(rows)
 
