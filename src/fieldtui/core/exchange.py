@@ -39,7 +39,9 @@ Merge (headquarters)
   order. The newer version is kept meanwhile; a person reviews the conflict, corrects the row
   if needed and marks it resolved (`resolve_conflict`: headquarters has now had both versions,
   so the same pair never conflicts again, whatever is merged later).
-- One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table.
+- One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
+  every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
+  planner may otherwise scan the whole headquarters table once per file, quadratic overall).
 """
 
 from __future__ import annotations
@@ -700,7 +702,7 @@ def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int,
     # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
     # the merged version it edited (the greatest seen so far), then the edit.
     conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO temp.loc SELECT m.id FROM temp.inc i JOIN main.{table} m ON m.id = i.id "
+    conn.execute(f"INSERT INTO temp.loc SELECT m.id FROM temp.inc i CROSS JOIN main.{table} m ON m.id = i.id "
                  "WHERE NOT EXISTS (SELECT 1 FROM row_versions v WHERE v.tbl = :t AND v.row_id = m.id "
                  "AND v.updated_at = m.updated_at)", p)
     if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.loc)").fetchone()[0]:
@@ -712,7 +714,7 @@ def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int,
             "LIMIT 1)", p)
         conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
                      f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 0 "
-                     f"FROM temp.loc l JOIN main.{table} m ON m.id = l.id", p)
+                     f"FROM temp.loc l CROSS JOIN main.{table} m ON m.id = l.id", p)
     # The export named in a conflict is the least export id that brought the version (any order).
     conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
                  "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
@@ -732,8 +734,9 @@ def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int,
     # Keep the content of versions that stop (or never start) being the kept one, where another
     # device is involved: they may be one side of a conflict.
     conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
-                 f"SELECT :t, m.id, m.updated_at, i.mh, {_json_object(cols, 'm')} FROM main.{table} m "
-                 "JOIN temp.inc i ON i.id = m.id WHERE i.state = 'win' AND i.id IN (SELECT id FROM temp.multi)", p)
+                 f"SELECT :t, m.id, m.updated_at, i.mh, {_json_object(cols, 'm')} FROM temp.inc i "
+                 f"CROSS JOIN main.{table} m ON m.id = i.id WHERE i.state = 'win' "
+                 "AND i.id IN (SELECT id FROM temp.multi)", p)
     conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
                  f"SELECT :t, s.id, s.updated_at, i.h, {_json_object(cols, 's')} FROM src.{table} s "
                  "JOIN temp.inc i ON i.id = s.id WHERE i.state = 'lose' AND i.id IN (SELECT id FROM temp.multi)", p)
