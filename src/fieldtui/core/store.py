@@ -144,6 +144,52 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_phone ON participants (phone) WHERE phone IS NOT NULL;
     CREATE INDEX participants_registered ON participants (registered_on, cbo_id, deleted, household_members);
     """,
+    # exchange: what headquarters has merged (see core/exchange.py for the semantics).
+    # merges: one row per export merged (re-merging it is a no-op). row_versions: every version of
+    # every row seen, per device (a device's history is linear, which is how "newer" is known);
+    # device -> devices.seq, export -> merges.seq (0: headquarters' own edit), small on purpose.
+    # row_data: the content of versions that lost to another device's (kept for review).
+    # conflicts: the current unresolved conflicts, both versions as JSON.
+    """
+    CREATE TABLE merges (
+        seq INTEGER PRIMARY KEY,
+        export_id TEXT NOT NULL UNIQUE,
+        checksum TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        merged_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        counts TEXT NOT NULL
+    );
+    CREATE TABLE devices (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE);
+    CREATE TABLE row_versions (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        device INTEGER NOT NULL,
+        export INTEGER NOT NULL,
+        PRIMARY KEY (tbl, row_id, updated_at, hash, device)
+    ) WITHOUT ROWID;
+    CREATE TABLE row_data (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (tbl, row_id, updated_at, hash)
+    ) WITHOUT ROWID;
+    CREATE TABLE conflicts (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        export_id TEXT NOT NULL,
+        kept_updated_at TEXT NOT NULL,
+        kept TEXT NOT NULL,
+        other_updated_at TEXT NOT NULL,
+        other TEXT NOT NULL,
+        PRIMARY KEY (tbl, row_id, device_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
