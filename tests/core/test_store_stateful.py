@@ -2,7 +2,8 @@
 
 Hypothesis drives a real Store (a SQLite file in a tmp dir) through random sequences of: add a
 CBO, trainee, child, other-programme participant, a second programme for an existing person,
-a placement; edit a trainee; delete and restore any row. A plain-Python model applies the same
+a placement; edit a trainee; delete and restore any row; export the file and merge the export
+into a headquarters file (whose summary must then equal the model's too). A plain-Python model applies the same
 operations with the documented rules (cascades, refusals) and computes the donor's figures by
 counting; after every step `summary.compute(store).to_json()` must equal the model's figures,
 with and without a filter, and every list count must match.
@@ -33,7 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from fieldtui.core import summary
+from fieldtui.core import exchange, summary
 from fieldtui.core.models import (
     CBO,
     ChildRecord,
@@ -339,6 +340,20 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(cbo_id=cbos)
     def restore_cbo(self, cbo_id):
         self._restore("cbos", cbo_id)
+
+    # ---- export and merge ---------------------------------------------------------------------------
+
+    @rule()
+    def export_and_merge_into_hq(self):
+        """Headquarters, after merging this field's latest export, shows the model's figures too."""
+        out = self.dir / f"export-{self.op}.db"
+        exchange.export(self.store, out)
+        report = exchange.merge(self.dir / "hq.db", [out])
+        assert not report.refused, report.files[0].reason
+        out.unlink()
+        with Store.open_readonly(self.dir / "hq.db") as hq:
+            for date_to in (None, CUTOFF):
+                assert summary.compute(hq, summary.Filters(date_to=date_to)).to_json() == self.expected(date_to)
 
     # ---- the model's figures --------------------------------------------------------------------
 
