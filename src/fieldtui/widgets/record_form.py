@@ -141,8 +141,9 @@ class RecordForm(VerticalScroll):
         """Nested data for `models.validate`: blank fields left out, so defaults and 'is required' apply."""
         flat: dict[str, Any] = dict(hidden)
         for path, value in self.values().items():
-            if isinstance(value, list):
-                value = value[0]
+            if isinstance(value, list):  # a picker: kept even when empty, its model rule explains why
+                flat[path] = value[0]
+                continue
             if isinstance(value, str):
                 value = value.strip()
                 if not value:
