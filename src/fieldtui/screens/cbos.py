@@ -25,7 +25,7 @@ class CBOForm(RecordFormScreen):
         Field("city", N_("City")),
         Field("sector", N_("Sector")),
         Field("grant_usd", N_("Grant (US$)"), "number"),
-        Field("target_direct", N_("Target (direct)"), "int"),
+        Field("target_direct", N_("Target (direct beneficiaries)"), "int"),
         Field("sii", N_("Social Impact Index"), "number", placeholder="20–100"),
         Field("programmes", N_("Programmes"), placeholder="vocational_training, after_school"),
     ]

@@ -19,10 +19,10 @@ PERSON_FIELDS: list[Field] = [
     Field("participant.birth_year", N_("Birth year"), "int", placeholder="YYYY"),
     Field("participant.birth_date", N_("Birth date"), "date"),
     Field("participant.province", N_("Province of origin"), placeholder="河南 / Henan"),
-    Field("participant.origin", N_("Origin"), "select", ORIGIN_OPTIONS),
+    Field("participant.origin", N_("Raised in city / recent arrival"), "select", ORIGIN_OPTIONS),
     Field("participant.phone", N_("Phone"), placeholder="13812345678"),
-    Field("participant.household_members", N_("Household members"), "int", placeholder="0"),
-    Field("participant.registered_on", N_("Registered on"), "date"),
+    Field("participant.household_members", N_("Household members benefiting"), "int", placeholder="0"),
+    Field("participant.registered_on", N_("Registration date"), "date"),
     Field("participant.registered_by", N_("Registered by")),
 ]
 

@@ -28,7 +28,7 @@ class TraineeForm(RecordFormScreen):
         Field("training.start_date", N_("Start date"), "date"),
         Field("training.end_date", N_("End date"), "date"),
         Field("training.status", N_("Status"), "select", STATUS_OPTIONS),
-        Field("training.income_before_cny", N_("Income before (¥/month)"), "number"),
+        Field("training.income_before_cny", N_("Monthly income before training (¥)"), "number"),
     ]
 
     def new_values(self) -> dict[str, Any]:

@@ -116,8 +116,9 @@ class PagedTable(DataTable):
         for row in rows:
             self.rows_by_id[row["id"]] = row
             cells = [col.text(row) for col in self.spec_columns]
-            if row.get("deleted"):
+            if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
                 cells = [Text(c, style=removed) for c in cells]
+                cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])
         return len(rows)
 
