@@ -66,3 +66,10 @@ def person(cbo_id: str, name: str = "王小明", year: str = "1990") -> dict[str
         "participant.province": "Henan",
         "participant.origin": "recent_arrival",
     }
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the app finish what a key started, lists' background queries included."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -6,6 +6,8 @@ from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
 from fieldtui.widgets.paged_table import PAGE_SIZE
 
+from .helpers import settle
+
 
 async def test_loads_a_page_at_a_time(sample_copy):
     with Store.open(sample_copy) as store:
@@ -13,11 +15,12 @@ async def test_loads_a_page_at_a_time(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
+        await settle(pilot)
         table = app.screen.table
         assert table.total == total > 3 * PAGE_SIZE
         assert table.row_count == PAGE_SIZE  # never every row
         await pilot.press("ctrl+end")  # to the last loaded row: the next page comes
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 2 * PAGE_SIZE
         names = [r["full_name"] for r in table.rows_by_id.values()]
         assert names == sorted(names)  # the keyset continues the order seamlessly
@@ -28,17 +31,18 @@ async def test_sort_by_key_and_by_header_click(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f3")
+        await settle(pilot)
         table = app.screen.table
         await pilot.press("ctrl+s")  # next sortable column: CBO
-        await pilot.pause()
+        await settle(pilot)
         assert table.sort == "cbo"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
         cbos = [r["cbo_en"] for r in table.rows_by_id.values()]
         assert table.descending and cbos == sorted(cbos, reverse=True)
         # clicking the Start header sorts by start date
         await pilot.click(table, offset=(_x(table, "start_date"), 0))
-        await pilot.pause()
+        await settle(pilot)
         assert table.sort == "start"
         starts = [r["start_date"] for r in table.rows_by_id.values()]
         assert starts == sorted(starts)
@@ -61,8 +65,9 @@ async def test_filter_by_cbo(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", "ctrl+f", "tab")  # from the search box to the CBO filter
+        await settle(pilot)
         await pilot.press("enter", "down", "enter")  # the first CBO
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.table
         assert table.cbo_id == cbo.id and table.total == expected
         assert {r["cbo_id"] for r in table.rows_by_id.values()} == {cbo.id}

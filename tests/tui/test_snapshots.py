@@ -12,7 +12,7 @@ from textual.widgets import Input
 from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
 
-from .helpers import fill_all, person
+from .helpers import fill_all, person, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -47,7 +47,12 @@ SCREENS = {
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_screen(name, size, sample_copy, snap_compare):
-    assert snap_compare(FieldApp(sample_copy), press=SCREENS[name], terminal_size=size)
+    async def reach(pilot):
+        for key in SCREENS[name]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(FieldApp(sample_copy), terminal_size=size, run_before=reach)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -57,9 +62,10 @@ def test_duplicates_dialog(size, sample_copy, snap_compare):
 
     async def register_again(pilot):
         await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
         await fill_all(pilot, {**person(existing["cbo_id"], name=existing["full_name"],
                                         year=str(existing["birth_year"])), "training.course": "厨师"})
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(FieldApp(sample_copy), terminal_size=size, run_before=register_again)

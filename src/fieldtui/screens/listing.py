@@ -68,13 +68,10 @@ class RecordListScreen(Screen[None]):
         return self.query_one(PagedTable)
 
     def refresh_rows(self, keep_id: str | None = None) -> None:
-        """Reload after a change, keeping the cursor on the same row (or the same place)."""
+        """Reload after a change, keeping the cursor on the same row (or at the same place)."""
         table = self.table
-        place = table.cursor_row
         current = table.current_row()
-        table.reload(keep_id=keep_id or (current["id"] if current else None))
-        if (keep_id or current) and table.row_count and (keep_id or current["id"]) not in table.rows_by_id:
-            table.move_cursor(row=min(place, table.row_count - 1))
+        table.reload(keep_id=keep_id or (current["id"] if current else None), place=table.cursor_row)
 
     # ---- add and edit ------------------------------------------------------------------------
 

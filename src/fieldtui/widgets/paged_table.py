@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -75,18 +76,69 @@ class PagedTable(DataTable):
         self.rows_by_id: dict[str, dict[str, Any]] = {}
         self._after: tuple[Any, str] | None = None
         self._exhausted = False
+        self._pending = False
+        self._generation = 0
 
-    # ---- querying ---------------------------------------------------------------------
+    # ---- querying (in a thread: a query on a big file must never freeze typing) ----------------
 
     @property
     def store(self):  # noqa: ANN201 - the app's single open Store
         return self.app.store
 
-    def _query(self) -> dict[str, Any]:
-        return {"search": self.search, "cbo_id": self.cbo_id, "include_deleted": self.include_deleted}
+    @property
+    def loading_rows(self) -> bool:
+        """A query is running; its rows have not arrived yet."""
+        return self._pending
 
-    def reload(self, keep_id: str | None = None) -> None:
-        """Run the query again from the first page (after a search, filter, sort or save)."""
+    def _query(self) -> dict[str, Any]:
+        return {"search": self.search, "cbo_id": self.cbo_id, "include_deleted": self.include_deleted,
+                "sort": self.sort, "descending": self.descending}
+
+    def reload(self, keep_id: str | None = None, place: int | None = None) -> None:
+        """Run the query again from the first page (after a search, filter, sort or save).
+
+        The rows on screen stay until the new ones arrive; an answer to an older query is dropped."""
+        self._generation += 1
+        self._pending = True
+        self._fetch(self._generation, self._query(), None, True, (keep_id, place))
+
+    def load_next_page(self) -> None:
+        """Ask for the next keyset page (at most one request in flight)."""
+        if self._exhausted or self._pending:
+            return
+        self._pending = True
+        self._fetch(self._generation, self._query(), self._after, False, (None, None))
+
+    @work(thread=True, group="paged-table", exit_on_error=False)
+    def _fetch(self, generation: int, query: dict[str, Any], after: tuple[Any, str] | None, first: bool,
+               keep: tuple[str | None, int | None]) -> None:
+        store = self.store
+        filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
+        total = store.count(self.kind, **filters) if first else None
+        rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
+                          limit=self.page_size, **filters)
+        self.app.call_from_thread(self._arrived, generation, first, total, rows, keep)
+
+    def _arrived(self, generation: int, first: bool, total: int | None, rows: list[dict[str, Any]],
+                 keep: tuple[str | None, int | None]) -> None:
+        if generation != self._generation:
+            return  # an answer to a query that has since changed
+        self._pending = False
+        if first:
+            self._reset_columns()
+            self.total = total or 0
+        self._add_rows(rows)
+        if first:
+            keep_id, place = keep
+            if keep_id is not None and keep_id in self.rows_by_id:
+                self.move_to(keep_id)
+            elif place is not None and self.row_count:
+                self.move_cursor(row=min(place, self.row_count - 1))
+            self.post_message(self.Reloaded(self, self.total))
+        elif self.cursor_row >= self.row_count - PREFETCH_MARGIN:
+            self.load_next_page()
+
+    def _reset_columns(self) -> None:
         self.clear(columns=True)
         for col in self.spec_columns:
             label = _(col.label)
@@ -96,18 +148,8 @@ class PagedTable(DataTable):
         self.rows_by_id = {}
         self._after = None
         self._exhausted = False
-        self.total = self.store.count(self.kind, **self._query())
-        self.load_next_page()
-        if keep_id is not None:
-            self.move_to(keep_id)
-        self.post_message(self.Reloaded(self, self.total))
 
-    def load_next_page(self) -> int:
-        """Append the next keyset page; returns how many rows came."""
-        if self._exhausted:
-            return 0
-        rows = self.store.page(self.kind, sort=self.sort, descending=self.descending, after=self._after,
-                               limit=self.page_size, **self._query())
+    def _add_rows(self, rows: list[dict[str, Any]]) -> None:
         if len(rows) < self.page_size:
             self._exhausted = True
         if rows:
@@ -115,12 +157,11 @@ class PagedTable(DataTable):
         removed = self.get_component_rich_style("paged-table--removed", partial=True)
         for row in rows:
             self.rows_by_id[row["id"]] = row
-            cells = [col.text(row) for col in self.spec_columns]
+            cells: list[Any] = [col.text(row) for col in self.spec_columns]
             if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
                 cells = [Text(c, style=removed) for c in cells]
                 cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])
-        return len(rows)
 
     def move_to(self, row_id: str) -> None:
         """Put the cursor on a row if it is loaded (after an edit, keep the place)."""
