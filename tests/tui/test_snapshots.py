@@ -48,6 +48,7 @@ SCREENS = {
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_screen(name, size, sample_copy, snap_compare):
     async def reach(pilot):
+        await settle(pilot)
         for key in SCREENS[name]:
             await pilot.press(key)
             await settle(pilot)

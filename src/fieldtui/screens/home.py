@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -59,6 +60,11 @@ class HomeScreen(Screen[None]):
         await self.app.run_action(f"open({event.option.id!r})")
 
     def refresh_figures(self) -> None:
+        self._compute_figures()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _compute_figures(self) -> None:
+        """In a thread: on a large file the figures take a moment, and the menu must not wait."""
         result = summary.compute(self.app.store)
         lines = [
             f"[b]{_('Direct beneficiaries')}[/b]  {fmt.number(result.direct_beneficiaries)}",
@@ -68,4 +74,4 @@ class HomeScreen(Screen[None]):
             f"[b]{_('After-school children')}[/b]  {fmt.number(result.after_school_children)}",
             f"[b]{_('Cost per life')}[/b]  {fmt.usd(result.cost_per_life_usd, 2)}",
         ]
-        self.query_one("#headline", Static).update("\n".join(lines))
+        self.app.call_from_thread(self.query_one("#headline", Static).update, "\n".join(lines))
