@@ -119,7 +119,10 @@ class FieldApp(App[None]):
 
         keys: list[tuple[str, str]] = []
         seen: set[tuple[str, str]] = set()
-        for active in self.screen.active_bindings.values():
+        # The screen's and the app's own actions first; the focused widget's cursor keys after them.
+        actives = sorted(self.screen.active_bindings.values(),
+                         key=lambda a: (not isinstance(a.node, (Screen, App)), not a.binding.show))
+        for active in actives:
             binding = active.binding
             if not binding.description or binding.system:
                 continue

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from fieldtui.i18n import _
 
@@ -33,6 +35,7 @@ class FieldCommands(Provider):
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if (not binding.description or binding.system or not active.enabled
+                    or not isinstance(active.node, (Screen, App))  # not a widget's cursor keys
                     or binding.action.startswith("open") or binding.action in seen):
                 continue
             seen.add(binding.action)
