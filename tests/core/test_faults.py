@@ -3,7 +3,7 @@
 Each fault must raise a StoreError subclass with a one-line message a person understands, and
 leave the database exactly as it was (same records, integrity ok); after the fault is cleared the
 same store saves again. Faults are real, not mocked: a read-only file (chmod, and `chattr +i`
-when running as root, since root ignores permissions), a real full filesystem (a 256 KiB tmpfs in
+when running as root, since root ignores permissions), a real full filesystem (a 1 MiB tmpfs in
 a private mount namespace, when `unshare` is allowed) and SQLite's own page limit
 (`PRAGMA max_page_count`, which fails exactly like a full disk and runs everywhere).
 """
@@ -188,7 +188,7 @@ _FILL_DISK = textwrap.dedent("""
 
 
 def test_real_full_disk_on_a_tiny_tmpfs(tmp_path):
-    """A real ENOSPC: fill a 256 KiB tmpfs (private mount namespace; skipped where not allowed)."""
+    """A real ENOSPC: fill a 1 MiB tmpfs (private mount namespace; skipped where not allowed)."""
     unshare = shutil.which("unshare")
     if not unshare or os.geteuid() != 0:
         pytest.skip("needs root and unshare to mount a private tmpfs")
@@ -199,7 +199,7 @@ def test_real_full_disk_on_a_tiny_tmpfs(tmp_path):
     trainee = _trainee("x", "学员" + "长" * 50).model_dump(mode="json")
     script.write_text(_FILL_DISK.format(cbo=cbo, trainee=trainee))
     db = mnt / "field.db"
-    shell = (f"mount -t tmpfs -o size=256k tmpfs {mnt} && {sys.executable} {script} {db} && "
+    shell = (f"mount -t tmpfs -o size=1m tmpfs {mnt} && {sys.executable} {script} {db} && "
              f"{sys.executable} -c \"import sqlite3; c = sqlite3.connect('{db}'); "
              "print(c.execute('PRAGMA integrity_check').fetchone()[0], "
              "c.execute('SELECT count(*) FROM trainings').fetchone()[0], sep='|')\"")
