@@ -1,0 +1,38 @@
+"""A save that cannot be written, seen from the form: a clear message, the form keeps its content,
+the file keeps its rows. SQLite itself refuses the write (`PRAGMA query_only`, reported exactly
+like a read-only file); disk-full and I/O failures take the same path (tests/core/test_faults.py)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from fieldtui.app import FieldApp
+from fieldtui.core.store import Store
+from tests.tui.helpers import fill_all, form_screen, person, settle
+
+
+async def test_unwritable_file_while_saving_a_trainee_keeps_the_form_and_says_why(fresh_db):
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id, name="李娜"), "training.course": "厨师"})
+        conn = app.store.conn
+        conn.execute("PRAGMA query_only = ON")
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = form_screen(pilot)  # still the form
+        name = screen.form.widget_for("participant.full_name")
+        assert isinstance(name, Input) and name.value == "李娜"
+        assert any("is read-only, so nothing was saved" in n for n in notes), notes
+        assert app.store.count("trainees") == 0
+        conn.execute("PRAGMA query_only = OFF")
+        await pilot.press("ctrl+s")  # writable again: the same form saves
+        await settle(pilot)
+    with Store.open(path) as store:
+        assert store.count("trainees") == 1
