@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -178,6 +179,9 @@ def default_operator() -> str:
         return os.environ.get("FIELDTUI_OPERATOR") or getpass.getuser()
     except Exception:  # no user name in some containers
         return "unknown"
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bytes, type(None)})
 
 
 def _db_value(value: Any) -> Any:
@@ -713,7 +717,9 @@ class Store:
             return
         cols = list(rows[0])
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        self.conn.executemany(sql, ([_db_value(r[c]) for c in cols] for r in rows))
+        get = operator.itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
+        plain = _PLAIN_TYPES  # stored as they are: convert only the rest (dates, bools, lists)
+        self.conn.executemany(sql, ([v if type(v) in plain else _db_value(v) for v in get(r)] for r in rows))
 
     def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(
