@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -9,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import summary
+from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
 
@@ -28,7 +30,26 @@ class HomeScreen(Screen[None]):
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
-        result = summary.compute(self.app.store)
+        """Figures are computed off the UI thread: at a million people they take seconds, and
+        the screen must take keys at once (benchmarks/: start-up target)."""
+        self.query_one("#headline", Static).update(_("Counting…"))
+        self._compute_figures()
+
+    @work(thread=True, exclusive=True, group="headline")
+    def _compute_figures(self) -> None:
+        store = self.app.store
+        # A private read-only connection: the app's connection stays free for the UI thread.
+        reader = Store.open_readonly(store.path) if store.path is not None else None
+        try:
+            result = summary.compute(reader or store)
+        finally:
+            if reader is not None:
+                reader.close()
+        self.app.call_from_thread(self._show_figures, result)
+
+    def _show_figures(self, result: summary.Summary) -> None:
+        if not self.is_attached:  # left (or the app closed) while counting
+            return
         lines = [
             f"[b]{_('Direct beneficiaries')}[/b]  {fmt.number(result.direct_beneficiaries)}",
             f"[b]{_('Indirect beneficiaries')}[/b]  {fmt.number(result.indirect_beneficiaries)}",
