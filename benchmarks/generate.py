@@ -16,6 +16,7 @@ Files are cached under benchmarks/data/ keyed by N, seed, schema version and GEN
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import random
 import sys
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 from fieldtui.core.ids import new_id
-from fieldtui.core.store import SCHEMA_VERSION, Store
+from fieldtui.core.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 GENERATOR_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -49,7 +50,9 @@ SCHOOLS = ("行知打工子弟学校", "明圆学校", "新公民学校", "蓝�
 
 
 def cache_path(n: int, seed: int = SEED) -> Path:
-    return DATA_DIR / f"fieldtui-n{n}-s{seed}-schema{SCHEMA_VERSION}-g{GENERATOR_VERSION}.db"
+    # The migrations' own text is in the key: an edited (unreleased) migration means a new file.
+    schema = hashlib.sha256("\n".join(MIGRATIONS).encode()).hexdigest()[:8]
+    return DATA_DIR / f"fieldtui-n{n}-s{seed}-schema{SCHEMA_VERSION}-{schema}-g{GENERATOR_VERSION}.db"
 
 
 def cached(n: int, seed: int = SEED, *, quiet: bool = False) -> Path:

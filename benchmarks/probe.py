@@ -1,21 +1,22 @@
 """Whole-process probes, run in a fresh interpreter by benchmarks.run (start-up and memory).
 
-    python -m benchmarks.probe minimal        a minimal Textual app: Header, empty DataTable, Footer
-    python -m benchmarks.probe app DB         fieldtui on DB until its first screen is ready
+    python -m benchmarks.probe minimal T0     a minimal Textual app: Header, empty DataTable, Footer
+    python -m benchmarks.probe app T0 DB      fieldtui on DB until its first screen is ready
     python -m benchmarks.probe rss DB         fieldtui on DB, scroll a list, show the summary;
                                               prints peak RSS in KiB
 
-Both start-up probes exit as soon as the first screen has been laid out and rendered headless
-(`on_ready`), so the parent's wall time from spawn to exit is "start to first interactive screen".
+Both start-up probes print the seconds from T0 (the parent's `time.time()` just before spawning)
+to `on_ready` (first screen laid out and rendered headless, taking keys), then exit.
 """
 
 from __future__ import annotations
 
 import resource
 import sys
+import time
 
 
-def minimal() -> None:
+def minimal(t0: str) -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Footer, Header
 
@@ -26,19 +27,26 @@ def minimal() -> None:
             yield Footer()
 
         def on_ready(self) -> None:
+            ready(t0)
             self.exit()
 
     Minimal().run(headless=True, size=(120, 40))
 
 
-def app(db: str) -> None:
+def app(t0: str, db: str) -> None:
     from fieldtui.app import FieldApp
 
     class Probe(FieldApp):
         def on_ready(self) -> None:
+            ready(t0)
             self.exit()
 
     Probe(db).run(headless=True, size=(120, 40))
+
+
+def ready(t0: str) -> None:
+    """Seconds from the parent's spawn (wall clock passed as t0) to the first screen ready."""
+    print(f"ready {time.time() - float(t0):.6f}", flush=True)
 
 
 def rss(db: str) -> None:

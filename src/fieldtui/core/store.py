@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from fieldtui.core.ids import new_id
 from fieldtui.core.models import (
     CBO,
@@ -153,6 +151,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_cbo_people ON participants (cbo_id, deleted, registered_on, household_members, id);
     CREATE INDEX participants_key ON participants (id, deleted, cbo_id);
     CREATE INDEX participants_sort_name ON participants (full_name, id);
+    DROP INDEX participants_name;
+    CREATE INDEX participants_name_key ON participants (full_name COLLATE NOCASE, id, cbo_id);
+    DROP INDEX participants_phone;
+    CREATE INDEX participants_phone_key ON participants (phone, id, cbo_id) WHERE phone IS NOT NULL;
     DROP INDEX trainings_participant;
     CREATE INDEX trainings_person ON trainings (participant_id, deleted, status, id);
     DROP INDEX after_school_participant;
@@ -247,6 +249,9 @@ class ListSpec:
     sorts: dict[str, str]
     cbo_column: str
     default_sort: str
+    #: The FROM part with its joins in name order, for walking the list by name when the
+    #: planner would otherwise scan and sort (placements: the walk starts at the person).
+    name_walk_from: str | None = None
 
 
 _PERSON = "p.full_name, p.gender, p.birth_year, p.phone, p.province, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh"
@@ -303,6 +308,8 @@ LISTS: dict[str, ListSpec] = {
                "wage": "pl.wage_cny"},
         cbo_column="p.cbo_id",
         default_sort="name",
+        name_walk_from=" FROM participants p CROSS JOIN trainings t ON t.participant_id = p.id "
+        "CROSS JOIN placements pl ON pl.training_id = t.id JOIN cbos c ON c.id = p.cbo_id",
     ),
 }
 
@@ -332,11 +339,18 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
                  operator: str | None = None, clock: Callable[[], str] = utc_now):
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.path = path
         self.readonly = readonly
         self.operator = operator or default_operator()
         self.clock = clock
+
+    @property
+    def db(self) -> Any:
+        """A sqlite_utils view of the connection, imported on first use: the import costs 6 MiB
+        and 0.08 s of start-up that the app itself never needs (benchmarks/)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ---- opening -----------------------------------------------------------------
 
@@ -681,8 +695,7 @@ class Store:
 
     # ---- lists --------------------------------------------------------------------------
 
-    def _where(self, spec: ListSpec, search: str, cbo_id: str | None,
-               include_deleted: bool) -> tuple[list[str], list[Any]]:
+    def _where(self, spec: ListSpec, cbo_id: str | None, include_deleted: bool) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if not include_deleted:
@@ -690,74 +703,126 @@ class Store:
         if cbo_id:
             where.append(f"{spec.cbo_column} = ?")
             params.append(cbo_id)
-        search = search.strip()
-        if search:
-            matches = self._search_matches(spec, search)
-            if matches is not None:
-                where.append(f"{spec.table_alias}.rowid IN ({matches[0]})")
-                params += matches[1]
-            else:
-                where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in spec.search) + ")")
-                params += [_like_prefix(search)] * len(spec.search)
         return where, params
 
-    def _search_matches(self, spec: ListSpec, search: str) -> tuple[str, list[Any]] | None:
-        """A subquery of the rowids whose search columns start with `search`, found through one
-        index per column, or None when more than SEARCH_INDEX_CAP rows match (then walking the
-        list in its sort order and filtering finds a page sooner than sorting every match)."""
-        if spec.table_alias == "c":  # a few dozen CBOs: the plain filter is instant
-            return None
+    def _search_parts(self, spec: ListSpec, search: str) -> list[tuple[str, str, list[Any]]]:
+        """Search = "one of the search columns starts with the text" (case-insensitive, wildcards
+        literal). One part per column: (column, condition, params), each condition answerable
+        from one index: NOCASE-indexed columns by LIKE, BINARY-indexed ones (ids: lower-case hex;
+        phones: digits) by a key range with LIKE kept for exactness."""
         like = _like_prefix(search)
-        from_part = spec.select[spec.select.index(" FROM "):]
-        parts, params = [], []
+        parts = []
         for col in spec.search:
-            if col in _NOCASE_INDEXED:
-                parts.append(f"SELECT {spec.table_alias}.rowid {from_part} WHERE {col} LIKE ? ESCAPE '\\'")
-                params.append(like)
-            else:  # a BINARY index (ids are lower-case hex; phones are digits): a key range, then LIKE
+            if col in _NOCASE_INDEXED or spec.table_alias == "c":
+                parts.append((col, f"{col} LIKE ? ESCAPE '\\'", [like]))
+            else:
                 low = search.lower() if col.endswith(".id") else search
-                parts.append(f"SELECT {spec.table_alias}.rowid {from_part} WHERE {col} >= ? AND {col} < ? "
-                             f"AND {col} LIKE ? ESCAPE '\\'")
-                params += [low, low + "\U0010ffff", like]
-        sql = " UNION ".join(parts)
-        found = self.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {SEARCH_INDEX_CAP + 1})", params).fetchone()[0]
-        return None if found > SEARCH_INDEX_CAP else (sql, params)
+                parts.append((col, f"{col} >= ? AND {col} < ? AND {col} LIKE ? ESCAPE '\\'",
+                              [low, low + "\U0010ffff", like]))
+        return parts
+
+    def _from(self, spec: ListSpec) -> str:
+        return spec.select[spec.select.index(" FROM "):]
+
+    def _matches(self, spec: ListSpec, parts: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
+        """A subquery of the rowids matching any part (a UNION of index lookups)."""
+        sql = " UNION ".join(f"SELECT {spec.table_alias}.rowid {self._from(spec)} WHERE {cond}" for _, cond, _ in parts)
+        return sql, [p for _, _, ps in parts for p in ps]
 
     def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
              descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
              include_deleted: bool = False) -> list[dict[str, Any]]:
-        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen."""
+        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen.
+
+        A search is answered per column: columns with few matches (at most SEARCH_INDEX_CAP in
+        their index) are looked up and sorted; a column with many is filtered while walking the
+        list in sort order, which finds a page within a few thousand rows. Each arm returns one
+        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows."""
         spec = LISTS[kind]
         sort_expr = spec.sorts[sort or spec.default_sort]
         key = f"{spec.table_alias}.id"
-        where, params = self._where(spec, search, cbo_id, include_deleted)
+        where, params = self._where(spec, cbo_id, include_deleted)
         if after is not None:
             where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
             params += list(after)
-        elif sort_expr == "p.full_name":
-            # Always true (names are NOT NULL text), but it tells the planner to walk the name
-            # index in order and stop after one page instead of sorting every row (0.4 s at 1M).
-            where.append("p.full_name < x''" if descending else "p.full_name >= ''")
         order = "DESC" if descending else "ASC"
-        sql = (f"SELECT * FROM ({spec.select}{' WHERE ' + ' AND '.join(where) if where else ''} "
-               f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
-        sql = sql.replace("SELECT * FROM (SELECT", f"SELECT * FROM (SELECT {sort_expr} AS _sort,", 1)
-        return [dict(r) for r in self.conn.execute(sql, [*params, limit])]
+        search = search.strip()
+        arms: list[tuple[list[str], list[Any]]] = []
+        if not search:
+            arms.append(([], []))
+        else:
+            parts = self._search_parts(spec, search)
+            few, many = [], []
+            for part in parts:
+                col, cond, ps = part
+                found = self.conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 {self._from(spec)} WHERE {cond} LIMIT {SEARCH_INDEX_CAP + 1})",
+                    ps).fetchone()[0]
+                (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
+            if few:
+                sql, ps = self._matches(spec, few)
+                arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
+            for col, cond, ps in many:
+                extra = [cond]
+                if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
+                    # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
+                    extra = [f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"]
+                    ps = [_like_prefix(search), search, search + "\U0010ffff"]
+                else:
+                    extra = [f"+{col} LIKE ? ESCAPE '\\'"]  # "+": a filter on the walk, not an index
+                    ps = [_like_prefix(search)]
+                arms.append((extra, ps))
+        selects, all_params = [], []
+        for extra, ps in arms:
+            conds = where + extra
+            hint = []
+            walk = not any(c.startswith(("p.full_name >=", f"{spec.table_alias}.rowid IN")) for c in extra)
+            if sort_expr == "p.full_name" and after is None and walk:
+                # Always true (names are NOT NULL text), but it tells the planner to walk the name
+                # index in order and stop after one page instead of sorting every row.
+                hint = ["p.full_name < x''" if descending else "p.full_name >= ''"]
+            conds = conds + hint
+            select = spec.select
+            if sort_expr == "p.full_name" and walk and spec.name_walk_from:
+                select = select[:select.index(" FROM ")] + spec.name_walk_from
+            selects.append(f"SELECT * FROM (SELECT {sort_expr} AS _sort, {select[len('SELECT '):]}"
+                           f"{' WHERE ' + ' AND '.join(conds) if conds else ''} "
+                           f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
+            all_params += [*params, *ps, limit]
+        if len(selects) == 1:
+            sql = selects[0]
+        else:
+            sql = " UNION ".join(selects) + f" ORDER BY _sort {order}, id {order} LIMIT ?"
+            all_params.append(limit)
+        return [dict(r) for r in self.conn.execute(sql, all_params)]
 
     def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
               include_deleted: bool = False, limit: int | None = None) -> int:
-        """Rows in a list; with `limit`, stop counting past it (a list shows "10,000+" for
-        limit + 1), which keeps opening a list flat in the size of the file."""
+        """Rows in a list; with `limit`, stop counting past it and return limit + 1 (a list shows
+        "10,000+"), which keeps opening and searching a list flat in the size of the file."""
         spec = LISTS[kind]
-        where, params = self._where(spec, search, cbo_id, include_deleted)
-        from_part = spec.select[spec.select.index(" FROM "):]
-        if limit is None and not cbo_id and not search and spec.table_alias != "c":
-            # Every row joins exactly one person and CBO (foreign keys), so count the table alone.
-            from_part = f" FROM {KIND_TABLE[kind]} {spec.table_alias}"
-        sql = f"SELECT 1 {from_part}{' WHERE ' + ' AND '.join(where) if where else ''}"
+        where, params = self._where(spec, cbo_id, include_deleted)
+        from_part = self._from(spec)
+        search = search.strip()
+
+        def counted(conds: list[str], ps: list[Any], frm: str = from_part) -> int:
+            sql = f"SELECT 1 {frm}{' WHERE ' + ' AND '.join(conds) if conds else ''}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit) + 1}"
+            return self.conn.execute(f"SELECT count(*) FROM ({sql})", ps).fetchone()[0]
+
+        if not search:
+            if limit is None and not cbo_id and spec.table_alias != "c":
+                # Every row joins exactly one person and CBO (foreign keys), so count the table alone.
+                return counted(where, params, f" FROM {KIND_TABLE[kind]} {spec.table_alias}")
+            return counted(where, params)
+        parts = self._search_parts(spec, search)
         if limit is not None:
-            return self.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, limit + 1]).fetchone()[0]
-        return self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            for _, cond, ps in parts:  # one column alone past the limit: no need for the union
+                if counted([*where, cond], [*params, *ps]) > limit:
+                    return limit + 1
+        sql, ps = self._matches(spec, parts)
+        return counted([*where, f"{spec.table_alias}.rowid IN ({sql})"], [*params, *ps])
 
     def trainee_choices(self, search: str = "", cbo_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Live (non-dropped) trainees for the placement form's picker."""

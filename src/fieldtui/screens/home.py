@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -40,12 +42,21 @@ class HomeScreen(Screen[None]):
         store = self.app.store
         # A private read-only connection: the app's connection stays free for the UI thread.
         reader = Store.open_readonly(store.path) if store.path is not None else None
+        self._reader = reader
         try:
             result = summary.compute(reader or store)
+        except sqlite3.OperationalError:  # interrupted: the screen went away
+            return
         finally:
+            self._reader = None
             if reader is not None:
                 reader.close()
         self.app.call_from_thread(self._show_figures, result)
+
+    def on_unmount(self) -> None:
+        reader = getattr(self, "_reader", None)
+        if reader is not None:  # stop counting at once rather than keep the app from exiting
+            reader.conn.interrupt()
 
     def _show_figures(self, result: summary.Summary) -> None:
         if not self.is_attached:  # left (or the app closed) while counting
