@@ -15,32 +15,54 @@ Design choices (and why):
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import getpass
 import json
 import operator
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldtui.core.ids import new_id
-from fieldtui.core.models import (
-    CBO,
-    AfterSchool,
-    ChildRecord,
-    OtherProgramme,
-    Participant,
-    ParticipantRecord,
-    Placement,
-    RecordInvalid,
-    TraineeRecord,
-    Training,
-    check_placement_against_training,
-)
 from fieldtui.i18n import _
+
+
+def _lazy_module(name: str) -> Any:
+    """`name`, imported on its first attribute access (importlib's LazyLoader)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import (
+        CBO,
+        AfterSchool,
+        ChildRecord,
+        OtherProgramme,
+        Participant,
+        ParticipantRecord,
+        Placement,
+        RecordInvalid,
+        TraineeRecord,
+        Training,
+        check_placement_against_training,
+    )
+
+# The models (pydantic) load on first use, not at import: they are a fifth of the app's start-up
+# (benchmarks/), and the first screen needs none of them. Code here says `_models.Name` at run time.
+_models = _lazy_module("fieldtui.core.models")
 
 APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -540,7 +562,7 @@ class Store:
     def get_cbo(self, cbo_id: str) -> CBO:
         row = self._require("cbos", cbo_id)
         row["programmes"] = json.loads(row["programmes"])
-        return CBO.model_validate(row)
+        return _models.CBO.model_validate(row)
 
     def cbos(self, include_deleted: bool = False) -> list[CBO]:
         sql = "SELECT * FROM cbos" + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY name_en"
@@ -548,13 +570,13 @@ class Store:
         for row in self.conn.execute(sql):
             row = dict(row)
             row["programmes"] = json.loads(row["programmes"])
-            out.append(CBO.model_validate(row))
+            out.append(_models.CBO.model_validate(row))
         return out
 
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
-            raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
+            raise _models.RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
 
     # ---- people with an enrolment ---------------------------------------------------
 
@@ -570,44 +592,44 @@ class Store:
 
     def save_trainee(self, record: TraineeRecord) -> TraineeRecord:
         pid, tid = self._save_person_with(record.participant, "trainings", record.training)
-        return TraineeRecord.model_construct(
+        return _models.TraineeRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             training=record.training.model_copy(update={"id": tid, "participant_id": pid}),
         )
 
     def save_child(self, record: ChildRecord) -> ChildRecord:
         pid, eid = self._save_person_with(record.participant, "after_school", record.enrolment)
-        return ChildRecord.model_construct(
+        return _models.ChildRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             enrolment=record.enrolment.model_copy(update={"id": eid, "participant_id": pid}),
         )
 
     def save_participant(self, record: ParticipantRecord) -> ParticipantRecord:
         pid, eid = self._save_person_with(record.participant, "other_programmes", record.programme)
-        return ParticipantRecord.model_construct(
+        return _models.ParticipantRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
         )
 
     def get_participant(self, participant_id: str) -> Participant:
-        return Participant.model_validate(self._require("participants", participant_id))
+        return _models.Participant.model_validate(self._require("participants", participant_id))
 
     def get_training(self, training_id: str) -> Training:
-        return Training.model_validate(self._require("trainings", training_id))
+        return _models.Training.model_validate(self._require("trainings", training_id))
 
     def get_trainee(self, training_id: str) -> TraineeRecord:
         training = self.get_training(training_id)
-        return TraineeRecord.model_construct(
+        return _models.TraineeRecord.model_construct(
             participant=self.get_participant(training.participant_id), training=training)
 
     def get_child(self, enrolment_id: str) -> ChildRecord:
-        enrolment = AfterSchool.model_validate(self._require("after_school", enrolment_id))
-        return ChildRecord.model_construct(
+        enrolment = _models.AfterSchool.model_validate(self._require("after_school", enrolment_id))
+        return _models.ChildRecord.model_construct(
             participant=self.get_participant(enrolment.participant_id), enrolment=enrolment)
 
     def get_other(self, enrolment_id: str) -> ParticipantRecord:
-        programme = OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
-        return ParticipantRecord.model_construct(
+        programme = _models.OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
+        return _models.ParticipantRecord.model_construct(
             participant=self.get_participant(programme.participant_id), programme=programme)
 
     # ---- placements -------------------------------------------------------------------
@@ -615,13 +637,13 @@ class Store:
     def save_placement(self, placement: Placement) -> Placement:
         with self.transaction():
             row = self.conn.execute("SELECT * FROM trainings WHERE id = ?", (placement.training_id,)).fetchone()
-            training = Training.model_validate(dict(row)) if row else None
-            check_placement_against_training(placement, training)
+            training = _models.Training.model_validate(dict(row)) if row else None
+            _models.check_placement_against_training(placement, training)
             pid = self._write("placements", _row_for(placement), self.clock())
         return placement.model_copy(update={"id": pid})
 
     def get_placement(self, placement_id: str) -> Placement:
-        return Placement.model_validate(self._require("placements", placement_id))
+        return _models.Placement.model_validate(self._require("placements", placement_id))
 
     # ---- delete / restore -------------------------------------------------------------
 
@@ -658,7 +680,7 @@ class Store:
                 live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
                                          (row_id,)).fetchone()[0]
                 if live:
-                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
+                    raise _models.RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
                                          .format(n=live)})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
@@ -686,7 +708,7 @@ class Store:
             if table == "placements":
                 training = self._require("trainings", row["training_id"])
                 if training["deleted"]:
-                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
+                    raise _models.RecordInvalid({"training_id": _("Restore the trainee first")})
             for t, rid in targets:
                 cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
                                         (at, rid))

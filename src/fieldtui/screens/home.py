@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import summary
 from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
@@ -32,33 +34,35 @@ class HomeScreen(Screen[None]):
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
-        """Figures are computed off the UI thread: at a million people they take seconds, and
-        the screen must take keys at once (benchmarks/: start-up target)."""
+        """Figures are computed off the UI thread, after the screen is drawn: at a million
+        people they take seconds, and the screen must take keys at once (benchmarks/)."""
         self.query_one("#headline", Static).update(_("Counting…"))
-        self._compute_figures()
+        self.call_after_refresh(self._compute_figures)
 
     @work(thread=True, exclusive=True, group="headline")
     def _compute_figures(self) -> None:
+        from fieldtui.core import summary  # pydantic: loaded here, not before the first screen
+
+        worker = get_current_worker()
         store = self.app.store
         # A private read-only connection: the app's connection stays free for the UI thread.
         reader = Store.open_readonly(store.path) if store.path is not None else None
-        self._reader = reader
+        if reader is not None:  # abandon the count when the screen goes or the app quits
+            reader.conn.set_progress_handler(lambda: worker.is_cancelled or not self.is_attached, 10_000)
         try:
             result = summary.compute(reader or store)
-        except sqlite3.OperationalError:  # interrupted: the screen went away
+        except sqlite3.OperationalError:  # interrupted
             return
         finally:
-            self._reader = None
             if reader is not None:
                 reader.close()
-        self.app.call_from_thread(self._show_figures, result)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_figures, result)
 
     def on_unmount(self) -> None:
-        reader = getattr(self, "_reader", None)
-        if reader is not None:  # stop counting at once rather than keep the app from exiting
-            reader.conn.interrupt()
+        self.workers.cancel_group(self, "headline")
 
-    def _show_figures(self, result: summary.Summary) -> None:
+    def _show_figures(self, result: Any) -> None:
         if not self.is_attached:  # left (or the app closed) while counting
             return
         lines = [
