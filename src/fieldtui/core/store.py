@@ -172,7 +172,7 @@ MIGRATIONS: list[str] = [
     DROP INDEX participants_cbo;
     CREATE INDEX participants_cbo_people ON participants (cbo_id, deleted, registered_on, household_members, id);
     CREATE INDEX participants_key ON participants (id, deleted, cbo_id);
-    CREATE INDEX participants_sort_name ON participants (full_name, id);
+    CREATE INDEX participants_sort_name ON participants (full_name, id, phone);
     DROP INDEX participants_name;
     CREATE INDEX participants_name_key ON participants (full_name COLLATE NOCASE, id, cbo_id);
     DROP INDEX participants_phone;
@@ -888,6 +888,9 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA busy_timeout = 5000")
+    # 1 MiB of page cache per connection (SQLite's default is 2): the OS caches the file anyway,
+    # and the app must stay small with a million records open (benchmarks/: peak RSS target).
+    conn.execute("PRAGMA cache_size = -1024")
     return conn
 
 
