@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO   := .demo/demo.db
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench profile soak sample snapshot-update demo-reset clean
+.PHONY: run test bench profile soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3.x)"; exit 1; }
@@ -52,6 +52,25 @@ profile: $(BENCH_STAMP)
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:xdist
+
+# Translations (docs/i18n.md). After adding strings: `make i18n`, translate what it lists in
+# the .po, then `make i18n-check`. Keywords (_ N_ _rule _field_error) live in fieldtui/i18n_extract.py.
+LOCALE := src/fieldtui/locale
+POT    := $(LOCALE)/fieldtui.pot
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel -q extract -F $(LOCALE)/babel.cfg -c Translators: --no-wrap --sort-by-file \
+		--add-location=file --project fieldtui --copyright-holder "fieldtui contributors" \
+		--msgid-bugs-address "" -o $(POT) src/fieldtui
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel -q update -i $(POT) -d $(LOCALE) -D fieldtui -l zh_CN --no-wrap --ignore-obsolete
+
+i18n: i18n-update
+	@$(BIN)/python -m fieldtui.i18n_extract
+
+i18n-check: $(STAMP)
+	$(BIN)/python -m pytest -p no:xdist tests/test_i18n_catalogue.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from fieldtui import language
 from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
@@ -25,6 +26,7 @@ class FieldApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", _("Quit"), id="quit"),
         Binding("f5", "open_summary", _("Summary"), id="summary"),
+        language.SWITCH_BINDING,
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
@@ -36,12 +38,16 @@ class FieldApp(App[None]):
     def on_mount(self) -> None:
         from fieldtui.screens.home import HomeScreen
 
+        language.retranslate_bindings(self)  # classes made before the language was chosen
         self.push_screen(HomeScreen())
 
     def action_open_summary(self) -> None:
         from fieldtui.screens.summary import SummaryScreen
 
         self.push_screen(SummaryScreen())
+
+    async def action_switch_language(self) -> None:
+        await language.toggle(self)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -14,35 +14,38 @@ from fieldtui.i18n import _, language
 def summary_table(result: Summary) -> Group:
     """Headline figures, then the donor's 'Featured projects' table, per CBO."""
     head = Table(title=_("China Migrant Initiative: summary"), show_header=False, box=None, pad_edge=False)
-    head.add_column(style="bold")
+    # Long labels and CJK names (no spaces to wrap at) fold onto a second line, never cut with "…".
+    head.add_column(style="bold", overflow="fold")
     head.add_column(justify="right")
     rows = [
-        (_("Direct beneficiaries (lives changed)"), fmt.number(result.direct_beneficiaries)),
-        (_("Indirect beneficiaries"), fmt.number(result.indirect_beneficiaries)),
-        (_("Trainees"), fmt.number(result.trainees)),
-        (_("Trainees placed in jobs"), f"{fmt.number(result.trainees_placed)} ({fmt.percent(result.placement_rate)})"),
-        (_("After-school children"), fmt.number(result.after_school_children)),
+        (_("Direct beneficiaries (lives changed)"), fmt.people(result.direct_beneficiaries)),
+        (_("Indirect beneficiaries"), fmt.people(result.indirect_beneficiaries)),
+        (_("Trainees"), fmt.people(result.trainees)),
+        (_("Trainees placed in jobs"),
+         fmt.with_note(fmt.people(result.trainees_placed), fmt.percent(result.placement_rate))),
+        (_("After-school children"), fmt.people(result.after_school_children)),
         (_("Grants"), fmt.usd(result.grant_usd)),
         (_("Average cost per life"), fmt.usd(result.cost_per_life_usd, 2)),
         (_("Social Impact Index (mean)"), fmt.sii(result.sii_mean)),
         (_("Progress towards target"),
-         f"{fmt.number(result.direct_beneficiaries)} / {fmt.number(result.target_direct)} ({fmt.percent(result.progress)})"),
+         fmt.with_note(f"{fmt.number(result.direct_beneficiaries)} / {fmt.people(result.target_direct)}",
+                       fmt.percent(result.progress))),
     ]
     for label, value in rows:
         head.add_row(label, value)
 
     projects = Table(title=_("Featured projects"))
     projects.add_column(_("SII"), justify="right")
-    projects.add_column(_("Project"), ratio=1)
+    projects.add_column(_("Project"), ratio=1, overflow="fold")
     projects.add_column(_("Grant"), justify="right", no_wrap=True)
     projects.add_column(_("Lives changed"), justify="right")
     projects.add_column(_("Cost per life"), justify="right", no_wrap=True)
     people = Table(title=_("Beneficiaries by CBO"))
-    people.add_column(_("Project"), ratio=1)
+    people.add_column(_("Project"), ratio=1, overflow="fold")
     for label in (_("Indirect"), _("Trainees"), _("Placed"), _("After-school"), _("Progress")):
         people.add_column(label, justify="right", no_wrap=True)
     for c in result.cbos:
-        name = c.name_zh if language() == "zh" else c.name
+        name = c.name_zh if language() == "zh" else c.name  # CBO names are data, in both languages
         projects.add_row(fmt.sii(c.sii), name, fmt.usd(c.grant_usd), fmt.number(c.direct_beneficiaries),
                          fmt.usd(c.cost_per_life_usd, 2))
         people.add_row(name, fmt.number(c.indirect_beneficiaries), fmt.number(c.trainees),

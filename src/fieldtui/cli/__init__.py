@@ -12,11 +12,22 @@ import sys
 import click
 from click_default_group import DefaultGroup
 
-from fieldtui.cli.common import EXIT_USAGE, fail, lang_option
+from fieldtui.cli.common import EXIT_USAGE, TranslatedCommand, TranslatedGroup, TranslatedHelp, fail, lang_option
 
 
-class FieldGroup(DefaultGroup):
-    """Turns the core's people-facing errors into one line and exit status 2."""
+class FieldGroup(TranslatedHelp, DefaultGroup):
+    """Turns the core's people-facing errors into one line and exit status 2; help in the chosen language."""
+
+    command_class = TranslatedCommand
+    group_class = TranslatedGroup
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from fieldtui.cli.common import language_from_args
+        from fieldtui.core.settings import resolve_language
+        from fieldtui.i18n import set_language
+
+        set_language(resolve_language(language_from_args(args)))  # before any --help is written
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         from fieldtui.core.models import RecordInvalid

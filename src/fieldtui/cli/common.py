@@ -1,11 +1,16 @@
-"""Pieces every command shares: the error exit, the --lang option."""
+"""Pieces every command shares: the error exit, the --lang option, help in the chosen language."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import sys
+from collections.abc import Iterator
 from typing import NoReturn
 
 import click
+
+from fieldtui.i18n import N_
 
 EXIT_USAGE = 2
 
@@ -28,3 +33,61 @@ lang_option = click.option(
     "--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False, is_eager=True,
     callback=_set_lang, help="Interface language (default: settings file, then $LANG).",
 )
+
+
+def language_from_args(args: list[str]) -> str | None:
+    """The value of a `--lang X` / `--lang=X` anywhere on the command line (before `--help` runs)."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+#: click's own option help that fieldtui's commands show (its headings, "Usage:", stay English)
+CLICK_STRINGS = (N_("Show this message and exit."), N_("Show the version and exit."))
+
+
+@contextlib.contextmanager
+def _translated_help(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
+    """Help texts are fixed at import; show them in the current language while help is written.
+
+    Docstrings and `help=` strings are extracted by fieldtui.i18n_extract, so they need no `_()`.
+    """
+    from fieldtui.i18n import _
+
+    saved = [(command, "help", command.help), (command, "short_help", command.short_help)]
+    params = command.get_params(ctx) if ctx is not None else command.params
+    saved += [(param, "help", getattr(param, "help", None)) for param in params]
+    try:
+        for owner, attr, text in saved:
+            if text:
+                setattr(owner, attr, _(inspect.cleandoc(text)))
+        yield
+    finally:
+        for owner, attr, text in saved:
+            setattr(owner, attr, text)
+
+
+class TranslatedHelp:
+    """Mixin for click commands and groups: --help and command lists in the chosen language."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self, ctx):  # type: ignore[arg-type]
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):  # type: ignore[arg-type]
+            return super().get_short_help_str(limit)  # type: ignore[misc]
+
+
+class TranslatedCommand(TranslatedHelp, click.Command):
+    pass
+
+
+class TranslatedGroup(TranslatedHelp, click.Group):
+    command_class = TranslatedCommand
+    group_class = type  # subgroups are TranslatedGroups too

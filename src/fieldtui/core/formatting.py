@@ -1,36 +1,80 @@
-"""How numbers, money and dates read to people (shared by the TUI and the CLI)."""
+"""How numbers, money and dates read to people (shared by the TUI and the CLI).
+
+Patterns follow CLDR (what Babel's format_decimal/format_currency give for en_GB and zh_CN;
+tests/test_i18n_formatting.py checks that), written out here so that formatting costs no
+locale-data load at run time:
+- numbers group thousands with commas in both languages ("8,231");
+- US dollars are "US$132.11" in both (CLDR zh_CN writes US$ too), yuan "¥3,500" (English
+  CLDR says "CN¥", but fieldtui's readers all work in China and the donor's report writes ¥);
+- percentages "74%"; in Chinese a count of people carries 人 and notes go in full-width
+  brackets: "3,245 人（74%）";
+- dates are ISO in tables and forms (sortable, what people type); in prose, long_date gives
+  "5 March 2024" / "2024年3月5日".
+"""
 
 from __future__ import annotations
 
-from fieldtui.i18n import _
+import datetime as dt
+
+from fieldtui.i18n import _, language
+
+DASH = "—"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 
 
 def number(value: int | float | None) -> str:
     if value is None:
-        return "—"
+        return DASH
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def people(value: int | None) -> str:
+    """A head count: "8,231"; in Chinese "8,231 人"."""
+    if value is None:
+        return DASH
+    return f"{value:,} 人" if language() == "zh" else f"{value:,}"
+
+
+def with_note(text: str, note: str) -> str:
+    """"3,245 (74%)"; in Chinese full-width brackets: "3,245 人（74%）"."""
+    return f"{text}（{note}）" if language() == "zh" else f"{text} ({note})"
 
 
 def usd(value: float | None, places: int = 0) -> str:
     if value is None:
-        return "—"
+        return DASH
     return f"US${value:,.{places}f}"
 
 
-def cny(value: float | None) -> str:
+def cny(value: float | None, places: int = 0) -> str:
     if value is None:
-        return "—"
-    return f"¥{value:,.0f}"
+        return DASH
+    return f"¥{value:,.{places}f}"
 
 
 def percent(ratio: float | None) -> str:
     if ratio is None:
-        return "—"
+        return DASH
     return f"{ratio * 100:.0f}%"
 
 
 def sii(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return DASH if value is None else f"{value:.2f}"
+
+
+def date(value: dt.date | None) -> str:
+    """Tables and forms: ISO 8601 in both languages."""
+    return DASH if value is None else value.isoformat()
+
+
+def long_date(value: dt.date | None) -> str:
+    """Prose and reports: "5 March 2024" / "2024年3月5日"."""
+    if value is None:
+        return DASH
+    if language() == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def no_data_note() -> str:

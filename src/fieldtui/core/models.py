@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_, _, labelled
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -494,15 +494,15 @@ class Placement(Record):
 def check_placement_against_training(placement: Placement, training: Training | None) -> None:
     """Rules that need the trainee's enrolment: raise RecordInvalid when broken."""
     if training is None or training.deleted:
-        raise RecordInvalid({"training_id": _("Trainee") + ": " + _("must be an existing, non-removed trainee")})
+        raise RecordInvalid({"training_id": labelled(_("Trainee"), _("must be an existing, non-removed trainee"))})
     if placement.start_date < training.start_date:
         raise RecordInvalid(
-            {"start_date": _("Start date") + ": " + _("cannot be before the training started ({date})").format(
-                date=training.start_date.isoformat())}
+            {"start_date": labelled(_("Start date"), _("cannot be before the training started ({date})").format(
+                date=training.start_date.isoformat()))}
         )
     if training.status == "dropped":
         raise RecordInvalid(
-            {"training_id": _("Trainee") + ": " + _("dropped the course; a placement needs an enrolled or completed trainee")}
+            {"training_id": labelled(_("Trainee"), _("dropped the course; a placement needs an enrolled or completed trainee"))}
         )
 
 
@@ -633,7 +633,7 @@ def messages_from(exc: ValidationError) -> dict[str, str]:
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
         label = _(LABELS.get(field, field.replace("_", " ").capitalize())) if field else ""
-        out[key] = f"{label}: {msg}" if label else msg
+        out[key] = labelled(label, msg) if label else msg
     return out
 
 

@@ -35,10 +35,38 @@ def load_config() -> dict:
         return {}
 
 
+def save_language(lang: str) -> Path:
+    """Remember the interface language in config.toml, keeping every other line as written."""
+    path = config_dir() / "config.toml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    setting = f'language = "{lang}"\n'
+    at, found = len(lines), False
+    for index, text in enumerate(lines):
+        stripped = text.strip()
+        if stripped.startswith("["):  # top-level keys end at the first table
+            at = index
+            break
+        if stripped.split("=", 1)[0].strip() == "language":
+            lines[index], found = setting, True
+            break
+    if not found:
+        if at and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += "\n"
+        lines.insert(at, setting)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def resolve_language(explicit: str | None = None) -> str:
     """--lang, then the config file's `language`, then $LANG / $LC_ALL; default English."""
     if explicit:
-        return explicit
+        return "zh" if explicit.lower().startswith("zh") else "en"
     configured = load_config().get("language")
     if isinstance(configured, str) and configured:
         return "zh" if configured.lower().startswith("zh") else "en"

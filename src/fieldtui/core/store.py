@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldtui.core.ids import new_id
-from fieldtui.i18n import _
+from fieldtui.i18n import _, labelled
 
 
 def _lazy_module(name: str) -> Any:
@@ -576,7 +576,7 @@ class Store:
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
-            raise _models.RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
+            raise _models.RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
 
     # ---- people with an enrolment ---------------------------------------------------
 
