@@ -338,6 +338,9 @@ LISTS: dict[str, ListSpec] = {
 #: Search columns with a NOCASE index, so `LIKE 'prefix%'` is an index range; the others
 #: (ids, phone) have BINARY indexes and are searched by key range (see Store._search_matches).
 _NOCASE_INDEXED = frozenset({"p.full_name", "a.guardian_name", "pl.employer"})
+#: Table of each alias used in LISTS.
+_ALIAS_TABLE = {"c": "cbos", "p": "participants", "t": "trainings", "a": "after_school", "o": "other_programmes",
+                "pl": "placements"}
 #: Above this many index matches a search walks the list in sort order instead (see _search_matches).
 SEARCH_INDEX_CAP = 2000
 
@@ -777,9 +780,12 @@ class Store:
             few, many = [], []
             for part in parts:
                 col, cond, ps = part
+                # Counted in the column's own table and index (no joins): a cheap estimate that
+                # only picks the faster path; either path returns the same rows.
+                alias = col.split(".")[0]
                 found = self.conn.execute(
-                    f"SELECT count(*) FROM (SELECT 1 {self._from(spec)} WHERE {cond} LIMIT {SEARCH_INDEX_CAP + 1})",
-                    ps).fetchone()[0]
+                    f"SELECT count(*) FROM (SELECT 1 FROM {_ALIAS_TABLE[alias]} {alias} WHERE {cond} "
+                    f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
                 (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
             if few:
                 sql, ps = self._matches(spec, few)
