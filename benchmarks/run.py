@@ -224,7 +224,10 @@ def fig_save(path: Path, n: int, runs: int) -> Figure:
             "training": {"course": "家政服务", "start_date": "2011-05-02", "status": "enrolled"}})
         store.save_trainee(record)
 
-    base_conn = sqlite3.connect(work, isolation_level=None)
+    # The baseline writes its own copy: one writer per file, as in the app.
+    base_path = work.with_name(work.name + ".baseline")
+    shutil.copyfile(work, base_path)
+    base_conn = sqlite3.connect(base_path, isolation_level=None)
     base_conn.execute("PRAGMA journal_mode = WAL")
     base_conn.execute("PRAGMA synchronous = FULL")
 
@@ -246,6 +249,8 @@ def fig_save(path: Path, n: int, runs: int) -> Figure:
 
     value, baseline = paired(ours, base, max(runs, 15))
     base_conn.close()
+    for leftover in (base_path, Path(f"{base_path}-wal"), Path(f"{base_path}-shm")):
+        leftover.unlink(missing_ok=True)
     store.close()
     return Figure("save one new trainee (validated, committed, durable)", n, value, baseline, "≤ 10 ms",
                   value <= 0.010, note="WAL + synchronous=FULL; baseline: two raw INSERTs, same pragmas")
