@@ -20,14 +20,23 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--city", help="Only CBOs in this city.")
 @click.option("--from", "date_from", type=DATE, help="Registered on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", type=DATE, help="Registered on or before YYYY-MM-DD.")
+@click.option("--quarter", help="Only people registered in this quarter, e.g. 2010Q1 (instead of --from/--to).")
 @lang_option
 def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
-                date_from: dt.datetime | None, date_to: dt.datetime | None) -> None:
+                date_from: dt.datetime | None, date_to: dt.datetime | None, quarter: str | None) -> None:
     """Print the summary figures of DB (the file is not modified)."""
     from fieldtui.core import summary
     from fieldtui.core.store import Store, StoreError
     from fieldtui.i18n import _
 
+    if quarter:
+        if date_from or date_to:
+            raise StoreError(_("--quarter cannot be combined with --from or --to"))
+        try:
+            first, last = summary.quarter_range(quarter)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        date_from, date_to = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time())
     if date_from and date_to and date_to < date_from:
         raise StoreError(_("--to must be on or after --from"))
     with Store.open_readonly(db) as store:
