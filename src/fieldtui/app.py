@@ -27,6 +27,7 @@ class FieldApp(App[None]):
         Binding("ctrl+q", "quit", _("Quit"), id="quit"),
         Binding("f5", "open_summary", _("Summary"), id="summary"),
         language.SWITCH_BINDING,
+        Binding("f6", "open_exchange", _("Export / merge"), id="exchange"),
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
@@ -48,6 +49,11 @@ class FieldApp(App[None]):
 
     async def action_switch_language(self) -> None:
         await language.toggle(self)
+
+    def action_open_exchange(self) -> None:
+        from fieldtui.screens.exchange import ExchangeScreen
+
+        self.push_screen(ExchangeScreen())
 
     def on_unmount(self) -> None:
         self.store.close()

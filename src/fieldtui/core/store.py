@@ -164,26 +164,72 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_phone ON participants (phone) WHERE phone IS NOT NULL;
     CREATE INDEX participants_registered ON participants (registered_on, cbo_id, deleted, household_members);
     """,
-    # 3: speed at 1M participants (benchmarks/): covering indexes for the summary's per-person
+    # exchange: what headquarters has merged (see core/exchange.py for the semantics).
+    # merges: one row per export merged (re-merging it is a no-op). row_versions: every version of
+    # every row seen, per device (a device's history is linear, which is how "newer" is known);
+    # device -> devices.seq, export -> merges.seq (0: headquarters' own edit), small on purpose.
+    # row_data: the content of versions that lost to another device's (kept for review).
+    # conflicts: the current unresolved conflicts, both versions as JSON.
+    """
+    CREATE TABLE merges (
+        seq INTEGER PRIMARY KEY,
+        export_id TEXT NOT NULL UNIQUE,
+        checksum TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        merged_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        counts TEXT NOT NULL
+    );
+    CREATE TABLE devices (seq INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE);
+    CREATE TABLE row_versions (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        device INTEGER NOT NULL,
+        export INTEGER NOT NULL,
+        PRIMARY KEY (tbl, row_id, updated_at, hash, device)
+    ) WITHOUT ROWID;
+    CREATE TABLE row_data (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (tbl, row_id, updated_at, hash)
+    ) WITHOUT ROWID;
+    CREATE TABLE conflicts (
+        tbl TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        export_id TEXT NOT NULL,
+        kept_updated_at TEXT NOT NULL,
+        kept TEXT NOT NULL,
+        other_updated_at TEXT NOT NULL,
+        other TEXT NOT NULL,
+        PRIMARY KEY (tbl, row_id, device_id)
+    ) WITHOUT ROWID;
+    """,
+    # 4: speed at 1M participants (benchmarks/): covering indexes for the summary's per-person
     # probes and enrolment->person lookups, a BINARY name index that gives lists their order, and
     # NOCASE indexes for the remaining prefix-searched columns. Each replaced index is a prefix of
     # its successor, so nothing that used it gets slower. No triggers (merged files stay inert).
     """
-    DROP INDEX participants_cbo;
+    DROP INDEX IF EXISTS participants_cbo;
     CREATE INDEX participants_cbo_people ON participants (cbo_id, deleted, registered_on, household_members, id);
     CREATE INDEX participants_key ON participants (id, deleted, cbo_id);
     CREATE INDEX participants_sort_name ON participants (full_name, id, phone);
-    DROP INDEX participants_name;
+    DROP INDEX IF EXISTS participants_name;
     CREATE INDEX participants_name_key ON participants (full_name COLLATE NOCASE, id, cbo_id);
-    DROP INDEX participants_phone;
+    DROP INDEX IF EXISTS participants_phone;
     CREATE INDEX participants_phone_key ON participants (phone, id, cbo_id) WHERE phone IS NOT NULL;
-    DROP INDEX trainings_participant;
+    DROP INDEX IF EXISTS trainings_participant;
     CREATE INDEX trainings_person ON trainings (participant_id, deleted, status, id);
-    DROP INDEX after_school_participant;
+    DROP INDEX IF EXISTS after_school_participant;
     CREATE INDEX after_school_person ON after_school (participant_id, deleted);
-    DROP INDEX other_programmes_participant;
+    DROP INDEX IF EXISTS other_programmes_participant;
     CREATE INDEX other_programmes_person ON other_programmes (participant_id, deleted);
-    DROP INDEX placements_training;
+    DROP INDEX IF EXISTS placements_training;
     CREATE INDEX placements_live ON placements (training_id, deleted);
     CREATE INDEX after_school_guardian ON after_school (guardian_name COLLATE NOCASE);
     CREATE INDEX placements_employer ON placements (employer COLLATE NOCASE);

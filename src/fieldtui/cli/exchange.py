@@ -1,0 +1,129 @@
+"""`fieldtui export | merge | import | export-table`: moving records between files and spreadsheets."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fieldtui.cli import main
+from fieldtui.cli.common import EXIT_USAGE, lang_option
+
+IMPORT_KINDS = ("trainees", "children", "placements", "participants")
+EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "summary")
+
+
+@main.command("export")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace names, phones and guardians by a keyed hash; keep only birth years.")
+@click.option("--key", help="Secret for the keyed hash (default: $FIELDTUI_PSEUDONYM_KEY, else one kept in DB).")
+@lang_option
+def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None) -> None:
+    """Write a snapshot of DB to OUT for headquarters (safe while the app has DB open)."""
+    from fieldtui.core import exchange
+    from fieldtui.i18n import _
+
+    result = exchange.export(db, out, pseudonymise=pseudonymise, key=key)
+    total = sum(result.counts.values())
+    click.echo(_("Exported {n} rows to {path} (export {id}).").format(n=total, path=result.path, id=result.export_id))
+
+
+@main.command("merge")
+@click.argument("hq", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@lang_option
+def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
+    """Merge field exports FILES into HQ (created if missing); exit 2 if any file was refused."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fieldtui.core import exchange
+    from fieldtui.i18n import _
+    from fieldtui.reports import merge_report
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=len(files) < 2) as bar:
+        task = bar.add_task(_("Merging"), total=len(files))
+        report = exchange.merge(hq, list(files), progress=lambda stage, done, total: bar.update(task, completed=done))
+    Console().print(merge_report(report))
+    if report.refused:
+        for f in report.refused:
+            click.echo(_("fieldtui: error: refused {path}: {reason}").format(path=f.path, reason=f.reason), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command("import")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(IMPORT_KINDS), help="What the spreadsheet holds.")
+@click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
+@lang_option
+def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
+    """Add the rows of a spreadsheet (.csv or .xlsx) to DB; nothing is written if a row is bad."""
+    from rich.console import Console
+
+    from fieldtui.core import tabular
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+    from fieldtui.reports import import_report
+
+    with Store.open(db) as store:
+        report = tabular.import_table(store, kind, file, skip_invalid=skip_invalid)
+    Console().print(import_report(report))
+    if report.errors and not skip_invalid:
+        click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
+            n=len(report.errors)), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command("export-table")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, type=click.Choice(EXPORT_KINDS), help="Which list, or the summary.")
+@lang_option
+def export_table_cmd(db: str, out: str, kind: str) -> None:
+    """Write a list of DB (or its summary) to OUT.csv or OUT.xlsx for a spreadsheet."""
+    from fieldtui.core import tabular
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+
+    with Store.open_readonly(db) as store:
+        n = tabular.export_table(store, kind, out)
+    click.echo(_("Wrote {n} rows to {path}.").format(n=n, path=out))
+
+
+@main.command("conflicts")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--resolve", "resolve", metavar="ROW_ID", help="Mark this row's conflicts as reviewed.")
+@lang_option
+def conflicts_cmd(db: str, resolve: str | None) -> None:
+    """List rows changed on two devices (which fields differ), or mark one as reviewed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fieldtui.core import exchange
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+
+    if resolve:
+        with Store.open(db) as store:
+            n = exchange.resolve_conflict(store, resolve)
+        click.echo(_("Marked {n} conflicts of {id} as reviewed.").format(n=n, id=resolve))
+        return
+    with Store.open_readonly(db) as store:
+        rows = exchange.conflicts(store)
+    if not rows:
+        click.echo(_("No conflicts."))
+        return
+    table = Table(title=_("Rows changed on two devices"))
+    for label in (_("Table"), _("Row id"), _("Kept (newer)"), _("Other version"), _("Fields that differ")):
+        table.add_column(label)
+    for r in rows:
+        kept, other = r["kept"], r["other"]
+        differ = [k for k in kept if k not in ("updated_at",) and kept.get(k) != other.get(k)]
+        table.add_row(str(r["tbl"]), str(r["row_id"]), str(r["kept_updated_at"])[:19],
+                      str(r["other_updated_at"])[:19], ", ".join(differ))
+    Console().print(table)

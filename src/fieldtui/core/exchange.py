@@ -1,0 +1,864 @@
+"""Moving records between files: field export (snapshot + manifest) and headquarters merge.
+
+Export
+- A consistent snapshot even while the app writes: the output file ATTACHes the field file
+  read-only and copies every record table inside ONE read transaction (WAL snapshot isolation).
+- Only the record tables travel (plus `meta` with the device id, and the `manifest`): no audit,
+  no drafts, no merge bookkeeping, no triggers, views or secondary indexes.
+- Tombstones travel as tombstones with their personal fields blanked (name "(removed)", phone,
+  birth date, guardian, description NULL): a deletion must reach headquarters, the deleted
+  person's data need not. `pseudonymise=True` also replaces names, phones and guardian names by
+  a keyed hash ("anon-" + HMAC-SHA256, 16 hex digits), drops birth dates (keeps the birth year)
+  and free-text descriptions; the original values never enter the output file. The key comes
+  from `key`, else $FIELDTUI_PSEUDONYM_KEY, else one generated once and kept in the file's meta
+  (so one device's exports hash a person the same way; share the key to link devices).
+- Written to a 0600 temp file in the target folder, VACUUMed, fsynced, then `os.replace`d; an
+  existing file is replaced only if it is itself an export.
+
+Merge (headquarters)
+- Each file is checked on a private copy opened immutable/read-only with trusted_schema=OFF
+  before anything is written: SQLite header and size, quick_check, application id, schema
+  version, the exact schema expected for that version (any extra table, trigger or view is
+  refused), manifest counts and checksum, value types and lengths. A bad file is refused with
+  one line. Older versions are upgraded by our migrations on the checked copy. The checksum
+  detects damage, not forgery: foreign keys and CHECKs are enforced on the way in, and a
+  violation refuses the whole file. Pseudonymised and identified exports never mix in one file.
+- Versions. A version of a row is (updated_at, hash of its other columns). Every version seen
+  is recorded per device in `row_versions`. A device's history is linear, so version Y
+  descends from X when one device has had both and Y is later; and every version descends from
+  the row's creation version (updated_at = created_at: ids are created once). Headquarters' own
+  edits count as a device (its history: the merged version it edited, then its edit).
+- The row kept is the greatest version seen (updated_at, then hash: last writer wins with a
+  deterministic tie-break). So a deletion is never undone by an older file, re-merging changes
+  nothing, and any order of files gives the same rows.
+- CONFLICT ("changed on both sides"): some device's latest version of the row has other
+  content than the kept one (updated_at aside) and neither descends from the other (no device
+  has had both). Each such pair is one row of `conflicts` (both versions as JSON, the device
+  and the export that brought the other version). Conflicts are recomputed for every row a
+  file touches, so the table is a function of the set of versions merged: the same in any
+  order. The newer version is kept meanwhile; a person reviews the conflict, corrects the row
+  if needed and marks it resolved (`resolve_conflict`: headquarters has now had both versions,
+  so the same pair never conflicts again, whatever is merged later).
+- One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
+  every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
+  planner may otherwise scan the whole headquarters table once per file, quadratic overall).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from fieldtui.core.ids import new_id
+from fieldtui.core.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    RECORD_TABLES,
+    SCHEMA_VERSION,
+    SQLITE_MAGIC,
+    Store,
+    StoreError,
+    _statements,
+    create_private_file,
+    utc_now,
+)
+from fieldtui.i18n import _
+
+EXPORT_FORMAT = "1"
+MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+KEPT_TABLES = (*RECORD_TABLES, "meta")
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_ROWS_PER_TABLE = 20_000_000
+MAX_CELL_CHARS = 4000
+KEY_ENV = "FIELDTUI_PSEUDONYM_KEY"
+
+#: Personal columns: blanked in tombstones; hashed (h) or dropped (x) when pseudonymising.
+PERSONAL: dict[str, dict[str, str]] = {
+    "participants": {"full_name": "h", "phone": "h", "birth_date": "x"},
+    "after_school": {"guardian_name": "h"},
+    "other_programmes": {"description": "x"},
+}
+NOT_NULL_BLANK = {("participants", "full_name")}  # blanked to REMOVED_NAME (a valid, non-personal name)
+REMOVED_NAME = "(removed)"
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def row_hash(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()[:32]
+
+
+def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _json_array(cols: list[str], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return "json_array(" + ", ".join(prefix + c for c in cols) + ")"
+
+
+def _json_object(cols: list[str], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return "json_object(" + ", ".join(f"'{c}', {prefix}{c}" for c in cols) + ")"
+
+
+def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
+    """SHA-256 over the record tables: table name, then each row as a JSON array, ordered by id."""
+    digest = hashlib.sha256()
+    for table in RECORD_TABLES:
+        cols = _columns(conn, table, schema)
+        digest.update(f"#{table}\n".encode())
+        for (text,) in conn.execute(f"SELECT {_json_array(cols)} FROM {schema}.{table} ORDER BY id"):
+            digest.update(text.encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _counts(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in RECORD_TABLES}
+
+
+def _prune_to_export_schema(conn: sqlite3.Connection) -> None:
+    """Keep only the record tables and meta: no triggers, views, indexes or other tables."""
+    for kind in ("trigger", "view"):
+        for (name,) in conn.execute(f"SELECT name FROM sqlite_master WHERE type = '{kind}'").fetchall():
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    while True:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                            ).fetchall()
+        extra = [n for (n,) in rows if n not in KEPT_TABLES]
+        if not extra:
+            break
+        conn.execute(f'DROP TABLE IF EXISTS "{extra[0]}"')
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def _schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return sorted((t, n, tn, " ".join((sql or "").split())) for t, n, tn, sql in rows)
+
+
+@lru_cache(maxsize=None)
+def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
+    """What an export of schema `version` contains: built by the same migrations and pruning."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for script in MIGRATIONS[:version]:
+            for statement in _statements(script):
+                conn.execute(statement)
+        _prune_to_export_schema(conn)
+        conn.execute(MANIFEST_DDL)
+        return tuple(_schema_listing(conn))
+    finally:
+        conn.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    export_id: str
+    counts: dict[str, int]
+    checksum: str
+    pseudonymised: bool
+
+
+def _pseudonym_key(store: Store, key: str | None) -> bytes:
+    """--key, then $FIELDTUI_PSEUDONYM_KEY, then the file's own key (generated once, kept in meta)."""
+    key = key or os.environ.get(KEY_ENV)
+    if key:
+        return key.encode()
+    stored = store.get_meta("pseudonym_key")
+    if stored:
+        return stored.encode()
+    if store.readonly:
+        raise StoreError(_("cannot store a pseudonymisation key in a read-only file; give --key"))
+    stored = secrets.token_hex(32)
+    with store.transaction():
+        store.set_meta("pseudonym_key", stored)
+    return stored.encode()
+
+
+def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
+    out = []
+    personal = PERSONAL.get(table, {})
+    for col in cols:
+        how = personal.get(col)
+        if how is None:
+            out.append(col)
+            continue
+        blank = f"'{REMOVED_NAME}'" if (table, col) in NOT_NULL_BLANK else "NULL"
+        if not pseudonymise:
+            value = col
+        elif how == "h":
+            value = f"fieldtui_anon({col})"
+        else:
+            value = blank
+        out.append(f"CASE WHEN deleted THEN {blank} ELSE {value} END")
+    return out
+
+
+@contextmanager
+def _source_file(store: Store, workdir: Path) -> Iterator[Path]:
+    """The file to ATTACH: the store's own file, or an upgraded private copy of an older one."""
+    on_disk = store.conn.execute("PRAGMA database_list").fetchone()[2]
+    if on_disk and store.path is not None:
+        yield store.path
+        return
+    tmp = workdir / f".fieldtui-src-{new_id()}.db"
+    create_private_file(tmp)
+    try:
+        dest = sqlite3.connect(tmp)
+        try:
+            store.conn.backup(dest)
+        finally:
+            dest.close()
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pseudonymise: bool = False,
+           key: str | None = None, progress: Progress = _noop) -> ExportResult:
+    """Write a consistent, self-describing snapshot of a field file to `out` (atomically, 0600)."""
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
+    if out.is_dir():
+        raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    _check_overwrite(out)
+    own = not isinstance(store_or_path, Store)
+    if own:
+        source = Path(store_or_path)
+        if out.exists() and out.resolve() == source.resolve():
+            raise StoreError(_("the export cannot overwrite the file it is made from"))
+        store = Store.open(source) if (pseudonymise and not key and not os.environ.get(KEY_ENV)) \
+            else Store.open_readonly(source)
+    else:
+        store = store_or_path
+        if store.path is None:
+            raise StoreError(_("only a file on disk can be exported"))
+        if out.exists() and out.resolve() == store.path.resolve():
+            raise StoreError(_("the export cannot overwrite the file it is made from"))
+    try:
+        secret = _pseudonym_key(store, key) if pseudonymise else b""
+        device_id = store.get_meta("device_id") or "unknown"
+        with _source_file(store, out.parent) as src:
+            return _write_export(src, out, device_id, pseudonymise, secret, progress)
+    finally:
+        if own:
+            store.close()
+
+
+def _check_overwrite(out: Path) -> None:
+    """Replacing an earlier export is fine; replacing anything else (a working file!) is refused."""
+    if not out.exists():
+        return
+    try:
+        conn = sqlite3.connect(out.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_manifest = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'manifest'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        app_id, has_manifest = 0, 0
+    if app_id != APPLICATION_ID or not has_manifest:
+        raise StoreError(_("{path} exists and is not a fieldtui export: choose another name").format(path=out))
+
+
+def _write_export(src: Path, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
+                  progress: Progress) -> ExportResult:
+    tmp = out.parent / f".{out.name}.{new_id()}.tmp"
+    create_private_file(tmp)
+    try:
+        conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA journal_mode = MEMORY")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.create_function(
+                "fieldtui_anon", 1, deterministic=True,
+                func=lambda v: None if v is None else
+                "anon-" + hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest()[:16])
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("BEGIN")
+            for script in MIGRATIONS:
+                for statement in _statements(script):
+                    conn.execute(statement)
+            _prune_to_export_schema(conn)
+            conn.execute(MANIFEST_DDL)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
+            conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
+            for i, table in enumerate(RECORD_TABLES):
+                progress("export", i, len(RECORD_TABLES))
+                cols = _columns(conn, table)
+                exprs = _select_exprs(table, cols, pseudonymise)
+                conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
+                             f"SELECT {', '.join(exprs)} FROM src.{table}")
+            conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
+            cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
+                "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE src")
+            progress("export", len(RECORD_TABLES), len(RECORD_TABLES))
+            counts = _counts(conn)
+            checksum = content_checksum(conn)
+            export_id = new_id()
+            manifest = {
+                "format": EXPORT_FORMAT,
+                "export_id": export_id,
+                "device_id": device_id,
+                "cbos": json.dumps(cbos, ensure_ascii=False),
+                "schema_version": str(SCHEMA_VERSION),
+                "counts": json.dumps(counts),
+                "created_at": utc_now(),
+                "checksum": checksum,
+                "pseudonymised": "1" if pseudonymise else "0",
+            }
+            conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)", manifest.items())
+            conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        os.chmod(tmp, 0o600)
+        _fsync(tmp)
+        os.replace(tmp, out)
+        try:
+            _fsync(out.parent)
+        except OSError:  # some file systems cannot fsync a directory
+            pass
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ExportResult(out, export_id, counts, checksum, pseudonymise)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class Refused(StoreError):
+    """A file that will not be merged, with the one-line reason."""
+
+
+@dataclass
+class CheckedFile:
+    copy: Path  # private, checked, at the current schema version
+    manifest: dict[str, str]
+    export_id: str
+    device_id: str
+    checksum: str
+    pseudonymised: bool
+    version: int
+
+
+def _header_checks(path: Path) -> None:
+    if not path.exists():
+        raise Refused(_("no such file"))
+    if not path.is_file():
+        raise Refused(_("not a file"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused(_("too large ({size} bytes)").format(size=size))
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise Refused(_("not a SQLite database"))
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = (struct.unpack(">I", head[o:o + 4])[0] for o in (24, 28, 92))
+    if page_size < 512 or page_size & (page_size - 1):
+        raise Refused(_("damaged SQLite header"))
+    if pages and change_counter == valid_for and size < pages * page_size:
+        raise Refused(_("truncated: {size} bytes, the header says {expected}").format(
+            size=size, expected=pages * page_size))
+    if size % page_size:
+        raise Refused(_("truncated: size is not a whole number of pages"))
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def check_file(path: Path, workdir: Path) -> CheckedFile:
+    """Refuse (raise Refused) unless `path` is an intact fieldtui export; return a checked copy."""
+    _header_checks(path)
+    copy = workdir / f"{new_id()}.db"
+    create_private_file(copy)
+    with open(path, "rb") as src, open(copy, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    _header_checks(copy)  # the copy is what we trust from here on (the original may change)
+    try:
+        conn = _open_checked(copy)
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be opened: {reason}").format(reason=exc)) from None
+    try:
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise Refused(_("damaged: {reason}").format(reason=exc)) from None
+        if [tuple(r) for r in result] != [("ok",)]:
+            raise Refused(_("damaged: {reason}").format(reason=result[0][0]))
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise Refused(_("a SQLite database of another application, not a fieldtui export"))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise Refused(_("written by a newer fieldtui (schema {found}, this version reads up to {known}); "
+                            "please update fieldtui").format(found=version, known=SCHEMA_VERSION))
+        if version < 1:
+            raise Refused(_("has no schema version"))
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "manifest" not in names:
+            raise Refused(_("a fieldtui file but not an export (no manifest): use `fieldtui export` first"))
+        found = _schema_listing(conn)
+        expected = expected_schema(version)
+        if found != list(expected):
+            extra = sorted({(t, n) for t, n, _tn, _s in found} - {(t, n) for t, n, _tn, _s in expected})
+            if extra:
+                raise Refused(_("unexpected {kind} {name!r} in the file").format(kind=extra[0][0], name=extra[0][1]))
+            raise Refused(_("its tables do not match schema version {version}").format(version=version))
+        manifest = _read_manifest(conn, version)
+        counts = _counts(conn)
+        declared = json.loads(manifest["counts"])
+        for table in RECORD_TABLES:
+            if counts[table] > MAX_ROWS_PER_TABLE:
+                raise Refused(_("too many rows in {table}").format(table=table))
+            if declared.get(table) != counts[table]:
+                raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
+                    declared=declared.get(table), table=table, found=counts[table]))
+        for table in RECORD_TABLES:
+            _check_types(conn, table)
+            cols = _columns(conn, table)
+            longest = conn.execute(
+                f"SELECT max(max({', '.join(f'coalesce(length({c}), 0)' for c in cols)})) FROM {table}").fetchone()[0]
+            if (longest or 0) > MAX_CELL_CHARS:
+                raise Refused(_("a value in {table} is implausibly long").format(table=table))
+        checksum = content_checksum(conn)
+        if checksum != manifest["checksum"]:
+            raise Refused(_("checksum does not match the content (damaged or edited after export)"))
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be read: {reason}").format(reason=exc)) from None
+    finally:
+        conn.close()
+    if version < SCHEMA_VERSION:
+        copy = _upgrade(copy, workdir)
+    return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
+                       manifest["pseudonymised"] == "1", version)
+
+
+_TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
+
+
+def _check_types(conn: sqlite3.Connection, table: str) -> None:
+    """Every value of the declared type (SQLite would store 'abc' in a REAL column)."""
+    for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
+        allowed = _TYPES.get(decl.upper())
+        if allowed is None:
+            continue
+        allowed = allowed if (notnull or pk) else (*allowed, "null")
+        kinds = ", ".join(f"'{k}'" for k in allowed)
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE typeof({col}) NOT IN ({kinds}))").fetchone()[0]:
+            raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=col))
+
+
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def _read_manifest(conn: sqlite3.Connection, version: int) -> dict[str, str]:
+    manifest = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
+    for required in ("format", "export_id", "device_id", "schema_version", "counts", "checksum", "pseudonymised"):
+        if required not in manifest:
+            raise Refused(_("manifest lacks {key}").format(key=required))
+    if manifest["format"] != EXPORT_FORMAT:
+        raise Refused(_("unknown export format {format}").format(format=manifest["format"][:20]))
+    if manifest["schema_version"] != str(version):
+        raise Refused(_("manifest schema version does not match the file"))
+    if not _ID.fullmatch(manifest["export_id"]) or not _ID.fullmatch(manifest["device_id"]):
+        raise Refused(_("manifest ids are malformed"))
+    try:
+        counts = json.loads(manifest["counts"])
+    except ValueError:
+        raise Refused(_("manifest counts are malformed")) from None
+    if not isinstance(counts, dict) or not all(isinstance(v, int) for v in counts.values()):
+        raise Refused(_("manifest counts are malformed"))
+    return manifest
+
+
+def _upgrade(copy: Path, workdir: Path) -> Path:
+    """Run our migrations on the (already checked) older export, on a private copy."""
+    upgraded = workdir / f"{new_id()}-upgraded.db"
+    create_private_file(upgraded)
+    src = _open_checked(copy)
+    dest = sqlite3.connect(upgraded, isolation_level=None)
+    try:
+        src.backup(dest)
+        dest.execute("PRAGMA trusted_schema = OFF")
+        version = dest.execute("PRAGMA user_version").fetchone()[0]
+        for n in range(version, SCHEMA_VERSION):
+            dest.execute("BEGIN")
+            for statement in _statements(MIGRATIONS[n]):
+                dest.execute(statement)
+            dest.execute(f"PRAGMA user_version = {n + 1}")
+            dest.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise Refused(_("cannot be upgraded to this version: {reason}").format(reason=exc)) from None
+    finally:
+        src.close()
+        dest.close()
+    copy.unlink(missing_ok=True)
+    return upgraded
+
+
+# --------------------------------------------------------------------------- merge
+
+
+@dataclass
+class TableCounts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class FileResult:
+    path: Path
+    accepted: bool
+    reason: str = ""
+    export_id: str = ""
+    already_merged: bool = False
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for c in self.tables.values())
+
+
+@dataclass
+class MergeReport:
+    hq_path: Path
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if not f.accepted]
+
+    @property
+    def accepted(self) -> list[FileResult]:
+        return [f for f in self.files if f.accepted]
+
+    def totals(self) -> dict[str, TableCounts]:
+        out = {t: TableCounts() for t in RECORD_TABLES}
+        for f in self.accepted:
+            for t, c in f.tables.items():
+                for k in ("inserted", "updated", "deleted", "conflicts", "unchanged"):
+                    setattr(out[t], k, getattr(out[t], k) + getattr(c, k))
+        return out
+
+
+def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
+          progress: Progress = _noop, operator: str | None = None) -> MergeReport:
+    """Merge exports into the headquarters file (created if missing); see the module docstring."""
+    hq_path = Path(hq_path)
+    with Store.open(hq_path, create=True, operator=operator) as hq:
+        return merge_into(hq, files, progress=progress)
+
+
+def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = _noop) -> MergeReport:
+    """Merge exports into an open store (the TUI's own file, or the HQ file)."""
+    if hq.path is None:
+        raise StoreError(_("only a file on disk can receive a merge"))
+    report = MergeReport(hq.path)
+    hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
+    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work:
+        for i, name in enumerate(files):
+            path = Path(name)
+            progress("merge", i, len(files))
+            result = FileResult(path, accepted=False)
+            report.files.append(result)
+            if path.resolve() == hq.path.resolve():
+                result.reason = _("this is the headquarters file itself")
+                continue
+            try:
+                checked = check_file(path, Path(work))
+            except Refused as exc:
+                result.reason = str(exc)
+                continue
+            except OSError as exc:
+                result.reason = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+                continue
+            try:
+                _merge_one(hq, checked, result)
+            except Refused as exc:
+                result.reason = str(exc)
+            finally:
+                checked.copy.unlink(missing_ok=True)
+        progress("merge", len(files), len(files))
+    return report
+
+
+def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
+    conn = hq.conn
+    result.export_id = checked.export_id
+    row = conn.execute("SELECT checksum FROM merges WHERE export_id = ?", (checked.export_id,)).fetchone()
+    if row is not None:
+        if row[0] != checked.checksum:
+            raise Refused(_("an export with the same id but different content was already merged"))
+        result.accepted = True
+        result.already_merged = True
+        result.tables = {t: TableCounts() for t in RECORD_TABLES}
+        return
+    flag = hq.get_meta("hq_pseudonymised")
+    if flag is None:
+        has_rows = conn.execute("SELECT EXISTS (SELECT 1 FROM participants) OR EXISTS (SELECT 1 FROM cbos)"
+                                ).fetchone()[0]
+        flag = "0" if has_rows else None
+    if flag is not None and flag != ("1" if checked.pseudonymised else "0"):
+        raise Refused(_("cannot mix pseudonymised and identified records in one file"))
+    conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
+    try:
+        with hq.transaction():
+            hq_device = _device_seq(conn, hq.get_meta("device_id") or "hq")
+            device = _device_seq(conn, checked.device_id)
+            export = conn.execute(
+                "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
+                "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+            for table in RECORD_TABLES:
+                result.tables[table] = _merge_table(conn, table, device, export, hq_device)
+            if flag is None:
+                hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
+            counts = {t: vars(c) for t, c in result.tables.items()}
+            conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), export))
+    except sqlite3.IntegrityError as exc:
+        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
+    except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
+        raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
+            path=result.path.name, reason=exc)) from None
+    finally:
+        conn.execute("DETACH DATABASE src")
+    result.accepted = True
+
+
+_EXPORT_ID = "coalesce((SELECT export_id FROM merges WHERE seq = {seq}), 'local')"
+
+
+def _device_seq(conn: sqlite3.Connection, device_id: str) -> int:
+    conn.execute("INSERT OR IGNORE INTO devices (device_id) VALUES (?)", (device_id,))
+    return conn.execute("SELECT seq FROM devices WHERE device_id = ?", (device_id,)).fetchone()[0]
+
+
+def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int, hq_device: int) -> TableCounts:
+    cols = _columns(conn, table)
+    col_list = ", ".join(cols)
+    content = [c for c in cols if c != "updated_at"]  # same content, other stamp: not a conflict
+    p = {"t": table, "dev": device, "eid": export, "hq": hq_device}
+    for temp in ("inc", "multi", "loc"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
+                 "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, fieldtui_hash({_json_array(content)}), "
+                 f"deleted FROM src.{table}")
+    # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
+    # the merged version it edited (the greatest seen so far), then the edit.
+    conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO temp.loc SELECT m.id FROM temp.inc i CROSS JOIN main.{table} m ON m.id = i.id "
+                 "WHERE NOT EXISTS (SELECT 1 FROM row_versions v WHERE v.tbl = :t AND v.row_id = m.id "
+                 "AND v.updated_at = m.updated_at)", p)
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.loc)").fetchone()[0]:
+        conn.execute(
+            "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
+            "SELECT :t, l.id, w.updated_at, w.hash, :hq, 0 FROM temp.loc l CROSS JOIN row_versions w "
+            "ON w.tbl = :t AND w.row_id = l.id WHERE (w.updated_at, w.hash) = (SELECT z.updated_at, z.hash "
+            "FROM row_versions z WHERE z.tbl = :t AND z.row_id = l.id ORDER BY z.updated_at DESC, z.hash DESC "
+            "LIMIT 1)", p)
+        conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
+                     f"SELECT :t, m.id, m.updated_at, fieldtui_hash({_json_array(content, 'm')}), :hq, 0 "
+                     f"FROM temp.loc l CROSS JOIN main.{table} m ON m.id = l.id", p)
+    # The export named in a conflict is the least export id that brought the version (any order).
+    conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
+                 "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
+                 "ON CONFLICT DO UPDATE SET export = excluded.export WHERE "
+                 f"{_EXPORT_ID.format(seq='excluded.export')} < {_EXPORT_ID.format(seq='row_versions.export')}", p)
+    # The kept version now, and what this file's version does to it.
+    conn.execute(
+        f"UPDATE temp.inc SET mu = m.updated_at, mdel = m.deleted, mh = (SELECT max(v.hash) FROM row_versions v "
+        f"WHERE v.tbl = :t AND v.row_id = m.id AND v.updated_at = m.updated_at) FROM main.{table} m "
+        "WHERE m.id = temp.inc.id", p)
+    conn.execute("UPDATE temp.inc SET state = CASE WHEN mu IS NULL THEN 'new' WHEN (u, h) > (mu, mh) THEN 'win' "
+                 "WHEN (u, h) < (mu, mh) THEN 'lose' ELSE 'same' END")
+    conn.execute("CREATE TEMP TABLE multi (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("INSERT INTO temp.multi SELECT i.id FROM temp.inc i WHERE EXISTS (SELECT 1 FROM row_versions v "
+                 "WHERE v.tbl = :t AND v.row_id = i.id AND v.device != :dev)", p)
+    multi = conn.execute("SELECT EXISTS (SELECT 1 FROM temp.multi)").fetchone()[0]
+    # Keep the content of versions that stop (or never start) being the kept one, where another
+    # device is involved: they may be one side of a conflict.
+    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
+                 f"SELECT :t, m.id, m.updated_at, i.mh, {_json_object(cols, 'm')} FROM temp.inc i "
+                 f"CROSS JOIN main.{table} m ON m.id = i.id WHERE i.state = 'win' "
+                 "AND i.id IN (SELECT id FROM temp.multi)", p)
+    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
+                 f"SELECT :t, s.id, s.updated_at, i.h, {_json_object(cols, 's')} FROM src.{table} s "
+                 "JOIN temp.inc i ON i.id = s.id WHERE i.state = 'lose' AND i.id IN (SELECT id FROM temp.multi)", p)
+    conn.execute(f"INSERT INTO main.{table} ({col_list}) SELECT {col_list} FROM src.{table} s "
+                 "WHERE s.id IN (SELECT id FROM temp.inc WHERE state = 'new')")
+    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
+    conn.execute(f"UPDATE main.{table} SET {sets} FROM src.{table} s WHERE s.id = main.{table}.id "
+                 f"AND main.{table}.id IN (SELECT id FROM temp.inc WHERE state = 'win')")
+    # Conflicts of every row this file touched, recomputed from all versions seen.
+    conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.multi)", p)
+    if multi:  # only rows seen from two devices or more can be in conflict (and they stay so)
+        conn.execute(
+            "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
+            f"SELECT :t, x.row_id, (SELECT device_id FROM devices WHERE seq = x.device), "
+            f"{_EXPORT_ID.format(seq='x.export')}, m.updated_at, {_json_object(cols, 'm')}, x.updated_at, "
+            "coalesce(d.data, '{}') "
+            f"FROM temp.multi mu CROSS JOIN row_versions x ON x.tbl = :t AND x.row_id = mu.id "
+            f"JOIN main.{table} m ON m.id = x.row_id "
+            "LEFT JOIN row_data d ON d.tbl = :t AND d.row_id = x.row_id AND d.updated_at = x.updated_at "
+            "AND d.hash = x.hash "
+            "WHERE x.tbl = :t AND x.updated_at != m.created_at "
+            "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
+            "  AND y.device = x.device AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
+            "AND x.updated_at <= m.updated_at AND x.hash != (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+            "  AND w.row_id = m.id AND w.updated_at = m.updated_at) "
+            "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device = a.device "
+            "  AND b.tbl = :t AND b.row_id = a.row_id "
+            "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
+            "  AND b.updated_at = m.updated_at AND b.hash = (SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t "
+            "  AND w.row_id = m.id AND w.updated_at = m.updated_at))", p)
+    counts = TableCounts()
+    for state, new_del, old_del, n in conn.execute(
+            "SELECT state, del, mdel, count(*) FROM temp.inc GROUP BY state, del, mdel"):
+        if state == "new":
+            counts.inserted += n
+        elif state == "win" and new_del and not old_del:
+            counts.deleted += n
+        elif state == "win":
+            counts.updated += n
+        else:
+            counts.unchanged += n
+    counts.conflicts = conn.execute(
+        "SELECT count(DISTINCT row_id) FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)",
+        p).fetchone()[0]
+    for temp in ("inc", "multi", "loc"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    return counts
+
+
+def resolve_conflict(store: Store, row_id: str, device_id: str | None = None) -> int:
+    """Mark the conflicts of a row as reviewed: record both versions in headquarters' history."""
+    where, params = "row_id = :id", {"id": row_id, "dev": device_id}
+    if device_id:
+        where += " AND device_id = :dev"
+    with store.transaction():
+        rows = store.conn.execute(f"SELECT tbl, row_id, device_id FROM conflicts WHERE {where}", params).fetchall()
+        if not rows:
+            raise StoreError(_("no conflict for {id}").format(id=row_id))
+        hq = _device_seq(store.conn, store.get_meta("device_id") or "hq")
+        for tbl, rid, dev in rows:
+            p = {"t": tbl, "id": rid, "dev": dev, "hq": hq, "seq": _device_seq(store.conn, dev)}
+            head = ("SELECT updated_at, hash FROM row_versions WHERE tbl = :t AND row_id = :id {extra} "
+                    "ORDER BY updated_at DESC, hash DESC LIMIT 1")
+            for extra in ("AND device = :seq", ""):  # their latest version, and the kept one
+                u, h = store.conn.execute(head.format(extra=extra), p).fetchone()
+                store.conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, "
+                                   "export) VALUES (:t, :id, :u, :h, :hq, 0)", {**p, "u": u, "h": h})
+            store.conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id = :id AND device_id = :dev", p)
+    return len(rows)
+
+
+def conflicts(store: Store) -> list[dict[str, object]]:
+    """The unresolved conflicts, for people to review (both versions as dicts)."""
+    out = []
+    for r in store.conn.execute("SELECT * FROM conflicts ORDER BY tbl, row_id, device_id"):
+        row = dict(r)
+        row["kept"] = json.loads(row["kept"])
+        row["other"] = json.loads(row["other"])
+        out.append(row)
+    return out
+
+
+
+# --------------------------------------------------------------------------- spreadsheet rows
+
+_PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender, p.birth_year, p.birth_date, "
+                "p.province, p.origin, p.phone, p.household_members, p.registered_on, p.registered_by")
+#: kind -> (alias of the keyed table, SELECT of every field a spreadsheet round-trips).
+TABLE_EXPORTS: dict[str, tuple[str, str]] = {
+    "trainees": ("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
+                      "t.income_before_cny FROM trainings t JOIN participants p ON p.id = t.participant_id "
+                      "JOIN cbos c ON c.id = p.cbo_id"),
+    "children": ("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
+                      "a.programme, a.start_date, a.end_date FROM after_school a "
+                      "JOIN participants p ON p.id = a.participant_id JOIN cbos c ON c.id = p.cbo_id"),
+    "participants": ("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date "
+                          "FROM other_programmes o JOIN participants p ON p.id = o.participant_id "
+                          "JOIN cbos c ON c.id = p.cbo_id"),
+    "placements": ("pl", "SELECT pl.id, pl.training_id, c.name_en AS cbo, p.full_name, p.phone, pl.employer, "
+                         "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
+                         "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
+                         "JOIN cbos c ON c.id = p.cbo_id"),
+    "cbos": ("c", "SELECT c.id, c.name_en, c.name_zh, c.city, c.sector, c.grant_usd, c.target_direct, c.sii, "
+                  "c.programmes FROM cbos c"),
+}
+
+
+def table_columns(store: Store, kind: str) -> list[str]:
+    alias, select = TABLE_EXPORTS[kind]
+    cur = store.conn.execute(f"{select} WHERE 0")
+    return [d[0] for d in cur.description]
+
+
+def iter_table(store: Store, kind: str, batch: int = 1000) -> Iterator[tuple]:
+    """Live rows of a list kind, by keyset pages of `batch` on the id: bounded memory at any size."""
+    alias, select = TABLE_EXPORTS[kind]
+    after = ""
+    while True:
+        rows = store.conn.execute(f"{select} WHERE {alias}.deleted = 0 AND {alias}.id > ? "
+                                  f"ORDER BY {alias}.id LIMIT ?", (after, batch)).fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield tuple(row)
+        after = rows[-1][0]

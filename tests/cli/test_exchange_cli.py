@@ -1,0 +1,127 @@
+"""`fieldtui export | merge | import | export-table` as people run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+from click.testing import CliRunner
+
+from fieldtui.cli import main
+from fieldtui.core.store import Store
+from tests.core.test_store import make_cbo, trainee
+from tests.core.test_exchange import two_fields  # noqa: F401  (fixture)
+from tests.core.test_tabular import BAD_AGE, EN_HEADER, GOOD_1, GOOD_2, write_csv
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def field_file(path, names=("王建国", "李梅")):
+    with Store.open(path, create=True) as s:
+        cbo = make_cbo(s, f"CBO {path.stem}")
+        for n in names:
+            s.save_trainee(trainee(cbo, n))
+    return path
+
+
+def test_export_then_merge_then_summary(tmp_path, sample_copy):
+    one = field_file(tmp_path / "one.db")
+    r = run("export", one, tmp_path / "one-out.db")
+    assert r.exit_code == 0, r.output
+    r = run("export", sample_copy, tmp_path / "sample-out.db")
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(os.stat(tmp_path / "sample-out.db").st_mode) == 0o600
+    r = run("merge", tmp_path / "hq.db", tmp_path / "one-out.db", tmp_path / "sample-out.db")
+    assert r.exit_code == 0, r.output
+    assert "Inserted" in r.output and "8,233" in r.output  # 8,231 sample people + 2
+    r = run("summary", tmp_path / "hq.db", "--json")
+    assert json.loads(r.output)["direct_beneficiaries"] == 8231 + 2
+    again = run("merge", tmp_path / "hq.db", tmp_path / "one-out.db")
+    assert again.exit_code == 0 and "already merged" in again.output
+
+
+def test_merge_refusal_names_the_file_and_exits_2(tmp_path):
+    one = field_file(tmp_path / "one.db")
+    run("export", one, tmp_path / "good.db")
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 20)
+    r = run("merge", tmp_path / "hq.db", tmp_path / "good.db", tmp_path / "junk.db")
+    assert r.exit_code == 2
+    assert "refused" in r.output and "junk.db" in r.output and "not a SQLite database" in r.output
+    assert "Traceback" not in r.output
+    with Store.open_readonly(tmp_path / "hq.db") as s:  # the good file was still merged
+        assert s.count("trainees") == 2
+
+
+def test_export_errors_are_one_line(tmp_path):
+    r = run("export", tmp_path / "missing.db", tmp_path / "out.db")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "no such file" in r.output
+    one = field_file(tmp_path / "one.db")
+    r = run("export", one, tmp_path / "no-such-folder" / "out.db")
+    assert r.exit_code == 2 and "folder does not exist" in r.output
+
+
+def test_pseudonymised_export(tmp_path):
+    one = field_file(tmp_path / "one.db")
+    r = run("export", one, tmp_path / "anon.db", "--pseudonymise")
+    assert r.exit_code == 0, r.output
+    assert "王建国".encode() not in (tmp_path / "anon.db").read_bytes()
+    with Store.open_readonly(one) as s:
+        assert s.get_meta("pseudonym_key")  # generated once, kept with the field file
+
+
+def test_import_with_bad_rows_writes_nothing_and_exits_2(tmp_path):
+    db = tmp_path / "f.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s)
+    path = write_csv(tmp_path / "in.csv", EN_HEADER, [GOOD_1, BAD_AGE, GOOD_2])
+    r = run("import", db, "--kind", "trainees", path)
+    assert r.exit_code == 2
+    assert "3" in r.output and "at least 16" in r.output and "nothing was written" in r.output
+    with Store.open_readonly(db) as s:
+        assert s.count("trainees") == 0
+    r = run("import", db, "--kind", "trainees", path, "--skip-invalid")
+    assert r.exit_code == 0
+    with Store.open_readonly(db) as s:
+        assert s.count("trainees") == 2
+
+
+def test_import_of_unreadable_file_is_one_line(tmp_path):
+    db = tmp_path / "f.db"
+    Store.open(db, create=True).close()
+    (tmp_path / "x.xlsx").write_bytes(b"garbage")
+    r = run("import", db, "--kind", "trainees", tmp_path / "x.xlsx")
+    assert r.exit_code == 2 and "not a readable .xlsx file" in r.output and "Traceback" not in r.output
+
+
+def test_export_table_csv_and_summary(tmp_path, sample_copy):
+    r = run("export-table", sample_copy, tmp_path / "t.csv", "--kind", "trainees")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    r = run("export-table", sample_copy, tmp_path / "s.xlsx", "--kind", "summary")
+    assert r.exit_code == 0, r.output
+    r = run("export-table", sample_copy, tmp_path / "s.pdf", "--kind", "summary")
+    assert r.exit_code == 2 and ".csv or .xlsx" in r.output
+
+
+def test_conflicts_list_and_resolve(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    assert run("merge", hq, ea, eb).exit_code == 0
+    r = run("conflicts", hq)
+    assert r.exit_code == 0 and "participants" in r.output and "phone" in r.output
+    assert "13800000001" not in r.output and "13800000002" not in r.output  # field names, not values
+    row_id = exchange_conflicts(hq)[0]["row_id"]
+    assert run("conflicts", hq, "--resolve", row_id).exit_code == 0
+    assert "No conflicts" in run("conflicts", hq).output
+    r = run("conflicts", hq, "--resolve", "nope")
+    assert r.exit_code == 2 and "no conflict for nope" in r.output
+
+
+def exchange_conflicts(path):
+    from fieldtui.core import exchange
+
+    with Store.open_readonly(path) as s:
+        return exchange.conflicts(s)

@@ -1,0 +1,440 @@
+"""Export and headquarters merge on real SQLite files: counts, idempotence, order, refusals."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange, summary
+from fieldtui.core.ids import new_id
+from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store
+from tests.core.test_store import make_cbo, trainee
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def clone(src: Path, dest: Path) -> Path:
+    """A second laptop set up from a copy of the first one's file (with its own device id)."""
+    shutil.copyfile(src, dest)
+    os.chmod(dest, 0o600)
+    with Store.open(dest) as s, s.transaction():
+        s.set_meta("device_id", new_id())
+    return dest
+
+
+def edit_person(store: Store, training_id: str, **changes) -> None:
+    """Edit a trainee's person as the form does (person and training saved together)."""
+    rec = store.get_trainee(training_id)
+    store.save_trainee(rec.model_copy(update={"participant": rec.participant.model_copy(update=changes)}))
+
+
+def table_contents(path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        out = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in RECORD_TABLES}
+        out["conflicts"] = conn.execute("SELECT * FROM conflicts ORDER BY tbl, row_id, device_id").fetchall()
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def two_fields(tmp_path):
+    """Field files A and B from one start, then edited independently; returns their exports."""
+    a = tmp_path / "a.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+        base = [s.save_trainee(trainee(cbo, name)) for name in ("张一", "张二", "张三")]
+    b = clone(a, tmp_path / "b.db")
+    with Store.open(a) as s:
+        edit_person(s, base[0].training.id, full_name="张一一")
+        s.delete("trainees", base[1].training.id)
+        edit_person(s, base[2].training.id, phone="13800000001")
+        s.save_trainee(trainee(cbo, "李四"))
+    with Store.open(b) as s:
+        edit_person(s, base[2].training.id, phone="13800000002")
+        s.save_trainee(trainee(cbo, "王五"))
+        s.save_trainee(trainee(cbo, "王六"))
+    ea, eb = tmp_path / "a-export.db", tmp_path / "b-export.db"
+    exchange.export(a, ea)
+    exchange.export(b, eb)
+    return a, b, ea, eb, base
+
+
+def test_export_is_private_and_described_by_its_manifest(tmp_path, two_fields):
+    a, _b, ea, _eb, _ = two_fields
+    assert stat.S_IMODE(os.stat(ea).st_mode) == 0o600
+    conn = sqlite3.connect(ea)
+    manifest = dict(conn.execute("SELECT key, value FROM manifest"))
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {*RECORD_TABLES, "meta", "manifest"}  # no audit, no drafts, no merge state
+    assert manifest["schema_version"] == str(SCHEMA_VERSION)
+    with Store.open_readonly(a) as s:
+        assert manifest["device_id"] == s.get_meta("device_id")
+    assert '"participants": 4' in manifest["counts"]
+    assert manifest["checksum"] == exchange.content_checksum(conn)
+    # the deleted person travels as a tombstone without their name
+    tombstones = conn.execute("SELECT full_name, phone FROM participants WHERE deleted = 1").fetchall()
+    assert tombstones == [("(removed)", None)]
+    conn.close()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_two_fields_merge_with_right_counts_and_one_conflict(tmp_path, two_fields):
+    _a, _b, ea, eb, base = two_fields
+    hq = tmp_path / "hq.db"
+    report = exchange.merge(hq, [ea, eb])
+    assert [f.accepted for f in report.files] == [True, True]
+    first, second = report.files
+    assert first.tables["participants"].inserted == 4 and first.tables["cbos"].inserted == 1
+    assert second.tables["participants"].inserted == 2  # 王五, 王六
+    assert second.tables["participants"].conflicts == 1  # 张三's phone changed on both sides
+    # B edited 张三 last, so B's version is kept (and A's is in conflicts); A's other edits are newer
+    assert second.tables["participants"].updated == 1
+    assert second.tables["participants"].unchanged == 2
+    with Store.open_readonly(hq) as s:
+        assert s.count("trainees") == 6 - 1 + 0  # 3 base + 李四 + 王五 + 王六, minus 张二 deleted
+        assert s.get_participant(base[0].participant.id).full_name == "张一一"
+        assert s.get_participant(base[1].participant.id).deleted
+        rows = exchange.conflicts(s)
+    assert {r["tbl"] for r in rows} == {"participants"}
+    assert {rows[0]["kept"]["phone"], rows[0]["other"]["phone"]} == {"13800000001", "13800000002"}
+
+
+def test_remerge_is_a_no_op(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    before = table_contents(hq)
+    report = exchange.merge(hq, [eb, ea])
+    assert all(f.accepted and f.already_merged for f in report.files)
+    assert table_contents(hq) == before
+
+
+def test_order_does_not_matter(tmp_path, two_fields):
+    a, _b, ea, eb, _ = two_fields
+    # a later export of A (one more edit) makes three files; every order must give the same file
+    with Store.open(a) as s:
+        s.save_trainee(trainee(s.cbos()[0].id, "赵七"))
+    ea2 = tmp_path / "a-export-2.db"
+    exchange.export(a, ea2)
+    results = []
+    for i, order in enumerate(itertools.permutations([ea, eb, ea2])):
+        hq = tmp_path / f"hq{i}.db"
+        exchange.merge(hq, list(order))
+        results.append(table_contents(hq))
+    assert all(r == results[0] for r in results)
+    assert len(results[0]["conflicts"]) == 1
+
+
+def test_deletion_is_not_undone_by_an_older_file(tmp_path):
+    field = tmp_path / "f.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        rec = s.save_trainee(trainee(cbo))
+    old = tmp_path / "old.db"
+    exchange.export(field, old)
+    with Store.open(field) as s:
+        s.delete("trainees", rec.training.id)
+    new = tmp_path / "new.db"
+    exchange.export(field, new)
+    for order in ([old, new], [new, old]):
+        hq = tmp_path / f"hq-{order[0].stem}.db"
+        exchange.merge(hq, order)
+        with Store.open_readonly(hq) as s:
+            assert s.get_participant(rec.participant.id).deleted
+            assert s.count("trainees") == 0
+            assert exchange.conflicts(s) == []
+
+
+def test_hq_summary_is_the_sum_of_field_summaries(tmp_path):
+    exports, figures = [], []
+    for n, name in enumerate(("Alpha", "Beta")):
+        path = tmp_path / f"f{n}.db"
+        with Store.open(path, create=True) as s:
+            cbo = make_cbo(s, name)
+            for i in range(3 + n):
+                s.save_trainee(trainee(cbo, f"学员{n}{i}"))
+            figures.append(summary.compute(s).to_json())
+        exports.append(exchange.export(path, tmp_path / f"e{n}.db").path)
+    exchange.merge(tmp_path / "hq.db", exports)
+    with Store.open_readonly(tmp_path / "hq.db") as s:
+        total = summary.compute(s).to_json()
+    for key in ("direct_beneficiaries", "indirect_beneficiaries", "trainees", "trainees_completed"):
+        assert total[key] == sum(f[key] for f in figures)
+
+
+def _hq_with_one_merge(tmp_path, two_fields) -> Path:
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [two_fields[2]])
+    return hq
+
+
+def _assert_refused(tmp_path, hq: Path, bad: Path, words: str) -> None:
+    before = hq.read_bytes()
+    report = exchange.merge(hq, [bad])
+    (result,) = report.files
+    assert not result.accepted
+    assert words in result.reason, result.reason
+    assert "\n" not in result.reason
+    assert hq.read_bytes() == before
+    assert not list(hq.parent.glob(".fieldtui-merge-*"))
+
+
+def test_truncated_file_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "truncated.db"
+    data = two_fields[3].read_bytes()
+    bad.write_bytes(data[: len(data) // 2])
+    _assert_refused(tmp_path, hq, bad, "truncated")
+
+
+def test_non_sqlite_file_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are not the records you are looking for" * 10)
+    _assert_refused(tmp_path, hq, bad, "not a SQLite database")
+
+
+def test_other_apps_database_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "other.db"
+    conn = sqlite3.connect(bad)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "another application")
+
+
+def test_future_schema_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "future.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "newer fieldtui")
+
+
+def test_tampered_manifest_count_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "tampered.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("UPDATE manifest SET value = replace(value, '\"participants\": 5', '\"participants\": 4') "
+                 "WHERE key = 'counts'")
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "manifest says 4 rows in participants")
+
+
+def test_edited_content_is_refused_by_checksum(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "edited.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("UPDATE participants SET household_members = 30")
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "checksum")
+
+
+@pytest.mark.parametrize("ddl", [
+    "CREATE TRIGGER evil AFTER INSERT ON cbos BEGIN DELETE FROM participants; END",
+    "CREATE VIEW evil AS SELECT * FROM participants",
+    "CREATE TABLE drafts (id TEXT)",
+])
+def test_extra_trigger_view_or_table_is_refused(tmp_path, two_fields, ddl):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "evil.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute(ddl)
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "unexpected")
+
+
+def test_a_field_file_that_is_not_an_export_is_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    _assert_refused(tmp_path, hq, two_fields[1], "not an export")
+
+
+def test_older_schema_export_is_upgraded_and_merged(tmp_path):
+    v1 = tmp_path / "v1.db"
+    shutil.copyfile(FIXTURES / "schema_v1.db", v1)
+    # a v1 export: the v1 file pruned to the export schema, with a manifest
+    conn = sqlite3.connect(v1, isolation_level=None)
+    exchange._prune_to_export_schema(conn)
+    conn.execute(exchange.MANIFEST_DDL)
+    counts = exchange._counts(conn)
+    manifest = {"format": "1", "export_id": "v1-export", "device_id": "v1-device", "schema_version": "1",
+                "counts": __import__("json").dumps(counts), "checksum": exchange.content_checksum(conn),
+                "pseudonymised": "0", "cbos": "[]", "created_at": "2010-06-01"}
+    conn.executemany("INSERT INTO manifest VALUES (?, ?)", manifest.items())
+    conn.execute("VACUUM")
+    conn.close()
+    report = exchange.merge(tmp_path / "hq.db", [v1])
+    assert report.files[0].accepted, report.files[0].reason
+    with Store.open_readonly(tmp_path / "hq.db") as s:
+        assert s.get_participant("p1").full_name == "王建国"
+        assert s.conn.execute("SELECT guardian_consent FROM after_school").fetchone()[0] == 0
+
+
+def test_export_while_a_writer_has_the_file_open(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as writer:  # the app holds the file
+        cbo = make_cbo(writer)
+        writer.save_trainee(trainee(cbo))
+        with writer.transaction():  # mid-transaction, uncommitted work is not in the snapshot
+            writer.conn.execute("UPDATE participants SET household_members = 9")
+            result = exchange.export(field, tmp_path / "out.db")
+        writer.save_trainee(trainee(cbo, "后来的人"))
+    assert result.counts["participants"] == 1
+    conn = sqlite3.connect(tmp_path / "out.db")
+    assert conn.execute("SELECT household_members FROM participants").fetchall() == [(3,)]
+    conn.close()
+
+
+def test_pseudonymised_export_holds_no_personal_data(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        s.save_trainee(trainee(cbo, "欧阳娜娜", phone="13912345678", birth_date="1985-04-03"))
+        gone = s.save_trainee(trainee(cbo, "司马懿", phone="13711112222"))
+        s.delete("trainees", gone.training.id)
+    out = tmp_path / "anon.db"
+    exchange.export(field, out, pseudonymise=True, key="k")
+    raw = out.read_bytes()
+    for secret in ("欧阳娜娜", "司马懿", "13912345678", "13711112222", "1985-04-03"):
+        assert secret.encode() not in raw
+    conn = sqlite3.connect(out)
+    names = [r[0] for r in conn.execute("SELECT full_name FROM participants WHERE deleted = 0")]
+    assert names[0].startswith("anon-")
+    assert conn.execute("SELECT birth_year FROM participants WHERE deleted = 0").fetchone()[0] == 1985
+    conn.close()
+    again = tmp_path / "anon2.db"
+    exchange.export(field, again, pseudonymise=True, key="k")
+    conn = sqlite3.connect(again)
+    assert [r[0] for r in conn.execute("SELECT full_name FROM participants WHERE deleted = 0")] == names
+    conn.close()
+    # pseudonymised and identified records never meet in one file
+    exchange.merge(tmp_path / "hq.db", [out])
+    clear = tmp_path / "clear.db"
+    exchange.export(field, clear)
+    report = exchange.merge(tmp_path / "hq.db", [clear])
+    assert not report.files[0].accepted and "pseudonymised" in report.files[0].reason
+
+
+def test_hq_local_edit_and_unchanged_resend_do_not_conflict(tmp_path):
+    field = tmp_path / "f.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        rec = s.save_trainee(trainee(cbo))
+        s.save_trainee(rec)  # a second version on the device
+    e1 = tmp_path / "e1.db"
+    exchange.export(field, e1)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [e1])
+    with Store.open(hq) as s:  # headquarters corrects the household size
+        edit_person(s, rec.training.id, household_members=4)
+    e2 = tmp_path / "e2.db"
+    exchange.export(field, e2)  # the device has not changed the row: no conflict
+    exchange.merge(hq, [e2])
+    with Store.open_readonly(hq) as s:
+        assert exchange.conflicts(s) == []
+        assert s.get_participant(rec.participant.id).household_members == 4
+    with Store.open(field) as s:  # now the device changes it too: a conflict
+        edit_person(s, rec.training.id, household_members=5)
+    e3 = tmp_path / "e3.db"
+    exchange.export(field, e3)
+    report = exchange.merge(hq, [e3])
+    assert report.files[0].tables["participants"].conflicts == 1
+
+
+def reseal(path: Path) -> None:
+    """Recompute counts and checksum after editing: the checksum detects damage, it is no signature."""
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'counts'", (json.dumps(exchange._counts(conn)),))
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'checksum'", (exchange.content_checksum(conn),))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("edit, words", [
+    ("UPDATE participants SET cbo_id = 'nowhere'", "do not fit"),  # people of a CBO that is not there
+    ("UPDATE cbos SET grant_usd = 'lots'", "wrong type"),
+    ("UPDATE participants SET deleted = 2", "do not fit"),
+    ("UPDATE participants SET full_name = printf('%.5000c', 'x')", "implausibly long"),
+])
+def test_resealed_hostile_content_is_refused_and_nothing_written(tmp_path, two_fields, edit, words):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "resealed.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(edit)
+    conn.commit()
+    conn.close()
+    reseal(bad)
+    _assert_refused(tmp_path, hq, bad, words)
+
+
+def test_export_replaces_an_old_export_but_never_another_file(tmp_path, two_fields):
+    a, b, ea, _eb, _ = two_fields
+    exchange.export(a, ea)  # a fresh export over last week's: fine
+    before = b.read_bytes()
+    with pytest.raises(exchange.StoreError, match="not a fieldtui export"):
+        exchange.export(a, b)  # b is a working file
+    assert b.read_bytes() == before
+
+
+def test_unreadable_and_missing_files_are_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    _assert_refused(tmp_path, hq, tmp_path / "nowhere.db", "no such file")
+    _assert_refused(tmp_path, hq, tmp_path, "not a file")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    _assert_refused(tmp_path, hq, empty, "not a SQLite database")
+    if os.geteuid() != 0:  # root reads anything
+        locked = tmp_path / "locked.db"
+        shutil.copyfile(two_fields[3], locked)
+        os.chmod(locked, 0)
+        _assert_refused(tmp_path, hq, locked, "cannot be read")
+
+
+def test_a_resolved_conflict_stays_resolved(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    with Store.open(hq) as s:
+        (conflict,) = exchange.conflicts(s)
+        with pytest.raises(exchange.StoreError, match="no conflict"):
+            exchange.resolve_conflict(s, "no-such-row")
+        assert exchange.resolve_conflict(s, conflict["row_id"]) == 1
+        assert exchange.conflicts(s) == []
+        # headquarters corrects the phone by hand after review
+        p = s.get_participant(conflict["row_id"])
+        t = s.conn.execute("SELECT id FROM trainings WHERE participant_id = ?", (p.id,)).fetchone()[0]
+        rec = s.get_trainee(t)
+        s.save_trainee(rec.model_copy(update={"participant": p.model_copy(update={"phone": "13800000003"})}))
+    report = exchange.merge(hq, [ea, eb])  # already merged: nothing
+    assert all(f.already_merged for f in report.files)
+    for path in (ea, eb):  # re-sent under new export ids: the reviewed pair does not come back
+        again = tmp_path / f"again-{path.name}"
+        shutil.copyfile(path, again)
+        conn = sqlite3.connect(again)
+        conn.execute("UPDATE manifest SET value = ? WHERE key = 'export_id'", (new_id(),))
+        conn.commit()
+        conn.close()
+        assert exchange.merge(hq, [again]).files[0].accepted
+    with Store.open_readonly(hq) as s:
+        assert exchange.conflicts(s) == []
+        assert s.get_participant(conflict["row_id"]).phone == "13800000003"

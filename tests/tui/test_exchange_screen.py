@@ -1,0 +1,65 @@
+"""F6: export the open file and merge another field's export into it, as a user would."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+from rich.console import Console
+
+from textual.widgets import Input, Static
+
+from fieldtui.app import FieldApp
+from fieldtui.core import exchange
+from fieldtui.core.store import Store
+from tests.core.test_store import make_cbo, trainee
+
+
+async def _wait_idle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_export_and_merge_from_the_app(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # short relative names to type
+    mine = tmp_path / "mine.db"
+    with Store.open(mine, create=True) as s:
+        s.save_trainee(trainee(make_cbo(s, "Mine")))
+    theirs = tmp_path / "theirs.db"
+    with Store.open(theirs, create=True) as s:
+        cbo = make_cbo(s, "Theirs")
+        s.save_trainee(trainee(cbo, "李梅"))
+        s.save_trainee(trainee(cbo, "张三"))
+    exchange.export(theirs, tmp_path / "theirs-export.db")
+    (tmp_path / "junk.db").write_bytes(b"junk" * 100)
+
+    app = FieldApp(mine)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        screen = app.screen
+        out = tmp_path / "sent.db"
+        await pilot.click("#export-path")
+        await pilot.press("end", "ctrl+u", *"sent.db")
+        assert screen.query_one("#export-path", Input).value == "sent.db"
+        await pilot.click("#export")
+        await _wait_idle(app, pilot)
+        assert "Exported" in str(screen.query_one("#status", Static).render())
+        assert out.exists()
+        assert sqlite3.connect(out).execute("SELECT count(*) FROM participants").fetchone()[0] == 1
+
+        await pilot.click("#merge-files")
+        await pilot.press(*"theirs-export.db junk.db")
+        await pilot.click("#merge")
+        await _wait_idle(app, pilot)
+        status = str(screen.query_one("#status", Static).render())
+        assert "1 of 2 files refused" in status
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(screen.query_one("#report", Static).content)
+        shown = console.export_text()
+        assert "junk.db" in shown and "not a SQLite database" in shown and "theirs-export.db" in shown
+        assert app.store.count("trainees") == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HomeScreen"
