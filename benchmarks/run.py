@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.generate import cached
+from benchmarks.generate import DATA_DIR, cache_path, cached, generate
 
 HERE = Path(__file__).resolve().parent
 SEARCH_KEYS = ("王", "王建", "王建国", "138", "1381234", "zz")
@@ -279,7 +279,7 @@ def judge_growth(figures: list[Figure], big: int) -> None:
     flat: at the largest N within 3x of the smallest (noise on a shared 2-core machine)."""
     sizes = sorted({f.n for f in figures if f.n})
     for f in figures:
-        if f.n and f.n != big and f.value is not None:
+        if f.n and f.n != big and f.value is not None and not f.name.startswith("merge"):
             f.ok = None
             f.note = "growth with N (target is for the largest N)"
         if f.n == big and len(sizes) > 1 and f.name.startswith(("open a list", "search-as-you-type")):
@@ -289,12 +289,87 @@ def judge_growth(figures: list[Figure], big: int) -> None:
             f.note += f"; {big:,} vs {sizes[0]:,}: {growth:.1f}×"
 
 
-PENDING = [
-    Figure("merge 100 exports of 10,000 participants", None, None, None,
-           "≤ 1.5 × ATTACH + INSERT", None, note="pending: export/merge (issue 5)"),
-    Figure("export (snapshot) of the 1M file", None, None, None, "≤ 1.5 × VACUUM INTO", None,
-           note="pending: export/merge (issue 5)"),
-]
+def fig_export(path: Path, n: int, runs: int) -> Figure:
+    from fieldtui.core import exchange
+
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        outs = iter(range(100))
+
+        def ours() -> None:
+            out = Path(tmp) / f"export-{next(outs)}.db"
+            exchange.export(path, out)
+            out.unlink()
+
+        def base() -> None:
+            out = Path(tmp) / f"vacuum-{next(outs)}.db"
+            conn = raw(path)
+            conn.execute("VACUUM INTO ?", (str(out),))
+            conn.close()
+            out.unlink()
+
+        value, baseline = paired(ours, base, runs)
+    return Figure("export (snapshot) of the 1M file", n, value, baseline, "≤ 1.5 × VACUUM INTO",
+                  value <= 1.5 * baseline, note="exchange.export (manifest, checksum) vs VACUUM INTO of the file")
+
+
+def export_files(count: int, size: int, folder: Path | None = None) -> list[Path]:
+    """`count` field exports of `size` participants each, from distinct devices (cached)."""
+    from fieldtui.core import exchange
+
+    folder = folder or DATA_DIR / f"exports-{cache_path(size).stem}-x{count}"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / f"device-{i:03d}.db" for i in range(count)]
+    if all(f.exists() for f in files):
+        return files
+    start = time.perf_counter()
+    for i, f in enumerate(files):
+        if f.exists():
+            continue
+        field = folder / f"field-{i:03d}.db"
+        generate(size, field, seed=1000 + i)
+        exchange.export(field, f)
+        field.unlink()
+    print(f"built {count} exports of {size:,} participants in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return files
+
+
+def fig_merge(count: int, size: int, folder: Path | None = None) -> Figure:
+    """One run each (minutes of work): exchange.merge into a new HQ file vs raw ATTACH + INSERT
+    into a new file with the same schema and indexes, one transaction per file."""
+    from fieldtui.core import exchange
+    from fieldtui.core.store import RECORD_TABLES, Store
+
+    files = export_files(count, size, folder)
+    with tempfile.TemporaryDirectory(dir=files[0].parent) as tmp:
+        hq = Path(tmp) / "hq.db"
+        start = time.perf_counter()
+        report = exchange.merge(hq, files, operator="bench")
+        value = time.perf_counter() - start
+        refused = len(report.refused)
+
+        base_path = Path(tmp) / "raw.db"
+        Store.open(base_path, create=True, operator="bench").close()
+        conn = sqlite3.connect(base_path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        start = time.perf_counter()
+        for f in files:
+            conn.execute("ATTACH ? AS f", (str(f),))
+            conn.execute("BEGIN IMMEDIATE")
+            for table in RECORD_TABLES:
+                cols = ", ".join(r[1] for r in conn.execute(f"PRAGMA f.table_info({table})"))
+                conn.execute(f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {cols} FROM f.{table}")
+            conn.execute("COMMIT")
+            conn.execute("DETACH f")
+        baseline = time.perf_counter() - start
+        conn.close()
+    return Figure(f"merge {count} exports of {size:,} participants", count * size, value, baseline,
+                  "≤ 1.5 × ATTACH + INSERT", value <= 1.5 * baseline and not refused,
+                  note=f"one run each; {refused} refused; baseline: INSERT OR REPLACE … SELECT per table, "
+                       "same indexes, one transaction per file")
+
+
+PENDING: list[Figure] = []
 
 
 # --------------------------------------------------------------------------- report
@@ -361,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--merge-files", type=int, default=100, help="exports to merge (0: skip)")
+    parser.add_argument("--merge-size", type=int, default=10_000, help="participants per export")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     big = max(sizes)
@@ -381,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
         figures += fig_startup(work, args.runs)
         figures.append(fig_memory(work, args.runs))
         figures.append(fig_save(work, big, args.runs))
+    figures.append(fig_export(paths[big], big, 3))
+    if args.merge_files:
+        figures.append(fig_merge(args.merge_files, args.merge_size))
     for f in figures:
         if f.n is None and f.value is not None:
             f.n = big

@@ -34,12 +34,14 @@ def test_generated_file_is_a_valid_fieldtui_file_with_the_promised_mix(tmp_path)
 def test_benchmark_figures_run_and_report(tmp_path):
     path = generate.generate(1_000, tmp_path / "g.db")
     figures = [run.fig_list_open(path, 1_000, 1), run.fig_search(path, 1_000, 1),
-               *run.fig_summary(path, 1_000, 1), run.fig_save(path, 1_000, 1), *run.PENDING]
+               *run.fig_summary(path, 1_000, 1), run.fig_save(path, 1_000, 1), run.fig_export(path, 1_000, 1),
+               run.fig_merge(2, 200, tmp_path / "exports")]
+    assert "0 refused" in figures[-1].note
     assert all(f.value is None or f.value > 0 for f in figures)
     assert all(f.baseline for f in figures if f.value is not None)
     text = run.markdown(figures, took=1.0)
     assert text.count("\n| ") == len(figures) + 1  # header and one row per figure
-    assert "summary, one CBO and a quarter" in text and "pending" in text
+    assert "summary, one CBO and a quarter" in text and "merge 2 exports" in text
 
 
 def test_benchmark_baseline_sql_gives_the_same_figures_as_the_store(tmp_path):
