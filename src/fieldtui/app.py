@@ -1,15 +1,19 @@
-"""FieldApp: the Textual application. Thin on purpose: styles, bindings, first screen, the store."""
+"""FieldApp: the Textual application. Thin on purpose: styles, bindings, navigation, the store."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 
 from fieldtui import language
+from fieldtui.commands import FieldCommands
 from fieldtui.core.store import Store
-from fieldtui.i18n import _
+from fieldtui.i18n import N_, _
 
 
 def styles_dir() -> Path:
@@ -18,16 +22,43 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
 
 
+#: Draft kind -> how the restore question names it.
+DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("after-school child"),
+               "participants": N_("participant"), "placements": N_("job placement")}
+
+
+def _screens() -> dict[str, Any]:
+    from fieldtui.screens.cbos import CBOListScreen
+    from fieldtui.screens.children import ChildListScreen
+    from fieldtui.screens.participants import ParticipantListScreen
+    from fieldtui.screens.placements import PlacementListScreen
+    from fieldtui.screens.summary import SummaryScreen
+    from fieldtui.screens.trainees import TraineeListScreen
+
+    return {"cbos": CBOListScreen, "trainees": TraineeListScreen, "children": ChildListScreen,
+            "placements": PlacementListScreen, "participants": ParticipantListScreen, "summary": SummaryScreen}
+
+
 class FieldApp(App[None]):
     """Field data entry over one SQLite file, opened for the app's lifetime (one writer)."""
 
     TITLE = "fieldtui"
-    CSS_PATH = [styles_dir() / "app.tcss"]
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "forms.tcss"]
+    COMMANDS = App.COMMANDS | {FieldCommands}
+    # F-keys and Ctrl combinations, because a focused Input takes every letter.
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), id="quit"),
-        Binding("f5", "open_summary", _("Summary"), id="summary"),
+        Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
+        Binding("f1", "help", _("Help"), id="help", priority=True),
+        Binding("question_mark", "help", _("Help"), show=False),
+        Binding("f2", "open('cbos')", _("CBOs"), id="cbos", show=False),
+        Binding("f3", "open('trainees')", _("Trainees"), id="trainees", show=False),
+        Binding("f4", "open('children')", _("Children"), id="children", show=False),
+        Binding("f5", "open_summary", _("Summary"), id="summary", show=False),
+        Binding("f6", "open('placements')", _("Placements"), id="placements", show=False),
+        Binding("f7", "open('participants')", _("Others"), id="participants", show=False),
+        Binding("ctrl+g", "open('home')", _("Home"), id="home", show=False),
         language.SWITCH_BINDING,
-        Binding("f6", "open_exchange", _("Export / merge"), id="exchange"),
+        Binding("f10", "open_exchange", _("Export / merge"), id="exchange"),
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
@@ -36,16 +67,114 @@ class FieldApp(App[None]):
         self.store = Store.open(self.db_path, create=True, operator=operator)
         self.sub_title = str(self.db_path.name)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
         from fieldtui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         language.retranslate_bindings(self)  # classes made before the language was chosen
-        self.push_screen(HomeScreen())
+        self.call_after_refresh(self.offer_drafts)
+
+    # ---- navigation ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No jumping between screens from inside a dialog: answer it first."""
+        if action in ("open", "open_summary", "open_exchange", "help") and isinstance(self.screen, ModalScreen):
+            return False
+        return True
 
     def action_open_summary(self) -> None:
-        from fieldtui.screens.summary import SummaryScreen
+        self.action_open("summary")
 
-        self.push_screen(SummaryScreen())
+    def action_open(self, kind: str) -> None:
+        """Go to a top-level screen; a form with unsaved changes asks first."""
+        from fieldtui.screens.form import RecordFormScreen
+        from fieldtui.widgets.confirm import Confirm
+
+        form = self.screen if isinstance(self.screen, RecordFormScreen) else None
+        if form is not None and form.dirty:
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    form.discard()
+                    self._go(kind)
+
+            self.push_screen(Confirm(_("This form has unsaved changes. Leave and discard them?"),
+                                     yes=_("Discard"), no=_("Keep editing")), answered)
+            return
+        if form is not None:
+            form.discard()
+        self._go(kind)
+
+    def _go(self, kind: str) -> Screen | None:
+        target = _screens().get(kind)
+        if target is not None and type(self.screen) is target:
+            return self.screen
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if target is None:
+            return None
+        screen = target()
+        self.push_screen(screen)
+        return screen
+
+    def action_help(self) -> None:
+        from fieldtui.screens.help import HelpScreen
+
+        keys: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        # The screen's and the app's own actions first; the focused widget's cursor keys after them.
+        actives = sorted(self.screen.active_bindings.values(),
+                         key=lambda a: (not isinstance(a.node, (Screen, App)), not a.binding.show))
+        for active in actives:
+            binding = active.binding
+            if not binding.description or binding.system:
+                continue
+            row = (self.get_key_display(binding), binding.description)
+            if row not in seen:
+                seen.add(row)
+                keys.append(row)
+        keys.append(("Ctrl+P", _("Command palette")))
+        self.push_screen(HelpScreen(keys))
+
+    # ---- drafts left by a crash ----------------------------------------------------------------
+
+    def offer_drafts(self) -> None:
+        """Offer each unsaved form left behind (by a crash or a closed terminal), one at a time."""
+        drafts = self.store.drafts()
+        if not drafts:
+            return
+        draft = drafts[0]
+        what = _(DRAFT_NAMES.get(draft["kind"], draft["kind"]))
+        when = dt.datetime.fromisoformat(draft["saved_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+
+        def answered(restore: bool | None) -> None:
+            if restore:
+                self.restore_draft(draft)
+            else:
+                self.store.delete_draft(draft["form"])
+                self.offer_drafts()
+
+        from fieldtui.widgets.confirm import Confirm
+
+        self.push_screen(Confirm(_("An unsaved {what} form from {when} was kept. Restore it?").format(
+            what=what, when=when), yes=_("Restore"), no=_("Discard"), title=_("Unsaved form")), answered)
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        listing = self._go(draft["kind"])
+        form_cls = listing.FORM  # type: ignore[union-attr]
+        self.push_screen(form_cls(draft["record_id"], draft=draft), listing._saved)  # type: ignore[union-attr]
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; an open form's typing is kept as a draft, offered again at the next start."""
+        from fieldtui.screens.form import RecordFormScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RecordFormScreen):
+                screen.flush_draft()
+        self.exit()
 
     async def action_switch_language(self) -> None:
         await language.toggle(self)

@@ -1,4 +1,4 @@
-"""Switching the interface language while the app runs (F2), without a restart.
+"""Switching the interface language while the app runs (F12), without a restart.
 
 Textual builds each class's bindings once, when the class is created, and copies them into
 every instance; a Binding's description is a plain string read by the Footer at compose time.
@@ -26,8 +26,8 @@ from textual.screen import Screen
 
 from fieldtui.i18n import N_, _, language, set_language, translations
 
-# Translators: the F2 key's label: the name of the OTHER language, written in that language.
-SWITCH_BINDING = Binding("f2", "switch_language", N_("中文"), id="language",
+# Translators: the F12 key's label: the name of the OTHER language, written in that language.
+SWITCH_BINDING = Binding("f12", "switch_language", N_("中文"), id="language",
                          tooltip=N_("Switch the interface between Chinese and English"))
 
 #: Textual's own descriptions that can reach the footer or a tooltip, so they get translated too.

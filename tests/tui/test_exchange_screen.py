@@ -36,7 +36,7 @@ async def test_export_and_merge_from_the_app(tmp_path, monkeypatch):
 
     app = FieldApp(mine)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f6")
+        await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
         out = tmp_path / "sent.db"

@@ -6,13 +6,13 @@ from textual.widgets import Static
 
 from fieldtui.app import FieldApp
 
+from .helpers import settle
+
 
 async def test_app_opens_on_sample_copy_and_shows_figures(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()  # figures are counted off the UI thread
-        await pilot.pause()
+        await settle(pilot)
         text = str(app.screen.query_one("#headline", Static).render())
         assert "8,231" in text and "20,985" in text and "US$132.11" in text
         await pilot.press("ctrl+q")

@@ -1,4 +1,4 @@
-"""F2 switches the whole app between English and Chinese without a restart, and remembers it."""
+"""F12 switches the whole app between English and Chinese without a restart, and remembers it."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def test_f2_switches_headings_and_bindings_and_back(sample_copy):
         assert "Direct beneficiaries" in headline(app)
         assert {"Summary", "中文"} <= footer_labels(app)
 
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         assert language() == "zh"
         text = headline(app)
@@ -49,7 +49,7 @@ async def test_f2_switches_headings_and_bindings_and_back(sample_copy):
         assert {"汇总", "English"} <= footer_labels(app)
         assert load_config()["language"] == "zh"
 
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         assert language() == "en"
         assert "Direct beneficiaries" in headline(app) and "直接" not in headline(app)
@@ -69,7 +69,7 @@ async def test_switch_on_a_pushed_screen_relabels_it_and_the_one_below(sample_co
         await pilot.press("f5")
         await pilot.pause()
         assert "Featured projects" in summary_text(app)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         text = summary_text(app)
         assert "资助项目" in text and "光明天使基金" in text and "US$525.00" in text
@@ -133,9 +133,9 @@ async def test_screen_titles_and_bindings_made_at_import_follow_the_switch(sampl
         await app.push_screen(TitledScreen())
         await pilot.pause()
         assert app.screen.title == "Summary" and "Quit" in footer_labels(app)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         assert app.screen.title == "汇总" and "退出" in footer_labels(app)
-        await pilot.press("f2")
+        await pilot.press("f12")
         await pilot.pause()
         assert app.screen.title == "Summary" and "Quit" in footer_labels(app)

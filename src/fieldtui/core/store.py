@@ -164,7 +164,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX participants_phone ON participants (phone) WHERE phone IS NOT NULL;
     CREATE INDEX participants_registered ON participants (registered_on, cbo_id, deleted, household_members);
     """,
-    # exchange: what headquarters has merged (see core/exchange.py for the semantics).
+    # 3 (exchange): what headquarters has merged (see core/exchange.py for the semantics).
     # merges: one row per export merged (re-merging it is a no-op). row_versions: every version of
     # every row seen, per device (a device's history is linear, which is how "newer" is known);
     # device -> devices.seq, export -> merges.seq (0: headquarters' own edit), small on purpose.
@@ -210,7 +210,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (tbl, row_id, device_id)
     ) WITHOUT ROWID;
     """,
-    # 4: speed at 1M participants (benchmarks/): covering indexes for the summary's per-person
+    # 4 (screens): drafts of unsaved forms, offered again after a crash. Personal data: they live only in
+    # this file, are never audited or exported, and are deleted when the form is saved or discarded.
+    """
+    CREATE TABLE drafts (
+        form TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record_id TEXT,
+        data TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    """,
+    # 5: speed at 1M participants (benchmarks/): covering indexes for the summary's per-person
     # probes and enrolment->person lookups, a BINARY name index that gives lists their order, and
     # NOCASE indexes for the remaining prefix-searched columns. Each replaced index is a prefix of
     # its successor, so nothing that used it gets slower. No triggers (merged files stay inert).
@@ -916,6 +927,37 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql, {
             "cbo": person.cbo_id, "id": person.id or "", "name": person.full_name,
             "year": person.birth_year, "phone": person.phone, "limit": limit})]
+
+    # ---- drafts of unsaved forms (crash recovery) ------------------------------------
+
+    def save_draft(self, form: str, kind: str, record_id: str | None, data: dict[str, Any]) -> None:
+        """Keep what a form holds so far, replacing the form's previous draft."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO drafts (form, kind, record_id, data, saved_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (form) DO UPDATE SET kind = excluded.kind, record_id = excluded.record_id, "
+                "data = excluded.data, saved_at = excluded.saved_at",
+                (form, kind, record_id, json.dumps(data, ensure_ascii=False), self.clock()))
+
+    def drafts(self) -> list[dict[str, Any]]:
+        """Every draft left behind, oldest first, with `data` decoded."""
+        out = []
+        for row in self.conn.execute("SELECT form, kind, record_id, data, saved_at FROM drafts ORDER BY saved_at"):
+            row = dict(row)
+            row["data"] = json.loads(row["data"])
+            out.append(row)
+        return out
+
+    def delete_draft(self, form: str) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM drafts WHERE form = ?", (form,))
+
+    def enrolment_of(self, kind: str, participant_id: str) -> str | None:
+        """The live list row of `kind` (trainees, children, participants) for a person, if any."""
+        table = KIND_TABLE[kind]
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE participant_id = ? AND deleted = 0 "
+                                "ORDER BY start_date DESC LIMIT 1", (participant_id,)).fetchone()
+        return row[0] if row else None
 
     # ---- bulk (sample data, imports) -----------------------------------------------------
 

@@ -1,0 +1,54 @@
+"""Command palette (Ctrl+P): every screen, and every action of the screen it was opened from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from fieldtui.i18n import _
+
+#: (list kind or "summary"/"home", label) in menu order.
+NAVIGATION: list[tuple[str, str]] = [
+    ("cbos", "CBOs"),
+    ("trainees", "Trainees"),
+    ("children", "After-school children"),
+    ("placements", "Job placements"),
+    ("participants", "Other participants"),
+    ("summary", "Summary"),
+    ("home", "Home"),
+]
+
+
+class FieldCommands(Provider):
+    """Screens to go to, then the calling screen's own actions (new, remove, sort…)."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        app = self.app
+        for kind, label in NAVIGATION:
+            yield (_("Go to: {screen}").format(screen=_(label)), "",
+                   partial(app.run_action, f"open({kind!r})"))
+        seen = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if (not binding.description or binding.system or not active.enabled
+                    or not isinstance(active.node, (Screen, App))  # not a widget's cursor keys
+                    or binding.action.startswith("open") or binding.action in seen):
+                continue
+            seen.add(binding.action)
+            yield (binding.description, app.get_key_display(binding),
+                   partial(app.run_action, binding.action, active.node))
+
+    async def discover(self) -> Hits:
+        for text, key, command in self._commands():
+            yield DiscoveryHit(text, command, help=key or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, key, command in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, text=text, help=key or None)

@@ -1,0 +1,63 @@
+"""After-school children: a child and their after-school enrolment (list and form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldtui.core import models
+from fieldtui.core.models import ChildRecord
+from fieldtui.i18n import N_, _
+from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.listing import RecordListScreen, person_columns
+from fieldtui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.widgets.paged_table import Column
+from fieldtui.widgets.record_form import Field, heading
+
+PROGRAMME_OPTIONS = ((N_("After school"), "after_school"), (N_("Super Saturday"), "super_saturday"))
+
+
+class ChildForm(RecordFormScreen):
+    KIND = "children"
+    NEW_TITLE = N_("New after-school child")
+    EDIT_TITLE = N_("Edit after-school child")
+    MODEL = ChildRecord
+    FIELDS = [
+        *PERSON_FIELDS,
+        heading(N_("After-school enrolment")),
+        Field("enrolment.school", N_("School")),
+        Field("enrolment.grade", N_("Grade"), "int", placeholder="1–9"),
+        Field("enrolment.guardian_name", N_("Guardian")),
+        Field("enrolment.guardian_consent", N_("Guardian consent recorded"), "check"),
+        Field("enrolment.programme", N_("Programme"), "select", PROGRAMME_OPTIONS),
+        Field("enrolment.start_date", N_("Start date"), "date"),
+        Field("enrolment.end_date", N_("End date"), "date"),
+    ]
+
+    def new_values(self) -> dict[str, Any]:
+        return {**person_defaults(self.app.store.operator), "enrolment.start_date": models.today().isoformat(),
+                "enrolment.programme": "after_school"}
+
+    def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        dumped = self.app.store.get_child(record_id).model_dump(mode="json")
+        return self.values_from(dumped), self.ids_from(dumped)
+
+    def save(self, record: ChildRecord) -> str:
+        return self.app.store.save_child(record).enrolment.id
+
+
+class ChildListScreen(RecordListScreen):
+    KIND = "children"
+    TITLE_TEXT = N_("After-school children")
+    NOUN = N_("children")
+    FORM = ChildForm
+    COLUMNS = [
+        *person_columns(),
+        Column("school", N_("School"), "school"),
+        Column("grade", N_("Grade"), "grade"),
+        Column("guardian_name", N_("Guardian")),
+        Column("programme", N_("Programme"), render=lambda r: _(r["programme"].replace("_", " "))),
+        Column("start_date", N_("Start"), "start"),
+    ]
+
+    def form_defaults(self) -> dict[str, Any]:
+        return {"participant.cbo_id": self.table.cbo_id} if self.table.cbo_id else {}

@@ -1,0 +1,168 @@
+"""The list screen shared by every record kind: search, filter, sort, add, edit, remove, restore."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from fieldtui.core.models import RecordInvalid
+from fieldtui.core.store import StoreError
+from fieldtui.i18n import _, language
+from fieldtui.screens.form import RecordFormScreen
+from fieldtui.widgets.confirm import Confirm
+from fieldtui.widgets.paged_table import Column, PagedList, PagedTable
+
+
+def cbo_name(row: dict[str, Any]) -> str:
+    return (row.get("cbo_zh") if language() == "zh" else row.get("cbo_en")) or ""
+
+
+def person_columns() -> list[Column]:
+    return [Column("full_name", "Name", "name"), Column("cbo", "CBO", "cbo", render=cbo_name)]
+
+
+class RecordListScreen(Screen[None]):
+    """One store list kind in a PagedList; the form class handles add and edit."""
+
+    KIND: ClassVar[str]
+    TITLE_TEXT: ClassVar[str]
+    NOUN: ClassVar[str]
+    COLUMNS: ClassVar[list[Column]]
+    FORM: ClassVar[type[RecordFormScreen]]
+    CBO_FILTER: ClassVar[bool] = True
+
+    BINDINGS = [
+        Binding("ctrl+n", "new", _("New")),
+        Binding("ctrl+o", "edit", _("Edit")),
+        Binding("f8", "delete", _("Remove")),
+        Binding("f9", "restore", _("Restore")),
+        Binding("ctrl+t", "toggle_removed", _("Removed")),
+        Binding("ctrl+s", "cycle_sort", _("Sort")),
+        Binding("ctrl+r", "reverse_sort", _("Reverse"), show=False),
+        Binding("ctrl+f", "search", _("Search"), show=False),
+        Binding("escape", "back", _("Back"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="list-screen")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield PagedList(self.KIND, self.COLUMNS, self.NOUN, cbo_filter=self.CBO_FILTER, id="list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = _(self.TITLE_TEXT)
+        self.table.focus()
+
+    @property
+    def paged(self) -> PagedList:
+        return self.query_one(PagedList)
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    def refresh_rows(self, keep_id: str | None = None) -> None:
+        """Reload after a change, keeping the cursor on the same row (or at the same place)."""
+        table = self.table
+        current = table.current_row()
+        table.reload(keep_id=keep_id or (current["id"] if current else None), place=table.cursor_row)
+
+    # ---- add and edit ------------------------------------------------------------------------
+
+    def form_defaults(self) -> dict[str, Any]:
+        """Prefill a new record with the CBO the list is filtered by."""
+        return {}
+
+    def action_new(self) -> None:
+        self.app.push_screen(self.FORM(defaults=self.form_defaults()), self._saved)
+
+    def action_edit(self) -> None:
+        row = self.table.current_row()
+        if row is None:
+            return
+        if row.get("deleted"):
+            self.notify(_("This record was removed; restore it (F9) to edit it."), severity="warning")
+            return
+        self.app.push_screen(self.FORM(row["id"]), self._saved)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _saved(self, row_id: str | None) -> None:
+        self.refresh_rows(keep_id=row_id)
+
+    # ---- remove and restore ------------------------------------------------------------------
+
+    def row_name(self, row: dict[str, Any]) -> str:
+        return row.get("full_name") or row.get("name_en") or row["id"]
+
+    def action_delete(self) -> None:
+        row = self.table.current_row()
+        if row is None:
+            return
+        if row.get("deleted"):
+            self.notify(_("Already removed; F9 restores it."), severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.store.delete(self.KIND, row["id"])
+            except (RecordInvalid, StoreError) as exc:
+                message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+                self.notify(message, severity="error")
+                return
+            self.notify(_("Removed {name}. Ctrl+T shows removed records; F9 restores.").format(
+                name=self.row_name(row)))
+            self.refresh_rows()
+
+        self.app.push_screen(Confirm(_("Remove {name}? It can be restored later.").format(name=self.row_name(row)),
+                                     yes=_("Remove"), no=_("Cancel")), answered)
+
+    def action_restore(self) -> None:
+        row = self.table.current_row()
+        if row is None or not row.get("deleted"):
+            self.notify(_("Choose a removed record (Ctrl+T shows them) to restore."), severity="warning")
+            return
+        try:
+            self.app.store.restore(self.KIND, row["id"])
+        except (RecordInvalid, StoreError) as exc:
+            message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+            self.notify(message, severity="error")
+            return
+        self.notify(_("Restored {name}.").format(name=self.row_name(row)))
+        self.refresh_rows(keep_id=row["id"])
+
+    def action_toggle_removed(self) -> None:
+        include = not self.table.include_deleted
+        self.paged.set_include_deleted(include)
+        self.sub_title = _("showing removed records") if include else ""
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Restore is offered only while removed records are shown."""
+        if action == "restore" and not self.table.include_deleted:
+            return False
+        return True
+
+    # ---- search and sort --------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.table.cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.table.reverse_sort()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,60 @@
+"""Job placements: a job found by a trainee, chosen with the searchable trainee picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldtui.core import formatting as fmt
+from fieldtui.core import models
+from fieldtui.core.models import Placement
+from fieldtui.i18n import N_, _
+from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.listing import RecordListScreen, person_columns
+from fieldtui.widgets.paged_table import Column
+from fieldtui.widgets.record_form import Field
+
+
+class PlacementForm(RecordFormScreen):
+    KIND = "placements"
+    NEW_TITLE = N_("New job placement")
+    EDIT_TITLE = N_("Edit job placement")
+    MODEL = Placement
+    PERSON = None
+    FIELDS = [
+        Field("training_id", N_("Trainee"), "trainee"),
+        Field("employer", N_("Employer")),
+        Field("job_title", N_("Job title")),
+        Field("start_date", N_("Start date"), "date"),
+        Field("wage_cny", N_("Monthly wage (¥)"), "number"),
+        Field("verified", N_("Verified"), "check"),
+    ]
+
+    def new_values(self) -> dict[str, Any]:
+        return {"start_date": models.today().isoformat()}
+
+    def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        placement = self.app.store.get_placement(record_id)
+        dumped = placement.model_dump(mode="json")
+        values = self.values_from(dumped)
+        trainee = self.app.store.get_trainee(placement.training_id)
+        values["training_id"] = [placement.training_id,
+                                 f"{trainee.participant.full_name} · {trainee.training.course}"]
+        return values, self.ids_from(dumped)
+
+    def save(self, record: Placement) -> str:
+        return self.app.store.save_placement(record).id
+
+
+class PlacementListScreen(RecordListScreen):
+    KIND = "placements"
+    TITLE_TEXT = N_("Job placements")
+    NOUN = N_("placements")
+    FORM = PlacementForm
+    COLUMNS = [
+        *person_columns(),
+        Column("employer", N_("Employer"), "employer"),
+        Column("job_title", N_("Job title")),
+        Column("start_date", N_("Start"), "start"),
+        Column("wage_cny", N_("Wage"), "wage", render=lambda r: fmt.cny(r["wage_cny"])),
+        Column("verified", N_("Verified"), render=lambda r: _("yes") if r["verified"] else ""),
+    ]

@@ -1,0 +1,61 @@
+"""Trainees: a person and their vocational-training enrolment (list and form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldtui.core import models
+from fieldtui.core.models import TraineeRecord
+from fieldtui.i18n import N_, _
+from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.listing import RecordListScreen, person_columns
+from fieldtui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.widgets.paged_table import Column
+from fieldtui.widgets.record_form import Field, heading
+
+STATUS_OPTIONS = ((N_("Enrolled"), "enrolled"), (N_("Completed"), "completed"), (N_("Dropped"), "dropped"))
+
+
+class TraineeForm(RecordFormScreen):
+    KIND = "trainees"
+    NEW_TITLE = N_("New trainee")
+    EDIT_TITLE = N_("Edit trainee")
+    MODEL = TraineeRecord
+    FIELDS = [
+        *PERSON_FIELDS,
+        heading(N_("Training")),
+        Field("training.course", N_("Course")),
+        Field("training.start_date", N_("Start date"), "date"),
+        Field("training.end_date", N_("End date"), "date"),
+        Field("training.status", N_("Status"), "select", STATUS_OPTIONS),
+        Field("training.income_before_cny", N_("Monthly income before training (¥)"), "number"),
+    ]
+
+    def new_values(self) -> dict[str, Any]:
+        return {**person_defaults(self.app.store.operator), "training.start_date": models.today().isoformat(),
+                "training.status": "enrolled"}
+
+    def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        dumped = self.app.store.get_trainee(record_id).model_dump(mode="json")
+        return self.values_from(dumped), self.ids_from(dumped)
+
+    def save(self, record: TraineeRecord) -> str:
+        return self.app.store.save_trainee(record).training.id
+
+
+class TraineeListScreen(RecordListScreen):
+    KIND = "trainees"
+    TITLE_TEXT = N_("Trainees")
+    NOUN = N_("trainees")
+    FORM = TraineeForm
+    COLUMNS = [
+        *person_columns(),
+        Column("course", N_("Course"), "course"),
+        Column("status", N_("Status"), "status", render=lambda r: _(r["status"])),
+        Column("start_date", N_("Start"), "start"),
+        Column("birth_year", N_("Born"), "birth_year"),
+        Column("phone", N_("Phone")),
+    ]
+
+    def form_defaults(self) -> dict[str, Any]:
+        return {"participant.cbo_id": self.table.cbo_id} if self.table.cbo_id else {}

@@ -1,0 +1,285 @@
+"""A list over `Store.page()`: one keyset page at a time, never every row.
+
+`PagedTable` is the DataTable that pages; `PagedList` adds the search box, the CBO filter and the
+row count around it. Screens configure both with `Column`s and a store list kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label, Select
+
+from fieldtui.core import formatting as fmt
+from fieldtui.i18n import _
+
+PAGE_SIZE = 150
+#: Fetch the next page when the cursor is this close to the last loaded row.
+PREFETCH_MARGIN = 30
+SEARCH_DEBOUNCE = 0.3
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the row key it shows, its (untranslated) label, the store sort key if sortable."""
+
+    key: str
+    label: str
+    sort: str | None = None
+    render: Callable[[dict[str, Any]], str] | None = None
+
+    def text(self, row: dict[str, Any]) -> str:
+        if self.render is not None:
+            return self.render(row)
+        value = row.get(self.key)
+        return "" if value is None else str(value)
+
+
+class PagedTable(DataTable):
+    """Rows of one store list, loaded a page at a time as the cursor moves down."""
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"paged-table--removed"}
+    DEFAULT_CSS = """
+    PagedTable > .paged-table--removed {
+        color: $text-muted;
+        text-style: strike;
+    }
+    """
+
+    class Reloaded(Message):
+        """The query changed and the first page is in; `total` rows match."""
+
+        def __init__(self, table: PagedTable, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.total = total
+
+    def __init__(self, kind: str, columns: list[Column], *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.kind = kind
+        self.spec_columns = columns
+        self.page_size = page_size
+        self.search = ""
+        self.cbo_id: str | None = None
+        self.sort: str | None = next((c.sort for c in columns if c.sort), None)
+        self.descending = False
+        self.include_deleted = False
+        self.total = 0
+        self.rows_by_id: dict[str, dict[str, Any]] = {}
+        self._after: tuple[Any, str] | None = None
+        self._exhausted = False
+        self._pending = False
+        self._generation = 0
+
+    # ---- querying (in a thread: a query on a big file must never freeze typing) ----------------
+
+    @property
+    def store(self):  # noqa: ANN201 - the app's single open Store
+        return self.app.store
+
+    @property
+    def loading_rows(self) -> bool:
+        """A query is running; its rows have not arrived yet."""
+        return self._pending
+
+    def _query(self) -> dict[str, Any]:
+        return {"search": self.search, "cbo_id": self.cbo_id, "include_deleted": self.include_deleted,
+                "sort": self.sort, "descending": self.descending}
+
+    def reload(self, keep_id: str | None = None, place: int | None = None) -> None:
+        """Run the query again from the first page (after a search, filter, sort or save).
+
+        The rows on screen stay until the new ones arrive; an answer to an older query is dropped."""
+        self._generation += 1
+        self._pending = True
+        self._fetch(self._generation, self._query(), None, True, (keep_id, place))
+
+    def load_next_page(self) -> None:
+        """Ask for the next keyset page (at most one request in flight)."""
+        if self._exhausted or self._pending:
+            return
+        self._pending = True
+        self._fetch(self._generation, self._query(), self._after, False, (None, None))
+
+    @work(thread=True, group="paged-table", exit_on_error=False)
+    def _fetch(self, generation: int, query: dict[str, Any], after: tuple[Any, str] | None, first: bool,
+               keep: tuple[str | None, int | None]) -> None:
+        store = self.store
+        filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
+        total = store.count(self.kind, **filters) if first else None
+        rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
+                          limit=self.page_size, **filters)
+        self.app.call_from_thread(self._arrived, generation, first, total, rows, keep)
+
+    def _arrived(self, generation: int, first: bool, total: int | None, rows: list[dict[str, Any]],
+                 keep: tuple[str | None, int | None]) -> None:
+        if generation != self._generation:
+            return  # an answer to a query that has since changed
+        self._pending = False
+        if first:
+            self._reset_columns()
+            self.total = total or 0
+        self._add_rows(rows)
+        if first:
+            keep_id, place = keep
+            if keep_id is not None and keep_id in self.rows_by_id:
+                self.move_to(keep_id)
+            elif place is not None and self.row_count:
+                self.move_cursor(row=min(place, self.row_count - 1))
+            self.post_message(self.Reloaded(self, self.total))
+        elif self.cursor_row >= self.row_count - PREFETCH_MARGIN:
+            self.load_next_page()
+
+    def _reset_columns(self) -> None:
+        self.clear(columns=True)
+        for col in self.spec_columns:
+            label = _(col.label)
+            if col.sort and col.sort == self.sort:
+                label += " ▼" if self.descending else " ▲"
+            self.add_column(label, key=col.key)
+        self.rows_by_id = {}
+        self._after = None
+        self._exhausted = False
+
+    def _add_rows(self, rows: list[dict[str, Any]]) -> None:
+        if len(rows) < self.page_size:
+            self._exhausted = True
+        if rows:
+            self._after = (rows[-1]["_sort"], rows[-1]["id"])
+        removed = self.get_component_rich_style("paged-table--removed", partial=True)
+        for row in rows:
+            self.rows_by_id[row["id"]] = row
+            cells: list[Any] = [col.text(row) for col in self.spec_columns]
+            if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
+                cells = [Text(c, style=removed) for c in cells]
+                cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
+            self.add_row(*cells, key=row["id"])
+
+    def move_to(self, row_id: str) -> None:
+        """Put the cursor on a row if it is loaded (after an edit, keep the place)."""
+        if row_id in self.rows_by_id:
+            self.move_cursor(row=self.get_row_index(row_id))
+
+    # ---- what the cursor is on ----------------------------------------------------------
+
+    def current_row(self) -> dict[str, Any] | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return self.rows_by_id.get(key.value)
+
+    # ---- paging and sorting ---------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not self._exhausted and event.cursor_row >= self.row_count - PREFETCH_MARGIN:
+            self.load_next_page()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        col = next(c for c in self.spec_columns if c.key == event.column_key.value)
+        if col.sort:
+            self.sort_by(col.sort)
+
+    def sort_by(self, sort: str) -> None:
+        """Sort by a column; choosing the current one again reverses the order."""
+        if sort == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = sort, False
+        self.reload()
+
+    def cycle_sort(self) -> None:
+        """Keyboard sorting: each press moves to the next sortable column (ascending)."""
+        sorts = [c.sort for c in self.spec_columns if c.sort]
+        if not sorts:
+            return
+        nxt = sorts[(sorts.index(self.sort) + 1) % len(sorts)] if self.sort in sorts else sorts[0]
+        self.sort, self.descending = nxt, False
+        self.reload()
+
+    def reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+
+class PagedList(Vertical):
+    """Search box, CBO filter and row count over a PagedTable."""
+
+    DEFAULT_CSS = """
+    PagedList { height: 1fr; }
+    PagedList > .paged-list-bar { height: auto; }
+    PagedList PagedTable { height: 1fr; }
+    """
+
+    def __init__(self, kind: str, columns: list[Column], noun: str, *, cbo_filter: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.columns = columns
+        self.noun = noun
+        self.cbo_filter = cbo_filter
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="paged-list-bar"):
+            yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
+            if self.cbo_filter:
+                options = [(c.display_name, c.id) for c in self.app.store.cbos()]
+                yield Select(options, prompt=_("All CBOs"), id="cbo-filter", compact=True)
+            yield Label(id="row-count")
+        yield PagedTable(self.kind, self.columns, id="table")
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    def on_mount(self) -> None:
+        self.table.reload()
+
+    def on_paged_table_reloaded(self, event: PagedTable.Reloaded) -> None:
+        noun = _(self.noun)
+        self.query_one("#row-count", Label).update(f"{fmt.number(event.total)} {noun}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "search":
+            return
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        event.stop()
+        self._apply_search()
+        self.table.focus()
+
+    def _apply_search(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        text = self.query_one("#search", Input).value
+        if text != self.table.search:
+            self.table.search = text
+            self.table.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "cbo-filter":
+            return
+        event.stop()
+        value = event.value
+        self.table.cbo_id = None if value is Select.NULL else str(value)
+        self.table.reload()
+
+    def set_include_deleted(self, include: bool) -> None:
+        self.table.include_deleted = include
+        self.table.reload()

@@ -1,0 +1,122 @@
+"""Searchable pickers: choose one row of a long list (a trainee for a placement) by typing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from fieldtui.i18n import _
+
+#: What a picker returns: (value, label shown in the form).
+Choice = tuple[str, str]
+
+
+def trainee_label(row: dict[str, Any]) -> str:
+    return f"{row['full_name']} · {row.get('course') or ''} · {row.get('cbo_en') or ''}"
+
+
+class TraineePicker(ModalScreen[Choice | None]):
+    """Type part of a name, phone or ID; Enter takes the highlighted trainee."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, search: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.initial = search
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(_("Choose a trainee"), classes="dialog-title")
+            yield Input(self.initial, placeholder=_("Search name, phone or ID…"), id="picker-search")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self.refresh_options()
+        self.query_one("#picker-search", Input).focus()
+
+    def refresh_options(self) -> None:
+        search = self.query_one("#picker-search", Input).value
+        rows = self.app.store.trainee_choices(search=search)
+        self.rows = {r["id"]: r for r in rows}
+        options = self.query_one("#picker-options", OptionList)
+        options.clear_options()
+        options.add_options([Option(trainee_label(r), id=r["id"]) for r in rows])
+        if rows:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refresh_options()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#picker-options", OptionList)
+        if options.highlighted is not None:
+            self._choose(options.get_option_at_index(options.highlighted).id)
+
+    def on_key(self, event: Any) -> None:
+        # Up/down move through the choices while the cursor stays in the search box.
+        if event.key in ("up", "down") and self.focused is self.query_one("#picker-search", Input):
+            options = self.query_one("#picker-options", OptionList)
+            if event.key == "down":
+                options.action_cursor_down()
+            else:
+                options.action_cursor_up()
+            event.stop()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option.id)
+
+    def _choose(self, row_id: str | None) -> None:
+        if row_id is not None and row_id in self.rows:
+            self.dismiss((row_id, trainee_label(self.rows[row_id])))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickerField(Static, can_focus=True):
+    """A form field whose value is chosen in a picker modal (Enter or Space opens it)."""
+
+    BINDINGS = [Binding("enter,space", "pick", _("Choose"))]
+
+    class Changed(Message):
+        def __init__(self, field: PickerField) -> None:
+            super().__init__()
+            self.field = field
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__("", id=id, classes="picker-field")
+        self.value: str = ""
+        self.label: str = ""
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def set_choice(self, value: str, label: str) -> None:
+        self.value, self.label = value, label
+        self._show()
+
+    def _show(self) -> None:
+        self.update(self.label or _("(press Enter to choose)"))
+        self.set_class(not self.value, "-empty")
+
+    def action_pick(self) -> None:
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.set_choice(*choice)
+                self.post_message(self.Changed(self))
+
+        self.app.push_screen(TraineePicker(), chosen)
+
+    def on_click(self) -> None:
+        self.action_pick()

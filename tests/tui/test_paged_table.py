@@ -1,0 +1,74 @@
+"""The paged list: one page at a time, the next when the cursor nears the end; sorting; CBO filter."""
+
+from __future__ import annotations
+
+from fieldtui.app import FieldApp
+from fieldtui.core.store import Store
+from fieldtui.widgets.paged_table import PAGE_SIZE
+
+from .helpers import settle
+
+
+async def test_loads_a_page_at_a_time(sample_copy):
+    with Store.open(sample_copy) as store:
+        total = store.count("trainees")
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.table
+        assert table.total == total > 3 * PAGE_SIZE
+        assert table.row_count == PAGE_SIZE  # never every row
+        await pilot.press("ctrl+end")  # to the last loaded row: the next page comes
+        await settle(pilot)
+        assert table.row_count == 2 * PAGE_SIZE
+        names = [r["full_name"] for r in table.rows_by_id.values()]
+        assert names == sorted(names)  # the keyset continues the order seamlessly
+        assert len(set(table.rows_by_id)) == table.row_count
+
+
+async def test_sort_by_key_and_by_header_click(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.table
+        await pilot.press("ctrl+s")  # next sortable column: CBO
+        await settle(pilot)
+        assert table.sort == "cbo"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        cbos = [r["cbo_en"] for r in table.rows_by_id.values()]
+        assert table.descending and cbos == sorted(cbos, reverse=True)
+        # clicking the Start header sorts by start date
+        await pilot.click(table, offset=(_x(table, "start_date"), 0))
+        await settle(pilot)
+        assert table.sort == "start"
+        starts = [r["start_date"] for r in table.rows_by_id.values()]
+        assert starts == sorted(starts)
+
+
+def _x(table, key: str) -> int:
+    """The x offset of a column's header inside the table."""
+    x = 0
+    for col in table.ordered_columns:
+        if col.key.value == key:
+            return x + 1
+        x += col.get_render_width(table)
+    raise KeyError(key)
+
+
+async def test_filter_by_cbo(sample_copy):
+    with Store.open(sample_copy) as store:
+        cbo = store.cbos()[0]
+        expected = store.count("trainees", cbo_id=cbo.id)
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "ctrl+f", "tab")  # from the search box to the CBO filter
+        await settle(pilot)
+        await pilot.press("enter", "down", "enter")  # the first CBO
+        await settle(pilot)
+        table = app.screen.table
+        assert table.cbo_id == cbo.id and table.total == expected
+        assert {r["cbo_id"] for r in table.rows_by_id.values()} == {cbo.id}
+        assert f"{expected:,} trainees" in str(app.screen.query_one("#row-count").render())
