@@ -4,6 +4,7 @@
     python -m benchmarks.probe app T0 DB      fieldtui on DB until its first screen is ready
     python -m benchmarks.probe rss DB         fieldtui on DB, scroll a list, show the summary;
                                               prints peak RSS in KiB
+    python -m benchmarks.probe list DB        seconds from F3 to the trainees list's first page
 
 Both start-up probes print the seconds from T0 (the parent's `time.time()` just before spawning)
 to `on_ready` (first screen laid out and rendered headless, taking keys), then exit.
@@ -69,15 +70,40 @@ def rss(db: str) -> None:
 
 
 async def scroll_a_list(fieldapp, pilot) -> None:
-    """Page down a list 20 times. Until the list screens exist (issue 3), page the store as a
-    list screen does: keyset pages of 100 rows."""
-    after = None
+    """Open the trainees list (F3) and page down through it 20 times."""
+    await pilot.press("f3")
+    await settle(fieldapp, pilot)
     for _ in range(20):
-        rows = fieldapp.store.page("trainees", after=after, limit=100)
-        after = (rows[-1]["_sort"], rows[-1]["id"])
+        await pilot.press("pagedown")
+        await settle(fieldapp, pilot)
+    await pilot.press("escape")
+    await settle(fieldapp, pilot)
+
+
+async def settle(fieldapp, pilot) -> None:
     await pilot.pause()
+    await fieldapp.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def list_open(db: str) -> None:
+    """Seconds from F3 on the home screen to the trainees list showing its first page."""
+    import asyncio
+
+    from fieldtui.app import FieldApp
+
+    async def drive() -> None:
+        fieldapp = FieldApp(db)
+        async with fieldapp.run_test(headless=True, size=(120, 40)) as pilot:
+            await settle(fieldapp, pilot)
+            start = time.perf_counter()
+            await pilot.press("f3")
+            await settle(fieldapp, pilot)
+            print(f"ready {time.perf_counter() - start:.6f}", flush=True)
+
+    asyncio.run(drive())
 
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"minimal": minimal, "app": app, "rss": rss}[mode](*args)
+    {"minimal": minimal, "app": app, "rss": rss, "list": list_open}[mode](*args)
