@@ -12,7 +12,6 @@ to `on_ready` (first screen laid out and rendered headless, taking keys), then e
 
 from __future__ import annotations
 
-import resource
 import sys
 import time
 
@@ -66,7 +65,15 @@ def rss(db: str) -> None:
             await pilot.pause()
 
     asyncio.run(drive())
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(peak_rss_kib())
+
+
+def peak_rss_kib() -> int:
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
+    parent, so a child of a big runner would report the runner's peak."""
+    with open("/proc/self/status") as fh:
+        line = next(l for l in fh if l.startswith("VmHWM:"))
+    return int(line.split()[1])
 
 
 async def scroll_a_list(fieldapp, pilot) -> None:

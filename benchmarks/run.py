@@ -278,7 +278,7 @@ def fig_memory(path: Path, runs: int) -> Figure:
 def probe_minimal_rss() -> str:
     out = subprocess.run([sys.executable, "-c", "import resource, runpy, sys; sys.argv=['x','minimal','0']; "
                           "runpy.run_module('benchmarks.probe', run_name='__main__'); "
-                          "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+                          "from benchmarks.probe import peak_rss_kib; print(peak_rss_kib())"],
                          capture_output=True, text=True, check=True, cwd=HERE.parent)
     return out.stdout.strip().splitlines()[-1]
 
