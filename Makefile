@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO   := .demo/demo.db
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check
+.PHONY: run test bench profile soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3.x)"; exit 1; }
@@ -36,8 +36,19 @@ sample: $(STAMP)
 snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest tests/tui --snapshot-update
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+# Generates benchmarks/data/ on first use (cached, gitignored); prints the table, writes benchmarks/results.md.
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# Where one benchmark figure spends its time, e.g. make profile FIGURE=summary N=1000000
+profile: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.profile $(or $(FIGURE),summary) $(or $(N),1000000)
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:xdist

@@ -25,3 +25,17 @@ async def test_app_creates_a_new_private_file(tmp_path):
     async with app.run_test() as pilot:
         await pilot.pause()
     assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+
+
+async def test_figures_of_a_large_file_are_counted_off_the_ui_thread(sample_copy, monkeypatch):
+    from fieldtui.screens import home
+
+    monkeypatch.setattr(home, "SMALL_FILE_BYTES", 0)  # treat the sample as a headquarters file
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Counting" in str(app.screen.query_one("#headline", Static).render())
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#headline", Static).render())
+        assert "8,231" in text and "20,985" in text

@@ -15,34 +15,54 @@ Design choices (and why):
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import getpass
 import json
+import operator
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from fieldtui.core.ids import new_id
-from fieldtui.core.models import (
-    CBO,
-    AfterSchool,
-    ChildRecord,
-    OtherProgramme,
-    Participant,
-    ParticipantRecord,
-    Placement,
-    RecordInvalid,
-    TraineeRecord,
-    Training,
-    check_placement_against_training,
-    validate,
-)
 from fieldtui.i18n import N_, _, labelled
+
+
+def _lazy_module(name: str) -> Any:
+    """`name`, imported on its first attribute access (importlib's LazyLoader)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import (
+        CBO,
+        AfterSchool,
+        ChildRecord,
+        OtherProgramme,
+        Participant,
+        ParticipantRecord,
+        Placement,
+        RecordInvalid,
+        TraineeRecord,
+        Training,
+        check_placement_against_training,
+    )
+
+# The models (pydantic) load on first use, not at import: they are a fifth of the app's start-up
+# (benchmarks/), and the first screen needs none of them. Code here says `_models.Name` at run time.
+_models = _lazy_module("fieldtui.core.models")
 
 APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -201,6 +221,30 @@ MIGRATIONS: list[str] = [
         saved_at TEXT NOT NULL
     );
     """,
+    # 5: speed at 1M participants (benchmarks/): covering indexes for the summary's per-person
+    # probes and enrolment->person lookups, a BINARY name index that gives lists their order, and
+    # NOCASE indexes for the remaining prefix-searched columns. Each replaced index is a prefix of
+    # its successor, so nothing that used it gets slower. No triggers (merged files stay inert).
+    """
+    DROP INDEX IF EXISTS participants_cbo;
+    CREATE INDEX participants_cbo_people ON participants (cbo_id, deleted, registered_on, household_members, id);
+    CREATE INDEX participants_key ON participants (id, deleted, cbo_id);
+    CREATE INDEX participants_sort_name ON participants (full_name, id, phone);
+    DROP INDEX IF EXISTS participants_name;
+    CREATE INDEX participants_name_key ON participants (full_name COLLATE NOCASE, id, cbo_id);
+    DROP INDEX IF EXISTS participants_phone;
+    CREATE INDEX participants_phone_key ON participants (phone, id, cbo_id) WHERE phone IS NOT NULL;
+    DROP INDEX IF EXISTS trainings_participant;
+    CREATE INDEX trainings_person ON trainings (participant_id, deleted, status, id);
+    DROP INDEX IF EXISTS after_school_participant;
+    CREATE INDEX after_school_person ON after_school (participant_id, deleted);
+    DROP INDEX IF EXISTS other_programmes_participant;
+    CREATE INDEX other_programmes_person ON other_programmes (participant_id, deleted);
+    DROP INDEX IF EXISTS placements_training;
+    CREATE INDEX placements_live ON placements (training_id, deleted);
+    CREATE INDEX after_school_guardian ON after_school (guardian_name COLLATE NOCASE);
+    CREATE INDEX placements_employer ON placements (employer COLLATE NOCASE);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -302,6 +346,9 @@ def default_operator() -> str:
         return "unknown"
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bytes, type(None)})
+
+
 def _db_value(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
@@ -345,6 +392,9 @@ class ListSpec:
     sorts: dict[str, str]
     cbo_column: str
     default_sort: str
+    #: The FROM part with its joins in name order, for walking the list by name when the
+    #: planner would otherwise scan and sort (placements: the walk starts at the person).
+    name_walk_from: str | None = None
 
 
 _PERSON = "p.full_name, p.gender, p.birth_year, p.phone, p.province, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh"
@@ -401,8 +451,25 @@ LISTS: dict[str, ListSpec] = {
                "wage": "pl.wage_cny"},
         cbo_column="p.cbo_id",
         default_sort="name",
+        name_walk_from=" FROM participants p CROSS JOIN trainings t ON t.participant_id = p.id "
+        "CROSS JOIN placements pl ON pl.training_id = t.id JOIN cbos c ON c.id = p.cbo_id",
     ),
 }
+
+#: Search columns with a NOCASE index, so `LIKE 'prefix%'` is an index range; the others
+#: (ids, phone) have BINARY indexes and are searched by key range (see Store._search_matches).
+_NOCASE_INDEXED = frozenset({"p.full_name", "a.guardian_name", "pl.employer"})
+#: Table of each alias used in LISTS.
+_ALIAS_TABLE = {"c": "cbos", "p": "participants", "t": "trainings", "a": "after_school", "o": "other_programmes",
+                "pl": "placements"}
+#: Above this many index matches a search walks the list in sort order instead (see _search_matches).
+SEARCH_INDEX_CAP = 2000
+
+
+def _like_prefix(search: str) -> str:
+    """A LIKE pattern for "starts with `search`", its wildcards taken literally (ESCAPE '\\')."""
+    return search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
 
 #: List kind -> the table its row ids live in.
 KIND_TABLE = {"cbos": "cbos", "trainees": "trainings", "children": "after_school",
@@ -418,11 +485,18 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None, *, readonly: bool,
                  operator: str | None = None, clock: Callable[[], str] = utc_now):
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.path = path
         self.readonly = readonly
         self.operator = operator or default_operator()
         self.clock = clock
+
+    @property
+    def db(self) -> Any:
+        """A sqlite_utils view of the connection, imported on first use: the import costs 6 MiB
+        and 0.08 s of start-up that the app itself never needs (benchmarks/)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ---- opening -----------------------------------------------------------------
 
@@ -641,7 +715,7 @@ class Store:
     def get_cbo(self, cbo_id: str) -> CBO:
         row = self._require("cbos", cbo_id)
         row["programmes"] = json.loads(row["programmes"])
-        return CBO.model_validate(row)
+        return _models.CBO.model_validate(row)
 
     def cbos(self, include_deleted: bool = False) -> list[CBO]:
         sql = "SELECT * FROM cbos" + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY name_en"
@@ -649,13 +723,13 @@ class Store:
         for row in self.conn.execute(sql):
             row = dict(row)
             row["programmes"] = json.loads(row["programmes"])
-            out.append(CBO.model_validate(row))
+            out.append(_models.CBO.model_validate(row))
         return out
 
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
-            raise RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
+            raise _models.RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
 
     # ---- people with an enrolment ---------------------------------------------------
 
@@ -671,47 +745,47 @@ class Store:
 
     def save_trainee(self, record: TraineeRecord) -> TraineeRecord:
         pid, tid = self._save_person_with(record.participant, "trainings", record.training)
-        return TraineeRecord.model_construct(
+        return _models.TraineeRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             training=record.training.model_copy(update={"id": tid, "participant_id": pid}),
         )
 
     def save_child(self, record: ChildRecord) -> ChildRecord:
         # PIPL: a child's guardian and consent are checked here too, even if the caller skipped validation.
-        validate(ChildRecord, {"participant": record.participant.model_dump(),
+        _models.validate(_models.ChildRecord, {"participant": record.participant.model_dump(),
                                "enrolment": record.enrolment.model_dump()})
         pid, eid = self._save_person_with(record.participant, "after_school", record.enrolment)
-        return ChildRecord.model_construct(
+        return _models.ChildRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             enrolment=record.enrolment.model_copy(update={"id": eid, "participant_id": pid}),
         )
 
     def save_participant(self, record: ParticipantRecord) -> ParticipantRecord:
         pid, eid = self._save_person_with(record.participant, "other_programmes", record.programme)
-        return ParticipantRecord.model_construct(
+        return _models.ParticipantRecord.model_construct(
             participant=record.participant.model_copy(update={"id": pid}),
             programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
         )
 
     def get_participant(self, participant_id: str) -> Participant:
-        return Participant.model_validate(self._require("participants", participant_id))
+        return _models.Participant.model_validate(self._require("participants", participant_id))
 
     def get_training(self, training_id: str) -> Training:
-        return Training.model_validate(self._require("trainings", training_id))
+        return _models.Training.model_validate(self._require("trainings", training_id))
 
     def get_trainee(self, training_id: str) -> TraineeRecord:
         training = self.get_training(training_id)
-        return TraineeRecord.model_construct(
+        return _models.TraineeRecord.model_construct(
             participant=self.get_participant(training.participant_id), training=training)
 
     def get_child(self, enrolment_id: str) -> ChildRecord:
-        enrolment = AfterSchool.model_validate(self._require("after_school", enrolment_id))
-        return ChildRecord.model_construct(
+        enrolment = _models.AfterSchool.model_validate(self._require("after_school", enrolment_id))
+        return _models.ChildRecord.model_construct(
             participant=self.get_participant(enrolment.participant_id), enrolment=enrolment)
 
     def get_other(self, enrolment_id: str) -> ParticipantRecord:
-        programme = OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
-        return ParticipantRecord.model_construct(
+        programme = _models.OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
+        return _models.ParticipantRecord.model_construct(
             participant=self.get_participant(programme.participant_id), programme=programme)
 
     # ---- placements -------------------------------------------------------------------
@@ -719,13 +793,13 @@ class Store:
     def save_placement(self, placement: Placement) -> Placement:
         with self.transaction():
             row = self.conn.execute("SELECT * FROM trainings WHERE id = ?", (placement.training_id,)).fetchone()
-            training = Training.model_validate(dict(row)) if row else None
-            check_placement_against_training(placement, training)
+            training = _models.Training.model_validate(dict(row)) if row else None
+            _models.check_placement_against_training(placement, training)
             pid = self._write("placements", _row_for(placement), self.clock())
         return placement.model_copy(update={"id": pid})
 
     def get_placement(self, placement_id: str) -> Placement:
-        return Placement.model_validate(self._require("placements", placement_id))
+        return _models.Placement.model_validate(self._require("placements", placement_id))
 
     # ---- delete / restore -------------------------------------------------------------
 
@@ -762,7 +836,7 @@ class Store:
                 live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
                                          (row_id,)).fetchone()[0]
                 if live:
-                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
+                    raise _models.RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
                                          .format(n=live)})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
@@ -790,7 +864,7 @@ class Store:
             if table == "placements":
                 training = self._require("trainings", row["training_id"])
                 if training["deleted"]:
-                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
+                    raise _models.RecordInvalid({"training_id": _("Restore the trainee first")})
             for t, rid in targets:
                 cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
                                         (at, rid))
@@ -799,8 +873,7 @@ class Store:
 
     # ---- lists --------------------------------------------------------------------------
 
-    def _where(self, spec: ListSpec, search: str, cbo_id: str | None,
-               include_deleted: bool) -> tuple[list[str], list[Any]]:
+    def _where(self, spec: ListSpec, cbo_id: str | None, include_deleted: bool) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if not include_deleted:
@@ -808,37 +881,129 @@ class Store:
         if cbo_id:
             where.append(f"{spec.cbo_column} = ?")
             params.append(cbo_id)
-        search = search.strip()
-        if search:
-            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in spec.search) + ")")
-            params += [escaped + "%"] * len(spec.search)
         return where, params
+
+    def _search_parts(self, spec: ListSpec, search: str) -> list[tuple[str, str, list[Any]]]:
+        """Search = "one of the search columns starts with the text" (case-insensitive, wildcards
+        literal). One part per column: (column, condition, params), each condition answerable
+        from one index: NOCASE-indexed columns by LIKE, BINARY-indexed ones (ids: lower-case hex;
+        phones: digits) by a key range with LIKE kept for exactness."""
+        like = _like_prefix(search)
+        parts = []
+        for col in spec.search:
+            if col in _NOCASE_INDEXED or spec.table_alias == "c":
+                parts.append((col, f"{col} LIKE ? ESCAPE '\\'", [like]))
+            else:
+                low = search.lower() if col.endswith(".id") else search
+                parts.append((col, f"{col} >= ? AND {col} < ? AND {col} LIKE ? ESCAPE '\\'",
+                              [low, low + "\U0010ffff", like]))
+        return parts
+
+    def _from(self, spec: ListSpec) -> str:
+        return spec.select[spec.select.index(" FROM "):]
+
+    def _matches(self, spec: ListSpec, parts: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
+        """A subquery of the rowids matching any part (a UNION of index lookups)."""
+        sql = " UNION ".join(f"SELECT {spec.table_alias}.rowid {self._from(spec)} WHERE {cond}" for _, cond, _ in parts)
+        return sql, [p for _, _, ps in parts for p in ps]
 
     def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
              descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
              include_deleted: bool = False) -> list[dict[str, Any]]:
-        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen."""
+        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen.
+
+        A search is answered per column: columns with few matches (at most SEARCH_INDEX_CAP in
+        their index) are looked up and sorted; a column with many is filtered while walking the
+        list in sort order, which finds a page within a few thousand rows. Each arm returns one
+        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows."""
         spec = LISTS[kind]
         sort_expr = spec.sorts[sort or spec.default_sort]
         key = f"{spec.table_alias}.id"
-        where, params = self._where(spec, search, cbo_id, include_deleted)
+        where, params = self._where(spec, cbo_id, include_deleted)
         if after is not None:
             where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
             params += list(after)
         order = "DESC" if descending else "ASC"
-        sql = (f"SELECT * FROM ({spec.select}{' WHERE ' + ' AND '.join(where) if where else ''} "
-               f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
-        sql = sql.replace("SELECT * FROM (SELECT", f"SELECT * FROM (SELECT {sort_expr} AS _sort,", 1)
-        return [dict(r) for r in self.conn.execute(sql, [*params, limit])]
+        search = search.strip()
+        arms: list[tuple[list[str], list[Any]]] = []
+        if not search:
+            arms.append(([], []))
+        else:
+            parts = self._search_parts(spec, search)
+            few, many = [], []
+            for part in parts:
+                col, cond, ps = part
+                # Counted in the column's own table and index (no joins): a cheap estimate that
+                # only picks the faster path; either path returns the same rows.
+                alias = col.split(".")[0]
+                found = self.conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {_ALIAS_TABLE[alias]} {alias} WHERE {cond} "
+                    f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
+                (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
+            if few:
+                sql, ps = self._matches(spec, few)
+                arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
+            for col, cond, ps in many:
+                extra = [cond]
+                if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
+                    # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
+                    extra = [f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"]
+                    ps = [_like_prefix(search), search, search + "\U0010ffff"]
+                else:
+                    extra = [f"+{col} LIKE ? ESCAPE '\\'"]  # "+": a filter on the walk, not an index
+                    ps = [_like_prefix(search)]
+                arms.append((extra, ps))
+        selects, all_params = [], []
+        for extra, ps in arms:
+            conds = where + extra
+            hint = []
+            walk = not any(c.startswith(("p.full_name >=", f"{spec.table_alias}.rowid IN")) for c in extra)
+            if sort_expr == "p.full_name" and after is None and walk:
+                # Always true (names are NOT NULL text), but it tells the planner to walk the name
+                # index in order and stop after one page instead of sorting every row.
+                hint = ["p.full_name < x''" if descending else "p.full_name >= ''"]
+            conds = conds + hint
+            select = spec.select
+            if sort_expr == "p.full_name" and walk and spec.name_walk_from:
+                select = select[:select.index(" FROM ")] + spec.name_walk_from
+            selects.append(f"SELECT * FROM (SELECT {sort_expr} AS _sort, {select[len('SELECT '):]}"
+                           f"{' WHERE ' + ' AND '.join(conds) if conds else ''} "
+                           f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
+            all_params += [*params, *ps, limit]
+        if len(selects) == 1:
+            sql = selects[0]
+        else:
+            sql = " UNION ".join(selects) + f" ORDER BY _sort {order}, id {order} LIMIT ?"
+            all_params.append(limit)
+        return [dict(r) for r in self.conn.execute(sql, all_params)]
 
     def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
-              include_deleted: bool = False) -> int:
+              include_deleted: bool = False, limit: int | None = None) -> int:
+        """Rows in a list; with `limit`, stop counting past it and return limit + 1 (a list shows
+        "10,000+"), which keeps opening and searching a list flat in the size of the file."""
         spec = LISTS[kind]
-        where, params = self._where(spec, search, cbo_id, include_deleted)
-        from_part = spec.select[spec.select.index(" FROM "):]
-        sql = f"SELECT count(*) {from_part}{' WHERE ' + ' AND '.join(where) if where else ''}"
-        return self.conn.execute(sql, params).fetchone()[0]
+        where, params = self._where(spec, cbo_id, include_deleted)
+        from_part = self._from(spec)
+        search = search.strip()
+
+        def counted(conds: list[str], ps: list[Any], frm: str = from_part) -> int:
+            sql = f"SELECT 1 {frm}{' WHERE ' + ' AND '.join(conds) if conds else ''}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit) + 1}"
+            return self.conn.execute(f"SELECT count(*) FROM ({sql})", ps).fetchone()[0]
+
+        if not search:
+            if limit is None and not cbo_id and spec.table_alias != "c":
+                # Every row joins exactly one person and CBO (foreign keys), so count the table alone.
+                return counted(where, params, f" FROM {KIND_TABLE[kind]} {spec.table_alias}")
+            return counted(where, params)
+        parts = self._search_parts(spec, search)
+        if limit is not None:
+            for _, cond, ps in parts:  # one column alone past the limit: no need for the union
+                if counted([*where, cond], [*params, *ps]) > limit:
+                    return limit + 1
+        sql, ps = self._matches(spec, parts)
+        return counted([*where, f"{spec.table_alias}.rowid IN ({sql})"], [*params, *ps])
 
     def trainee_choices(self, search: str = "", cbo_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Live (non-dropped) trainees for the placement form's picker."""
@@ -898,7 +1063,9 @@ class Store:
             return
         cols = list(rows[0])
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        self.conn.executemany(sql, ([_db_value(r[c]) for c in cols] for r in rows))
+        get = operator.itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
+        plain = _PLAIN_TYPES  # stored as they are: convert only the rest (dates, bools, lists)
+        self.conn.executemany(sql, ([v if type(v) in plain else _db_value(v) for v in get(r)] for r in rows))
 
     def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(
@@ -911,6 +1078,9 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA busy_timeout = 5000")
+    # 512 KiB of page cache per connection (SQLite's default is 2 MiB): the OS caches the file anyway,
+    # and the app must stay small with a million records open (benchmarks/: peak RSS target).
+    conn.execute("PRAGMA cache_size = -512")
     return conn
 
 
