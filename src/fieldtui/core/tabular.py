@@ -168,30 +168,48 @@ def _read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    import zipfile
-
+    """Open the first sheet. openpyxl inflates and parses the sheet lazily, while rows are read, so
+    a damaged file can fail at any row: every parser error (zlib, zip, XML, openpyxl's own) becomes
+    one line, raised before the import writes anything (rows are all read and validated first)."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise StoreError(_("{path} is not a readable .xlsx file: {reason}").format(path=path, reason=exc)) from None
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever the parser trips on, the file is not a workbook
+        reason = " ".join(str(exc).split())[:120]  # e.g. "File is not a zip file"; one line
+        raise StoreError(_("{path} is not a readable .xlsx file: {reason}").format(path=path, reason=reason)) from None
     try:
+        sheet = book.worksheets[0]
+        it = sheet.iter_rows(values_only=True)
         header = ["" if v is None else str(v) for v in next(it)]
     except StopIteration:
         book.close()
         raise StoreError(_("{path} is empty").format(path=path)) from None
+    except Exception:  # noqa: BLE001
+        book.close()
+        raise StoreError(_damaged(path)) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        n = 1
         try:
-            for n, cells in enumerate(it, start=2):
+            while True:
+                try:
+                    cells = next(it)
+                except StopIteration:
+                    return
+                except Exception:  # noqa: BLE001 - zlib.error, BadZipFile, XML errors, KeyError...
+                    raise StoreError(_damaged(path)) from None
+                n += 1
                 yield n, list(cells)
         finally:
             book.close()
 
     return header, rows()
+
+
+def _damaged(path: Path) -> str:
+    # The parser's own text is not shown: it can span lines or quote the damaged cells.
+    return _("{path}: the spreadsheet is damaged and cannot be read").format(path=path)
 
 
 def _cell(value: Any) -> Any:
