@@ -462,7 +462,8 @@ def test_a_rule_broken_in_a_resealed_file_is_named_without_the_value(tmp_path, t
     conn = sqlite3.connect(two_fields[3])
     pid = conn.execute("SELECT id FROM participants WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
     conn.close()
-    bad = _reseal_edit(tmp_path, two_fields[3], f"UPDATE participants SET full_name = '秘密' || char(0) WHERE id = '{pid}'")
+    bad = _reseal_edit(tmp_path, two_fields[3],
+                       f"UPDATE participants SET full_name = '秘密' || char(0) WHERE id = '{pid}'")
     _assert_refused(tmp_path, hq, bad, f"participants row {pid} breaks a rule: Full name:")
     assert "秘密" not in exchange.merge(hq, [bad]).files[0].reason
 
@@ -519,7 +520,7 @@ def test_a_blob_is_refused_before_hashing_and_the_hash_never_raises(tmp_path, tw
     conn.close()
     _assert_refused(tmp_path, hq, bad, "wrong type")
     assert exchange.row_hash(b"\x00\xff") == exchange.row_hash(b"\x00\xff")
-    assert len({exchange.row_hash(v) for v in (None, 1, 1.5, "a", b"a", "\ud800")}) == 5  # "" and None alike
+    assert len({exchange.row_hash(v) for v in (None, 1, 1.5, "a", b"a", "\ud800")}) == 5  # only "a" and b"a" hash alike
 
 
 def test_a_damaged_page_is_refused_with_one_fixed_line(tmp_path, two_fields):
@@ -530,3 +531,16 @@ def test_a_damaged_page_is_refused_with_one_fixed_line(tmp_path, two_fields):
     bad = tmp_path / "damaged.db"
     bad.write_bytes(bytes(data))
     _assert_refused(tmp_path, hq, bad, "damaged")
+
+
+def test_a_blob_in_the_files_own_schema_is_refused_with_one_line(tmp_path, two_fields):
+    """Found by the soak fuzz: damaged bytes can make a sqlite_master value a BLOB (bytes do not sort with str)."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "schema-blob.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET type = CAST(type AS BLOB) WHERE name = 'cbos'")
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "unexpected")

@@ -195,7 +195,8 @@ def _prune_to_export_schema(conn: sqlite3.Connection) -> None:
 
 def _schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    return sorted((t, n, tn, " ".join((sql or "").split())) for t, n, tn, sql in rows)
+    # str(): a damaged file can hold a BLOB here (bytes do not sort with str; "b'…'" matches nothing)
+    return sorted((str(t), str(n), str(tn), " ".join(str(sql or "").split())) for t, n, tn, sql in rows)
 
 
 @lru_cache(maxsize=None)
@@ -523,8 +524,8 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
         checksum = content_checksum(conn)
         if checksum != manifest["checksum"]:
             raise Refused(_("checksum does not match the content (damaged or edited after export)"))
-    except (sqlite3.DatabaseError, UnicodeDecodeError):  # SQLite's text may quote the content: not shown
-        raise Refused(DAMAGED()) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError):  # SQLite's text may quote content: not shown
+        raise Refused(DAMAGED()) from None  # (TypeError: a BLOB where the file's structure has text)
     finally:
         conn.close()
     if version < SCHEMA_VERSION:
