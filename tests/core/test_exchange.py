@@ -544,3 +544,14 @@ def test_a_blob_in_the_files_own_schema_is_refused_with_one_line(tmp_path, two_f
     conn.commit()
     conn.close()
     _assert_refused(tmp_path, hq, bad, "unexpected")
+
+
+def test_a_utf16_header_is_refused_before_attaching(tmp_path, two_fields):
+    """Found by the soak fuzz: a flipped encoding byte once passed the checks and made ATTACH fail
+    inside the merge; now the header check refuses any text encoding but UTF-8."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    data = bytearray(two_fields[3].read_bytes())
+    data[56:60] = (2).to_bytes(4, "big")  # UTF-16le
+    bad = tmp_path / "utf16.db"
+    bad.write_bytes(bytes(data))
+    _assert_refused(tmp_path, hq, bad, "not a fieldtui export")

@@ -193,3 +193,12 @@ def test_a_damaged_xlsx_is_refused_with_one_line_and_nothing_written(store, tmp_
         tabular.import_table(store, "trainees", path)
     assert "the spreadsheet is damaged" in str(exc.value) and "\n" not in str(exc.value)
     assert store.count("trainees") == 0
+
+
+def test_an_unknown_cbo_with_a_line_break_is_reported_on_one_line(store, tmp_path):
+    """Found by the soak fuzz: the reason quoted the cell as it was, line break included."""
+    path = write_csv(tmp_path / "in.csv", EN_HEADER, [["Nowhere\r\nFund", *GOOD_1[1:]]])
+    report = tabular.import_table(store, "trainees", path)
+    (problem,) = report.errors
+    assert "no CBO called Nowhere Fund" in problem.message and "\n" not in problem.message
+    assert store.count("trainees") == 0

@@ -448,6 +448,8 @@ def _header_checks(path: Path) -> None:
             size=size, expected=pages * page_size))
     if size % page_size:
         raise Refused(_("truncated: size is not a whole number of pages"))
+    if struct.unpack(">I", head[56:60])[0] not in (0, 1):  # exports are UTF-8 (ATTACH needs the same)
+        raise Refused(_("a SQLite database of another application, not a fieldtui export"))
 
 
 def DAMAGED() -> str:  # noqa: N802 - a message, translated when raised
@@ -485,7 +487,7 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
             raise Refused(DAMAGED()) from None
         if [tuple(r) for r in result] != [(b"ok",)]:
             raise Refused(DAMAGED())
-        conn.text_factory = str  # the check's text stays bytes: it may be undecodable, multi-line, personal
+        conn.text_factory = str  # the pages are sound: the file's text is decoded from here on
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise Refused(_("a SQLite database of another application, not a fieldtui export"))
@@ -616,7 +618,8 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
     conn.row_factory = sqlite3.Row
     try:
         bad = conn.execute("SELECT tbl FROM (" + " UNION ALL ".join(
-            f"SELECT '{t}' AS tbl FROM {t} WHERE NOT (length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^A-Za-z0-9_.:-]*'"
+            f"SELECT '{t}' AS tbl FROM {t} WHERE NOT (length(id) BETWEEN 1 AND 64"
+            f" AND id NOT GLOB '*[^A-Za-z0-9_.:-]*'"
             f" AND updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
             f" AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')"
             for t in RECORD_TABLES) + ") LIMIT 1").fetchone()

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "s
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 PERSON_FIELDS = ("cbo_id", "full_name", "gender", "birth_year", "birth_date", "province", "origin", "phone",
                  "household_members", "registered_on", "registered_by")
@@ -292,8 +294,9 @@ def _save_row(store: Store, kind: str, values: dict[str, Any], cbos: dict[str, s
     cbo_text = str(person.get("cbo_id") or "").strip()
     if cbo_text:
         if cbo_text.casefold() not in cbos:
+            shown = " ".join(_CONTROL.sub(" ", cbo_text).split())[:80]  # one line, whatever the cell holds
             raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("no CBO called {name}").format(
-                name=cbo_text)})
+                name=shown)})
         person["cbo_id"] = cbos[cbo_text.casefold()]
     elif len(set(cbos.values())) == 1:
         person["cbo_id"] = next(iter(cbos.values()))  # a file with one CBO need not name it
