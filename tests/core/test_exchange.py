@@ -14,6 +14,7 @@ import pytest
 
 from fieldtui.core import exchange, summary
 from fieldtui.core.ids import new_id
+from fieldtui.core.models import Placement
 from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store
 from tests.core.test_store import make_cbo, trainee
 
@@ -438,3 +439,119 @@ def test_a_resolved_conflict_stays_resolved(tmp_path, two_fields):
     with Store.open_readonly(hq) as s:
         assert exchange.conflicts(s) == []
         assert s.get_participant(conflict["row_id"]).phone == "13800000003"
+
+
+# --------------------------------------------------------------------------- rows against the models
+
+
+def _reseal_edit(tmp_path, src: Path, *edits: str) -> Path:
+    bad = tmp_path / "resealed.db"
+    shutil.copyfile(src, bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    for edit in edits:
+        conn.execute(edit)
+    conn.commit()
+    conn.close()
+    reseal(bad)
+    return bad
+
+
+def test_a_rule_broken_in_a_resealed_file_is_named_without_the_value(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    conn = sqlite3.connect(two_fields[3])
+    pid = conn.execute("SELECT id FROM participants WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    bad = _reseal_edit(tmp_path, two_fields[3],
+                       f"UPDATE participants SET full_name = '秘密' || char(0) WHERE id = '{pid}'")
+    _assert_refused(tmp_path, hq, bad, f"participants row {pid} breaks a rule: Full name:")
+    assert "秘密" not in exchange.merge(hq, [bad]).files[0].reason
+
+
+@pytest.mark.parametrize("edit, words", [
+    ("UPDATE participants SET birth_year = 2000", "trainees must be at least 16"),  # composite: age at start
+    ("UPDATE participants SET gender = 'F'", "Gender: is not written in its stored form"),  # an alias, not a key
+    ("UPDATE trainings SET status = 'graduated'", "trainings row"),
+    ("UPDATE trainings SET id = 'x y' WHERE rowid = 1", "malformed ids"),
+])
+def test_resealed_rows_are_checked_by_the_models(tmp_path, two_fields, edit, words):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = _reseal_edit(tmp_path, two_fields[3], "PRAGMA foreign_keys = OFF", edit)
+    _assert_refused(tmp_path, hq, bad, words)
+
+
+def test_placement_before_its_training_started_is_refused(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        t = s.save_trainee(trainee(cbo, "张一"))
+        s.save_placement(Placement(training_id=t.training.id, employer="电力公司", job_title="电工",
+                                   start_date=t.training.start_date, wage_cny=2500))
+    out = tmp_path / "e.db"
+    exchange.export(field, out)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [])
+    bad = _reseal_edit(tmp_path, out, "UPDATE placements SET start_date = '1995-01-01'")
+    _assert_refused(tmp_path, hq, bad, "cannot be before the training started")
+
+
+def test_tombstones_and_pseudonymised_rows_pass_the_model_checks(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        s.save_trainee(trainee(cbo, "欧阳娜娜", phone="13912345678", birth_date="1985-04-03"))
+        gone = s.save_trainee(trainee(cbo, "司马懿", phone="13711112222"))
+        s.delete("trainees", gone.training.id)  # its person becomes a tombstone "(removed)"
+    for pseudo in (False, True):
+        out = tmp_path / f"e{pseudo}.db"
+        exchange.export(field, out, pseudonymise=pseudo, key="k")
+        report = exchange.merge(tmp_path / f"hq{pseudo}.db", [out])
+        assert not report.refused, report.files[0].reason
+        assert report.files[0].total("inserted") == 5
+
+
+def test_a_blob_is_refused_before_hashing_and_the_hash_never_raises(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "blob.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("UPDATE trainings SET course = x'00ff'")  # the checksum cannot hold it: the old seal stays
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "wrong type")
+    assert exchange.row_hash(b"\x00\xff") == exchange.row_hash(b"\x00\xff")
+    assert len({exchange.row_hash(v) for v in (None, 1, 1.5, "a", b"a", "\ud800")}) == 5  # only "a" and b"a" hash alike
+
+
+def test_a_damaged_page_is_refused_with_one_fixed_line(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    data = bytearray(two_fields[3].read_bytes())
+    page = 4096 if len(data) > 8192 else 1024
+    data[page + 8: page + 200] = b"\xff\xfe\n" * 64  # garbage, newlines and invalid UTF-8 in a b-tree page
+    bad = tmp_path / "damaged.db"
+    bad.write_bytes(bytes(data))
+    _assert_refused(tmp_path, hq, bad, "damaged")
+
+
+def test_a_blob_in_the_files_own_schema_is_refused_with_one_line(tmp_path, two_fields):
+    """Found by the soak fuzz: damaged bytes can make a sqlite_master value a BLOB (bytes do not sort with str)."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "schema-blob.db"
+    shutil.copyfile(two_fields[3], bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET type = CAST(type AS BLOB) WHERE name = 'cbos'")
+    conn.commit()
+    conn.close()
+    _assert_refused(tmp_path, hq, bad, "unexpected")
+
+
+def test_a_utf16_header_is_refused_before_attaching(tmp_path, two_fields):
+    """Found by the soak fuzz: a flipped encoding byte once passed the checks and made ATTACH fail
+    inside the merge; now the header check refuses any text encoding but UTF-8."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    data = bytearray(two_fields[3].read_bytes())
+    data[56:60] = (2).to_bytes(4, "big")  # UTF-16le
+    bad = tmp_path / "utf16.db"
+    bad.write_bytes(bytes(data))
+    _assert_refused(tmp_path, hq, bad, "not a fieldtui export")

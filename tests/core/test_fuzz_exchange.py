@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import sqlite3
-import zlib
 from pathlib import Path
 
 import pytest
@@ -140,10 +139,6 @@ def _fuzz_merge_bytes(world, tmp_path, examples: int, fast: bool = True) -> coll
     return outcomes
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, UnicodeDecodeError), reason=(
-    "open finding (exchange.check_file): a refusal quoting SQLite's quick_check text spans lines, e.g. "
-    "'damaged: *** in database main ***\\nMain freelist: ...'; and undecodable quick_check text raises "
-    "UnicodeDecodeError. Remove this marker when fixed."))
 def test_fuzz_merge_of_mutated_export_bytes(world, tmp_path):
     outcomes = _fuzz_merge_bytes(world, tmp_path, FAST)
     assert outcomes["refused"] > 0
@@ -240,10 +235,6 @@ RULE_BREAKING_EDITS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "open finding (exchange.merge): rows are type-checked but not validated by the models, so a resealed "
-    "export can bring a child under 14 without consent, negative households, unknown genders. "
-    "Remove this marker when fixed."))
 @pytest.mark.parametrize("edit", RULE_BREAKING_EDITS)
 def test_resealed_rows_breaking_the_models_rules_are_refused(world, tmp_path, edit):
     """Nothing a form would refuse may arrive by merge: rows are checked by the same models."""
@@ -396,9 +387,6 @@ def _fuzz_import_xlsx(tmp_path, data: bytes, examples: int, fast: bool = True) -
     return outcomes
 
 
-@pytest.mark.xfail(strict=True, raises=zlib.error, reason=(
-    "open finding (tabular._read_xlsx): a damaged .xlsx raises zlib.error (and BadZipFile while rows are "
-    "read lazily) instead of a one-line StoreError. Remove this marker when fixed."))
 def test_fuzz_import_of_mutated_xlsx(tmp_path, xlsx_bytes):
     outcomes = _fuzz_import_xlsx(tmp_path, xlsx_bytes, FAST // 2)
     assert outcomes["refused"] + outcomes["bad_rows"] > 0

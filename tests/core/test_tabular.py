@@ -175,3 +175,30 @@ def test_xlsx_export_continues_on_a_new_sheet_past_the_row_limit(store, tmp_path
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert book.sheetnames == ["trainees", "trainees (2)", "trainees (3)"]
     assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 5
+
+
+def test_a_damaged_xlsx_is_refused_with_one_line_and_nothing_written(store, tmp_path):
+    """openpyxl inflates the sheet while rows are read: damage past the header fails mid-import."""
+    import zipfile
+
+    path = write_xlsx(tmp_path / "in.xlsx", ZH_HEADER, [GOOD_1, GOOD_2] * 300)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle: middle + 64] = b"\xff" * 64  # the deflate stream breaks half-way through the rows
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as exc:
+        tabular.import_table(store, "trainees", path)
+    assert "the spreadsheet is damaged" in str(exc.value) and "\n" not in str(exc.value)
+    assert store.count("trainees") == 0
+
+
+def test_an_unknown_cbo_with_a_line_break_is_reported_on_one_line(store, tmp_path):
+    """Found by the soak fuzz: the reason quoted the cell as it was, line break included."""
+    path = write_csv(tmp_path / "in.csv", EN_HEADER, [["Nowhere\r\nFund", *GOOD_1[1:]]])
+    report = tabular.import_table(store, "trainees", path)
+    (problem,) = report.errors
+    assert "no CBO called Nowhere Fund" in problem.message and "\n" not in problem.message
+    assert store.count("trainees") == 0

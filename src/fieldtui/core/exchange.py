@@ -23,6 +23,23 @@ Merge (headquarters)
   one line. Older versions are upgraded by our migrations on the checked copy. The checksum
   detects damage, not forgery: foreign keys and CHECKs are enforced on the way in, and a
   violation refuses the whole file. Pseudonymised and identified exports never mix in one file.
+- Damage is reported as one fixed line ("file is damaged (integrity check failed)"): SQLite's
+  own text can span lines, be invalid UTF-8, or quote the damaged content (a person's name).
+  Until quick_check passes, the check connection reads text as bytes. Values of the wrong
+  storage class (a BLOB anywhere, text in a number column) are refused before anything hashes
+  them, and `fieldtui_hash` itself never raises (an exception there would abort the merge).
+- Rows against the models (`check_rows`, on the checked and upgraded copy, before anything is
+  written): what a form would refuse may not arrive by merge. Tables are streamed in batches.
+  Live rows are validated in full by CBO / Participant / Training / AfterSchool /
+  OtherProgramme / Placement, choices must be stored keys ("female", not "女"), and the
+  composite rules are applied by joining each enrolment to its live person: trainee age at
+  training start (TraineeRecord), a child's age and guardian/consent under 14 (ChildRecord;
+  rows last saved before the consent field existed, CONSENT_FIELD_SINCE, are let in without
+  it), a placement only on a live training and not before it started. Tombstones (deleted = 1,
+  personal fields blanked) are checked only for well-formed ids and time stamps, as are all
+  rows. Pseudonymised exports skip the phone format rule ("anon-…" stands for the phone); their
+  "anon-…" names pass the name rules. A file with any invalid row is refused with one line
+  naming the table, the row id and the first rule broken, never a value from the row.
 - Versions. A version of a row is (updated_at, hash of its other columns). Every version seen
   is recorded per device in `row_versions`. A device's history is linear, so version Y
   descends from X when one device has had both and Y is later; and every version descends from
@@ -46,6 +63,7 @@ Merge (headquarters)
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -63,6 +81,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldtui.core.ids import new_id
+from fieldtui.core.models import (
+    CBO,
+    LABELS,
+    AfterSchool,
+    ChildRecord,
+    OtherProgramme,
+    Participant,
+    Placement,
+    RecordInvalid,
+    TraineeRecord,
+    Training,
+    check_placement_against_training,
+    validate,
+)
 from fieldtui.core.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -75,7 +107,7 @@ from fieldtui.core.store import (
     create_private_file,
     utc_now,
 )
-from fieldtui.i18n import _
+from fieldtui.i18n import _, labelled
 
 EXPORT_FORMAT = "1"
 MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -104,8 +136,15 @@ def _noop(stage: str, done: int, total: int) -> None:
 # --------------------------------------------------------------------------- shared helpers
 
 
-def row_hash(text: str | None) -> str:
-    return hashlib.sha256((text or "").encode()).hexdigest()[:32]
+def row_hash(value: object) -> str:
+    """The SQL function `fieldtui_hash`: never raises (an exception would abort the whole merge)."""
+    if value is None:
+        data = b""
+    elif isinstance(value, bytes):
+        data = value
+    else:
+        data = str(value).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
@@ -156,7 +195,8 @@ def _prune_to_export_schema(conn: sqlite3.Connection) -> None:
 
 def _schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    return sorted((t, n, tn, " ".join((sql or "").split())) for t, n, tn, sql in rows)
+    # str(): a damaged file can hold a BLOB here (bytes do not sort with str; "b'…'" matches nothing)
+    return sorted((str(t), str(n), str(tn), " ".join(str(sql or "").split())) for t, n, tn, sql in rows)
 
 
 @lru_cache(maxsize=None)
@@ -408,6 +448,14 @@ def _header_checks(path: Path) -> None:
             size=size, expected=pages * page_size))
     if size % page_size:
         raise Refused(_("truncated: size is not a whole number of pages"))
+    if struct.unpack(">I", head[56:60])[0] not in (0, 1):  # exports are UTF-8 (ATTACH needs the same)
+        raise Refused(_("a SQLite database of another application, not a fieldtui export"))
+
+
+def DAMAGED() -> str:  # noqa: N802 - a message, translated when raised
+    """The one reason given for any damage SQLite finds: its own text can span lines, be undecodable
+    or quote the damaged content (a person's name), so it is never shown."""
+    return _("file is damaged (integrity check failed)")
 
 
 def _open_checked(path: Path) -> sqlite3.Connection:
@@ -429,15 +477,17 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
     _header_checks(copy)  # the copy is what we trust from here on (the original may change)
     try:
         conn = _open_checked(copy)
-    except sqlite3.DatabaseError as exc:
-        raise Refused(_("cannot be opened: {reason}").format(reason=exc)) from None
+    except sqlite3.DatabaseError:
+        raise Refused(DAMAGED()) from None
+    conn.text_factory = bytes  # until quick_check passed
     try:
         try:
             result = conn.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise Refused(_("damaged: {reason}").format(reason=exc)) from None
-        if [tuple(r) for r in result] != [("ok",)]:
-            raise Refused(_("damaged: {reason}").format(reason=result[0][0]))
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            raise Refused(DAMAGED()) from None
+        if [tuple(r) for r in result] != [(b"ok",)]:
+            raise Refused(DAMAGED())
+        conn.text_factory = str  # the pages are sound: the file's text is decoded from here on
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise Refused(_("a SQLite database of another application, not a fieldtui export"))
@@ -476,12 +526,13 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
         checksum = content_checksum(conn)
         if checksum != manifest["checksum"]:
             raise Refused(_("checksum does not match the content (damaged or edited after export)"))
-    except sqlite3.DatabaseError as exc:
-        raise Refused(_("cannot be read: {reason}").format(reason=exc)) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError):  # SQLite's text may quote content: not shown
+        raise Refused(DAMAGED()) from None  # (TypeError: a BLOB where the file's structure has text)
     finally:
         conn.close()
     if version < SCHEMA_VERSION:
         copy = _upgrade(copy, workdir)
+    check_rows(copy, manifest["pseudonymised"] == "1")
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
                        manifest["pseudonymised"] == "1", version)
 
@@ -490,11 +541,10 @@ _TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",
 
 
 def _check_types(conn: sqlite3.Connection, table: str) -> None:
-    """Every value of the declared type (SQLite would store 'abc' in a REAL column)."""
+    """Every value of the declared type (SQLite would store 'abc' in a REAL column, or a BLOB
+    anywhere: JSON and the row hash cannot hold one). Runs before anything hashes the rows."""
     for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
-        allowed = _TYPES.get(decl.upper())
-        if allowed is None:
-            continue
+        allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
         allowed = allowed if (notnull or pk) else (*allowed, "null")
         kinds = ", ".join(f"'{k}'" for k in allowed)
         if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE typeof({col}) NOT IN ({kinds}))").fetchone()[0]:
@@ -540,13 +590,131 @@ def _upgrade(copy: Path, workdir: Path) -> Path:
                 dest.execute(statement)
             dest.execute(f"PRAGMA user_version = {n + 1}")
             dest.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        raise Refused(_("cannot be upgraded to this version: {reason}").format(reason=exc)) from None
+    except sqlite3.DatabaseError:
+        raise Refused(_("cannot be upgraded to this version")) from None
     finally:
         src.close()
         dest.close()
     copy.unlink(missing_ok=True)
     return upgraded
+
+
+# --------------------------------------------------------------------------- rows against the models
+
+ROW_BATCH = 2000
+_ROW_CHECKS: dict[str, Callable[[dict, bool], None]] = {}  # filled below, with _ROW_SELECTS
+
+
+def _first_rule(exc: RecordInvalid) -> str:
+    return next(iter(exc.errors.values()), "")
+
+
+def check_rows(copy: Path, pseudonymised: bool) -> None:
+    """Refuse the file unless every live row passes the rules a form applies (see the docstring).
+
+    Streams each table from the checked copy in batches of ROW_BATCH (bounded memory whatever the
+    size). The message names the table, the row id and the first rule broken, never a value."""
+    conn = _open_checked(copy)
+    conn.row_factory = sqlite3.Row
+    try:
+        bad = conn.execute("SELECT tbl FROM (" + " UNION ALL ".join(
+            f"SELECT '{t}' AS tbl FROM {t} WHERE NOT (length(id) BETWEEN 1 AND 64"
+            f" AND id NOT GLOB '*[^A-Za-z0-9_.:-]*'"
+            f" AND updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+            f" AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')"
+            for t in RECORD_TABLES) + ") LIMIT 1").fetchone()
+        if bad is not None:
+            raise Refused(_("rows of {table} have malformed ids or time stamps").format(table=bad[0]))
+        for table in RECORD_TABLES:
+            check = _ROW_CHECKS[table]
+            cur = conn.execute(_ROW_SELECTS[table])
+            while batch := cur.fetchmany(ROW_BATCH):
+                for row in batch:
+                    try:
+                        check(dict(row), pseudonymised)
+                    except RecordInvalid as exc:
+                        raise Refused(_("{table} row {id} breaks a rule: {rule}").format(
+                            table=table, id=row["id"], rule=_first_rule(exc))) from None
+                    except (ValueError, TypeError):  # e.g. malformed programmes JSON
+                        raise Refused(_("{table} row {id} is malformed").format(table=table, id=row["id"])) from None
+    except sqlite3.DatabaseError:
+        raise Refused(DAMAGED()) from None
+    finally:
+        conn.close()
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _check_cbo(row: dict, pseudonymised: bool) -> None:
+    row["programmes"] = json.loads(row["programmes"])
+    validate(CBO, row)
+
+
+def _check_participant(row: dict, pseudonymised: bool) -> None:
+    if pseudonymised:  # "anon-…" stands for the phone: the format rule does not apply
+        row["phone"] = None
+    person = validate(Participant, row)
+    for name in ("gender", "origin", "province"):  # the models accept aliases ("女", "河南"); a file holds keys
+        if getattr(person, name) != row[name]:
+            raise RecordInvalid({name: labelled(_(LABELS[name]), _("is not written in its stored form"))})
+
+
+def _person(row: dict) -> Participant:
+    # Already validated in the participants pass; only what the composite rules read is needed.
+    return Participant.model_construct(birth_year=row["p_birth_year"], birth_date=_date(row["p_birth_date"]),
+                                       registered_on=_date(row["p_registered_on"]))
+
+
+def _check_training(row: dict, pseudonymised: bool) -> None:
+    training = validate(Training, row)
+    if row["p_birth_year"] is not None:
+        validate(TraineeRecord, {"participant": _person(row), "training": training})
+
+
+#: When the guardian-consent field appeared (schema 2). A child's row last saved before then cannot
+#: have recorded consent (schema 1 had no such field): it is let in, with the guardian rule still
+#: applied; any later save went through a form that requires the consent.
+CONSENT_FIELD_SINCE = "2026-11-25"
+
+
+def _check_after_school(row: dict, pseudonymised: bool) -> None:
+    enrolment = validate(AfterSchool, row)
+    if not enrolment.guardian_consent and row["updated_at"] < CONSENT_FIELD_SINCE:
+        enrolment = enrolment.model_copy(update={"guardian_consent": True})
+    if row["p_birth_year"] is not None:
+        validate(ChildRecord, {"participant": _person(row), "enrolment": enrolment})
+
+
+def _check_other(row: dict, pseudonymised: bool) -> None:
+    validate(OtherProgramme, row)
+
+
+def _check_placement(row: dict, pseudonymised: bool) -> None:
+    placement = validate(Placement, row)
+    if row["t_start_date"] is None:
+        raise RecordInvalid({"training_id": labelled(_("Trainee"), _("must be an existing, non-removed trainee"))})
+    start = _date(row["t_start_date"])
+    if placement.start_date < start:  # the rule of check_placement_against_training
+        check_placement_against_training(placement, Training.model_construct(start_date=start, deleted=False))
+
+
+_ROW_CHECKS.update(cbos=_check_cbo, participants=_check_participant, trainings=_check_training,
+                   after_school=_check_after_school, other_programmes=_check_other, placements=_check_placement)
+_JOIN_PERSON = ("SELECT e.*, p.birth_year AS p_birth_year, p.birth_date AS p_birth_date, "
+                "p.registered_on AS p_registered_on FROM {t} e "
+                "LEFT JOIN participants p ON p.id = e.participant_id AND p.deleted = 0 WHERE e.deleted = 0")
+#: Live rows only: tombstones carry only ids and stamps (their personal fields are blanked).
+_ROW_SELECTS = {
+    "cbos": "SELECT * FROM cbos WHERE deleted = 0",
+    "participants": "SELECT * FROM participants WHERE deleted = 0",
+    "trainings": _JOIN_PERSON.format(t="trainings"),
+    "after_school": _JOIN_PERSON.format(t="after_school"),
+    "other_programmes": "SELECT * FROM other_programmes WHERE deleted = 0",
+    "placements": "SELECT pl.*, t.start_date AS t_start_date FROM placements pl LEFT JOIN trainings t "
+                  "ON t.id = pl.training_id AND t.deleted = 0 WHERE pl.deleted = 0",
+}
 
 
 # --------------------------------------------------------------------------- merge

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "s
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 PERSON_FIELDS = ("cbo_id", "full_name", "gender", "birth_year", "birth_date", "province", "origin", "phone",
                  "household_members", "registered_on", "registered_by")
@@ -168,30 +170,48 @@ def _read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    import zipfile
-
+    """Open the first sheet. openpyxl inflates and parses the sheet lazily, while rows are read, so
+    a damaged file can fail at any row: every parser error (zlib, zip, XML, openpyxl's own) becomes
+    one line, raised before the import writes anything (rows are all read and validated first)."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise StoreError(_("{path} is not a readable .xlsx file: {reason}").format(path=path, reason=exc)) from None
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever the parser trips on, the file is not a workbook
+        reason = " ".join(str(exc).split())[:120]  # e.g. "File is not a zip file"; one line
+        raise StoreError(_("{path} is not a readable .xlsx file: {reason}").format(path=path, reason=reason)) from None
     try:
+        sheet = book.worksheets[0]
+        it = sheet.iter_rows(values_only=True)
         header = ["" if v is None else str(v) for v in next(it)]
     except StopIteration:
         book.close()
         raise StoreError(_("{path} is empty").format(path=path)) from None
+    except Exception:  # noqa: BLE001
+        book.close()
+        raise StoreError(_damaged(path)) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        n = 1
         try:
-            for n, cells in enumerate(it, start=2):
+            while True:
+                try:
+                    cells = next(it)
+                except StopIteration:
+                    return
+                except Exception:  # noqa: BLE001 - zlib.error, BadZipFile, XML errors, KeyError...
+                    raise StoreError(_damaged(path)) from None
+                n += 1
                 yield n, list(cells)
         finally:
             book.close()
 
     return header, rows()
+
+
+def _damaged(path: Path) -> str:
+    # The parser's own text is not shown: it can span lines or quote the damaged cells.
+    return _("{path}: the spreadsheet is damaged and cannot be read").format(path=path)
 
 
 def _cell(value: Any) -> Any:
@@ -274,8 +294,9 @@ def _save_row(store: Store, kind: str, values: dict[str, Any], cbos: dict[str, s
     cbo_text = str(person.get("cbo_id") or "").strip()
     if cbo_text:
         if cbo_text.casefold() not in cbos:
+            shown = " ".join(_CONTROL.sub(" ", cbo_text).split())[:80]  # one line, whatever the cell holds
             raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("no CBO called {name}").format(
-                name=cbo_text)})
+                name=shown)})
         person["cbo_id"] = cbos[cbo_text.casefold()]
     elif len(set(cbos.values())) == 1:
         person["cbo_id"] = next(iter(cbos.values()))  # a file with one CBO need not name it
