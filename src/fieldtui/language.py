@@ -46,14 +46,30 @@ def _catalogue() -> tuple[frozenset[str], dict[str, str]]:
     return msgids, reverse
 
 
+#: translation we produced -> the msgid it came from; two msgids may share a translation
+#: ("Trainees" and "trainees" are both 学员), and the catalogue alone cannot tell them apart
+_PRODUCED: dict[str, str] = {}
+
+
 def msgid_of(text: str) -> str:
     """The English msgid behind a string that may already be translated."""
+    if text in _PRODUCED:
+        return _PRODUCED[text]
     msgids, reverse = _catalogue()
     return text if text in msgids else reverse.get(text, text)
 
 
+def translate_again(text: str) -> str:
+    """`text` (English or a translation we made) in the current language, remembering its msgid."""
+    msgid = msgid_of(text)
+    result = _(msgid)
+    if result != msgid:
+        _PRODUCED.setdefault(result, msgid)
+    return result
+
+
 def retranslate(binding: Binding) -> Binding:
-    changes = {name: _(msgid_of(value)) for name in ("description", "tooltip")
+    changes = {name: translate_again(value) for name in ("description", "tooltip")
                if (value := getattr(binding, name))}
     return dataclasses.replace(binding, **changes) if changes else binding
 
@@ -113,7 +129,7 @@ async def rebuild(screen: Screen) -> None:
     """Rebuild a screen as if new: compose() again, then its own on_mount() again."""
     for attr in ("title", "sub_title"):  # from TITLE / SUB_TITLE, fixed at import like bindings
         if value := getattr(screen, attr, None):
-            setattr(screen, attr, _(msgid_of(value)))
+            setattr(screen, attr, translate_again(value))
     await screen.recompose()
     on_mount = getattr(screen, "on_mount", None)  # Textual's bases define only _on_mount
     if on_mount is not None:

@@ -6,20 +6,25 @@ To cover a new screen, add it to SCREENS with the keys that reach it from the ho
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from fieldtui.app import FieldApp
 from fieldtui.i18n import set_language
 from fieldtui.language import retranslate_classes
 
+from .helpers import settle
+from .test_snapshots import SCREENS as BASE_SCREENS
+
 #: screen name -> keys pressed from the home screen to reach it
 SCREENS: dict[str, list[str]] = {
-    "home": [],
+    **BASE_SCREENS,
     "summary": ["f5"],
-}
+}  # the exchange screen shows the data file's temporary path; test_i18n_switch covers its F12
 
 
 @pytest.fixture(autouse=True)
-def _english_bindings_after():
+def _english_bindings_after(frozen_today, monkeypatch):
+    monkeypatch.setattr(Input, "cursor_blink", False)
     yield
     set_language("en")
     retranslate_classes()
@@ -29,7 +34,19 @@ def _english_bindings_after():
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_screen_snapshot(snap_compare, sample_copy, screen, lang):
     set_language(lang)
-    assert snap_compare(FieldApp(sample_copy), press=SCREENS[screen], terminal_size=(80, 24))
+
+    async def reach(pilot):
+        await settle(pilot)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+        for _ in range(50):  # the summary computes its figures off the UI thread
+            body = pilot.app.screen.query("#summary-body")
+            if not body or not body.first().loading:
+                break
+            await settle(pilot)
+
+    assert snap_compare(FieldApp(sample_copy), run_before=reach, terminal_size=(80, 24))
 
 
 def test_switching_to_chinese_in_the_app(snap_compare, sample_copy):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.widgets._footer import FooterKey
 
 from fieldtui.app import FieldApp
@@ -57,28 +54,84 @@ async def test_f2_switches_headings_and_bindings_and_back(sample_copy):
         assert load_config()["language"] == "en"
 
 
+async def settle(pilot) -> None:
+    """Until the summary's figures, computed off the UI thread, are on screen."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        body = pilot.app.screen.query("#summary-body")
+        if not body or (not body.first().loading and body.first().query_one("#projects", DataTable).row_count):
+            return
+    raise AssertionError("the summary never finished loading")
+
+
 def summary_text(app: FieldApp) -> str:
-    console = Console(width=80, record=True, file=io.StringIO())
-    console.print(app.screen.query_one("#summary-body", Static).content)
-    return console.export_text()
+    """What the summary shows: its headings and figures, and the rows of the projects table."""
+    body = app.screen.query_one("#summary-body")
+    parts = [str(static.render()) for static in body.query(Static)]
+    table = body.query_one("#projects", DataTable)
+    parts += [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+    parts += [str(column.label) for column in table.columns.values()]
+    return "\n".join(parts)
+
+
+#: the footer of every screen names the other language and the keys everyone has
+COMMON_EN = {"Quit", "Help", "中文", "Export / merge"}
+COMMON_ZH = {"退出", "帮助", "English", "导出 / 合并"}
 
 
 async def test_switch_on_a_pushed_screen_relabels_it_and_the_one_below(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
-        await pilot.pause()
-        assert "Featured projects" in summary_text(app)
+        await settle(pilot)
+        text = summary_text(app)
+        assert "Featured projects" in text and "Lives changed (direct)" in text
+        assert {"Back", "Reload"} | COMMON_EN <= footer_labels(app)
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         text = summary_text(app)
         assert "资助项目" in text and "光明天使基金" in text and "US$525.00" in text
-        assert "Bright Angel Fund" not in text  # CBO names in the chosen language too
-        assert {"汇总", "English"} <= footer_labels(app)
+        assert "受益人数（直接）" in text and "8,231" in text
+        assert "Bright Angel Fund" not in text and "Featured" not in text  # CBO names follow the language too
+        assert app.screen.title == "汇总"
+        assert {"返回", "刷新"} | COMMON_ZH == footer_labels(app) - {"命令"}
         app.pop_screen()
         await pilot.pause()
         assert "直接受益人" in headline(app)
-        assert "English" in footer_labels(app)
+        assert {"汇总", "机构", "学员"} | COMMON_ZH <= footer_labels(app)
+
+
+#: screen -> keys from home, and one footer label of its own in each language
+SWITCH_SCREENS = {
+    "cbos": (["f2"], "New", "新建"),
+    "trainees": (["f3"], "Sort", "排序"),
+    "children": (["f4"], "Removed", "已删除"),
+    "placements": (["f6"], "Edit", "编辑"),
+    "participants": (["f7"], "Remove", "删除"),
+    "exchange": (["f10"], "Back", "返回"),
+    "trainee form": (["f3", "ctrl+n"], "Save", "保存"),
+}
+
+
+@pytest.mark.parametrize("screen", list(SWITCH_SCREENS))
+async def test_f12_switches_every_screen_and_back(sample_copy, screen):
+    keys, english, chinese = SWITCH_SCREENS[screen]
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        kind = type(app.screen)
+        assert {english} | COMMON_EN <= footer_labels(app)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert type(app.screen) is kind and language() == "zh"
+        labels = footer_labels(app)
+        assert {chinese} | COMMON_ZH <= labels and english not in labels and "Quit" not in labels
+        await pilot.press("f12")
+        await settle(pilot)
+        assert {english} | COMMON_EN <= footer_labels(app) and "退出" not in footer_labels(app)
 
 
 async def test_app_started_in_chinese_labels_bindings_made_in_english(sample_copy):
@@ -87,7 +140,7 @@ async def test_app_started_in_chinese_labels_bindings_made_in_english(sample_cop
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert footer_labels(app) == {"退出", "汇总", "English", "命令"}
+        assert footer_labels(app) == {"机构", "学员", "儿童", "就业", "其他", "汇总"} | COMMON_ZH
         assert "直接受益人" in headline(app)
 
 

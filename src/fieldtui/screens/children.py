@@ -9,7 +9,7 @@ from fieldtui.core.models import ChildRecord
 from fieldtui.i18n import N_, _
 from fieldtui.screens.form import RecordFormScreen
 from fieldtui.screens.listing import RecordListScreen, person_columns
-from fieldtui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
 
@@ -55,7 +55,7 @@ class ChildListScreen(RecordListScreen):
         Column("school", N_("School"), "school"),
         Column("grade", N_("Grade"), "grade"),
         Column("guardian_name", N_("Guardian")),
-        Column("programme", N_("Programme"), render=lambda r: _(r["programme"].replace("_", " "))),
+        Column("programme", N_("Programme"), render=lambda r: choice_label(PROGRAMME_OPTIONS, r["programme"])),
         Column("start_date", N_("Start"), "start"),
     ]
 

@@ -9,7 +9,7 @@ from fieldtui.core.models import ParticipantRecord
 from fieldtui.i18n import N_, _
 from fieldtui.screens.form import RecordFormScreen
 from fieldtui.screens.listing import RecordListScreen, person_columns
-from fieldtui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
 
@@ -49,7 +49,7 @@ class ParticipantListScreen(RecordListScreen):
     FORM = ParticipantForm
     COLUMNS = [
         *person_columns(),
-        Column("programme", N_("Programme"), "programme", render=lambda r: _(r["programme"].replace("_", " "))),
+        Column("programme", N_("Programme"), "programme", render=lambda r: choice_label(OTHER_OPTIONS, r["programme"])),
         Column("description", N_("Description")),
         Column("start_date", N_("Start"), "start"),
     ]

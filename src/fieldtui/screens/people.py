@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from fieldtui.core import models
-from fieldtui.i18n import N_
+from fieldtui.i18n import N_, _
 from fieldtui.widgets.record_form import Field, heading
 
 GENDER_OPTIONS = ((N_("Female"), "female"), (N_("Male"), "male"), (N_("Other"), "other"))
 ORIGIN_OPTIONS = ((N_("Recent arrival"), "recent_arrival"), (N_("Raised in the city"), "city_raised"))
+
+
+def choice_label(options: tuple[tuple[str, str], ...], value: str | None) -> str:
+    """A stored choice value (`after_school`) as its translated label; unknown values shown as stored."""
+    for label, stored in options:
+        if stored == value:
+            return _(label)
+    return value or ""
 
 PERSON_FIELDS: list[Field] = [
     heading(N_("Person")),

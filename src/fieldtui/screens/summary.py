@@ -143,6 +143,13 @@ class SummaryScreen(Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
+    async def refresh_language(self) -> None:
+        """F12: relabel everything and recompute (figures are only loaded on resume, not on mount)."""
+        self.title = _("Summary")
+        self._choices = None  # the selects are composed anew, empty
+        await self.recompose()
+        self.reload()
+
     # ---- filters -------------------------------------------------------------------
 
     def _apply_choices(self, choices: tuple) -> None:

@@ -9,7 +9,7 @@ from fieldtui.core.models import TraineeRecord
 from fieldtui.i18n import N_, _
 from fieldtui.screens.form import RecordFormScreen
 from fieldtui.screens.listing import RecordListScreen, person_columns
-from fieldtui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
 
@@ -51,7 +51,7 @@ class TraineeListScreen(RecordListScreen):
     COLUMNS = [
         *person_columns(),
         Column("course", N_("Course"), "course"),
-        Column("status", N_("Status"), "status", render=lambda r: _(r["status"])),
+        Column("status", N_("Status"), "status", render=lambda r: choice_label(STATUS_OPTIONS, r["status"])),
         Column("start_date", N_("Start"), "start"),
         Column("birth_year", N_("Born"), "birth_year"),
         Column("phone", N_("Phone")),
