@@ -263,7 +263,7 @@ def fig_list_screen(path: Path, runs: int) -> Figure:
                         if line.startswith("ready ")).split()[1]) for _ in range(max(1, runs // 2))]
     value = statistics.median(times)
     return Figure("open the trainees list screen: F3 to first page shown", None, value, None, "≤ 0.4 s",
-                  value <= 0.4, note="headless app on the file, list queries in a thread worker (exact count)")
+                  value <= 0.4, note="headless app on the file, list queries in a thread worker (count capped at 10,000)")
 
 
 def fig_memory(path: Path, runs: int) -> Figure:

@@ -72,3 +72,20 @@ async def test_filter_by_cbo(sample_copy):
         assert table.cbo_id == cbo.id and table.total == expected
         assert {r["cbo_id"] for r in table.rows_by_id.values()} == {cbo.id}
         assert f"{expected:,} trainees" in str(app.screen.query_one("#row-count").render())
+
+
+async def test_count_stops_at_the_limit_and_shows_a_plus(sample_copy, monkeypatch):
+    """A big file is not counted to the last row: past the limit the list says "N+"."""
+    from fieldtui.widgets import paged_table
+
+    monkeypatch.setattr(paged_table, "COUNT_LIMIT", 1000)
+    monkeypatch.setattr(paged_table, "SEARCH_COUNT_LIMIT", 3)
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "1,000+ trainees" in str(app.screen.query_one("#row-count").render())
+        assert app.screen.table.row_count == PAGE_SIZE  # the rows themselves are not capped
+        await pilot.press("ctrl+f", "1", "enter")  # phone digits: many matches
+        await settle(pilot)
+        assert "3+ trainees" in str(app.screen.query_one("#row-count").render())

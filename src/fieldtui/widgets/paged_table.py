@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -25,6 +26,14 @@ PAGE_SIZE = 150
 #: Fetch the next page when the cursor is this close to the last loaded row.
 PREFETCH_MARGIN = 30
 SEARCH_DEBOUNCE = 0.3
+#: Counting stops past these ("10,000+"): an exact count of a million rows costs more than the page.
+COUNT_LIMIT = 10_000
+SEARCH_COUNT_LIMIT = 1_000
+#: DataTable's render caches sized for a screenful or two, not 10,000 cells: every row the cursor
+#: passed stayed rendered (~14 MiB after paging 20 screens of a big list), and a repaint of the
+#: visible rows is cheap. Caches keyed by the table's update count, so nothing goes stale.
+CELL_CACHE = 1_000
+ROW_CACHE = 120
 
 
 @dataclass(frozen=True)
@@ -55,15 +64,20 @@ class PagedTable(DataTable):
     """
 
     class Reloaded(Message):
-        """The query changed and the first page is in; `total` rows match."""
+        """The query changed and the first page is in; `total` rows match (more if `capped`)."""
 
-        def __init__(self, table: PagedTable, total: int) -> None:
+        def __init__(self, table: PagedTable, total: int, capped: bool = False) -> None:
             super().__init__()
             self.table = table
             self.total = total
+            self.capped = capped
 
     def __init__(self, kind: str, columns: list[Column], *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._cell_render_cache = LRUCache(CELL_CACHE)
+        self._row_render_cache = LRUCache(ROW_CACHE)
+        self._row_renderable_cache = LRUCache(ROW_CACHE)
+        self._line_cache = LRUCache(ROW_CACHE)
         self.kind = kind
         self.spec_columns = columns
         self.page_size = page_size
@@ -73,6 +87,8 @@ class PagedTable(DataTable):
         self.descending = False
         self.include_deleted = False
         self.total = 0
+        #: The count stopped at this limit: `total` is limit + 1 and shows as "limit+".
+        self.count_limit: int | None = None
         self.rows_by_id: dict[str, dict[str, Any]] = {}
         self._after: tuple[Any, str] | None = None
         self._exhausted = False
@@ -102,6 +118,12 @@ class PagedTable(DataTable):
         self._pending = True
         self._fetch(self._generation, self._query(), None, True, (keep_id, place))
 
+    def total_text(self) -> str:
+        """The row count as shown: "10,000+" once counting stopped at the limit."""
+        if self.count_limit is not None and self.total > self.count_limit:
+            return fmt.number(self.count_limit) + "+"
+        return fmt.number(self.total)
+
     def load_next_page(self) -> None:
         """Ask for the next keyset page (at most one request in flight)."""
         if self._exhausted or self._pending:
@@ -114,19 +136,21 @@ class PagedTable(DataTable):
                keep: tuple[str | None, int | None]) -> None:
         store = self.store
         filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
-        total = store.count(self.kind, **filters) if first else None
+        limit = SEARCH_COUNT_LIMIT if query["search"].strip() else COUNT_LIMIT
+        total = store.count(self.kind, limit=limit, **filters) if first else None
         rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
                           limit=self.page_size, **filters)
-        self.app.call_from_thread(self._arrived, generation, first, total, rows, keep)
+        self.app.call_from_thread(self._arrived, generation, first, total, rows, keep, limit)
 
     def _arrived(self, generation: int, first: bool, total: int | None, rows: list[dict[str, Any]],
-                 keep: tuple[str | None, int | None]) -> None:
+                 keep: tuple[str | None, int | None], limit: int | None = None) -> None:
         if generation != self._generation:
             return  # an answer to a query that has since changed
         self._pending = False
         if first:
             self._reset_columns()
             self.total = total or 0
+            self.count_limit = limit
         self._add_rows(rows)
         if first:
             keep_id, place = keep
@@ -134,7 +158,7 @@ class PagedTable(DataTable):
                 self.move_to(keep_id)
             elif place is not None and self.row_count:
                 self.move_cursor(row=min(place, self.row_count - 1))
-            self.post_message(self.Reloaded(self, self.total))
+            self.post_message(self.Reloaded(self, self.total, self.total > (limit or self.total)))
         elif self.cursor_row >= self.row_count - PREFETCH_MARGIN:
             self.load_next_page()
 
@@ -246,7 +270,7 @@ class PagedList(Vertical):
 
     def on_paged_table_reloaded(self, event: PagedTable.Reloaded) -> None:
         noun = _(self.noun)
-        self.query_one("#row-count", Label).update(f"{fmt.number(event.total)} {noun}")
+        self.query_one("#row-count", Label).update(f"{event.table.total_text()} {noun}")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
