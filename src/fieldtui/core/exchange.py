@@ -34,8 +34,8 @@ Merge (headquarters)
   OtherProgramme / Placement, choices must be stored keys ("female", not "女"), and the
   composite rules are applied by joining each enrolment to its live person: trainee age at
   training start (TraineeRecord), a child's age and guardian/consent under 14 (ChildRecord;
-  a child from a file written before schema 2, which had no consent field, is let in without
-  recorded consent: the guardian rule still applies), a placement only on a live training and not before it started. Tombstones (deleted = 1,
+  rows last saved before the consent field existed, CONSENT_FIELD_SINCE, are let in without
+  it), a placement only on a live training and not before it started. Tombstones (deleted = 1,
   personal fields blanked) are checked only for well-formed ids and time stamps, as are all
   rows. Pseudonymised exports skip the phone format rule ("anon-…" stands for the phone); their
   "anon-…" names pass the name rules. A file with any invalid row is refused with one line
@@ -532,7 +532,7 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
         conn.close()
     if version < SCHEMA_VERSION:
         copy = _upgrade(copy, workdir)
-    check_rows(copy, manifest["pseudonymised"] == "1", version)
+    check_rows(copy, manifest["pseudonymised"] == "1")
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
                        manifest["pseudonymised"] == "1", version)
 
@@ -609,7 +609,7 @@ def _first_rule(exc: RecordInvalid) -> str:
     return next(iter(exc.errors.values()), "")
 
 
-def check_rows(copy: Path, pseudonymised: bool, source_version: int = SCHEMA_VERSION) -> None:
+def check_rows(copy: Path, pseudonymised: bool) -> None:
     """Refuse the file unless every live row passes the rules a form applies (see the docstring).
 
     Streams each table from the checked copy in batches of ROW_BATCH (bounded memory whatever the
@@ -631,7 +631,7 @@ def check_rows(copy: Path, pseudonymised: bool, source_version: int = SCHEMA_VER
             while batch := cur.fetchmany(ROW_BATCH):
                 for row in batch:
                     try:
-                        check(dict(row), pseudonymised, source_version)
+                        check(dict(row), pseudonymised)
                     except RecordInvalid as exc:
                         raise Refused(_("{table} row {id} breaks a rule: {rule}").format(
                             table=table, id=row["id"], rule=_first_rule(exc))) from None
@@ -647,12 +647,12 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _check_cbo(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_cbo(row: dict, pseudonymised: bool) -> None:
     row["programmes"] = json.loads(row["programmes"])
     validate(CBO, row)
 
 
-def _check_participant(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_participant(row: dict, pseudonymised: bool) -> None:
     if pseudonymised:  # "anon-…" stands for the phone: the format rule does not apply
         row["phone"] = None
     person = validate(Participant, row)
@@ -667,31 +667,34 @@ def _person(row: dict) -> Participant:
                                        registered_on=_date(row["p_registered_on"]))
 
 
-def _check_training(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_training(row: dict, pseudonymised: bool) -> None:
     training = validate(Training, row)
     if row["p_birth_year"] is not None:
         validate(TraineeRecord, {"participant": _person(row), "training": training})
 
 
-#: The schema version that added the guardian-consent field. A file written by an earlier version
-#: cannot have recorded consent, so its children are let in with the guardian rule still applied;
-#: any file written since went through forms that require the consent.
-CONSENT_SCHEMA = 2
+#: The release date of the guardian-consent field (schema 2): a fixed date, not "today". A child's
+#: row last saved before then cannot have recorded consent (schema 1 had no such field, and the
+#: upgrade does not touch updated_at), so it is let in with the guardian rule still applied; any
+#: later save went through a form that requires the consent. Keyed to the row, not to the file's
+#: schema version, because a laptop that upgraded still holds its old children. Limit: a hand-edited
+#: export that backdates updated_at slips a child past this check (the forms still require consent).
+CONSENT_FIELD_SINCE = "2026-11-25"
 
 
-def _check_after_school(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_after_school(row: dict, pseudonymised: bool) -> None:
     enrolment = validate(AfterSchool, row)
-    if not enrolment.guardian_consent and source_version < CONSENT_SCHEMA:
+    if not enrolment.guardian_consent and row["updated_at"] < CONSENT_FIELD_SINCE:
         enrolment = enrolment.model_copy(update={"guardian_consent": True})
     if row["p_birth_year"] is not None:
         validate(ChildRecord, {"participant": _person(row), "enrolment": enrolment})
 
 
-def _check_other(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_other(row: dict, pseudonymised: bool) -> None:
     validate(OtherProgramme, row)
 
 
-def _check_placement(row: dict, pseudonymised: bool, source_version: int) -> None:
+def _check_placement(row: dict, pseudonymised: bool) -> None:
     placement = validate(Placement, row)
     if row["t_start_date"] is None:
         raise RecordInvalid({"training_id": labelled(_("Trainee"), _("must be an existing, non-removed trainee"))})
