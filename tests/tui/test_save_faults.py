@@ -36,3 +36,27 @@ async def test_unwritable_file_while_saving_a_trainee_keeps_the_form_and_says_wh
         await settle(pilot)
     with Store.open(path) as store:
         assert store.count("trainees") == 1
+
+
+async def test_draft_timer_on_an_unwritable_file_warns_once_and_keeps_the_form(fresh_db):
+    """The draft timer fires while the file cannot be written: no crash, one warning, form intact."""
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id, name="李娜"), "training.course": "厨师"})
+        app.store.conn.execute("PRAGMA query_only = ON")
+        notes: list[str] = []
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        screen = form_screen(pilot)
+        screen.keep_draft()
+        screen.keep_draft()
+        await settle(pilot)
+        assert [n for n in notes if n.startswith("No draft could be kept")] == [notes[0]], notes
+        assert "read-only" in notes[0]
+        assert screen.form.widget_for("participant.full_name").value == "李娜"
+        assert app.is_running
+        app.store.conn.execute("PRAGMA query_only = OFF")

@@ -53,6 +53,7 @@ class RecordFormScreen(Screen[str | None]):
         self.baseline: dict[str, Any] = {}
         self.dirty = False
         self._draft_timer: Timer | None = None
+        self._draft_warned = False  # a draft that cannot be written is reported once, not per keystroke
 
     # ---- per kind ------------------------------------------------------------------------
 
@@ -145,14 +146,22 @@ class RecordFormScreen(Screen[str | None]):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
 
     def keep_draft(self) -> None:
-        """Save what the form holds (or forget the draft when it matches the stored record again)."""
+        """Save what the form holds (or forget the draft when it matches the stored record again).
+
+        Runs from a timer: a file that cannot be written (read-only, disk full) must not crash the
+        app mid-typing. The form keeps its content; the person is told once why no draft is kept."""
         self._draft_timer = None
         store = self.app.store
-        if self.dirty:
-            store.save_draft(self.draft_key, self.KIND, self.record_id,
-                             {"values": self.form.values(), "hidden": self.hidden})
-        else:
-            store.delete_draft(self.draft_key)
+        try:
+            if self.dirty:
+                store.save_draft(self.draft_key, self.KIND, self.record_id,
+                                 {"values": self.form.values(), "hidden": self.hidden})
+            else:
+                store.delete_draft(self.draft_key)
+        except StoreError as exc:
+            if not self._draft_warned:
+                self._draft_warned = True
+                self.notify(_("No draft could be kept: {reason}").format(reason=exc), severity="warning")
 
     def flush_draft(self) -> None:
         """Called when the app closes: keep the latest typing, whatever the timer."""
@@ -162,7 +171,7 @@ class RecordFormScreen(Screen[str | None]):
         if self.dirty:
             try:
                 self.keep_draft()
-            except sqlite3.Error:
+            except (sqlite3.Error, StoreError):
                 pass
 
     def discard(self) -> None:
