@@ -11,15 +11,20 @@ from fieldtui.core.store import Store
 from tests.tui.helpers import fill_all, form_screen, person, settle
 
 
+async def open_filled_trainee_form(pilot, cbo_id: str) -> None:
+    """Trainees list, New, every field filled with a valid trainee named 李娜."""
+    await pilot.press("f3")
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await fill_all(pilot, {**person(cbo_id, name="李娜"), "training.course": "厨师"})
+
+
 async def test_unwritable_file_while_saving_a_trainee_keeps_the_form_and_says_why(fresh_db):
     path, cbo_id = fresh_db
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await fill_all(pilot, {**person(cbo_id, name="李娜"), "training.course": "厨师"})
+        await open_filled_trainee_form(pilot, cbo_id)
         conn = app.store.conn
         conn.execute("PRAGMA query_only = ON")
         notes: list[str] = []
@@ -43,11 +48,7 @@ async def test_draft_timer_on_an_unwritable_file_warns_once_and_keeps_the_form(f
     path, cbo_id = fresh_db
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await fill_all(pilot, {**person(cbo_id, name="李娜"), "training.course": "厨师"})
+        await open_filled_trainee_form(pilot, cbo_id)
         app.store.conn.execute("PRAGMA query_only = ON")
         notes: list[str] = []
         app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
