@@ -8,21 +8,7 @@ from __future__ import annotations
 import pytest
 
 from fieldtui.app import FieldApp
-
-
-async def settle(pilot) -> None:
-    """Until the figures computed off the UI thread are on screen (no loading indicator left)."""
-    for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not pilot.app.screen.query_one("#summary-body").loading:
-            return
-    raise AssertionError("the summary never finished loading")
-
-
-async def open_summary(pilot) -> None:
-    await pilot.press("f5")
-    await settle(pilot)
+from tests.tui.test_summary_screen import open_summary, settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
