@@ -1,4 +1,4 @@
-"""TUI fixtures: a fresh file with one CBO, and a stable clock for snapshots."""
+"""TUI fixtures: a fresh file with one CBO, a stable clock and lasting toasts for snapshots."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ def fresh_db(tmp_path):
         cbo = store.save_cbo(CBO(name_zh="新希望", name_en="New Hope", grant_usd=10000, target_direct=100,
                                  programmes=["vocational_training", "after_school"]))
     return path, cbo.id
+
+
+@pytest.fixture(autouse=True)
+def _lasting_toasts(monkeypatch):
+    """Toasts stay until the test ends.
+
+    Textual removes a toast after 5 s; on a loaded CI machine a snapshot of a screen that shows one
+    ("Removed ...") was taken after it had gone, and failed. A picture must not depend on speed.
+    """
+    from textual.app import App
+
+    monkeypatch.setattr(App, "NOTIFICATION_TIMEOUT", 3600)
 
 
 @pytest.fixture
