@@ -184,5 +184,11 @@ class FieldApp(App[None]):
 
         self.push_screen(ExchangeScreen())
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Toasts are plain text, never markup: they quote people's names ("Removed 王[/]明."),
+        and markup would raise or restyle them. Screens' `notify` lands here too."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_unmount(self) -> None:
         self.store.close()

@@ -31,7 +31,7 @@ def merge_report(report: MergeReport) -> Group:
         else:
             result = Text(_("merged"), style="green")
         changed = f.total("inserted") + f.total("updated") + f.total("deleted") if f.accepted else 0
-        files.add_row(f.path.name, result, fmt.number(changed))
+        files.add_row(Text(f.path.name), result, fmt.number(changed))  # Text: data is never markup
     rows = Table(title=_("Rows"))
     rows.add_column(_("Table"))
     for label in (_("Inserted"), _("Updated"), _("Deleted"), _("Conflicts"), _("Unchanged")):
@@ -57,14 +57,14 @@ def import_report(report: ImportReport) -> Group:
         bad.add_column(_("Line"), justify="right")
         bad.add_column(_("Problem"))
         for e in report.errors:
-            bad.add_row(str(e.line), e.message)
+            bad.add_row(str(e.line), Text(e.message))
         parts.append(bad)
     if report.duplicates:
         dups = Table(title=_("Possible duplicates (please check)"))
         dups.add_column(_("Line"), justify="right")
         dups.add_column(_("Note"))
         for d in report.duplicates:
-            dups.add_row(str(d.line), d.message)
+            dups.add_row(str(d.line), Text(d.message))
         parts.append(dups)
     if report.ignored_columns:
         parts.append(Text(_("Columns not recognised (ignored): {cols}").format(cols=", ".join(report.ignored_columns)),

@@ -91,3 +91,16 @@ def test_real_subprocess_summary_and_error():
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("fieldtui: error: no such file")
     assert "Traceback" not in bad.stderr
+
+
+def test_names_that_look_like_markup_print_as_typed(tmp_path):
+    """A CBO called "[/]New Hope" once raised MarkupError in the summary table (Rich read it as markup)."""
+    from fieldtui.core.models import CBO
+    from fieldtui.core.store import Store
+
+    path = tmp_path / "brackets.db"
+    with Store.open(path, create=True) as store:
+        store.save_cbo(CBO(name_zh="新[/]希望", name_en="[/]New [b]Hope", grant_usd=1000, target_direct=10))
+    result = run("summary", str(path))
+    assert result.exit_code == 0, result.output
+    assert "[/]New [b]Hope" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fieldtui.app import FieldApp
+from fieldtui.core.models import TraineeRecord
 from fieldtui.core.store import Store
 from fieldtui.widgets.paged_table import PAGE_SIZE
 
@@ -89,3 +90,23 @@ async def test_count_stops_at_the_limit_and_shows_a_plus(sample_copy, monkeypatc
         await pilot.press("ctrl+f", "1", "enter")  # phone digits: many matches
         await settle(pilot)
         assert "3+ trainees" in str(app.screen.query_one("#row-count").render())
+
+
+async def test_text_that_looks_like_markup_is_shown_as_typed(fresh_db):
+    """Cells are people's own words: "[/]" in a course once reached Rich's markup parser, which
+    raised (the list could not be shown) or swallowed "[b]" as a style."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        store.save_trainee(TraineeRecord.model_validate({
+            "participant": {"cbo_id": cbo_id, "full_name": "王[b]明", "gender": "male", "birth_year": 1990,
+                            "province": "Henan", "origin": "recent_arrival", "registered_on": "2011-05-01",
+                            "registered_by": "tester"},
+            "training": {"course": "厨师 [/] 面点", "start_date": "2011-05-02", "status": "enrolled"}}))
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.table
+        assert table.row_count == 1
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[0] == "王[b]明" and cells[2] == "厨师 [/] 面点"

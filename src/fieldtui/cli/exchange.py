@@ -103,6 +103,7 @@ def conflicts_cmd(db: str, resolve: str | None) -> None:
     """List rows changed on two devices (which fields differ), or mark one as reviewed."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from fieldtui.core import exchange
     from fieldtui.core.store import Store
@@ -124,6 +125,6 @@ def conflicts_cmd(db: str, resolve: str | None) -> None:
     for r in rows:
         kept, other = r["kept"], r["other"]
         differ = [k for k in kept if k not in ("updated_at",) and kept.get(k) != other.get(k)]
-        table.add_row(str(r["tbl"]), str(r["row_id"]), str(r["kept_updated_at"])[:19],
-                      str(r["other_updated_at"])[:19], ", ".join(differ))
+        table.add_row(*(Text(v) for v in (str(r["tbl"]), str(r["row_id"]), str(r["kept_updated_at"])[:19],
+                                          str(r["other_updated_at"])[:19], ", ".join(differ))))
     Console().print(table)

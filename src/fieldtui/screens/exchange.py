@@ -47,7 +47,7 @@ class ExchangeScreen(Screen[None]):
                             placeholder=_("Files to merge, separated by spaces (quote names with spaces)"))
                 yield Button(_("Merge"), id="merge", variant="primary")
             yield ProgressBar(id="progress", show_eta=False)
-            yield Static(id="status")
+            yield Static(id="status", markup=False)  # quotes paths and reasons
             yield Static(id="report")
         yield Footer()
 

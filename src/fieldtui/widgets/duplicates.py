@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -44,7 +45,8 @@ class Duplicates(ModalScreen[DuplicateChoice | None]):
         table = self.query_one("#matches", DataTable)
         table.add_columns(_("Full name"), _("Birth year"), _("Phone"), _("Registered"))
         for m in self.matches:
-            table.add_row(m["full_name"], str(m["birth_year"]), m["phone"] or "", m["registered_on"], key=m["id"])
+            cells = (m["full_name"], str(m["birth_year"]), m["phone"] or "", m["registered_on"])
+            table.add_row(*(Text(c) for c in cells), key=m["id"])  # Text: a name is never markup
         table.focus()
 
     def _selected(self) -> str:

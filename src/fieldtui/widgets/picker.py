@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,7 +49,7 @@ class TraineePicker(ModalScreen[Choice | None]):
         self.rows = {r["id"]: r for r in rows}
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
-        options.add_options([Option(trainee_label(r), id=r["id"]) for r in rows])
+        options.add_options([Option(Text(trainee_label(r)), id=r["id"]) for r in rows])  # never markup
         if rows:
             options.highlighted = 0
 
@@ -95,7 +96,7 @@ class PickerField(Static, can_focus=True):
             self.field = field
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__("", id=id, classes="picker-field")
+        super().__init__("", id=id, classes="picker-field", markup=False)  # shows a name
         self.value: str = ""
         self.label: str = ""
 
