@@ -13,6 +13,7 @@ Profiles: `make test` runs a modest number of sequences; `make soak` a much larg
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -394,7 +395,7 @@ class StoreMachine(RuleBasedStateMachine):
         actual = summary.compute(self.store, summary.Filters(date_to=date_to))
         by_id = {c.id: c for c in actual.cbos}
         model = summary.Summary(filters=summary.Filters(date_to=date_to), cbos=[
-            by_id[cid].model_copy(update=dict(
+            dataclasses.replace(by_id[cid], **dict(
                 direct_beneficiaries=f["direct"], indirect_beneficiaries=f["indirect"],
                 trainees=len(f["trainees"]), trainees_completed=len(f["completed"]),
                 trainees_placed=len(f["placed"]), after_school_children=len(f["children"]),

@@ -31,7 +31,7 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
-        from fieldtui.core.models import RecordInvalid
+        from fieldtui.core.errors import RecordInvalid
         from fieldtui.core.store import StoreError
 
         try:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from fieldtui.core.errors import RecordInvalid
 from fieldtui.i18n import N_, _, labelled
 
 # --------------------------------------------------------------------------- vocabularies
@@ -566,13 +567,6 @@ class ParticipantRecord(BaseModel):
 
 # --------------------------------------------------------------------------- errors
 
-
-class RecordInvalid(ValueError):
-    """A record broke one or more rules. `errors` maps field path -> a message for people."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 def _field_error(field: str, code: str, message: str, **ctx: Any) -> PydanticCustomError:

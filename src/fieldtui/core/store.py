@@ -15,35 +15,21 @@ Design choices (and why):
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import getpass
 import json
 import operator
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.ids import new_id
-from fieldtui.i18n import N_, _, labelled
-
-
-def _lazy_module(name: str) -> Any:
-    """`name`, imported on its first attribute access (importlib's LazyLoader)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
-
+from fieldtui.core.lazy import lazy_module
+from fieldtui.i18n import N_, _, labelled, language
 
 if TYPE_CHECKING:
     from fieldtui.core.models import (
@@ -54,7 +40,6 @@ if TYPE_CHECKING:
         Participant,
         ParticipantRecord,
         Placement,
-        RecordInvalid,
         TraineeRecord,
         Training,
         check_placement_against_training,
@@ -62,7 +47,7 @@ if TYPE_CHECKING:
 
 # The models (pydantic) load on first use, not at import: they are a fifth of the app's start-up
 # (benchmarks/), and the first screen needs none of them. Code here says `_models.Name` at run time.
-_models = _lazy_module("fieldtui.core.models")
+_models = lazy_module("fieldtui.core.models")
 
 APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -726,10 +711,17 @@ class Store:
             out.append(_models.CBO.model_validate(row))
         return out
 
+    def cbo_choices(self) -> list[tuple[str, str]]:
+        """(name in the current language, id) of the live CBOs, for pickers and filters: plain
+        SQL rows, so a list screen's CBO filter does not load the validation models."""
+        name = "name_zh" if language() == "zh" else "name_en"
+        return [(r[0], r[1]) for r in self.conn.execute(
+            f"SELECT {name}, id FROM cbos WHERE deleted = 0 ORDER BY name_en")]
+
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
-            raise _models.RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
+            raise RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
 
     # ---- people with an enrolment ---------------------------------------------------
 
@@ -836,7 +828,7 @@ class Store:
                 live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
                                          (row_id,)).fetchone()[0]
                 if live:
-                    raise _models.RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
+                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
                                          .format(n=live)})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
@@ -864,7 +856,7 @@ class Store:
             if table == "placements":
                 training = self._require("trainings", row["training_id"])
                 if training["deleted"]:
-                    raise _models.RecordInvalid({"training_id": _("Restore the trainee first")})
+                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
             for t, rid in targets:
                 cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
                                         (at, rid))

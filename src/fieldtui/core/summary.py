@@ -13,20 +13,24 @@ Definitions (the donor's):
   scores; progress: direct / target.
 Filters: CBO, city (of the CBO) and a date range on the participant's registration date.
 Grants are whole-project amounts, so a date filter narrows people, not money.
+
+The results are plain dataclasses, not pydantic models: they come from our own SQL, not from a
+person, so there is nothing to validate, and the home and summary screens then never load the
+validation models (~15 MiB of the app's memory, benchmarks/).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
 
 
-class Filters(BaseModel):
+@dataclasses.dataclass(frozen=True)
+class Filters:
     cbo_id: str | None = None
     city: str | None = None
     date_from: dt.date | None = None
@@ -37,7 +41,8 @@ class Filters(BaseModel):
         return any(v is not None for v in (self.cbo_id, self.city, self.date_from, self.date_to))
 
 
-class CBOFigures(BaseModel):
+@dataclasses.dataclass
+class CBOFigures:
     id: str
     name: str
     name_zh: str
@@ -66,9 +71,10 @@ class CBOFigures(BaseModel):
         return _ratio(self.direct_beneficiaries, self.target_direct, 4)
 
 
-class Summary(BaseModel):
-    filters: Filters = Field(default_factory=Filters)
+@dataclasses.dataclass
+class Summary:
     cbos: list[CBOFigures]
+    filters: Filters = dataclasses.field(default_factory=Filters)
 
     def _total(self, field: str) -> Any:
         return sum(getattr(c, field) for c in self.cbos)
@@ -147,7 +153,8 @@ class Summary(BaseModel):
             "sii_mean": self.sii_mean,
             "target_direct": self.target_direct,
             "progress": self.progress,
-            "filters": self.filters.model_dump(mode="json"),
+            "filters": {k: v.isoformat() if isinstance(v, dt.date) else v
+                        for k, v in dataclasses.asdict(self.filters).items()},
             "cbos": [
                 {
                     "id": c.id,
@@ -232,7 +239,8 @@ def compute(store: Store, filters: Filters | None = None) -> Summary:
     ).fetchall()
     figures = {
         r["id"]: CBOFigures(id=r["id"], name=r["name_en"], name_zh=r["name_zh"], city=r["city"],
-                            grant_usd=r["grant_usd"], sii=r["sii"], target_direct=r["target_direct"])
+                            grant_usd=float(r["grant_usd"]), sii=None if r["sii"] is None else float(r["sii"]),
+                            target_direct=int(r["target_direct"]))
         for r in cbo_rows
     }
     if not figures:
@@ -287,12 +295,14 @@ def compute(store: Store, filters: Filters | None = None) -> Summary:
 # Aggregates behind the summary screen's charts: same filters, one grouped SQL query each.
 
 
-class PeriodCount(BaseModel):
+@dataclasses.dataclass
+class PeriodCount:
     period: str  # "2010Q1" or "2010-01"
     registrations: int
 
 
-class IncomeWage(BaseModel):
+@dataclasses.dataclass
+class IncomeWage:
     """Placed trainees of one CBO: mean monthly income before training vs mean wage in the job."""
 
     cbo_id: str

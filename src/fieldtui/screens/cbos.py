@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core.models import CBO
 from fieldtui.i18n import N_
 from fieldtui.screens.form import RecordFormScreen
 from fieldtui.screens.listing import RecordListScreen
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field
 
+if TYPE_CHECKING:
+    from fieldtui.core.models import CBO
+
 
 class CBOForm(RecordFormScreen):
     KIND = "cbos"
     NEW_TITLE = N_("New CBO")
     EDIT_TITLE = N_("Edit CBO")
-    MODEL = CBO
+    MODEL = "CBO"
     PERSON = None
     FIELDS = [
         Field("name_zh", N_("Chinese name")),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import models
-from fieldtui.core.models import ChildRecord
 from fieldtui.i18n import N_, _
-from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.form import RecordFormScreen, models
 from fieldtui.screens.listing import RecordListScreen, person_columns
 from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import ChildRecord
 
 PROGRAMME_OPTIONS = ((N_("After school"), "after_school"), (N_("Super Saturday"), "super_saturday"))
 
@@ -20,7 +21,7 @@ class ChildForm(RecordFormScreen):
     KIND = "children"
     NEW_TITLE = N_("New after-school child")
     EDIT_TITLE = N_("Edit after-school child")
-    MODEL = ChildRecord
+    MODEL = "ChildRecord"
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("After-school enrolment")),

@@ -10,14 +10,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from fieldtui.core.models import RecordInvalid, validate
+from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.lazy import lazy_module
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
 from fieldtui.widgets.confirm import Confirm
@@ -26,6 +26,9 @@ from fieldtui.widgets.record_form import Field, RecordForm
 
 DRAFT_DELAY = 0.5
 
+#: The validation models load when a form first validates, not when a list screen imports its form.
+models = lazy_module("fieldtui.core.models")
+
 
 class RecordFormScreen(Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
@@ -33,7 +36,8 @@ class RecordFormScreen(Screen[str | None]):
     KIND: ClassVar[str]
     NEW_TITLE: ClassVar[str]
     EDIT_TITLE: ClassVar[str]
-    MODEL: ClassVar[type[BaseModel]]
+    #: Name of the pydantic model in `core.models` (a name, so that defining a form loads nothing).
+    MODEL: ClassVar[str]
     FIELDS: ClassVar[list[Field]]
     #: Attribute of the composite holding the person (for duplicate checks), or None.
     PERSON: ClassVar[str | None] = "participant"
@@ -113,7 +117,7 @@ class RecordFormScreen(Screen[str | None]):
         yield Header()
         title = _(self.EDIT_TITLE if self.record_id else self.NEW_TITLE)
         yield Static(title, classes="form-title")
-        cbos = [(c.display_name, c.id) for c in self.app.store.cbos()]
+        cbos = self.app.store.cbo_choices()
         yield RecordForm(self.FIELDS, cbo_options=cbos, id="record-form")
         yield Footer(compact=True)
 
@@ -208,7 +212,7 @@ class RecordFormScreen(Screen[str | None]):
     def action_save(self) -> None:
         self.form.clear_errors()
         try:
-            record = validate(self.MODEL, self.form.data(self.hidden))
+            record = models.validate(getattr(models, self.MODEL), self.form.data(self.hidden))
         except RecordInvalid as exc:
             self.show_errors(exc.errors)
             return

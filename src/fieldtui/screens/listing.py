@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
-from fieldtui.core.models import RecordInvalid
+from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _, language
 from fieldtui.screens.form import RecordFormScreen

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import models
-from fieldtui.core.models import ParticipantRecord
 from fieldtui.i18n import N_, _
-from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.form import RecordFormScreen, models
 from fieldtui.screens.listing import RecordListScreen, person_columns
 from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import ParticipantRecord
 
 OTHER_OPTIONS = ((N_("Low-cost school"), "low_cost_school"), (N_("Blind adult training"), "blind_adult_training"),
                  (N_("Other"), "other"))
@@ -21,7 +22,7 @@ class ParticipantForm(RecordFormScreen):
     KIND = "participants"
     NEW_TITLE = N_("New participant (other programme)")
     EDIT_TITLE = N_("Edit participant (other programme)")
-    MODEL = ParticipantRecord
+    MODEL = "ParticipantRecord"
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("Programme")),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldtui.core import models
+from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import N_, _
 from fieldtui.widgets.record_form import Field, heading
+
+models = lazy_module("fieldtui.core.models")  # loaded when a form opens
 
 GENDER_OPTIONS = ((N_("Female"), "female"), (N_("Male"), "male"), (N_("Other"), "other"))
 ORIGIN_OPTIONS = ((N_("Recent arrival"), "recent_arrival"), (N_("Raised in the city"), "city_raised"))

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import models
-from fieldtui.core.models import Placement
 from fieldtui.i18n import N_, _
-from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.form import RecordFormScreen, models
 from fieldtui.screens.listing import RecordListScreen, person_columns
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import Placement
 
 
 class PlacementForm(RecordFormScreen):
     KIND = "placements"
     NEW_TITLE = N_("New job placement")
     EDIT_TITLE = N_("Edit job placement")
-    MODEL = Placement
+    MODEL = "Placement"
     PERSON = None
     FIELDS = [
         Field("training_id", N_("Trainee"), "trainee"),

@@ -104,7 +104,7 @@ class SummaryScreen(Screen[None]):
             yield Select([], prompt=_("All time"), id="filter-period", compact=True)
             yield Input(placeholder=_("from YYYY-MM-DD"), max_length=10, id="filter-from", compact=True)
             yield Input(placeholder=_("to YYYY-MM-DD"), max_length=10, id="filter-to", compact=True)
-        yield Static(id="filter-message")
+        yield Static(id="filter-message", markup=False)  # quotes what was typed
         with VerticalScroll(id="summary-body"):
             yield Static(fmt.no_data_note(), id="summary-note")
             with Grid(id="figures"):
@@ -168,7 +168,7 @@ class SummaryScreen(Screen[None]):
     def _reset_select(self, selector: str, options: list[tuple[str, str]]) -> None:
         select = self.query_one(selector, Select)
         keep = select.value
-        select.set_options(options)
+        select.set_options([(Text(label), value) for label, value in options])  # CBO names are data, not markup
         if keep in {value for _label, value in options}:
             select.value = keep
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import models
-from fieldtui.core.models import TraineeRecord
 from fieldtui.i18n import N_, _
-from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.form import RecordFormScreen, models
 from fieldtui.screens.listing import RecordListScreen, person_columns
 from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
 from fieldtui.widgets.paged_table import Column
 from fieldtui.widgets.record_form import Field, heading
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import TraineeRecord
 
 STATUS_OPTIONS = ((N_("Enrolled"), "enrolled"), (N_("Completed"), "completed"), (N_("Dropped"), "dropped"))
 
@@ -20,7 +21,7 @@ class TraineeForm(RecordFormScreen):
     KIND = "trainees"
     NEW_TITLE = N_("New trainee")
     EDIT_TITLE = N_("Edit trainee")
-    MODEL = TraineeRecord
+    MODEL = "TraineeRecord"
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("Training")),

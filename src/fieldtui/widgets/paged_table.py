@@ -181,9 +181,11 @@ class PagedTable(DataTable):
         removed = self.get_component_rich_style("paged-table--removed", partial=True)
         for row in rows:
             self.rows_by_id[row["id"]] = row
-            cells: list[Any] = [col.text(row) for col in self.spec_columns]
+            # Text, never str: DataTable parses a str as Rich markup, and these are people's own
+            # words ("[/]" in a course raised MarkupError and the list could not be shown).
+            style = removed if row.get("deleted") else ""
+            cells: list[Any] = [Text(col.text(row), style=style) for col in self.spec_columns]
             if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
-                cells = [Text(c, style=removed) for c in cells]
                 cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])
 
@@ -256,7 +258,7 @@ class PagedList(Vertical):
         with Horizontal(classes="paged-list-bar"):
             yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
             if self.cbo_filter:
-                options = [(c.display_name, c.id) for c in self.app.store.cbos()]
+                options = [(Text(name), cbo_id) for name, cbo_id in self.app.store.cbo_choices()]
                 yield Select(options, prompt=_("All CBOs"), id="cbo-filter", compact=True)
             yield Label(id="row-count")
         yield PagedTable(self.kind, self.columns, id="table")

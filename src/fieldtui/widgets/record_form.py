@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -69,7 +70,7 @@ class RecordForm(VerticalScroll):
                 yield Label(_(field.label), classes="field-label")
                 with Vertical(classes="field-value"):
                     yield self._widget(field)
-                    yield Static("", id=field.error_id, classes="field-error")
+                    yield Static("", id=field.error_id, classes="field-error", markup=False)
 
     def _widget(self, field: Field) -> Widget:
         wid = field.widget_id
@@ -77,7 +78,8 @@ class RecordForm(VerticalScroll):
             options = [(_(label), value) for label, value in field.options]
             return Select(options, id=wid, compact=True, prompt=_("Choose…"))
         if field.kind == "cbo":
-            return Select(self.cbo_options, id=wid, compact=True, prompt=_("Choose a CBO…"))
+            return Select([(Text(name), value) for name, value in self.cbo_options], id=wid, compact=True,
+                          prompt=_("Choose a CBO…"))  # Text: CBO names are data, never markup
         if field.kind == "check":
             return Checkbox(_("yes"), id=wid, compact=True)
         if field.kind == "trainee":
