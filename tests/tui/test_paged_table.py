@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from textual.widgets import DataTable
+
 from fieldtui.app import FieldApp
 from fieldtui.core.models import TraineeRecord
 from fieldtui.core.store import Store
 from fieldtui.widgets.paged_table import PAGE_SIZE
+
+from tests.conftest import SAMPLE_DB
 
 from .helpers import settle
 
@@ -110,3 +117,29 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(fresh_db):
         assert table.row_count == 1
         cells = [str(c) for c in table.get_row_at(0)]
         assert cells[0] == "王[b]明" and cells[2] == "厨师 [/] 面点"
+
+
+async def _list_picture(path, keys) -> str:
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())  # an id that differs per run
+
+
+@pytest.mark.parametrize("keys", [["f3"], ["f2"], ["f6"], ["f3", "f8", "y", "ctrl+t"]], ids="-".join)
+async def test_a_list_is_fully_drawn_before_datatable_measures_on_idle(sample_copy, monkeypatch, keys):
+    """Rows are measured as they arrive: on a loaded CI machine a snapshot was once taken before
+    DataTable's idle pass, with every column as narrow as its heading. Same picture without it."""
+    expected = await _list_picture(sample_copy, keys)
+
+    async def no_idle(self, event):
+        pass
+
+    monkeypatch.setattr(DataTable, "_on_idle", no_idle)
+    copy = sample_copy.parent / "again" / sample_copy.name  # same name: the header shows it
+    copy.parent.mkdir()
+    copy.write_bytes(SAMPLE_DB.read_bytes())
+    assert await _list_picture(copy, keys) == expected

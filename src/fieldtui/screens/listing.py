@@ -165,4 +165,9 @@ class RecordListScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_back(self) -> None:
+        """Esc in the search box goes back to the rows (the search stays); Esc on the rows leaves.
+        Leaving the screen from the search box threw the search away with it."""
+        if isinstance(self.focused, Input):
+            self.table.focus()
+            return
         self.app.pop_screen()

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from fieldtui.i18n import _
+from fieldtui.widgets.paged_table import measure_rows_now
 
 #: ("open", participant id), ("save", "") or None (go back to the form).
 DuplicateChoice = tuple[str, str]
@@ -47,6 +48,7 @@ class Duplicates(ModalScreen[DuplicateChoice | None]):
         for m in self.matches:
             cells = (m["full_name"], str(m["birth_year"]), m["phone"] or "", m["registered_on"])
             table.add_row(*(Text(c) for c in cells), key=m["id"])  # Text: a name is never markup
+        measure_rows_now(table)
         table.focus()
 
     def _selected(self) -> str:

@@ -52,6 +52,19 @@ class Column:
         return "" if value is None else str(value)
 
 
+def measure_rows_now(table: DataTable) -> None:
+    """Measure rows just added to `table` now, as DataTable would on its next idle (the same calls).
+
+    Until that idle the columns are as narrow as their headings: a busy machine showed that to
+    people, and a snapshot caught it in CI. Private DataTable API, safe while Textual is pinned
+    exactly; tests/tui/test_paged_table.py fails if it changes."""
+    if table._require_update_dimensions:
+        table._require_update_dimensions = False
+        new_rows = table._new_rows.copy()
+        table._new_rows.clear()
+        table._update_dimensions(new_rows)
+
+
 class PagedTable(DataTable):
     """Rows of one store list, loaded a page at a time as the cursor moves down."""
 
@@ -188,6 +201,7 @@ class PagedTable(DataTable):
             if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
                 cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])
+        measure_rows_now(self)
 
     def move_to(self, row_id: str) -> None:
         """Put the cursor on a row if it is loaded (after an edit, keep the place)."""

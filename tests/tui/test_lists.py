@@ -1,0 +1,70 @@
+"""Every list screen, the same way: search as you type, Esc from the search box, edit in place."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from fieldtui.app import FieldApp
+from fieldtui.core.store import Store
+from fieldtui.screens.listing import RecordListScreen
+
+from .helpers import fill, form_screen, settle
+
+#: kind -> (key that opens its list, the row field searched, a field edited in its form, a new value)
+LISTS = {
+    "cbos": ("f2", "name_en", "city", "Tianjin"),
+    "trainees": ("f3", "full_name", "training.course", "电工"),
+    "children": ("f4", "full_name", "enrolment.school", "新公民学校"),
+    "placements": ("f6", "full_name", "job_title", "厨师长"),
+    "participants": ("f7", "full_name", "participant.province", "Hebei"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LISTS))
+async def test_search_escape_and_edit_on_every_list(sample_copy, kind):
+    key, name_field, edit_path, new_value = LISTS[kind]
+    with Store.open(sample_copy) as store:
+        before = store.count(kind)
+        first = store.page(kind, limit=1)[0]
+    name = first[name_field]
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(key)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecordListScreen) and screen.KIND == kind
+        # search: the rows follow the typing; Esc goes back to the rows with the search kept
+        await pilot.press("ctrl+f", *name)
+        await settle(pilot)
+        await pilot.pause(0.4)  # the search applies after a short pause in typing
+        await settle(pilot)
+        rows = list(screen.table.rows_by_id.values())
+        assert rows and all(r[name_field].startswith(name) for r in rows)
+        assert screen.table.total < before
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is screen.table
+        assert screen.query_one("#search", Input).value == name
+        # edit the first match in place
+        screen.table.move_to(first["id"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form_screen(pilot).record_id == first["id"]
+        await fill(pilot, edit_path, new_value)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.table.current_row()["id"] == first["id"]
+        await pilot.press("escape")  # from the rows, Esc leaves the list
+        await settle(pilot)
+        assert app.screen is not screen
+    with Store.open(sample_copy) as store:
+        assert store.count(kind) == before  # edited in place, nothing added
+        saved = {"cbos": store.get_cbo, "trainees": store.get_trainee, "children": store.get_child,
+                 "placements": store.get_placement, "participants": store.get_other}[kind](first["id"])
+    node = saved
+    for part in edit_path.split("."):
+        node = getattr(node, part)
+    assert node == new_value
