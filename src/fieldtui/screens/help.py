@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from fieldtui.i18n import _
+from fieldtui.widgets.tables import measure_rows_now
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,6 +32,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns(_("Key"), _("Action"))
         for key, description in self.keys:
             table.add_row(key, description)
+        measure_rows_now(table)
         table.focus()
 
     def action_close(self) -> None:

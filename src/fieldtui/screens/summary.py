@@ -28,6 +28,7 @@ from fieldtui.core import summary
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.widgets.tables import measure_rows_now
 
 CUSTOM = "custom"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -336,3 +337,4 @@ class SummaryScreen(Screen[None]):
         for c, row in zip(r.cbos, cells, strict=True):
             table.add_row(*(Text(v, justify="right") if i != 1 else Text(v, overflow="ellipsis", no_wrap=True)
                             for i, v in enumerate(row)), key=c.id)
+        measure_rows_now(table)  # row heights and scroll size now, not on the table's next idle

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from fieldtui.i18n import _
-from fieldtui.widgets.paged_table import measure_rows_now
+from fieldtui.widgets.tables import measure_rows_now
 
 #: ("open", participant id), ("save", "") or None (go back to the form).
 DuplicateChoice = tuple[str, str]

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
+from fieldtui.widgets.tables import measure_rows_now
 
 PAGE_SIZE = 150
 #: Fetch the next page when the cursor is this close to the last loaded row.
@@ -50,19 +51,6 @@ class Column:
             return self.render(row)
         value = row.get(self.key)
         return "" if value is None else str(value)
-
-
-def measure_rows_now(table: DataTable) -> None:
-    """Measure rows just added to `table` now, as DataTable would on its next idle (the same calls).
-
-    Until that idle the columns are as narrow as their headings: a busy machine showed that to
-    people, and a snapshot caught it in CI. Private DataTable API, safe while Textual is pinned
-    exactly; tests/tui/test_paged_table.py fails if it changes."""
-    if table._require_update_dimensions:
-        table._require_update_dimensions = False
-        new_rows = table._new_rows.copy()
-        table._new_rows.clear()
-        table._update_dimensions(new_rows)
 
 
 class PagedTable(DataTable):
