@@ -38,7 +38,7 @@ async def test_add_a_valid_trainee(fresh_db):
         await settle(pilot)
         assert isinstance(app.screen, TraineeListScreen)
         assert app.screen.table.row_count == 1
-        assert "1 trainees" in str(app.screen.query_one("#row-count").render())
+        assert str(app.screen.query_one("#row-count").render()) == "1 trainee"
     with Store.open(path) as store:
         row = store.page("trainees")[0]
     assert (row["full_name"], row["birth_year"], row["course"], row["province"]) == ("王小明", 1990, "厨师", "Henan")

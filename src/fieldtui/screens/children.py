@@ -50,6 +50,7 @@ class ChildListScreen(RecordListScreen):
     KIND = "children"
     TITLE_TEXT = N_("After-school children")
     NOUN = N_("children")
+    NOUN_ONE = N_("after-school child")
     FORM = ChildForm
     COLUMNS = [
         *person_columns(),

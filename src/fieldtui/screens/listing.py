@@ -31,6 +31,8 @@ class RecordListScreen(Screen[None]):
     KIND: ClassVar[str]
     TITLE_TEXT: ClassVar[str]
     NOUN: ClassVar[str]
+    #: The noun for exactly one row ("1 trainee"; Chinese has one form for both).
+    NOUN_ONE: ClassVar[str]
     COLUMNS: ClassVar[list[Column]]
     FORM: ClassVar[type[RecordFormScreen]]
     CBO_FILTER: ClassVar[bool] = True
@@ -52,7 +54,7 @@ class RecordListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield PagedList(self.KIND, self.COLUMNS, self.NOUN, cbo_filter=self.CBO_FILTER, id="list")
+        yield PagedList(self.KIND, self.COLUMNS, (self.NOUN_ONE, self.NOUN), cbo_filter=self.CBO_FILTER, id="list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -47,6 +47,7 @@ class ParticipantListScreen(RecordListScreen):
     KIND = "participants"
     TITLE_TEXT = N_("Other participants")
     NOUN = N_("participants")
+    NOUN_ONE = N_("participant")
     FORM = ParticipantForm
     COLUMNS = [
         *person_columns(),

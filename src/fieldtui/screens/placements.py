@@ -50,6 +50,7 @@ class PlacementListScreen(RecordListScreen):
     KIND = "placements"
     TITLE_TEXT = N_("Job placements")
     NOUN = N_("placements")
+    NOUN_ONE = N_("job placement")
     FORM = PlacementForm
     COLUMNS = [
         *person_columns(),

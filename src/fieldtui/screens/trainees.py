@@ -48,6 +48,7 @@ class TraineeListScreen(RecordListScreen):
     KIND = "trainees"
     TITLE_TEXT = N_("Trainees")
     NOUN = N_("trainees")
+    NOUN_ONE = N_("trainee")
     FORM = TraineeForm
     COLUMNS = [
         *person_columns(),

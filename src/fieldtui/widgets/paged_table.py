@@ -247,7 +247,7 @@ class PagedList(Vertical):
     PagedList PagedTable { height: 1fr; }
     """
 
-    def __init__(self, kind: str, columns: list[Column], noun: str, *, cbo_filter: bool = True,
+    def __init__(self, kind: str, columns: list[Column], noun: tuple[str, str], *, cbo_filter: bool = True,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kind = kind
@@ -273,7 +273,8 @@ class PagedList(Vertical):
         self.table.reload()
 
     def on_paged_table_reloaded(self, event: PagedTable.Reloaded) -> None:
-        noun = _(self.noun)
+        one, many = self.noun  # (singular, plural) msgids: "1 trainee", "4,395 trainees"
+        noun = _(one if event.table.total == 1 else many)
         self.query_one("#row-count", Label).update(f"{event.table.total_text()} {noun}")
 
     def on_input_changed(self, event: Input.Changed) -> None:
