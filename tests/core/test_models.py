@@ -42,6 +42,15 @@ def test_valid_person_is_normalised():
     assert p.gender == "female" and p.origin == "city_raised"
 
 
+def test_a_birth_date_alone_gives_the_birth_year():
+    no_year = {k: v for k, v in PERSON.items() if k != "birth_year"}  # a blank field is left out, as forms do
+    p = validate(Participant, dict(no_year, birth_date="1986-04-30"))
+    assert (p.birth_year, p.birth_date) == (1986, dt.date(1986, 4, 30))
+    assert errors(Participant, no_year)["birth_year"] == "Birth year: is required"
+    assert errors(Participant, dict(no_year, birth_date="1986-13-40"))["birth_date"] == \
+        "Birth date: must be a date written YYYY-MM-DD"
+
+
 @pytest.mark.parametrize(
     "field,value,message",
     [

@@ -298,6 +298,19 @@ class Participant(Record):
     registered_on: dt.date
     registered_by: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _year_from_date(cls, data: Any) -> Any:
+        """A birth date alone is enough ("birth year or date"): its year fills a blank birth year."""
+        if isinstance(data, dict) and _blank_to_none(data.get("birth_year")) is None:
+            born = _blank_to_none(data.get("birth_date"))
+            year = born.year if isinstance(born, dt.date) else None
+            if isinstance(born, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", born.strip()):
+                year = int(born.strip()[:4])
+            if year is not None:
+                return {**data, "birth_year": year}
+        return data
+
     @field_validator("cbo_id", mode="before")
     @classmethod
     def _cbo(cls, v: Any) -> str:
