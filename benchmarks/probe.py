@@ -4,6 +4,8 @@
     python -m benchmarks.probe app T0 DB      fieldtui on DB until its first screen is ready
     python -m benchmarks.probe rss DB         fieldtui on DB, scroll a list, show the summary;
                                               prints peak RSS in KiB
+    python -m benchmarks.probe rss-form DB    the same, then a new trainee form validated (what
+                                              loads the pydantic models: field staff's day)
     python -m benchmarks.probe list DB        seconds from F3 to the trainees list's first page
 
 Both start-up probes print the seconds from T0 (the parent's `time.time()` just before spawning)
@@ -49,7 +51,7 @@ def ready(t0: str) -> None:
     print(f"ready {time.time() - float(t0):.6f}", flush=True)
 
 
-def rss(db: str) -> None:
+def rss(db: str, form: bool = False) -> None:
     import asyncio
 
     from fieldtui.app import FieldApp
@@ -63,6 +65,10 @@ def rss(db: str) -> None:
             await pilot.pause()
             await fieldapp.workers.wait_for_complete()
             await pilot.pause()
+            if form:
+                for key in ("f3", "ctrl+n", "ctrl+s"):  # an empty form, saved: every rule runs
+                    await pilot.press(key)
+                    await settle(fieldapp, pilot)
 
     asyncio.run(drive())
     print(peak_rss_kib())
@@ -113,4 +119,5 @@ def list_open(db: str) -> None:
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"minimal": minimal, "app": app, "rss": rss, "list": list_open}[mode](*args)
+    {"minimal": minimal, "app": app, "rss": rss, "rss-form": lambda db: rss(db, form=True),
+     "list": list_open}[mode](*args)
