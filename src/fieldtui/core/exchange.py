@@ -56,6 +56,10 @@ Merge (headquarters)
   order. The newer version is kept meanwhile; a person reviews the conflict, corrects the row
   if needed and marks it resolved (`resolve_conflict`: headquarters has now had both versions,
   so the same pair never conflicts again, whatever is merged later).
+- Checking overlaps merging: given two cores and enough bytes (PIPELINE_MIN_BYTES), a worker
+  process checks file i+1 while file i merges (checking is Python, merging mostly SQLite). A file
+  is merged only once its check has finished, from the private copy that check made and read,
+  so the outcome is that of checking and merging each file in turn.
 - One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
   every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
   planner may otherwise scan the whole headquarters table once per file, quadratic overall).
@@ -68,11 +72,14 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import re
 import secrets
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,7 +114,7 @@ from fieldtui.core.store import (
     create_private_file,
     utc_now,
 )
-from fieldtui.i18n import _, labelled
+from fieldtui.i18n import _, labelled, language, set_language
 
 EXPORT_FORMAT = "1"
 MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -781,22 +788,17 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
         raise StoreError(_("only a file on disk can receive a merge"))
     report = MergeReport(hq.path)
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
-    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work:
-        for i, name in enumerate(files):
-            path = Path(name)
-            progress("merge", i, len(files))
+    paths = [Path(name) for name in files]
+    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work, \
+            _checker(paths) as worker:
+        outcomes = _checked_files(paths, Path(work), hq.path, worker)
+        for i, path in enumerate(paths):
+            progress("merge", i, len(paths))
             result = FileResult(path, accepted=False)
             report.files.append(result)
-            if path.resolve() == hq.path.resolve():
-                result.reason = _("this is the headquarters file itself")
-                continue
-            try:
-                checked = check_file(path, Path(work))
-            except Refused as exc:
-                result.reason = str(exc)
-                continue
-            except OSError as exc:
-                result.reason = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+            checked = next(outcomes)
+            if isinstance(checked, str):
+                result.reason = checked
                 continue
             try:
                 _merge_one(hq, checked, result)
@@ -804,8 +806,152 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 result.reason = str(exc)
             finally:
                 checked.copy.unlink(missing_ok=True)
-        progress("merge", len(files), len(files))
+        progress("merge", len(paths), len(paths))
     return report
+
+
+#: Below this many bytes of exports in one merge, each file is checked in this process: starting
+#: the checking process (about 0.5 s of CPU) pays only when there is enough checking to overlap.
+PIPELINE_MIN_BYTES = 32 * 1024**2
+
+
+class _CheckWorker:
+    """A child Python process that checks files (`_check_outcome`) for this one, one at a time.
+
+    A plain subprocess speaking pickle over its stdin/stdout, not multiprocessing: spawning with
+    multiprocessing re-runs the caller's main script in the child, and a script that merges
+    without an `if __name__ == "__main__"` guard would start merging there too. The child runs
+    this same fieldtui package (its folder first on PYTHONPATH); its stderr goes nowhere (a
+    traceback on the terminal would garble the TUI; a failing worker is replaced by checking here)."""
+
+    def __init__(self) -> None:
+        import fieldtui
+
+        package_root = str(Path(fieldtui.__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from fieldtui.core.exchange import _check_worker_main; _check_worker_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.busy = False
+
+    def submit(self, path: Path, work: Path, hq_path: Path) -> None:
+        assert self.proc.stdin is not None
+        pickle.dump((language(), path, work, hq_path), self.proc.stdin)
+        self.proc.stdin.flush()
+        self.busy = True
+
+    def result(self) -> CheckedFile | str:
+        assert self.proc.stdout is not None
+        kind, value = pickle.load(self.proc.stdout)
+        self.busy = False
+        if kind == "raise":  # a bug, raised here as it would be without the worker
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.busy:  # stopped early (an error while merging): its copy goes with the work folder
+            self.proc.kill()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _check_worker_main() -> None:
+    """The worker's loop: (language, path, work, hq path) in, ("ok", outcome) or ("raise", exc) out."""
+    out = os.fdopen(os.dup(1), "wb")  # the replies; anything else printed goes to stderr
+    os.dup2(2, 1)
+    inp = sys.stdin.buffer
+    while True:
+        try:
+            lang, path, work, hq_path = pickle.load(inp)
+        except EOFError:
+            return
+        set_language(lang)
+        try:
+            reply: tuple[str, object] = ("ok", _check_outcome(path, work, hq_path))
+        except BaseException as exc:  # noqa: BLE001 - sent back and raised there
+            reply = ("raise", exc)
+        try:
+            data = pickle.dumps(reply)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            data = pickle.dumps(("raise", RuntimeError(repr(reply[1]))))
+        out.write(data)
+        out.flush()
+
+
+@contextmanager
+def _checker(paths: list[Path]) -> Iterator[_CheckWorker | None]:
+    """The worker that checks the next file while this process merges the current one (checking
+    is Python, merging is mostly SQLite: on two cores they overlap); None when not worth it."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    total = 0
+    for path in paths[1:]:  # the first file is checked here, while the worker starts
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    worker = None
+    if len(paths) > 1 and cores > 1 and total >= PIPELINE_MIN_BYTES:
+        try:
+            worker = _CheckWorker()
+        except OSError:  # cannot start a process here: check in this one
+            worker = None
+    try:
+        yield worker
+    finally:
+        if worker is not None:  # before the work folder goes: the worker may be writing a copy there
+            worker.close()
+
+
+def _checked_files(paths: list[Path], work: Path, hq_path: Path,
+                   worker: _CheckWorker | None) -> Iterator[CheckedFile | str]:
+    """Each file's check outcome in order (a checked copy, or the one-line reason it is refused).
+
+    With a worker, file i+1 is checked there while the caller merges file i: a file is merged
+    only once its check has finished, from the private copy that check made and read. A worker
+    that fails (killed, out of memory) is dropped and the rest is checked here."""
+
+    def submit(i: int) -> _CheckWorker | None:
+        try:
+            if worker is not None and i < len(paths):
+                worker.submit(paths[i], work, hq_path)
+            return worker
+        except OSError:
+            return None
+
+    worker = submit(1)
+    for i, path in enumerate(paths):
+        outcome: CheckedFile | str | None = None
+        if i > 0 and worker is not None:
+            try:
+                outcome = worker.result()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                worker = None
+            worker = submit(i + 1)
+        yield outcome if outcome is not None else _check_outcome(path, work, hq_path)
+
+
+def _check_outcome(path: Path, work: Path, hq_path: Path) -> CheckedFile | str:
+    """check_file, with a refusal as its one-line reason (also what the worker process returns)."""
+    if path.resolve() == hq_path.resolve():
+        return _("this is the headquarters file itself")
+    try:
+        return check_file(path, work)
+    except Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return _("cannot be read: {reason}").format(reason=exc.strerror or exc)
 
 
 def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
