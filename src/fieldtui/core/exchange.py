@@ -790,7 +790,7 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
     paths = [Path(name) for name in files]
     with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work, \
-            _checker(paths) as worker:
+            _checker(paths) as worker, _merge_settings(hq.conn):
         outcomes = _checked_files(paths, Path(work), hq.path, worker)
         for i, path in enumerate(paths):
             progress("merge", i, len(paths))
@@ -808,6 +808,26 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 checked.copy.unlink(missing_ok=True)
         progress("merge", len(paths), len(paths))
     return report
+
+
+#: The headquarters connection's page cache while merging, in KiB (SQLite takes it only as pages
+#: are read): a file's rows land all over the indexes, and with the store's small cache
+#: (store._connect) their inner pages would be read again from the OS for row after row.
+MERGE_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
+    """A larger page cache and scratch tables in memory for the merge; the store's own after it."""
+    cache = conn.execute("PRAGMA main.cache_size").fetchone()[0]
+    temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute(f"PRAGMA main.cache_size = {-MERGE_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the per-file scratch tables (inc, multi, loc)
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA main.cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
 
 
 #: Below this many bytes of exports in one merge, each file is checked in this process: starting
