@@ -643,3 +643,32 @@ def test_the_worker_refuses_in_the_callers_language(tmp_path, two_fields, pipeli
     assert report.files[1].reason == alone
     assert pipelined[-1] == ea  # bad was checked by the worker
     assert "16" in alone and "trainees" not in alone  # in Chinese
+
+
+def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_path, two_fields, monkeypatch):
+    """The check hashes each row (`_row_versions_file`); a merge whose columns differ hashes itself."""
+    _a, _b, ea, eb, _ = two_fields
+    expected = tmp_path / "expected.db"
+    exchange.merge(expected, [ea, eb])
+    versions_file = exchange._row_versions_file
+
+    def other_columns(copy, workdir):
+        out = versions_file(copy, workdir)
+        conn = sqlite3.connect(out)
+        conn.execute("UPDATE columns SET hashed = '[\"id\"]'")
+        conn.execute("UPDATE participants SET h = 'not this'")
+        conn.commit()
+        conn.close()
+        return out
+
+    monkeypatch.setattr(exchange, "_row_versions_file", other_columns)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    assert table_contents(hq) == table_contents(expected)
+    versions = []
+    for path in (hq, expected):
+        conn = sqlite3.connect(path)
+        versions.append(conn.execute("SELECT tbl, row_id, updated_at, hash FROM row_versions ORDER BY 1, 2, 3, 4"
+                                     ).fetchall())
+        conn.close()
+    assert versions[0] == versions[1] and len(versions[0]) > 10

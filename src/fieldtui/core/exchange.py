@@ -59,7 +59,8 @@ Merge (headquarters)
 - Checking overlaps merging: given two cores and enough bytes (PIPELINE_MIN_BYTES), a worker
   process checks file i+1 while file i merges (checking is Python, merging mostly SQLite). A file
   is merged only once its check has finished, from the private copy that check made and read,
-  so the outcome is that of checking and merging each file in turn.
+  so the outcome is that of checking and merging each file in turn. The check also hashes each
+  row's version into a side file (`_row_versions_file`): the merge runs no Python per row.
 - One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
   every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
   planner may otherwise scan the whole headquarters table once per file, quadratic overall).
@@ -431,6 +432,7 @@ class CheckedFile:
     checksum: str
     pseudonymised: bool
     version: int
+    versions: Path  # each row's version, computed from the copy (`_row_versions_file`)
 
 
 def _header_checks(path: Path) -> None:
@@ -540,8 +542,40 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
     if version < SCHEMA_VERSION:
         copy = _upgrade(copy, workdir)
     check_rows(copy, manifest["pseudonymised"] == "1")
+    versions = _row_versions_file(copy, workdir)
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
-                       manifest["pseudonymised"] == "1", version)
+                       manifest["pseudonymised"] == "1", version, versions)
+
+
+def _row_versions_file(copy: Path, workdir: Path) -> Path:
+    """Each row's version (id, updated_at, hash of its other columns, deleted) per table, in a
+    private file beside the checked copy: hashing is Python, so it is done with the checking (in
+    the worker process when there is one) rather than in the merge. `columns` records what was
+    hashed, in which order; the merge hashes for itself if its own columns differ."""
+    out = workdir / f"{copy.stem}-versions.db"
+    create_private_file(out)
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # scratch: a crash leaves nothing to recover
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
+        conn.execute("ATTACH DATABASE ? AS src", (copy.resolve().as_uri() + "?mode=ro&immutable=1",))
+        conn.execute("BEGIN")
+        conn.execute("CREATE TABLE columns (tbl TEXT PRIMARY KEY, hashed TEXT NOT NULL)")
+        for table in RECORD_TABLES:
+            content = [c for c in _columns(conn, table, "src") if c != "updated_at"]
+            conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
+                         "del INTEGER NOT NULL) WITHOUT ROWID")
+            conn.execute(f"INSERT INTO {table} (id, u, h, del) SELECT id, updated_at, "
+                         f"fieldtui_hash({_json_array(content)}), deleted FROM src.{table}")
+            conn.execute("INSERT INTO columns (tbl, hashed) VALUES (?, ?)", (table, json.dumps(content)))
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError:
+        raise Refused(DAMAGED()) from None
+    finally:
+        conn.close()
+    return out
 
 
 _TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
@@ -806,6 +840,7 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 result.reason = str(exc)
             finally:
                 checked.copy.unlink(missing_ok=True)
+                checked.versions.unlink(missing_ok=True)
         progress("merge", len(paths), len(paths))
     return report
 
@@ -994,6 +1029,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         raise Refused(_("cannot mix pseudonymised and identified records in one file"))
     conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
     try:
+        conn.execute("ATTACH DATABASE ? AS ver", (str(checked.versions),))
         with hq.transaction():
             hq_device = _device_seq(conn, hq.get_meta("device_id") or "hq")
             device = _device_seq(conn, checked.device_id)
@@ -1013,7 +1049,8 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
             path=result.path.name, reason=exc)) from None
     finally:
-        conn.execute("DETACH DATABASE src")
+        for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name IN ('src', 'ver')").fetchall():
+            conn.execute(f"DETACH DATABASE {name}")
     result.accepted = True
 
 
@@ -1034,8 +1071,12 @@ def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int,
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
                  "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, fieldtui_hash({_json_array(content)}), "
-                 f"deleted FROM src.{table}")
+    hashed = conn.execute("SELECT hashed FROM ver.columns WHERE tbl = ?", (table,)).fetchone()
+    if hashed is not None and json.loads(hashed[0]) == content:  # hashed with the check
+        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, u, h, del FROM ver.{table}")
+    else:
+        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, "
+                     f"fieldtui_hash({_json_array(content)}), deleted FROM src.{table}")
     # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
     # the merged version it edited (the greatest seen so far), then the edit.
     conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
