@@ -672,3 +672,35 @@ def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_p
                                      ).fetchall())
         conn.close()
     assert versions[0] == versions[1] and len(versions[0]) > 10
+
+
+def test_merge_settings_are_the_stores_own_again_after_a_merge(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    pragmas = ("cache_size", "temp_store", "wal_autocheckpoint")
+    with Store.open(tmp_path / "hq.db", create=True) as hq:
+        before = {p: hq.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas}
+        exchange.merge_into(hq, [ea, eb])
+        assert {p: hq.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas} == before
+        busy, log, copied = hq.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert (busy, log) == (0, copied)  # the log was already copied into the file
+
+
+def test_every_merged_file_is_committed_whatever_the_checkpoints(tmp_path, two_fields):
+    """What a crash between two files leaves (the file and its log) holds every file merged so far."""
+    a, _b, ea, eb, _ = two_fields
+    with Store.open(a) as s:
+        s.save_trainee(trainee(s.cbos()[0].id, "赵七"))
+    ea2 = exchange.export(a, tmp_path / "a-export-2.db").path
+    hq = tmp_path / "hq.db"
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+
+    def snapshot(stage, done, total):
+        for suffix in ("", "-wal"):
+            if Path(f"{hq}{suffix}").exists():
+                shutil.copyfile(f"{hq}{suffix}", snapshots / f"{done}.db{suffix}")
+
+    exchange.merge(hq, [ea, eb, ea2], progress=snapshot)
+    for done in (1, 2, 3):
+        with Store.open(snapshots / f"{done}.db") as s:
+            assert s.conn.execute("SELECT count(*) FROM merges").fetchone()[0] == done

@@ -826,6 +826,7 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
     with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work, \
             _checker(paths) as worker, _merge_settings(hq.conn):
         outcomes = _checked_files(paths, Path(work), hq.path, worker)
+        merged = 0
         for i, path in enumerate(paths):
             progress("merge", i, len(paths))
             result = FileResult(path, accepted=False)
@@ -841,28 +842,58 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
             finally:
                 checked.copy.unlink(missing_ok=True)
                 checked.versions.unlink(missing_ok=True)
+            if result.accepted and not result.already_merged:
+                merged += 1
+                if merged % CHECKPOINT_EVERY == 0:
+                    _checkpoint(hq.conn)
         progress("merge", len(paths), len(paths))
     return report
 
 
-#: The headquarters connection's page cache while merging, in KiB (SQLite takes it only as pages
-#: are read): a file's rows land all over the indexes, and with the store's small cache
-#: (store._connect) their inner pages would be read again from the OS for row after row.
-MERGE_CACHE_KIB = 64 * 1024
+#: The headquarters connection's page cache while merging, at most (SQLite takes it only as pages
+#: are read), and never more than a sixteenth of the memory: a file's rows land all over the
+#: indexes, and with the store's small cache (store._connect) their inner pages would be read
+#: again from the OS for row after row. The store's own cache is restored after the merge.
+MERGE_CACHE_KIB = 256 * 1024
+#: Checkpoint (copy the write-ahead log into the file) after every this many merged files, not
+#: after each: consecutive files touch mostly the same index pages, so each is written back once
+#: per pair. Every commit is still synced (synchronous = FULL): durability does not depend on it;
+#: the log grows to about two files' worth of pages meanwhile.
+CHECKPOINT_EVERY = 2
+
+
+def _merge_cache_kib() -> int:
+    try:
+        memory_kib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 1 GiB
+        memory_kib = 1024**2
+    return max(2048, min(MERGE_CACHE_KIB, memory_kib // 16))
 
 
 @contextmanager
 def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
-    """A larger page cache and scratch tables in memory for the merge; the store's own after it."""
-    cache = conn.execute("PRAGMA main.cache_size").fetchone()[0]
-    temp_store = conn.execute("PRAGMA temp_store").fetchone()[0]
-    conn.execute(f"PRAGMA main.cache_size = {-MERGE_CACHE_KIB}")
+    """A larger page cache, scratch tables in memory and checkpoints in `checkpoint()`'s hands
+    for the merge; the store's own settings after it, with the log checkpointed."""
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0]
+              for name in ("main.cache_size", "temp_store", "wal_autocheckpoint")}
+    conn.execute(f"PRAGMA main.cache_size = {-_merge_cache_kib()}")
     conn.execute("PRAGMA temp_store = MEMORY")  # the per-file scratch tables (inc, multi, loc)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA main.cache_size = {int(cache)}")
-        conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
+        for name, value in before.items():
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+        _checkpoint(conn)  # else the next commit would (a pause in the TUI), or the close
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the committed log into the file. A failure (disk full…) loses nothing: the log keeps
+    every commit, and the next checkpoint (at the latest on closing) tries again."""
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error:
+        pass
 
 
 #: Below this many bytes of exports in one merge, each file is checked in this process: starting
