@@ -882,8 +882,11 @@ def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in before.items():
-            conn.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            for name, value in before.items():
+                conn.execute(f"PRAGMA {name} = {int(value)}")
+        except sqlite3.Error:  # never hide the merge's own error; the store works either way
+            pass
         _checkpoint(conn)  # else the next commit would (a pause in the TUI), or the close
 
 
@@ -988,7 +991,8 @@ def _checker(paths: list[Path]) -> Iterator[_CheckWorker | None]:
         except OSError:
             pass
     worker = None
-    if len(paths) > 1 and cores > 1 and total >= PIPELINE_MIN_BYTES:
+    python = sys.executable and not getattr(sys, "frozen", False)  # a frozen app is no interpreter
+    if python and len(paths) > 1 and cores > 1 and total >= PIPELINE_MIN_BYTES:
         try:
             worker = _CheckWorker()
         except OSError:  # cannot start a process here: check in this one
