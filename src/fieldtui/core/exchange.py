@@ -876,8 +876,8 @@ def _merge_cache_kib() -> int:
 
 @contextmanager
 def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
-    """A larger page cache, scratch tables in memory and checkpoints in `checkpoint()`'s hands
-    for the merge; the store's own settings after it, with the log checkpointed."""
+    """For the merge: a larger page cache, scratch tables in memory, checkpoints every
+    CHECKPOINT_EVERY files; after it, the store's own settings and the log checkpointed."""
     before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0]
               for name in ("main.cache_size", "temp_store", "wal_autocheckpoint")}
     conn.execute(f"PRAGMA main.cache_size = {-_merge_cache_kib()}")
@@ -908,6 +908,10 @@ def _checkpoint(conn: sqlite3.Connection) -> None:
 PIPELINE_MIN_BYTES = 32 * 1024**2
 
 
+class _WorkerLost(Exception):
+    """The check worker gave no sound reply: the file is checked in this process instead."""
+
+
 class _CheckWorker:
     """A child Python process that checks files (`_check_outcome`) for this one, one at a time.
 
@@ -935,11 +939,17 @@ class _CheckWorker:
         self.busy = True
 
     def result(self) -> CheckedFile | str:
+        """The outcome of the file submitted; _WorkerLost if no sound reply comes."""
         assert self.proc.stdout is not None
-        kind, value = pickle.load(self.proc.stdout)
+        try:
+            kind, value = pickle.load(self.proc.stdout)
+        except Exception as exc:  # noqa: BLE001 - died (EOF), or something else on its stdout
+            raise _WorkerLost from exc
         self.busy = False
-        if kind == "raise":  # a bug, raised here as it would be without the worker
+        if kind == "raise" and isinstance(value, BaseException):  # a bug: raised as without the worker
             raise value
+        if kind != "ok" or not isinstance(value, (CheckedFile, str)):
+            raise _WorkerLost
         return value
 
     def close(self) -> None:
@@ -1030,7 +1040,7 @@ def _checked_files(paths: list[Path], work: Path, hq_path: Path,
         if i > 0 and worker is not None:
             try:
                 outcome = worker.result()
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except _WorkerLost:
                 worker = None
             worker = submit(i + 1)
         yield outcome if outcome is not None else _check_outcome(path, work, hq_path)
