@@ -64,6 +64,8 @@ Merge (headquarters)
 - One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
   every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
   planner may otherwise scan the whole headquarters table once per file, quadratic overall).
+  Each commit is synced; while merging, the connection has a larger page cache and checkpoints
+  every second file (MERGE_CACHE_KIB, CHECKPOINT_EVERY), then gets the store's settings back.
 """
 
 from __future__ import annotations
@@ -971,6 +973,8 @@ def _check_worker_main() -> None:
     """The worker's loop: (language, path, work, hq path) in, ("ok", outcome) or ("raise", exc) out."""
     out = os.fdopen(os.dup(1), "wb")  # the replies; anything else printed goes to stderr
     os.dup2(2, 1)
+    if hasattr(os, "nice"):  # background work: the merge it feeds (and the disk's kernel threads) first
+        os.nice(10)
     inp = sys.stdin.buffer
     while True:
         try:
