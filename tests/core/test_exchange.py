@@ -555,3 +555,152 @@ def test_a_utf16_header_is_refused_before_attaching(tmp_path, two_fields):
     bad = tmp_path / "utf16.db"
     bad.write_bytes(bytes(data))
     _assert_refused(tmp_path, hq, bad, "not a fieldtui export")
+
+
+# --------------------------------------------------------------------------- pipelined checks
+
+
+def _hq_state(hq: Path) -> tuple[bytes, bytes]:
+    wal = Path(f"{hq}-wal")
+    return hq.read_bytes(), wal.read_bytes() if wal.exists() else b""
+
+
+@pytest.fixture
+def pipelined(monkeypatch):
+    """Merges check files in the worker process whatever their size; counts the checks made here."""
+    monkeypatch.setattr(exchange, "PIPELINE_MIN_BYTES", 0)
+    here: list[Path] = []
+    check_here = exchange._check_outcome
+
+    def counted(path, work, hq_path):
+        here.append(path)
+        return check_here(path, work, hq_path)
+
+    monkeypatch.setattr(exchange, "_check_outcome", counted)
+    return here
+
+
+def test_pipelined_merge_refuses_a_bad_file_in_the_middle_and_merges_the_rest(tmp_path, two_fields, pipelined):
+    _a, _b, ea, eb, _ = two_fields
+    bad = _reseal_edit(tmp_path, eb, "UPDATE participants SET birth_year = 2000")  # trainees under 16
+    expected_hq = tmp_path / "expected.db"
+    exchange.merge(expected_hq, [ea, eb])
+    alone = exchange.merge(tmp_path / "alone.db", [bad]).files[0].reason
+    pipelined.clear()
+
+    hq = tmp_path / "hq.db"
+    states: dict[int, tuple[bytes, bytes]] = {}
+    report = exchange.merge(hq, [ea, bad, eb], progress=lambda stage, done, total: states.setdefault(
+        done, _hq_state(hq)))
+    assert [f.accepted for f in report.files] == [True, False, True]
+    assert report.files[1].reason == alone and "trainees must be at least 16" in alone
+    assert states[1] == states[2]  # the refused file left headquarters byte-identical
+    assert pipelined == [ea]  # the first file is checked here, the others in the worker
+    assert table_contents(hq) == table_contents(expected_hq)
+    assert not list(tmp_path.glob(".fieldtui-merge-*"))
+
+
+def test_pipelined_merge_in_any_order_gives_the_same_file(tmp_path, two_fields, pipelined):
+    _a, _b, ea, eb, _ = two_fields
+    results = []
+    for i, order in enumerate(([ea, eb, ea], [eb, ea, eb])):
+        hq = tmp_path / f"hq{i}.db"
+        report = exchange.merge(hq, order)
+        assert [f.accepted for f in report.files] == [True, True, True]
+        assert report.files[2].already_merged
+        results.append(table_contents(hq))
+    assert results[0] == results[1] and len(results[0]["conflicts"]) == 1
+    assert len(pipelined) == 2  # one file of each merge checked here
+
+
+def test_a_worker_that_dies_is_replaced_by_checking_here(tmp_path, two_fields, pipelined, monkeypatch):
+    _a, _b, ea, eb, _ = two_fields
+    submit = exchange._CheckWorker.submit
+
+    def submit_and_die(self, *args):
+        submit(self, *args)
+        self.proc.kill()
+
+    monkeypatch.setattr(exchange._CheckWorker, "submit", submit_and_die)
+    hq = tmp_path / "hq.db"
+    report = exchange.merge(hq, [ea, eb])
+    assert [f.accepted for f in report.files] == [True, True]
+    assert pipelined == [ea, eb]
+    expected = tmp_path / "expected.db"
+    monkeypatch.setattr(exchange, "PIPELINE_MIN_BYTES", 1 << 62)
+    exchange.merge(expected, [ea, eb])
+    assert table_contents(hq) == table_contents(expected)
+
+
+def test_the_worker_refuses_in_the_callers_language(tmp_path, two_fields, pipelined):
+    from fieldtui.i18n import set_language
+
+    _a, _b, ea, eb, _ = two_fields
+    bad = _reseal_edit(tmp_path, eb, "UPDATE participants SET birth_year = 2000")
+    set_language("zh")
+    alone = exchange.merge(tmp_path / "alone.db", [bad]).files[0].reason
+    report = exchange.merge(tmp_path / "hq.db", [ea, bad])
+    assert report.files[1].reason == alone
+    assert pipelined[-1] == ea  # bad was checked by the worker
+    assert "16" in alone and "trainees" not in alone  # in Chinese
+
+
+def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_path, two_fields, monkeypatch):
+    """The check hashes each row (`_row_versions_file`); a merge whose columns differ hashes itself."""
+    _a, _b, ea, eb, _ = two_fields
+    expected = tmp_path / "expected.db"
+    exchange.merge(expected, [ea, eb])
+    versions_file = exchange._row_versions_file
+
+    def other_columns(copy, workdir):
+        out = versions_file(copy, workdir)
+        conn = sqlite3.connect(out)
+        conn.execute("UPDATE columns SET hashed = '[\"id\"]'")
+        conn.execute("UPDATE participants SET h = 'not this'")
+        conn.commit()
+        conn.close()
+        return out
+
+    monkeypatch.setattr(exchange, "_row_versions_file", other_columns)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    assert table_contents(hq) == table_contents(expected)
+    versions = []
+    for path in (hq, expected):
+        conn = sqlite3.connect(path)
+        versions.append(conn.execute("SELECT tbl, row_id, updated_at, hash FROM row_versions ORDER BY 1, 2, 3, 4"
+                                     ).fetchall())
+        conn.close()
+    assert versions[0] == versions[1] and len(versions[0]) > 10
+
+
+def test_merge_settings_are_the_stores_own_again_after_a_merge(tmp_path, two_fields):
+    _a, _b, ea, eb, _ = two_fields
+    pragmas = ("cache_size", "temp_store", "wal_autocheckpoint")
+    with Store.open(tmp_path / "hq.db", create=True) as hq:
+        before = {p: hq.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas}
+        exchange.merge_into(hq, [ea, eb])
+        assert {p: hq.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas} == before
+        busy, log, copied = hq.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert (busy, log) == (0, copied)  # the log was already copied into the file
+
+
+def test_every_merged_file_is_committed_whatever_the_checkpoints(tmp_path, two_fields):
+    """What a crash between two files leaves (the file and its log) holds every file merged so far."""
+    a, _b, ea, eb, _ = two_fields
+    with Store.open(a) as s:
+        s.save_trainee(trainee(s.cbos()[0].id, "赵七"))
+    ea2 = exchange.export(a, tmp_path / "a-export-2.db").path
+    hq = tmp_path / "hq.db"
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+
+    def snapshot(stage, done, total):
+        for suffix in ("", "-wal"):
+            if Path(f"{hq}{suffix}").exists():
+                shutil.copyfile(f"{hq}{suffix}", snapshots / f"{done}.db{suffix}")
+
+    exchange.merge(hq, [ea, eb, ea2], progress=snapshot)
+    for done in (1, 2, 3):
+        with Store.open(snapshots / f"{done}.db") as s:
+            assert s.conn.execute("SELECT count(*) FROM merges").fetchone()[0] == done

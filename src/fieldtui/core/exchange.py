@@ -56,9 +56,16 @@ Merge (headquarters)
   order. The newer version is kept meanwhile; a person reviews the conflict, corrects the row
   if needed and marks it resolved (`resolve_conflict`: headquarters has now had both versions,
   so the same pair never conflicts again, whatever is merged later).
+- Checking overlaps merging: given two cores and enough bytes (PIPELINE_MIN_BYTES), a worker
+  process checks file i+1 while file i merges (checking is Python, merging mostly SQLite). A file
+  is merged only once its check has finished, from the private copy that check made and read,
+  so the outcome is that of checking and merging each file in turn. The check also hashes each
+  row's version into a side file (`_row_versions_file`): the merge runs no Python per row.
 - One transaction per file, set-based SQL (INSERT ... SELECT / UPDATE ... FROM) per table,
   every step driven from the file's rows (CROSS JOIN fixes the order: without statistics the
   planner may otherwise scan the whole headquarters table once per file, quadratic overall).
+  Each commit is synced; while merging, the connection has a larger page cache and checkpoints
+  every second file (MERGE_CACHE_KIB, CHECKPOINT_EVERY), then gets the store's settings back.
 """
 
 from __future__ import annotations
@@ -68,11 +75,14 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import re
 import secrets
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,7 +117,7 @@ from fieldtui.core.store import (
     create_private_file,
     utc_now,
 )
-from fieldtui.i18n import _, labelled
+from fieldtui.i18n import _, labelled, language, set_language
 
 EXPORT_FORMAT = "1"
 MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -424,6 +434,7 @@ class CheckedFile:
     checksum: str
     pseudonymised: bool
     version: int
+    versions: Path  # each row's version, computed from the copy (`_row_versions_file`)
 
 
 def _header_checks(path: Path) -> None:
@@ -533,8 +544,40 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
     if version < SCHEMA_VERSION:
         copy = _upgrade(copy, workdir)
     check_rows(copy, manifest["pseudonymised"] == "1")
+    versions = _row_versions_file(copy, workdir)
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
-                       manifest["pseudonymised"] == "1", version)
+                       manifest["pseudonymised"] == "1", version, versions)
+
+
+def _row_versions_file(copy: Path, workdir: Path) -> Path:
+    """Each row's version (id, updated_at, hash of its other columns, deleted) per table, in a
+    private file beside the checked copy: hashing is Python, so it is done with the checking (in
+    the worker process when there is one) rather than in the merge. `columns` records what was
+    hashed, in which order; the merge hashes for itself if its own columns differ."""
+    out = workdir / f"{copy.stem}-versions.db"
+    create_private_file(out)
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # scratch: a crash leaves nothing to recover
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
+        conn.execute("ATTACH DATABASE ? AS src", (copy.resolve().as_uri() + "?mode=ro&immutable=1",))
+        conn.execute("BEGIN")
+        conn.execute("CREATE TABLE columns (tbl TEXT PRIMARY KEY, hashed TEXT NOT NULL)")
+        for table in RECORD_TABLES:
+            content = [c for c in _columns(conn, table, "src") if c != "updated_at"]
+            conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
+                         "del INTEGER NOT NULL) WITHOUT ROWID")
+            conn.execute(f"INSERT INTO {table} (id, u, h, del) SELECT id, updated_at, "
+                         f"fieldtui_hash({_json_array(content)}), deleted FROM src.{table}")
+            conn.execute("INSERT INTO columns (tbl, hashed) VALUES (?, ?)", (table, json.dumps(content)))
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError:
+        raise Refused(DAMAGED()) from None
+    finally:
+        conn.close()
+    return out
 
 
 _TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
@@ -661,10 +704,14 @@ def _check_participant(row: dict, pseudonymised: bool) -> None:
             raise RecordInvalid({name: labelled(_(LABELS[name]), _("is not written in its stored form"))})
 
 
+_PERSON = Participant.model_construct()
+
+
 def _person(row: dict) -> Participant:
-    # Already validated in the participants pass; only what the composite rules read is needed.
-    return Participant.model_construct(birth_year=row["p_birth_year"], birth_date=_date(row["p_birth_date"]),
-                                       registered_on=_date(row["p_registered_on"]))
+    # Already validated in the participants pass; only what the composite rules read is needed
+    # (a copy of a bare instance costs half of model_construct).
+    return _PERSON.model_copy(update={"birth_year": row["p_birth_year"], "birth_date": _date(row["p_birth_date"]),
+                                      "registered_on": _date(row["p_registered_on"])})
 
 
 def _check_training(row: dict, pseudonymised: bool) -> None:
@@ -781,22 +828,18 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
         raise StoreError(_("only a file on disk can receive a merge"))
     report = MergeReport(hq.path)
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
-    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work:
-        for i, name in enumerate(files):
-            path = Path(name)
-            progress("merge", i, len(files))
+    paths = [Path(name) for name in files]
+    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work, \
+            _checker(paths) as worker, _merge_settings(hq.conn):
+        outcomes = _checked_files(paths, Path(work), hq.path, worker)
+        merged = 0
+        for i, path in enumerate(paths):
+            progress("merge", i, len(paths))
             result = FileResult(path, accepted=False)
             report.files.append(result)
-            if path.resolve() == hq.path.resolve():
-                result.reason = _("this is the headquarters file itself")
-                continue
-            try:
-                checked = check_file(path, Path(work))
-            except Refused as exc:
-                result.reason = str(exc)
-                continue
-            except OSError as exc:
-                result.reason = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+            checked = next(outcomes)
+            if isinstance(checked, str):
+                result.reason = checked
                 continue
             try:
                 _merge_one(hq, checked, result)
@@ -804,8 +847,219 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 result.reason = str(exc)
             finally:
                 checked.copy.unlink(missing_ok=True)
-        progress("merge", len(files), len(files))
+                checked.versions.unlink(missing_ok=True)
+            if result.accepted and not result.already_merged:
+                merged += 1
+                if merged % CHECKPOINT_EVERY == 0:
+                    _checkpoint(hq.conn)
+        progress("merge", len(paths), len(paths))
     return report
+
+
+#: The headquarters connection's page cache while merging, at most (SQLite takes it only as pages
+#: are read), and never more than a sixteenth of the memory: a file's rows land all over the
+#: indexes, and with the store's small cache (store._connect) their inner pages would be read
+#: again from the OS for row after row. The store's own cache is restored after the merge.
+MERGE_CACHE_KIB = 256 * 1024
+#: Checkpoint (copy the write-ahead log into the file) after every this many merged files, not
+#: after each: consecutive files touch mostly the same index pages, so each is written back once
+#: per pair. Every commit is still synced (synchronous = FULL): durability does not depend on it;
+#: the log grows to about two files' worth of pages meanwhile.
+CHECKPOINT_EVERY = 2
+
+
+def _merge_cache_kib() -> int:
+    try:
+        memory_kib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 1 GiB
+        memory_kib = 1024**2
+    return max(2048, min(MERGE_CACHE_KIB, memory_kib // 16))
+
+
+@contextmanager
+def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
+    """For the merge: a larger page cache, scratch tables in memory, checkpoints every
+    CHECKPOINT_EVERY files; after it, the store's own settings and the log checkpointed."""
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0]
+              for name in ("main.cache_size", "temp_store", "wal_autocheckpoint")}
+    conn.execute(f"PRAGMA main.cache_size = {-_merge_cache_kib()}")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the per-file scratch tables (inc, multi, loc)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        try:
+            for name, value in before.items():
+                conn.execute(f"PRAGMA {name} = {int(value)}")
+        except sqlite3.Error:  # never hide the merge's own error; the store works either way
+            pass
+        _checkpoint(conn)  # else the next commit would (a pause in the TUI), or the close
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the committed log into the file. A failure (disk full…) loses nothing: the log keeps
+    every commit, and the next checkpoint (at the latest on closing) tries again."""
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error:
+        pass
+
+
+#: Below this many bytes of exports in one merge, each file is checked in this process: starting
+#: the checking process (about 0.5 s of CPU) pays only when there is enough checking to overlap.
+PIPELINE_MIN_BYTES = 32 * 1024**2
+
+
+class _WorkerLost(Exception):
+    """The check worker gave no sound reply: the file is checked in this process instead."""
+
+
+class _CheckWorker:
+    """A child Python process that checks files (`_check_outcome`) for this one, one at a time.
+
+    A plain subprocess speaking pickle over its stdin/stdout, not multiprocessing: spawning with
+    multiprocessing re-runs the caller's main script in the child, and a script that merges
+    without an `if __name__ == "__main__"` guard would start merging there too. The child runs
+    this same fieldtui package (its folder first on PYTHONPATH); its stderr goes nowhere (a
+    traceback on the terminal would garble the TUI; a failing worker is replaced by checking here)."""
+
+    def __init__(self) -> None:
+        import fieldtui
+
+        package_root = str(Path(fieldtui.__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from fieldtui.core.exchange import _check_worker_main; _check_worker_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.busy = False
+
+    def submit(self, path: Path, work: Path, hq_path: Path) -> None:
+        assert self.proc.stdin is not None
+        pickle.dump((language(), path, work, hq_path), self.proc.stdin)
+        self.proc.stdin.flush()
+        self.busy = True
+
+    def result(self) -> CheckedFile | str:
+        """The outcome of the file submitted; _WorkerLost if no sound reply comes."""
+        assert self.proc.stdout is not None
+        try:
+            kind, value = pickle.load(self.proc.stdout)
+        except Exception as exc:  # noqa: BLE001 - died (EOF), or something else on its stdout
+            raise _WorkerLost from exc
+        self.busy = False
+        if kind == "raise" and isinstance(value, BaseException):  # a bug: raised as without the worker
+            raise value
+        if kind != "ok" or not isinstance(value, (CheckedFile, str)):
+            raise _WorkerLost
+        return value
+
+    def close(self) -> None:
+        if self.busy:  # stopped early (an error while merging): its copy goes with the work folder
+            self.proc.kill()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _check_worker_main() -> None:
+    """The worker's loop: (language, path, work, hq path) in, ("ok", outcome) or ("raise", exc) out."""
+    out = os.fdopen(os.dup(1), "wb")  # the replies; anything else printed goes to stderr
+    os.dup2(2, 1)
+    if hasattr(os, "nice"):  # background work: the merge it feeds (and the disk's kernel threads) first
+        os.nice(10)
+    inp = sys.stdin.buffer
+    while True:
+        try:
+            lang, path, work, hq_path = pickle.load(inp)
+        except EOFError:
+            return
+        set_language(lang)
+        try:
+            reply: tuple[str, object] = ("ok", _check_outcome(path, work, hq_path))
+        except BaseException as exc:  # noqa: BLE001 - sent back and raised there
+            reply = ("raise", exc)
+        try:
+            data = pickle.dumps(reply)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            data = pickle.dumps(("raise", RuntimeError(repr(reply[1]))))
+        out.write(data)
+        out.flush()
+
+
+@contextmanager
+def _checker(paths: list[Path]) -> Iterator[_CheckWorker | None]:
+    """The worker that checks the next file while this process merges the current one (checking
+    is Python, merging is mostly SQLite: on two cores they overlap); None when not worth it."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    total = 0
+    for path in paths[1:]:  # the first file is checked here, while the worker starts
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    worker = None
+    python = sys.executable and not getattr(sys, "frozen", False)  # a frozen app is no interpreter
+    if python and len(paths) > 1 and cores > 1 and total >= PIPELINE_MIN_BYTES:
+        try:
+            worker = _CheckWorker()
+        except OSError:  # cannot start a process here: check in this one
+            worker = None
+    try:
+        yield worker
+    finally:
+        if worker is not None:  # before the work folder goes: the worker may be writing a copy there
+            worker.close()
+
+
+def _checked_files(paths: list[Path], work: Path, hq_path: Path,
+                   worker: _CheckWorker | None) -> Iterator[CheckedFile | str]:
+    """Each file's check outcome in order (a checked copy, or the one-line reason it is refused).
+
+    With a worker, file i+1 is checked there while the caller merges file i: a file is merged
+    only once its check has finished, from the private copy that check made and read. A worker
+    that fails (killed, out of memory) is dropped and the rest is checked here."""
+
+    def submit(i: int) -> _CheckWorker | None:
+        try:
+            if worker is not None and i < len(paths):
+                worker.submit(paths[i], work, hq_path)
+            return worker
+        except OSError:
+            return None
+
+    worker = submit(1)
+    for i, path in enumerate(paths):
+        outcome: CheckedFile | str | None = None
+        if i > 0 and worker is not None:
+            try:
+                outcome = worker.result()
+            except _WorkerLost:
+                worker = None
+            worker = submit(i + 1)
+        yield outcome if outcome is not None else _check_outcome(path, work, hq_path)
+
+
+def _check_outcome(path: Path, work: Path, hq_path: Path) -> CheckedFile | str:
+    """check_file, with a refusal as its one-line reason (also what the worker process returns)."""
+    if path.resolve() == hq_path.resolve():
+        return _("this is the headquarters file itself")
+    try:
+        return check_file(path, work)
+    except Refused as exc:
+        return str(exc)
+    except OSError as exc:
+        return _("cannot be read: {reason}").format(reason=exc.strerror or exc)
 
 
 def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
@@ -828,6 +1082,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         raise Refused(_("cannot mix pseudonymised and identified records in one file"))
     conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
     try:
+        conn.execute("ATTACH DATABASE ? AS ver", (str(checked.versions),))
         with hq.transaction():
             hq_device = _device_seq(conn, hq.get_meta("device_id") or "hq")
             device = _device_seq(conn, checked.device_id)
@@ -847,7 +1102,8 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
             path=result.path.name, reason=exc)) from None
     finally:
-        conn.execute("DETACH DATABASE src")
+        for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name IN ('src', 'ver')").fetchall():
+            conn.execute(f"DETACH DATABASE {name}")
     result.accepted = True
 
 
@@ -868,8 +1124,12 @@ def _merge_table(conn: sqlite3.Connection, table: str, device: int, export: int,
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
     conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
                  "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, fieldtui_hash({_json_array(content)}), "
-                 f"deleted FROM src.{table}")
+    hashed = conn.execute("SELECT hashed FROM ver.columns WHERE tbl = ?", (table,)).fetchone()
+    if hashed is not None and json.loads(hashed[0]) == content:  # hashed with the check
+        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, u, h, del FROM ver.{table}")
+    else:
+        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, "
+                     f"fieldtui_hash({_json_array(content)}), deleted FROM src.{table}")
     # Headquarters' own edits since the last merge are versions of the HQ "device": its history is
     # the merged version it edited (the greatest seen so far), then the edit.
     conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
