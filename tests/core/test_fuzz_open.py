@@ -100,11 +100,9 @@ def test_hostile_file_read_only_gives_a_reading_or_one_line_and_changes_nothing(
         assert outcome == "refused", f"{name} was not refused"
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param("flipped_page", marks=pytest.mark.xfail(
-        reason="since the bench speed indexes (migration 5) summary reads covering indexes and never "
-               "touches the flipped page: the fixture must flip a page the summary reads", strict=False)),
-    "truncated_half", "future_version", "not_sqlite",
+# Damage the summary reads (the CBO table's page; it reads participants through covering indexes,
+# so a flipped participants page goes unseen by it: merge and import run quick_check for that).
+@pytest.mark.parametrize("name", ["flipped_cbo_page", "truncated_half", "future_version", "not_sqlite",
                                   "wrong_application_id", "bad_page_count"])
 def test_cli_summary_of_a_hostile_file_is_one_line_and_status_2(hostile, name):
     result = CliRunner().invoke(main, ["summary", str(hostile[name]), "--json"])

@@ -225,3 +225,17 @@ def test_child_and_other_programme_round_trip(store):
     saved = store.save_child(child)
     assert store.get_child(saved.enrolment.id).enrolment.guardian_consent is True
     assert store.count("children") == 1
+
+
+def test_a_stored_row_that_breaks_todays_rules_reads_back_and_blocks_only_what_depends_on_it(store):
+    """Written before a rule was tightened (or edited outside fieldtui): reading it never raises,
+    so its form opens; a placement on it is refused with a message, not a traceback."""
+    saved = store.save_trainee(trainee(make_cbo(store)))
+    store.conn.execute("UPDATE trainings SET start_date = 'soon', status = 'hacked'")
+    read = store.get_trainee(saved.training.id)
+    assert (read.training.start_date, read.training.status) == ("soon", "hacked")
+    with pytest.raises(RecordInvalid) as info:
+        store.save_placement(Placement(training_id=saved.training.id, employer="京东", job_title="厨师",
+                                       start_date="2011-09-01", wage_cny=3000))
+    assert "correct it first" in info.value.errors["training_id"]
+    assert store.count("placements") == 0

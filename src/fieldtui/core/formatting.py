@@ -15,12 +15,23 @@ locale-data load at run time:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fieldtui.i18n import _, language
 
 DASH = "—"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+
+
+#: Control and direction-override characters (the models refuse them on the way in).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Stored text made safe to draw: a control character (an escape sequence would reach the
+    terminal) or a direction override in a file edited behind fieldtui's back becomes "�"."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def number(value: int | float | None) -> str:

@@ -456,6 +456,24 @@ def _like_prefix(search: str) -> str:
     return search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _stored(model: Any, row: dict[str, Any]) -> Any:
+    """A stored row as its model. A row that breaks today's rules (saved by an older version
+    before a rule was tightened, or damaged) comes back as stored, unvalidated, instead of
+    raising: its form still opens and shows it, and saving validates it like any other."""
+    try:
+        return model.model_validate(row)
+    except _models.ValidationError:
+        return model.model_construct(**row)
+
+
+def _programmes(text: Any) -> list[str]:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):  # damaged: shown as no programmes, put right by the next save
+        return []
+    return value if isinstance(value, list) else []
+
+
 #: List kind -> the table its row ids live in.
 KIND_TABLE = {"cbos": "cbos", "trainees": "trainings", "children": "after_school",
               "participants": "other_programmes", "placements": "placements"}
@@ -699,24 +717,25 @@ class Store:
 
     def get_cbo(self, cbo_id: str) -> CBO:
         row = self._require("cbos", cbo_id)
-        row["programmes"] = json.loads(row["programmes"])
-        return _models.CBO.model_validate(row)
+        row["programmes"] = _programmes(row["programmes"])
+        return _stored(_models.CBO, row)
 
     def cbos(self, include_deleted: bool = False) -> list[CBO]:
         sql = "SELECT * FROM cbos" + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY name_en"
         out = []
         for row in self.conn.execute(sql):
             row = dict(row)
-            row["programmes"] = json.loads(row["programmes"])
-            out.append(_models.CBO.model_validate(row))
+            row["programmes"] = _programmes(row["programmes"])
+            out.append(_stored(_models.CBO, row))
         return out
 
     def cbo_choices(self) -> list[tuple[str, str]]:
         """(name in the current language, id) of the live CBOs, for pickers and filters: plain
         SQL rows, so a list screen's CBO filter does not load the validation models."""
         name = "name_zh" if language() == "zh" else "name_en"
-        return [(r[0], r[1]) for r in self.conn.execute(
-            f"SELECT {name}, id FROM cbos WHERE deleted = 0 ORDER BY name_en")]
+        rows = self.conn.execute(f"SELECT {name}, id FROM cbos WHERE deleted = 0 ORDER BY name_en").fetchall()
+        # Only text reaches here from our saves; anything else is a damaged page: left out, not shown.
+        return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and isinstance(r[1], str)]
 
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
@@ -760,10 +779,10 @@ class Store:
         )
 
     def get_participant(self, participant_id: str) -> Participant:
-        return _models.Participant.model_validate(self._require("participants", participant_id))
+        return _stored(_models.Participant, self._require("participants", participant_id))
 
     def get_training(self, training_id: str) -> Training:
-        return _models.Training.model_validate(self._require("trainings", training_id))
+        return _stored(_models.Training, self._require("trainings", training_id))
 
     def get_trainee(self, training_id: str) -> TraineeRecord:
         training = self.get_training(training_id)
@@ -771,12 +790,12 @@ class Store:
             participant=self.get_participant(training.participant_id), training=training)
 
     def get_child(self, enrolment_id: str) -> ChildRecord:
-        enrolment = _models.AfterSchool.model_validate(self._require("after_school", enrolment_id))
+        enrolment = _stored(_models.AfterSchool, self._require("after_school", enrolment_id))
         return _models.ChildRecord.model_construct(
             participant=self.get_participant(enrolment.participant_id), enrolment=enrolment)
 
     def get_other(self, enrolment_id: str) -> ParticipantRecord:
-        programme = _models.OtherProgramme.model_validate(self._require("other_programmes", enrolment_id))
+        programme = _stored(_models.OtherProgramme, self._require("other_programmes", enrolment_id))
         return _models.ParticipantRecord.model_construct(
             participant=self.get_participant(programme.participant_id), programme=programme)
 
@@ -785,13 +804,17 @@ class Store:
     def save_placement(self, placement: Placement) -> Placement:
         with self.transaction():
             row = self.conn.execute("SELECT * FROM trainings WHERE id = ?", (placement.training_id,)).fetchone()
-            training = _models.Training.model_validate(dict(row)) if row else None
+            try:
+                training = _models.Training.model_validate(dict(row)) if row else None
+            except _models.ValidationError:  # saved before a rule was tightened, or damaged
+                raise RecordInvalid({"training_id": labelled(_("Trainee"), _(
+                    "this trainee's training breaks a rule; open it under Trainees and correct it first"))}) from None
             _models.check_placement_against_training(placement, training)
             pid = self._write("placements", _row_for(placement), self.clock())
         return placement.model_copy(update={"id": pid})
 
     def get_placement(self, placement_id: str) -> Placement:
-        return _models.Placement.model_validate(self._require("placements", placement_id))
+        return _stored(_models.Placement, self._require("placements", placement_id))
 
     # ---- delete / restore -------------------------------------------------------------
 

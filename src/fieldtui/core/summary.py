@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sqlite3
 from typing import Any
 
 from fieldtui.core.store import Store, StoreError
@@ -180,6 +181,23 @@ class Summary:
         }
 
 
+def _cbo_figures(r: Any) -> CBOFigures:
+    """A CBO row as figures. The store only ever writes numbers and text here, so anything else
+    (NULL, a BLOB) is a damaged page read without an error: reported as damage, never a traceback."""
+    texts = (r["id"], r["name_en"], r["name_zh"], r["city"])
+    numbers = (r["grant_usd"], r["target_direct"])
+    if not all(isinstance(v, str) for v in texts) or not all(_is_number(v) for v in numbers) \
+            or not (r["sii"] is None or _is_number(r["sii"])):
+        raise sqlite3.DatabaseError("damaged: a CBO row holds a value of the wrong type")
+    return CBOFigures(id=r["id"], name=r["name_en"], name_zh=r["name_zh"], city=r["city"],
+                      grant_usd=float(r["grant_usd"]), sii=None if r["sii"] is None else float(r["sii"]),
+                      target_direct=int(r["target_direct"]))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _ratio(num: float, den: float, places: int) -> float | None:
     return round(num / den, places) if den else None
 
@@ -237,12 +255,7 @@ def compute(store: Store, filters: Filters | None = None) -> Summary:
         + " AND ".join(cbo_where) + " ORDER BY sii DESC, name_en",
         cbo_params,
     ).fetchall()
-    figures = {
-        r["id"]: CBOFigures(id=r["id"], name=r["name_en"], name_zh=r["name_zh"], city=r["city"],
-                            grant_usd=float(r["grant_usd"]), sii=None if r["sii"] is None else float(r["sii"]),
-                            target_direct=int(r["target_direct"]))
-        for r in cbo_rows
-    }
+    figures = {r["id"]: _cbo_figures(r) for r in cbo_rows}
     if not figures:
         return Summary(filters=filters, cbos=[])
 

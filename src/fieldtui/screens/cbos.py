@@ -36,7 +36,7 @@ class CBOForm(RecordFormScreen):
         return {"city": "Beijing", "sector": "Economic Empowerment"}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        dumped = self.app.store.get_cbo(record_id).model_dump(mode="json")
+        dumped = self.app.store.get_cbo(record_id).model_dump(mode="json", warnings=False)
         return self.values_from(dumped), self.ids_from(dumped)
 
     def save(self, record: CBO) -> str:

@@ -39,7 +39,7 @@ class ChildForm(RecordFormScreen):
                 "enrolment.programme": "after_school"}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        dumped = self.app.store.get_child(record_id).model_dump(mode="json")
+        dumped = self.app.store.get_child(record_id).model_dump(mode="json", warnings=False)
         return self.values_from(dumped), self.ids_from(dumped)
 
     def save(self, record: ChildRecord) -> str:

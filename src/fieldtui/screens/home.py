@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,7 @@ from textual.worker import get_current_worker
 
 from fieldtui.commands import NAVIGATION
 from fieldtui.core import formatting as fmt
-from fieldtui.core.store import Store
+from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
 
 #: The key shown beside each menu entry (the app's bindings do the work).
@@ -75,7 +76,10 @@ class HomeScreen(Screen[None]):
         if path is None or path.stat().st_size < SMALL_FILE_BYTES:
             from fieldtui.core import summary
 
-            self._show_figures(summary.compute(self.app.store))
+            try:
+                self._show_figures(summary.compute(self.app.store))
+            except (StoreError, sqlite3.DatabaseError) as exc:
+                self._figures_failed(exc)
             return
         self.query_one("#headline", Static).update(_("Counting…"))
         self.call_after_refresh(self._compute_figures)
@@ -92,7 +96,9 @@ class HomeScreen(Screen[None]):
             reader.conn.set_progress_handler(lambda: worker.is_cancelled or not self.is_attached, 10_000)
         try:
             result = summary.compute(reader or store)
-        except sqlite3.OperationalError:  # interrupted
+        except (StoreError, sqlite3.DatabaseError) as exc:
+            if not (worker.is_cancelled or not self.is_attached):  # else: interrupted on purpose
+                self.app.call_from_thread(self._figures_failed, exc)
             return
         finally:
             if reader is not None:
@@ -102,6 +108,15 @@ class HomeScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "headline")
+
+    def _figures_failed(self, exc: Exception) -> None:
+        """One line instead of the figures (a damaged page, an unreadable file), never a crash:
+        the menu still works. SQLite's own text is not shown: it can quote the damaged data."""
+        if not self.is_attached:
+            return
+        message = str(exc) if isinstance(exc, StoreError) else _(
+            "the database file is damaged and cannot be read: restore it from a backup or a recent export")
+        self.query_one("#headline", Static).update(Text(message, style="bold red"))
 
     def _show_figures(self, result: Any) -> None:
         if not self.is_attached:  # left (or the app closed) while counting

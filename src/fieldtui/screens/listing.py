@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
+from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _, language
@@ -103,7 +104,7 @@ class RecordListScreen(Screen[None]):
     # ---- remove and restore ------------------------------------------------------------------
 
     def row_name(self, row: dict[str, Any]) -> str:
-        return row.get("full_name") or row.get("name_en") or row["id"]
+        return fmt.shown(row.get("full_name") or row.get("name_en") or row["id"])
 
     def action_delete(self) -> None:
         row = self.table.current_row()

@@ -36,7 +36,7 @@ class ParticipantForm(RecordFormScreen):
         return {**person_defaults(self.app.store.operator), "programme.start_date": models.today().isoformat()}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        dumped = self.app.store.get_other(record_id).model_dump(mode="json")
+        dumped = self.app.store.get_other(record_id).model_dump(mode="json", warnings=False)
         return self.values_from(dumped), self.ids_from(dumped)
 
     def save(self, record: ParticipantRecord) -> str:

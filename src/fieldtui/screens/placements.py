@@ -35,7 +35,7 @@ class PlacementForm(RecordFormScreen):
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         placement = self.app.store.get_placement(record_id)
-        dumped = placement.model_dump(mode="json")
+        dumped = placement.model_dump(mode="json", warnings=False)
         values = self.values_from(dumped)
         trainee = self.app.store.get_trainee(placement.training_id)
         values["training_id"] = [placement.training_id,

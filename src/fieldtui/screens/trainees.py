@@ -37,7 +37,7 @@ class TraineeForm(RecordFormScreen):
                 "training.status": "enrolled"}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        dumped = self.app.store.get_trainee(record_id).model_dump(mode="json")
+        dumped = self.app.store.get_trainee(record_id).model_dump(mode="json", warnings=False)
         return self.values_from(dumped), self.ids_from(dumped)
 
     def save(self, record: TraineeRecord) -> str:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
+from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
 from fieldtui.widgets.tables import measure_rows_now
 
@@ -47,7 +48,7 @@ class Duplicates(ModalScreen[DuplicateChoice | None]):
         table.add_columns(_("Full name"), _("Birth year"), _("Phone"), _("Registered"))
         for m in self.matches:
             cells = (m["full_name"], str(m["birth_year"]), m["phone"] or "", m["registered_on"])
-            table.add_row(*(Text(c) for c in cells), key=m["id"])  # Text: a name is never markup
+            table.add_row(*(Text(fmt.shown(c)) for c in cells), key=m["id"])  # Text: a name is never markup
         measure_rows_now(table)
         table.focus()
 

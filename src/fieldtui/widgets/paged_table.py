@@ -185,7 +185,7 @@ class PagedTable(DataTable):
             # Text, never str: DataTable parses a str as Rich markup, and these are people's own
             # words ("[/]" in a course raised MarkupError and the list could not be shown).
             style = removed if row.get("deleted") else ""
-            cells: list[Any] = [Text(col.text(row), style=style) for col in self.spec_columns]
+            cells: list[Any] = [Text(fmt.shown(col.text(row)), style=style) for col in self.spec_columns]
             if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
                 cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
 
 #: What a picker returns: (value, label shown in the form).
@@ -20,7 +21,7 @@ Choice = tuple[str, str]
 
 
 def trainee_label(row: dict[str, Any]) -> str:
-    return f"{row['full_name']} · {row.get('course') or ''} · {row.get('cbo_en') or ''}"
+    return fmt.shown(f"{row['full_name']} · {row.get('course') or ''} · {row.get('cbo_en') or ''}")
 
 
 class TraineePicker(ModalScreen[Choice | None]):

@@ -1,0 +1,94 @@
+"""The app on a damaged or tampered file of its own: every screen opens, nothing crashes.
+
+A file edited behind fieldtui's back (tests/fixtures/make_hostile.py: values the models refuse,
+control characters, flipped pages, extra tables...) is either refused at open with one line or
+shown: a row that breaks today's rules still opens in its form, to be corrected."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from fieldtui.app import FieldApp
+from fieldtui.core.store import Store, StoreError
+from fieldtui.screens.form import RecordFormScreen
+from fieldtui.screens.trainees import TraineeListScreen
+from tests.fixtures.make_hostile import DB_BUILDERS, build_databases
+
+from .helpers import error_text, fill, fill_all, form_screen, person, settle
+
+#: Every screen, and a record's form on each list.
+WALK = ["f3", "enter", "escape", "escape", "f4", "enter", "escape", "escape", "f6", "enter", "escape", "escape",
+        "f7", "enter", "escape", "escape", "f2", "enter", "escape", "escape", "f5", "ctrl+g"]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    return build_databases(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.mark.parametrize("name", sorted(DB_BUILDERS))
+async def test_every_screen_of_a_hostile_file_opens_or_the_file_is_refused(hostile, name, tmp_path):
+    path = tmp_path / hostile[name].name
+    for p in hostile[name].parent.glob(hostile[name].name + "*"):
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    try:
+        app = FieldApp(path)
+    except StoreError as exc:
+        assert len(str(exc).splitlines()) == 1
+        return
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in WALK:
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.screen.is_current  # still running, back home
+
+
+async def test_a_stored_row_that_breaks_a_rule_opens_and_is_corrected(fresh_db):
+    """Saved before a rule was tightened (or edited outside): the form shows it as stored; a save
+    names the broken rule beside its field; corrected, it saves."""
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id), "training.course": "厨师"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE participants SET phone = '12345', household_members = -2")
+    conn.commit()
+    conn.close()
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = form_screen(pilot)
+        assert form.form.values()["participant.phone"] == "12345"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordFormScreen)
+        assert "11-digit" in error_text(pilot, "participant.phone")
+        await fill(pilot, "participant.phone", "13812345678")
+        await fill(pilot, "participant.household_members", "2")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen)
+    with Store.open(path) as store:
+        saved = store.get_trainee(store.page("trainees")[0]["id"]).participant
+    assert (saved.phone, saved.household_members) == ("13812345678", 2)
+
+
+async def test_control_characters_in_a_tampered_name_are_not_sent_to_the_terminal(hostile, tmp_path):
+    path = tmp_path / "control_chars.db"
+    path.write_bytes(hostile["control_chars"].read_bytes())
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        cells = [str(c) for r in range(app.screen.table.row_count) for c in app.screen.table.get_row_at(r)]
+        assert not any("\x1b" in c or "\x00" in c or "\u202e" in c for c in cells)
+        assert any("王\ufffd建\ufffd国\ufffd[31m" == c for c in cells)
