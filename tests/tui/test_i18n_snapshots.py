@@ -19,7 +19,21 @@ from .test_snapshots import SCREENS as BASE_SCREENS
 SCREENS: dict[str, list[str]] = {
     **BASE_SCREENS,
     "summary": ["f5"],
-}  # the exchange screen shows the data file's temporary path; test_i18n_switch covers its F12
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_exchange_screen_snapshot(snap_compare, sample_copy, lang, monkeypatch):
+    """F10, opened by a relative file name so the export path shown is the same on every machine."""
+    set_language(lang)
+    monkeypatch.chdir(sample_copy.parent)
+
+    async def reach(pilot):
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(FieldApp(sample_copy.name), run_before=reach, terminal_size=(80, 24))
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,20 @@ def test_screen(name, size, sample_copy, snap_compare):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_exchange_screen(size, sample_copy, snap_compare, monkeypatch):
+    """F10. The screen shows the export's path: the file is opened by a relative name, so the
+    picture is the same on every machine (the date in the name is frozen)."""
+    monkeypatch.chdir(sample_copy.parent)
+
+    async def reach(pilot):
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(FieldApp(sample_copy.name), terminal_size=size, run_before=reach)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_duplicates_dialog(size, sample_copy, snap_compare):
     with Store.open(sample_copy) as store:
         existing = store.page("trainees", limit=1)[0]

@@ -6,7 +6,6 @@ used by that worker while it runs (the screen disables its buttons meanwhile).
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
 from fieldtui.app import styles_dir
-from fieldtui.core import exchange
+from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
 from fieldtui.reports import merge_report
@@ -32,7 +31,7 @@ class ExchangeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         store_path = self.app.store.path or Path("fieldtui.db")
-        default_out = store_path.with_name(f"{store_path.stem}-export-{dt.date.today():%Y%m%d}.db")
+        default_out = store_path.with_name(f"{store_path.stem}-export-{models.today():%Y%m%d}.db")
         yield Header()
         with VerticalScroll(id="exchange"):
             with Vertical(classes="card"):
@@ -51,7 +50,12 @@ class ExchangeScreen(Screen[None]):
             yield Static(id="report")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.title = _("Export / merge")
+
     def _busy(self, busy: bool) -> None:
+        if busy:
+            self.query_one("#progress", ProgressBar).add_class("-started")
         for button in self.query(Button):
             button.disabled = busy
 
