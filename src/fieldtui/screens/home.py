@@ -86,7 +86,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="headline")
     def _compute_figures(self) -> None:
-        from fieldtui.core import summary  # pydantic: loaded here, not before the first screen
+        from fieldtui.core import summary  # loaded with the first count, not before the first screen
 
         worker = get_current_worker()
         store = self.app.store
