@@ -41,9 +41,9 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         except (sqlite3.DatabaseError, UnicodeDecodeError):
             # Damage found while reading (a bad page, a mangled schema or text). SQLite's reason
             # may quote the damaged text, which can be a person's data: it is not printed.
-            from fieldtui.i18n import _
+            from fieldtui.core.errors import damaged_file_message
 
-            fail(_("the database file is damaged and cannot be read: restore it from a backup or a recent export"))
+            fail(damaged_file_message())
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)

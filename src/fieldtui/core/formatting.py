@@ -24,14 +24,15 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
-#: Control and direction-override characters (the models refuse them on the way in).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+#: Control and direction-override characters: the models refuse them on the way in (`clean_text`),
+#: `shown` draws any that got in some other way as "�".
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
     """Stored text made safe to draw: a control character (an escape sequence would reach the
     terminal) or a direction override in a file edited behind fieldtui's back becomes "�"."""
-    return _UNPRINTABLE.sub("\ufffd", text)
+    return UNPRINTABLE.sub("\ufffd", text)
 
 
 def number(value: int | float | None) -> str:

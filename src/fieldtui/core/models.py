@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.formatting import UNPRINTABLE
 from fieldtui.i18n import N_, _, labelled
 
 # --------------------------------------------------------------------------- vocabularies
@@ -116,7 +117,6 @@ MAX_CHILD_AGE = 17
 MIN_CHILD_AGE = 3
 MAX_MONEY_CNY = 1_000_000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _PHONE = re.compile(r"1[3-9]\d{9}")
 
 
@@ -136,7 +136,7 @@ def clean_text(value: Any, *, max_len: int, what: str = "text") -> str:
     if not isinstance(value, str):
         value = str(value)
     value = unicodedata.normalize("NFC", value)
-    if _CONTROL.search(value.replace("\t", " ").replace("\n", " ")):
+    if UNPRINTABLE.search(value.replace("\t", " ").replace("\n", " ")):
         raise _rule("control_chars", "must not contain control or invisible characters")
     value = " ".join(value.split())
     if len(value) > max_len:

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from fieldtui.commands import NAVIGATION
 from fieldtui.core import formatting as fmt
+from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
 
@@ -114,8 +115,7 @@ class HomeScreen(Screen[None]):
         the menu still works. SQLite's own text is not shown: it can quote the damaged data."""
         if not self.is_attached:
             return
-        message = str(exc) if isinstance(exc, StoreError) else _(
-            "the database file is damaged and cannot be read: restore it from a backup or a recent export")
+        message = str(exc) if isinstance(exc, StoreError) else damaged_file_message()
         self.query_one("#headline", Static).update(Text(message, style="bold red"))
 
     def _show_figures(self, result: Any) -> None:
