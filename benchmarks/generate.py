@@ -86,7 +86,7 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
         conn = store.conn
         store.set_meta("device_id", f"bench-{seed}")
         # A throw-away file being built: no journal, no fsync, no zeroing (it is rebuilt on any failure).
-        conn.execute("PRAGMA journal_mode = OFF")
+        store.set_journal_mode("OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA secure_delete = OFF")
         conn.execute("PRAGMA cache_size = -200000")
@@ -186,7 +186,7 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
             for sql in indexes:
                 conn.execute(sql)
             timings["rows"], timings["indexes"] = loaded - began, time.perf_counter() - loaded
-        conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file; the app turns WAL back on
+        store.set_journal_mode("DELETE")  # one self-contained file; the app turns WAL back on
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
     return path

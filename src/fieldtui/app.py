@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 
 from fieldtui import language
 from fieldtui.commands import FieldCommands
-from fieldtui.core.store import Store
+from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import N_, _
 
 
@@ -66,6 +66,7 @@ class FieldApp(App[None]):
         self.db_path = Path(db_path)
         self.store = Store.open(self.db_path, create=True, operator=operator)
         self.sub_title = str(self.db_path.name)
+        self._fatal_error_shown = False
 
     def get_default_screen(self) -> Screen:
         from fieldtui.screens.home import HomeScreen
@@ -75,6 +76,8 @@ class FieldApp(App[None]):
     def on_mount(self) -> None:
         language.retranslate_bindings(self)  # classes made before the language was chosen
         self.call_after_refresh(self.offer_drafts)
+        # Edited or removed personal data leaves the write-ahead log soon after the last save.
+        self.set_interval(1.0, self.store.truncate_log_if_idle, name="truncate-log")
 
     # ---- navigation ---------------------------------------------------------------------
 
@@ -141,6 +144,12 @@ class FieldApp(App[None]):
 
     def offer_drafts(self) -> None:
         """Offer each unsaved form left behind (by a crash or a closed terminal), one at a time."""
+        try:
+            if self.store.set_aside_damaged_drafts():
+                self.notify(_("An unsaved form could not be read (the file is damaged there) and was set aside."),
+                            severity="warning")
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
         drafts = self.store.drafts()
         if not drafts:
             return
@@ -192,3 +201,32 @@ class FieldApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: say where it happened, never what. Textual's own report is a
+        traceback with local variables (a form's values, a draft) and the error's text, which
+        would print people's names and phones on the terminal; ours names code only."""
+        import traceback
+
+        from rich.text import Text
+
+        frames = traceback.extract_tb(error.__traceback__)
+        where = "\n".join(f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames[-8:])
+        self._exit_renderables.append(Text(_(
+            "fieldtui stopped on an internal error ({kind}). Every record saved before it is safe in {path}. "
+            "Please report this, with these lines:").format(kind=type(error).__name__, path=self.db_path)
+            + "\n" + where))
+        self._fatal_error_shown = True
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's traceback with locals is never rendered (see `_handle_exception`)."""
+        self.bell()
+        self._close_messages_no_wait()
+
+    def panic(self, *renderables: Any) -> None:
+        """An error with its own rich rendering goes the same safe way: not rendered."""
+        if self._fatal_error_shown:
+            self._close_messages_no_wait()
+            return
+        super().panic(*renderables)

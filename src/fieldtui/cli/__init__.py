@@ -71,7 +71,10 @@ def open_cmd(db: str | None) -> None:
     Store.open(path, create=True).close()
     from fieldtui.app import FieldApp
 
-    FieldApp(path).run()
+    app = FieldApp(path)
+    app.run()
+    if app.return_code:  # an internal error (its lines are already on stderr)
+        sys.exit(app.return_code)
 
 
 from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)

@@ -18,3 +18,7 @@ def damaged_file_message() -> str:
     """What people read when their own file turns out damaged while reading it (CLI and app).
     SQLite's own text is never shown instead: it can quote the damaged data, a person's name."""
     return _("the database file is damaged and cannot be read: restore it from a backup or a recent export")
+
+
+class StoreError(Exception):
+    """A problem with a file, a folder or the disk, phrased for people (one line, no traceback)."""

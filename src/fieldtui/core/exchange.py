@@ -70,6 +70,8 @@ Merge (headquarters)
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import datetime as dt
 import hashlib
 import hmac
@@ -83,13 +85,14 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from fieldtui.core.db import files as db_files
+from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.ids import new_id
 from fieldtui.core.models import (
     CBO,
@@ -113,8 +116,10 @@ from fieldtui.core.store import (
     SQLITE_MAGIC,
     Store,
     StoreError,
+    _code,
     _statements,
     create_private_file,
+    failure,
     utc_now,
 )
 from fieldtui.i18n import _, labelled, language, set_language
@@ -224,14 +229,6 @@ def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
         conn.close()
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 # --------------------------------------------------------------------------- export
 
 
@@ -279,34 +276,33 @@ def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
     return out
 
 
-@contextmanager
-def _source_file(store: Store, workdir: Path) -> Iterator[Path]:
-    """The file to ATTACH: the store's own file, or an upgraded private copy of an older one."""
+def _source_file(store: Store, work: Path) -> Path:
+    """The file to ATTACH: the store's own file, or an upgraded copy of an older one (in the
+    private work folder: it holds every name and phone)."""
     on_disk = store.conn.execute("PRAGMA database_list").fetchone()[2]
     if on_disk and store.path is not None:
-        yield store.path
-        return
-    tmp = workdir / f".fieldtui-src-{new_id()}.db"
+        return store.path
+    tmp = work / "source.db"
     create_private_file(tmp)
+    dest = sqlite3.connect(tmp)
     try:
-        dest = sqlite3.connect(tmp)
-        try:
-            store.conn.backup(dest)
-        finally:
-            dest.close()
-        yield tmp
+        store.conn.backup(dest)
     finally:
-        tmp.unlink(missing_ok=True)
+        dest.close()
+    return tmp
 
 
 def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pseudonymise: bool = False,
            key: str | None = None, progress: Progress = _noop) -> ExportResult:
     """Write a consistent, self-describing snapshot of a field file to `out` (atomically, 0600)."""
     out = Path(out)
+    db_files.check_path_usable(out)
     if not out.parent.is_dir():
         raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
     if out.is_dir():
         raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    if db_files.is_open_here(out):
+        raise StoreError(_("the export cannot overwrite the file it is made from"))
     _check_overwrite(out)
     own = not isinstance(store_or_path, Store)
     if own:
@@ -324,8 +320,7 @@ def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pse
     try:
         secret = _pseudonym_key(store, key) if pseudonymise else b""
         device_id = store.get_meta("device_id") or "unknown"
-        with _source_file(store, out.parent) as src:
-            return _write_export(src, out, device_id, pseudonymise, secret, progress)
+        return _write_export(store, out, device_id, pseudonymise, secret, progress)
     finally:
         if own:
             store.close()
@@ -348,74 +343,82 @@ def _check_overwrite(out: Path) -> None:
         raise StoreError(_("{path} exists and is not a fieldtui export: choose another name").format(path=out))
 
 
-def _write_export(src: Path, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
+def _write_export(store: Store, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
                   progress: Progress) -> ExportResult:
-    tmp = out.parent / f".{out.name}.{new_id()}.tmp"
-    create_private_file(tmp)
+    """Build the export in a private work folder (a temporary copy of personal data never lands
+    on the stick), then move it into place; errors become one line saying nothing was written."""
+    outcome = _("the export was not written")
     try:
-        conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
-        try:
-            conn.execute("PRAGMA trusted_schema = OFF")
-            conn.execute("PRAGMA secure_delete = ON")
-            conn.execute("PRAGMA journal_mode = MEMORY")
-            conn.execute("PRAGMA synchronous = OFF")
-            conn.create_function(
-                "fieldtui_anon", 1, deterministic=True,
-                func=lambda v: None if v is None else
-                "anon-" + hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest()[:16])
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute("BEGIN")
-            for script in MIGRATIONS:
-                for statement in _statements(script):
-                    conn.execute(statement)
-            _prune_to_export_schema(conn)
-            conn.execute(MANIFEST_DDL)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-            conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
-            conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
-            for i, table in enumerate(RECORD_TABLES):
-                progress("export", i, len(RECORD_TABLES))
-                cols = _columns(conn, table)
-                exprs = _select_exprs(table, cols, pseudonymise)
-                conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
-                             f"SELECT {', '.join(exprs)} FROM src.{table}")
-            conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
-            cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
-                "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]
-            conn.execute("COMMIT")
-            conn.execute("DETACH DATABASE src")
-            progress("export", len(RECORD_TABLES), len(RECORD_TABLES))
-            counts = _counts(conn)
-            checksum = content_checksum(conn)
-            export_id = new_id()
-            manifest = {
-                "format": EXPORT_FORMAT,
-                "export_id": export_id,
-                "device_id": device_id,
-                "cbos": json.dumps(cbos, ensure_ascii=False),
-                "schema_version": str(SCHEMA_VERSION),
-                "counts": json.dumps(counts),
-                "created_at": utc_now(),
-                "checksum": checksum,
-                "pseudonymised": "1" if pseudonymise else "0",
-            }
-            conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)", manifest.items())
-            conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
-            conn.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            conn.close()
-        os.chmod(tmp, 0o600)
-        _fsync(tmp)
-        os.replace(tmp, out)
-        try:
-            _fsync(out.parent)
-        except OSError:  # some file systems cannot fsync a directory
-            pass
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return ExportResult(out, export_id, counts, checksum, pseudonymise)
+        with db_files.work_folder("export") as work:
+            tmp = work / "export.db"
+            create_private_file(tmp)
+            result = _fill_export(tmp, _source_file(store, work), device_id, pseudonymise, secret, progress)
+            db_files.move_into_place(tmp, out)
+            return dataclasses.replace(result, path=out)
+    except sqlite3.Error as exc:
+        if _code(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):  # the source: ours is new
+            raise StoreError(damaged_file_message()) from None
+        raise failure(exc, out, outcome=outcome) from None
+    except OSError as exc:
+        raise StoreError(db_files.describe_os_error(exc, out, outcome)) from None
+
+
+def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secret: bytes,
+                 progress: Progress) -> ExportResult:
+    """Build the export in `tmp`: the schema, one consistent snapshot of `src`, the manifest."""
+    conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.create_function(
+            "fieldtui_anon", 1, deterministic=True,
+            func=lambda v: None if v is None else
+            "anon-" + hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest()[:16])
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("BEGIN")
+        for script in MIGRATIONS:
+            for statement in _statements(script):
+                conn.execute(statement)
+        _prune_to_export_schema(conn)
+        conn.execute(MANIFEST_DDL)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+        conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
+        conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
+        for i, table in enumerate(RECORD_TABLES):
+            progress("export", i, len(RECORD_TABLES))
+            cols = _columns(conn, table)
+            exprs = _select_exprs(table, cols, pseudonymise)
+            conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
+                         f"SELECT {', '.join(exprs)} FROM src.{table}")
+        conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
+        cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
+            "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE src")
+        progress("export", len(RECORD_TABLES), len(RECORD_TABLES))
+        counts = _counts(conn)
+        checksum = content_checksum(conn)
+        export_id = new_id()
+        manifest = {
+            "format": EXPORT_FORMAT,
+            "export_id": export_id,
+            "device_id": device_id,
+            "cbos": json.dumps(cbos, ensure_ascii=False),
+            "schema_version": str(SCHEMA_VERSION),
+            "counts": json.dumps(counts),
+            "created_at": utc_now(),
+            "checksum": checksum,
+            "pseudonymised": "1" if pseudonymise else "0",
+        }
+        conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)", manifest.items())
+        conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    return ExportResult(tmp, export_id, counts, checksum, pseudonymise)
 
 
 # --------------------------------------------------------------------------- checks
@@ -480,6 +483,8 @@ def _open_checked(path: Path) -> sqlite3.Connection:
 
 def check_file(path: Path, workdir: Path) -> CheckedFile:
     """Refuse (raise Refused) unless `path` is an intact fieldtui export; return a checked copy."""
+    if db_files.is_open_here(path):  # reading it with open() would drop this process's locks on it
+        raise Refused(_("this is the headquarters file itself"))
     _header_checks(path)
     copy = workdir / f"{new_id()}.db"
     create_private_file(copy)
@@ -573,11 +578,20 @@ def _row_versions_file(copy: Path, workdir: Path) -> Path:
                          f"fieldtui_hash({_json_array(content)}), deleted FROM src.{table}")
             conn.execute("INSERT INTO columns (tbl, hashed) VALUES (?, ?)", (table, json.dumps(content)))
         conn.execute("COMMIT")
-    except sqlite3.DatabaseError:
-        raise Refused(DAMAGED()) from None
+    except sqlite3.DatabaseError as exc:
+        raise _scratch_failure(exc, workdir, Refused(DAMAGED())) from None
     finally:
         conn.close()
     return out
+
+
+def _scratch_failure(exc: sqlite3.Error, workdir: Path, otherwise: Exception) -> Exception:
+    """An error while writing a private copy is the disk's (full, failing: the merge stops with
+    one line), unless SQLite blames the content (`otherwise`: the file is refused)."""
+    if _code(exc) in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN,
+                      sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return failure(exc, workdir, outcome=_("the merge stopped"))
+    return otherwise
 
 
 _TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
@@ -633,8 +647,8 @@ def _upgrade(copy: Path, workdir: Path) -> Path:
                 dest.execute(statement)
             dest.execute(f"PRAGMA user_version = {n + 1}")
             dest.execute("COMMIT")
-    except sqlite3.DatabaseError:
-        raise Refused(_("cannot be upgraded to this version")) from None
+    except sqlite3.DatabaseError as exc:
+        raise _scratch_failure(exc, workdir, Refused(_("cannot be upgraded to this version"))) from None
     finally:
         src.close()
         dest.close()
@@ -829,9 +843,8 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
     report = MergeReport(hq.path)
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
     paths = [Path(name) for name in files]
-    with tempfile.TemporaryDirectory(dir=hq.path.parent, prefix=".fieldtui-merge-") as work, \
-            _checker(paths) as worker, _merge_settings(hq.conn):
-        outcomes = _checked_files(paths, Path(work), hq.path, worker)
+    with db_files.work_folder("merge") as work, _checker(paths) as worker, _merge_settings(hq.conn):
+        outcomes = _checked_files(paths, work, hq.path, worker)
         merged = 0
         for i, path in enumerate(paths):
             progress("merge", i, len(paths))
@@ -1052,14 +1065,21 @@ def _checked_files(paths: list[Path], work: Path, hq_path: Path,
 
 def _check_outcome(path: Path, work: Path, hq_path: Path) -> CheckedFile | str:
     """check_file, with a refusal as its one-line reason (also what the worker process returns)."""
-    if path.resolve() == hq_path.resolve():
+    ident = db_files.identity(path)
+    if ident is not None and (ident == db_files.identity(hq_path) or db_files.is_open_here(path)):
         return _("this is the headquarters file itself")
     try:
         return check_file(path, work)
     except Refused as exc:
         return str(exc)
     except OSError as exc:
+        if exc.errno in _OUR_DISK:  # copying it into the work folder: our disk, not the file
+            raise StoreError(db_files.describe_os_error(exc, work, _("the merge stopped"))) from None
         return _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+
+
+#: errno values about the disk we write to (the work folder), not about a file given to merge.
+_OUR_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:

@@ -233,7 +233,7 @@ def build(path: str | os.PathLike, seed: int = SEED) -> Path:
     with Store.open(tmp, create=True, operator="sample") as store:
         store.set_meta("device_id", "sample-" + str(seed))
         Builder(seed).build(store)
-        store.conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to commit
+        store.set_journal_mode("DELETE")  # one self-contained file to commit
         store.conn.execute("VACUUM")
     os.replace(tmp, path)
     return path

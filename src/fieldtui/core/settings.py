@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from fieldtui.core.db.files import write_private_text
+
 APP = "fieldtui"
 
 
@@ -56,10 +58,7 @@ def save_language(lang: str) -> Path:
         if at and not lines[at - 1].endswith("\n"):
             lines[at - 1] += "\n"
         lines.insert(at, setting)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
+    write_private_text(path, "".join(lines))  # 0600 whatever the umask, replaced atomically
     return path
 
 

@@ -26,7 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.db import files
+from fieldtui.core.db.files import create_private_file
+from fieldtui.core.db.journal import IdleTruncation, JournalWatch, truncate_log
+from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.ids import new_id
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import N_, _, labelled, language
@@ -237,10 +240,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # --------------------------------------------------------------------------- errors
 
 
-class StoreError(Exception):
-    """A problem with a database file, phrased for people (one line, no traceback)."""
-
-
 class NotFieldtuiFile(StoreError):
     pass
 
@@ -273,6 +272,10 @@ class StoreDamaged(StoreError):
     pass
 
 
+class JournalLost(StoreError):
+    """The file's journal or the file itself was removed or replaced under the connection."""
+
+
 _FAILURES: dict[int, tuple[type[StoreError], str]] = {
     # primary SQLite result code -> (error class, message); {outcome} says what did not happen.
     sqlite3.SQLITE_READONLY: (StoreReadOnly, N_(
@@ -300,9 +303,13 @@ def _code(exc: BaseException) -> int:
     return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 
 
-def failure(exc: sqlite3.Error, path: Path | None, *, opening: bool = False) -> StoreError:
-    """A people-facing StoreError for an error SQLite reported about the file or the disk."""
-    outcome = _("the file was not opened") if opening else _("nothing was saved")
+def failure(exc: sqlite3.Error, path: Path | None, *, opening: bool = False, outcome: str | None = None
+            ) -> StoreError:
+    """A people-facing StoreError for an error SQLite reported about the file or the disk;
+    `outcome` says what did not happen (default: nothing was saved / the file was not opened)."""
+    if opening and _code(exc) == sqlite3.SQLITE_NOTADB:  # SQLite read the header: not a database
+        return NotFieldtuiFile(_("{path} is not a SQLite database").format(path=path))
+    outcome = outcome or (_("the file was not opened") if opening else _("nothing was saved"))
     cls, message = _FAILURES.get(_code(exc), (StoreError, N_("the database could not be written ({reason}), so {outcome}")))
     return cls(_(message).format(path=path or _("in memory"), outcome=outcome, reason=exc))
 
@@ -349,22 +356,14 @@ def _row_for(model: Any, exclude: set[str] = frozenset()) -> dict[str, Any]:
     return {k: _db_value(v) for k, v in data.items()}
 
 
-def create_private_file(path: Path) -> None:
-    """Create `path` with mode 0600 (records of migrants and children are personal data)."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def sniff(path: Path) -> None:
-    """Raise a StoreError unless `path` looks like a SQLite file (cheap, before connecting)."""
+def check_openable(path: Path) -> None:
+    """Raise a StoreError unless `path` names an existing file (before connecting). Its header is
+    read by SQLite, never with open(): see core/db/files.py for why plain I/O is never used."""
+    files.check_path_usable(path)
     if not path.exists():
         raise StoreError(_("no such file: {path}").format(path=path))
     if path.is_dir():
         raise StoreError(_("{path} is a directory, not a database file").format(path=path))
-    with open(path, "rb") as fh:
-        head = fh.read(100)
-    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        raise NotFieldtuiFile(_("{path} is not a SQLite database").format(path=path))
 
 
 @dataclass(frozen=True)
@@ -492,6 +491,9 @@ class Store:
         self.readonly = readonly
         self.operator = operator or default_operator()
         self.clock = clock
+        self._ident: tuple[int, int] | None = None  # the file's identity while connected (db/files.py)
+        self._watch: JournalWatch | None = None  # a writer's journal, set once it is open
+        self._idle = IdleTruncation()
 
     @property
     def db(self) -> Any:
@@ -507,33 +509,39 @@ class Store:
     def open(cls, path: str | os.PathLike, *, create: bool = False, operator: str | None = None) -> Store:
         """Open a fieldtui file for writing, upgrading an older schema; create it if asked."""
         path = Path(path)
+        files.check_path_usable(path)
         new = False
-        if not path.exists():
-            if not create:
-                raise StoreError(_("no such file: {path}").format(path=path))
-            if not path.parent.exists():
-                raise StoreError(_("folder does not exist: {path}").format(path=path.parent))
-            create_private_file(path)
-            new = True
-        elif path.stat().st_size == 0 and create:
-            new = True
-        else:
-            sniff(path)
+        try:
+            if not path.exists():
+                if not create:
+                    raise StoreError(_("no such file: {path}").format(path=path))
+                if not path.parent.exists():
+                    raise StoreError(_("folder does not exist: {path}").format(path=path.parent))
+                create_private_file(path)
+                new = True
+            elif path.stat().st_size == 0 and create:
+                new = True
+            else:
+                check_openable(path)
+        except OSError as exc:
+            raise StoreError(files.describe_os_error(exc, path, _("the file was not opened"))) from None
         try:
             conn = _connect(str(path))
         except sqlite3.Error as exc:
             raise failure(exc, path, opening=True) from exc
+        store = cls(conn, path, readonly=False, operator=operator)
+        store._ident = files.register(path)
         try:
-            store = cls(conn, path, readonly=False, operator=operator)
             if new:
                 store._initialise()
             else:
                 store._check_identity()
             store._configure_writer()
             store.migrate()
+            store._watch = JournalWatch(store.conn)
             return store
         except BaseException as exc:
-            conn.close()
+            store.close(checkpoint=False)
             if _is_file_error(exc):
                 raise failure(exc, path, opening=True) from exc
             raise
@@ -542,7 +550,7 @@ class Store:
     def open_readonly(cls, path: str | os.PathLike) -> Store:
         """Open a file without changing a byte of it; an older schema is upgraded in memory."""
         path = Path(path)
-        sniff(path)
+        check_openable(path)
         # With no -wal/-shm beside it nobody is writing the file: `immutable` reads it without
         # creating them (a read-only USB stick, a file that must stay byte-identical).
         busy = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
@@ -550,14 +558,14 @@ class Store:
             conn = _connect(f"{path.resolve().as_uri()}?mode=ro{'' if busy else '&immutable=1'}", uri=True)
         except sqlite3.Error as exc:
             raise failure(exc, path, opening=True) from exc
+        store = cls(conn, path, readonly=True)
+        store._ident = files.register(path)
         try:
-            store = cls(conn, path, readonly=True)
             store._check_identity()
             if store.schema_version < SCHEMA_VERSION:
                 mem = _connect(":memory:")
                 conn.backup(mem)
-                conn.close()
-                conn = mem
+                store.close()
                 store = cls(mem, path, readonly=False)
                 store.migrate()
                 store.readonly = True
@@ -565,10 +573,10 @@ class Store:
                 conn.execute("PRAGMA query_only = ON")
             return store
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            store.close()
             raise NotFieldtuiFile(_("{path} cannot be read as a database: {reason}").format(path=path, reason=exc)) from None
         except BaseException:
-            conn.close()
+            store.close()
             raise
 
     @classmethod
@@ -583,14 +591,20 @@ class Store:
         self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _check_identity(self) -> None:
+        """Is this a fieldtui file this version can read? Asked of SQLite, which reads the header."""
         try:
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
             version = self.schema_version
+            empty = self.conn.execute("PRAGMA page_count").fetchone()[0] == 0
         except sqlite3.DatabaseError as exc:
             if _code(exc) in _ACCESS_OR_DISK:  # the folder or disk, not the file
                 raise failure(exc, self.path, opening=True) from exc
+            if _code(exc) == sqlite3.SQLITE_NOTADB:
+                raise failure(exc, self.path, opening=True) from None
             raise NotFieldtuiFile(_("{path} cannot be read as a database: {reason}").format(
                 path=self.path, reason=exc)) from None
+        if empty:
+            raise NotFieldtuiFile(_("{path} is not a SQLite database").format(path=self.path))
         if app_id != APPLICATION_ID:
             raise NotFieldtuiFile(_("{path} is a SQLite database of another application, not a fieldtui file").format(
                 path=self.path))
@@ -624,14 +638,80 @@ class Store:
             with self.transaction():
                 self.set_meta("device_id", new_id())
 
-    def close(self) -> None:
+    def close(self, *, checkpoint: bool = True) -> None:
+        """Close the connection; a writer first empties its log if no reader is in the way (a
+        program still using the file keeps it, and the last one to close removes it)."""
+        if checkpoint and self._watch is not None:
+            truncate_log(self.conn)
         self.conn.close()
+        files.unregister(self._ident)
+        self._ident = None
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ---- the journal under the writer ---------------------------------------------------
+
+    def _reopen(self) -> None:
+        """A fresh connection after the -wal/-shm were deleted or replaced under this one.
+
+        Nothing was written into the deleted log since the last check (every write is checked
+        first), and whatever was written before it went was checkpointed by the program that
+        removed it, so closing the old connection loses nothing."""
+        self.close(checkpoint=False)
+        self.conn = _connect(str(self.path))
+        self._ident = files.register(self.path)
+        self._check_identity()
+        self._configure_writer()
+        self._watch = JournalWatch(self.conn)
+
+    def set_journal_mode(self, mode: str) -> None:
+        """Change the journal mode (a throw-away build turns it OFF, a file to commit wants DELETE);
+        only a write-ahead log is watched (`_journal_problem`)."""
+        self.conn.execute(f"PRAGMA journal_mode = {mode}")
+        self._watch = JournalWatch(self.conn) if mode.lower() == "wal" else None
+
+    def _journal_problem(self) -> str | None:
+        """None if this writer's files are the ones it opened; else why a save cannot be trusted."""
+        if self._watch is None:
+            return None
+        state = self._watch.state()
+        if state == "ok":
+            return None
+        if state == "file":
+            return _("the database {path} was moved, replaced or deleted by another program while "
+                     "fieldtui had it open, so nothing was saved: close fieldtui and open the file again").format(
+                path=self.path)
+        return _("another program removed this file's journal while it was open, so this save may not "
+                 "have been kept: check the record, and close other programs using {path}").format(path=self.path)
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE on files that are still ours (reconnecting once if the journal went)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        if self._journal_problem() is None:
+            return
+        self.conn.execute("ROLLBACK")
+        attached = self.conn.execute(
+            "SELECT count(*) FROM pragma_database_list WHERE name NOT IN ('main', 'temp')").fetchone()[0]
+        if self._watch is not None and self._watch.state() == "journal" and not attached:
+            self._reopen()
+            self.conn.execute("BEGIN IMMEDIATE")
+            if self._journal_problem() is None:
+                return
+            self.conn.execute("ROLLBACK")
+        raise JournalLost(self._journal_problem() or "")
+
+    def truncate_log_if_idle(self) -> bool:
+        """Empty the write-ahead log once the app has been idle a moment (see core/db/journal.py).
+        Returns True if it was emptied now."""
+        if self._watch is None or self.conn.in_transaction or not self._idle.due(self._watch):
+            return False
+        if self._journal_problem() is not None:
+            return False
+        return truncate_log(self.conn)
 
     # ---- transactions and meta -----------------------------------------------------
 
@@ -640,12 +720,14 @@ class Store:
         """All-or-nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
 
         A file or disk failure (read-only, disk full, I/O error, busy, damaged) becomes a StoreError
-        subclass with a message for people; the file keeps its state before the transaction."""
+        subclass with a message for people; the file keeps its state before the transaction. A
+        save is acknowledged only if the files it went into are still the ones other programs
+        read (JournalLost otherwise, see core/db/journal.py)."""
         if self.conn.in_transaction:  # nested: the outer transaction decides
             yield self.conn
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
@@ -663,6 +745,10 @@ class Store:
             if _is_file_error(exc):
                 raise failure(exc, self.path) from exc
             raise
+        self._idle.wrote()
+        problem = self._journal_problem()
+        if problem is not None:
+            raise JournalLost(problem)
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -1051,13 +1137,31 @@ class Store:
                 (form, kind, record_id, json.dumps(data, ensure_ascii=False), self.clock()))
 
     def drafts(self) -> list[dict[str, Any]]:
-        """Every draft left behind, oldest first, with `data` decoded."""
+        """Every sound draft left behind, oldest first, with `data` decoded; damaged ones (see
+        `set_aside_damaged_drafts`) are skipped, never raised."""
         out = []
-        for row in self.conn.execute("SELECT form, kind, record_id, data, saved_at FROM drafts ORDER BY saved_at"):
-            row = dict(row)
-            row["data"] = json.loads(row["data"])
-            out.append(row)
+        for row in self._draft_rows():
+            row["data"] = _draft_data(row)
+            if row["data"] is not None:
+                out.append(row)
         return out
+
+    def set_aside_damaged_drafts(self) -> int:
+        """Rename drafts that cannot be read (bad JSON, nesting that would exhaust the stack,
+        wrong shapes: a damaged or hand-edited file) to `damaged:<form>`, so they are never
+        offered nor lost; returns how many were set aside now."""
+        damaged = [row["form"] for row in self._draft_rows() if _draft_data(row) is None]
+        if damaged and not self.readonly:
+            with self.transaction():
+                for form in damaged:
+                    self.conn.execute("DELETE FROM drafts WHERE form = ?", (f"damaged:{form}",))
+                    self.conn.execute("UPDATE drafts SET form = 'damaged:' || form WHERE form = ?", (form,))
+        return len(damaged)
+
+    def _draft_rows(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT form, kind, record_id, data, saved_at FROM drafts WHERE form NOT LIKE 'damaged:%' "
+            "ORDER BY saved_at")]
 
     def delete_draft(self, form: str) -> None:
         with self.transaction():
@@ -1085,6 +1189,35 @@ class Store:
     def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(
             "SELECT at, actor, action FROM audit WHERE table_name = ? AND row_id = ? ORDER BY seq", (table, row_id))]
+
+
+#: Draft kinds a form can be restored into (the list kinds).
+DRAFT_KINDS = frozenset(KIND_TABLE)
+_DRAFT_VALUE = (str, int, float, bool, type(None))
+
+
+def _draft_data(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A draft's decoded data if the whole row is sound, else None. JSON nested thousands deep
+    raises RecursionError, not ValueError: both mean damage here."""
+    try:
+        data = json.loads(row["data"])
+        dt.datetime.fromisoformat(row["saved_at"])
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if row["kind"] not in DRAFT_KINDS or not isinstance(row["record_id"], (str, type(None))):
+        return None
+    if not isinstance(data, dict):
+        return None
+    values, hidden = data.get("values", {}), data.get("hidden", {})
+    if not isinstance(values, dict) or not isinstance(hidden, dict):
+        return None
+    for value in (*values.values(), *hidden.values()):
+        pair = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        if not (pair or isinstance(value, _DRAFT_VALUE)):
+            return None
+    if not all(isinstance(k, str) for k in (*values, *hidden)):
+        return None
+    return data
 
 
 def _connect(target: str, uri: bool = False) -> sqlite3.Connection:

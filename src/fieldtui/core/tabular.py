@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldtui.core import exchange, summary
-from fieldtui.core.ids import new_id
+from fieldtui.core.db import files as db_files
 from fieldtui.core.models import (
     LABELS,
     ChildRecord,
@@ -134,6 +134,7 @@ def _read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(header, iterator of (line number, cells)) from a CSV or XLSX file."""
     if not path.is_file():
         raise StoreError(_("no such file: {path}").format(path=path))
+    db_files.check_not_open_here(path)  # a database: reading it with open() would drop its locks
     if path.stat().st_size > MAX_IMPORT_BYTES:
         raise StoreError(_("{path} is too large to import (over 50 MB)").format(path=path))
     suffix = path.suffix.lower()
@@ -333,6 +334,34 @@ def _summary_rows(store: Store) -> tuple[list[str], Iterable[tuple]]:
     return cols, rows
 
 
+def _write_csv(tmp: Path, kind: str, header: list[str], rows: Iterable[tuple]) -> int:
+    count = 0
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(v) for v in row])
+            count += 1
+    return count
+
+
+def _write_xlsx(tmp: Path, kind: str, header: list[str], rows: Iterable[tuple]) -> int:
+    import openpyxl
+
+    count = 0
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(kind)
+    sheet.append(header)
+    for row in rows:
+        if count and count % XLSX_MAX_ROWS == 0:  # a sheet holds 1,048,576 rows: continue on the next
+            sheet = book.create_sheet(f"{kind} ({count // XLSX_MAX_ROWS + 1})")
+            sheet.append(header)
+        sheet.append([neutralise(v) for v in row])
+        count += 1
+    book.save(tmp)
+    return count
+
+
 def export_table(store: Store, kind: str, out: str | os.PathLike) -> int:
     """Write one list (or the summary) to .csv or .xlsx atomically, mode 0600; returns the row count."""
     if kind not in EXPORT_KINDS:
@@ -342,39 +371,24 @@ def export_table(store: Store, kind: str, out: str | os.PathLike) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise StoreError(_("{path}: export writes .csv or .xlsx files").format(path=out))
+    db_files.check_path_usable(out)
     if not out.parent.is_dir():
         raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
+    if out.is_dir():
+        raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    if db_files.is_open_here(out):
+        raise StoreError(_("{path} is a database fieldtui has open; choose another file").format(path=out))
     if kind == "summary":
         header, rows = _summary_rows(store)
     else:
         header, rows = exchange.table_columns(store, kind), exchange.iter_table(store, kind)
-    tmp = out.parent / f".{out.name}.{new_id()}.tmp"
-    create_private_file(tmp)
-    count = 0
+    outcome = _("the table was not written")
     try:
-        if suffix == ".csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(header)
-                for row in rows:
-                    writer.writerow([neutralise(v) for v in row])
-                    count += 1
-        else:
-            import openpyxl
-
-            book = openpyxl.Workbook(write_only=True)
-            sheet = book.create_sheet(kind)
-            sheet.append(header)
-            for row in rows:
-                if count and count % XLSX_MAX_ROWS == 0:  # a sheet holds 1,048,576 rows: continue on the next
-                    sheet = book.create_sheet(f"{kind} ({count // XLSX_MAX_ROWS + 1})")
-                    sheet.append(header)
-                sheet.append([neutralise(v) for v in row])
-                count += 1
-            book.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with db_files.work_folder("table") as work, db_files.temp_files_in(work):
+            tmp = work / f"table{suffix}"
+            create_private_file(tmp)
+            count = (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, kind, header, rows)
+            db_files.move_into_place(tmp, out)
+    except OSError as exc:
+        raise StoreError(db_files.describe_os_error(exc, out, outcome)) from None
     return count

@@ -1,0 +1,1 @@
+"""Database files: opening them, the files beside them, the private work folders."""

@@ -1,0 +1,108 @@
+"""Another program on the same file: the app in its own process (driver.py), real CLIs beside it."""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample.db"
+
+
+class Driver:
+    """The app running in a child process; `send` one command, get its one-line reply."""
+
+    def __init__(self, db: Path, log: Path):
+        self.log = log.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.multiprocess.driver", str(db)], cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env={**os.environ, "FIELDTUI_OPERATOR": "driver"})
+        assert self.read(90) == "ready", self.stderr()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def read(self, timeout: float = 60) -> str:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            raise AssertionError(f"the app gave no reply within {timeout} s\n{self.stderr()}")
+        return self.proc.stdout.readline().decode().strip()
+
+    def send(self, command: str, timeout: float = 60) -> str:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command.encode() + b"\n")
+        self.proc.stdin.flush()
+        return self.read(timeout)
+
+    def kill9(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stderr(self) -> str:
+        self.log.flush()
+        return self.log.name and Path(self.log.name).read_text(errors="replace")[-4000:]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(30)
+        self.log.close()
+
+
+def deleted_journals(pid: int) -> list[str]:
+    """The app's open files that were deleted under it (`field.db-wal (deleted)` in /proc)."""
+    out = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.endswith(" (deleted)") and ".db" in target:
+            out.append(target)
+    return out
+
+
+def other_program(kind: str, db: Path, tmp: Path) -> subprocess.CompletedProcess:
+    """Another program opening and closing the same file, as on a field laptop."""
+    cli = [sys.executable, "-m", "fieldtui"]
+    commands = {
+        "sqlite3": [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                    "c.execute('SELECT count(*) FROM participants').fetchone(); c.close()", str(db)],
+        "summary": [*cli, "summary", str(db), "--json"],
+        "export": [*cli, "export", str(db), str(tmp / f"out-{os.urandom(4).hex()}.db")],
+    }
+    run = subprocess.run(commands[kind], cwd=ROOT, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")
+    return run
+
+
+@pytest.fixture
+def field_copy(tmp_path) -> Path:
+    """A copy of sample.db, as `make run` gives a field worker."""
+    path = tmp_path / "field.db"
+    shutil.copyfile(SAMPLE, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def app_process(field_copy, tmp_path):
+    drivers: list[Driver] = []
+
+    def start(db: Path = field_copy) -> Driver:
+        driver = Driver(db, tmp_path / f"driver-{len(drivers)}.log")
+        drivers.append(driver)
+        return driver
+
+    yield start
+    for driver in drivers:
+        driver.close()

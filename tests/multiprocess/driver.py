@@ -1,0 +1,119 @@
+"""The app in a process of its own, driven line by line from a test in another process.
+
+A test starts `python -m tests.multiprocess.driver DB`, writes commands on its stdin and reads one
+reply line per command, so it can run other programs against the same file between two key
+presses, and kill this process (-9) at any point, as happens on a field laptop. The app runs
+headless (Textual's Pilot): its code paths are the real ones, only the terminal is simulated.
+
+Commands (one per line): `press KEY [KEY...]`; `trainee NAME` (F3, Ctrl+N, fill, Ctrl+S: replies
+`acked NAME` when the form closed on "Saved.", else `refused <what the app said>`); `edit-phone
+NAME PHONE` (search the trainee, Enter, change the phone, Ctrl+S); `drop-locks` (open and close
+the database file with plain I/O in this process, as the bug did); `idle SECONDS` (the app's
+timers run meanwhile); `quit`. One reply line per command, flushed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from fieldtui.app import FieldApp
+
+
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _trainee(pilot, name: str) -> str:
+    from tests.tui.helpers import fill_all, person
+
+    cbo_id = pilot.app.store.conn.execute(
+        "SELECT id FROM cbos WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
+    await pilot.press("ctrl+g", "f3")
+    await _settle(pilot)
+    await pilot.press("ctrl+n")
+    await _settle(pilot)
+
+    async def add() -> None:
+        await fill_all(pilot, {**person(cbo_id, name=name), "training.course": "厨师"})
+        await pilot.press("ctrl+s")
+
+    reply = await _saved(pilot, add)
+    return f"{reply} {name}" if reply == "acked" else reply
+
+
+async def _saved(pilot, action) -> str:
+    """Run `action` (keys that end in Ctrl+S) and say whether the form closed on "Saved."."""
+    from fieldtui.screens.form import RecordFormScreen
+
+    app = pilot.app
+    before = len(app._notifications)
+    await action()
+    await _settle(pilot)
+    messages = [n.message for n in list(app._notifications)[before:]]
+    if not isinstance(app.screen, RecordFormScreen) and any("Saved" in m for m in messages):
+        return "acked"
+    shown = " / ".join(messages) or "form still open"
+    await pilot.press("escape")
+    await _settle(pilot)
+    if isinstance(app.screen, RecordFormScreen) or app.screen.is_modal:
+        await pilot.press("enter")  # "discard?" -> discard
+        await _settle(pilot)
+    return f"refused {shown}"
+
+
+async def _edit_phone(pilot, name: str, phone: str) -> str:
+    from tests.tui.helpers import fill
+
+    await pilot.press("ctrl+g", "f3")
+    await _settle(pilot)
+    await pilot.press("ctrl+f", *name, "escape")
+    await _settle(pilot)
+
+    async def edit() -> None:
+        await pilot.press("enter")
+        await _settle(pilot)
+        await fill(pilot, "participant.phone", phone)
+        await pilot.press("ctrl+s")
+
+    return await _saved(pilot, edit)
+
+
+async def main(db: str) -> None:
+    app = FieldApp(db)
+    loop = asyncio.get_running_loop()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        print("ready", flush=True)
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            cmd, *args = line.split()
+            if cmd == "press":
+                await pilot.press(*args)
+                await _settle(pilot)
+                reply = "ok"
+            elif cmd == "trainee":
+                reply = await _trainee(pilot, args[0])
+            elif cmd == "edit-phone":
+                reply = await _edit_phone(pilot, args[0], args[1])
+            elif cmd == "drop-locks":  # what a buggy library in this process would do
+                open(db, "rb").close()
+                reply = "ok"
+            elif cmd == "idle":
+                await asyncio.sleep(float(args[0]))
+                await _settle(pilot)
+                reply = "ok"
+            elif cmd == "quit":
+                print("bye", flush=True)
+                break
+            else:
+                reply = f"unknown {cmd}"
+            print(reply, flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

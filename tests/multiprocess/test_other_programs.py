@@ -1,0 +1,97 @@
+"""No acknowledged save is lost while other programs open and close the same file.
+
+Closing any descriptor of a file drops every POSIX lock its process holds on it; if the app did
+that to its own database, the next program to close its connection would believe it was the last,
+checkpoint and delete the write-ahead log, and the app would go on saving into a deleted file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from .conftest import deleted_journals, other_program
+
+
+def _names(db) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute("SELECT full_name FROM participants WHERE deleted = 0")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("keys", [("f5",), ("f10",), ("f3",), ("f5", "escape"), ("f10", "escape")],
+                         ids=lambda k: "+".join(k))
+def test_after_a_screen_and_other_programs_a_save_survives_kill_9(app_process, field_copy, tmp_path, keys):
+    app = app_process()
+    assert app.send("press " + " ".join(keys)) == "ok"
+    for kind in ("sqlite3", "summary", "export"):
+        other_program(kind, field_copy, tmp_path)
+        assert deleted_journals(app.pid) == [], f"after {kind}"
+    assert app.send("press ctrl+g") == "ok"
+    assert app.send("trainee 甲乙丙") == "acked 甲乙丙"
+    other_program("sqlite3", field_copy, tmp_path)
+    assert deleted_journals(app.pid) == []
+    app.kill9()
+    assert "甲乙丙" in _names(field_copy)
+
+
+def test_a_second_app_on_the_same_file_loses_nothing(app_process, field_copy, tmp_path):
+    first, second = app_process(), app_process()
+    assert first.send("press f5") == "ok"
+    assert second.send("press f5 escape f3") == "ok"
+    assert first.send("trainee 第一") == "acked 第一"
+    assert second.send("trainee 第二") == "acked 第二"
+    second.send("quit")
+    second.proc.wait(30)  # the second app closes its connection: it is not the last one
+    assert deleted_journals(first.pid) == []
+    assert first.send("trainee 第三") == "acked 第三"
+    first.kill9()
+    assert {"第一", "第二", "第三"} <= _names(field_copy)
+
+
+@pytest.mark.parametrize("how", ["locks-dropped", "rm"])
+def test_saves_after_the_journal_was_deleted_under_the_app_are_kept_or_refused(app_process, field_copy,
+                                                                               tmp_path, how):
+    """The journal deleted mid-session (by a program that believed it was the last, or by hand):
+    the app reconnects before its next save, so an acknowledged save is where others read it."""
+    app = app_process()
+    assert app.send("trainee 删前") == "acked 删前"
+    if how == "locks-dropped":
+        assert app.send("drop-locks") == "ok"
+        other_program("sqlite3", field_copy, tmp_path)  # now believes it is the last: deletes the -wal
+    else:
+        for suffix in ("-wal", "-shm"):
+            (field_copy.parent / (field_copy.name + suffix)).unlink()
+    assert deleted_journals(app.pid)  # the situation the app must cope with
+    acked = []
+    for i in range(5):
+        reply = app.send(f"trainee 删后{i}")
+        assert reply.startswith(("acked", "refused")), reply
+        if reply.startswith("acked"):
+            acked.append(f"删后{i}")
+        other_program("summary", field_copy, tmp_path)
+    assert acked == [f"删后{i}" for i in range(5)]  # reconnecting loses no save and refuses none
+    assert deleted_journals(app.pid) == []
+    app.kill9()
+    assert {"删前", *acked} <= _names(field_copy)
+
+
+def test_edited_personal_data_leaves_the_journal_when_the_app_goes_idle(app_process, field_copy, tmp_path):
+    app = app_process()
+    assert app.send("trainee 旧号码人") == "acked 旧号码人"
+    assert app.send("edit-phone 旧号码人 13912345678") == "acked"
+    assert app.send("edit-phone 旧号码人 13700000001") == "acked"
+    wal = field_copy.parent / (field_copy.name + "-wal")
+    assert app.send("idle 3.5") == "ok"
+    old_phone = "13912345678".encode()
+    assert old_phone not in wal.read_bytes()
+    app.kill9()
+    for name in (field_copy.name, field_copy.name + "-wal"):
+        path = field_copy.parent / name
+        if path.exists():
+            assert old_phone not in path.read_bytes(), name
+    conn = sqlite3.connect(field_copy)
+    assert conn.execute("SELECT phone FROM participants WHERE full_name = '旧号码人'").fetchone()[0] == "13700000001"
+    conn.close()
