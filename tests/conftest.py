@@ -19,6 +19,7 @@ def _isolated(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FIELDTUI_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("FIELDTUI_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("FIELDTUI_WORK_DIR", str(home / "work"))
     monkeypatch.setenv("FIELDTUI_OPERATOR", "tester")
     monkeypatch.delenv("LANG", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)

@@ -106,3 +106,57 @@ def app_process(field_copy, tmp_path):
     yield start
     for driver in drivers:
         driver.close()
+
+
+def run_in_pty(args: list[str], keys: list[tuple[float, bytes]], *, timeout: float = 60,
+               env: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """Run a terminal program in a real pseudo-terminal (120x40), typing `keys` at the given
+    seconds after start; returns (exit status, everything it wrote on the terminal as text, the
+    raw bytes; the text without escape sequences). Textual draws on stderr and prints its exit messages there too: both are read."""
+    import fcntl
+    import struct
+    import termios
+    import threading
+    import time
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen(args, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave,
+                            env={**os.environ, "TERM": "xterm-256color", **(env or {})}, start_new_session=True)
+    os.close(slave)
+    drawn = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            drawn.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    start = time.monotonic()
+    for at, key in keys:
+        time.sleep(max(0.0, start + at - time.monotonic()))
+        if proc.poll() is not None:
+            break
+        os.write(master, key)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    reader.join(5)
+    os.close(master)
+    return proc.returncode, visible(bytes(drawn).decode(errors="replace")), bytes(drawn)
+
+
+_ESCAPES = __import__("re").compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
+
+
+def visible(text: str) -> str:
+    """What a person reads on the terminal: the text without escape sequences."""
+    return _ESCAPES.sub("", text)
