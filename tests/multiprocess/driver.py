@@ -26,15 +26,39 @@ async def _settle(pilot) -> None:
     await pilot.pause()
 
 
+async def _until(pilot, done, timeout: float = 20.0) -> bool:
+    """Wait (the app running) until `done()`; a loaded machine may need a while, never a guess."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not done():
+        if loop.time() > deadline:
+            return False
+        await _settle(pilot)
+        await asyncio.sleep(0.05)
+    return True
+
+
+def _on(pilot, name: str):
+    return lambda: type(pilot.app.screen).__name__ == name
+
+
+def _first_row_has(pilot, text: str):
+    def check() -> bool:
+        table = getattr(pilot.app.screen, "table", None)
+        return bool(table is not None and table.row_count and text in str(table.get_row_at(0)))
+    return check
+
+
 async def _trainee(pilot, name: str) -> str:
+    from fieldtui.screens.form import RecordFormScreen
     from tests.tui.helpers import fill_all, person
 
     cbo_id = pilot.app.store.conn.execute(
         "SELECT id FROM cbos WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
     await pilot.press("ctrl+g", "f3")
-    await _settle(pilot)
+    await _until(pilot, _on(pilot, "TraineeListScreen"))
     await pilot.press("ctrl+n")
-    await _settle(pilot)
+    await _until(pilot, lambda: isinstance(pilot.app.screen, RecordFormScreen))
 
     async def add() -> None:
         await fill_all(pilot, {**person(cbo_id, name=name), "training.course": "厨师"})
@@ -49,13 +73,17 @@ async def _saved(pilot, action) -> str:
     from fieldtui.screens.form import RecordFormScreen
 
     app = pilot.app
-    before = len(app._notifications)
+    seen = {n.identity for n in app._notifications}  # toasts expire: compare identities, not counts
+
+    def new_messages() -> list[str]:
+        return [n.message for n in app._notifications if n.identity not in seen]
+
     await action()
-    await _settle(pilot)
-    messages = [n.message for n in list(app._notifications)[before:]]
+    await _until(pilot, lambda: not isinstance(app.screen, RecordFormScreen) or bool(new_messages()))
+    messages = new_messages()
     if not isinstance(app.screen, RecordFormScreen) and any("Saved" in m for m in messages):
         return "acked"
-    shown = " / ".join(messages) or "form still open"
+    shown = " / ".join(messages) or f"no message, on {type(app.screen).__name__}"
     await pilot.press("escape")
     await _settle(pilot)
     if isinstance(app.screen, RecordFormScreen) or app.screen.is_modal:
@@ -65,16 +93,18 @@ async def _saved(pilot, action) -> str:
 
 
 async def _edit_phone(pilot, name: str, phone: str) -> str:
+    from fieldtui.screens.form import RecordFormScreen
     from tests.tui.helpers import fill
 
     await pilot.press("ctrl+g", "f3")
-    await _settle(pilot)
+    await _until(pilot, _on(pilot, "TraineeListScreen"))
     await pilot.press("ctrl+f", *name, "escape")
-    await _settle(pilot)
+    if not await _until(pilot, _first_row_has(pilot, name)):
+        return f"refused {name} is not in the list"
 
     async def edit() -> None:
         await pilot.press("enter")
-        await _settle(pilot)
+        await _until(pilot, lambda: isinstance(pilot.app.screen, RecordFormScreen))
         await fill(pilot, "participant.phone", phone)
         await pilot.press("ctrl+s")
 
@@ -107,6 +137,9 @@ async def main(db: str) -> None:
                 await asyncio.sleep(float(args[0]))
                 await _settle(pilot)
                 reply = "ok"
+            elif cmd == "debug":
+                reply = repr([type(s).__name__ for s in app.screen_stack]) + " " + repr(
+                    [n.message for n in app._notifications][-3:])
             elif cmd == "quit":
                 print("bye", flush=True)
                 break
