@@ -1,6 +1,6 @@
 """Deterministic demo data that reproduces the donor's published figures exactly.
 
-`python -m fieldtui.core.sample sample.db` (or `make sample`) rebuilds sample.db. The seeded
+`python -m tools.sample sample.db` (or `make sample`) rebuilds sample.db. The seeded
 random generator and Faker's zh_CN names make every run give the same people; the counts below
 are fixed so that the summary equals the China Migrant Initiative report:
 

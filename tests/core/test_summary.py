@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from fieldtui.core import sample, summary
+from fieldtui.core import summary
+from tools import sample
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
 

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from textual.widgets import Input, Static
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.core import exchange
 from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo, trainee

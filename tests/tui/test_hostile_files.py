@@ -10,10 +10,10 @@ import sqlite3
 
 import pytest
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.core.store import Store, StoreError
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.trainees import TraineeListScreen
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.trainees import TraineeListScreen
 from tests.fixtures.make_hostile import DB_BUILDERS, build_databases
 
 from tests.core.test_store import trainee

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.core.store import Store
-from fieldtui.screens.listing import RecordListScreen
+from fieldtui.tui.screens.listing import RecordListScreen
 
 from .helpers import fill, form_screen, settle
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.core.store import Store
 from tests.tui.helpers import fill_all, form_screen, person, settle
 

@@ -7,13 +7,13 @@ import json
 from click.testing import CliRunner
 from textual.widgets import DataTable, Input, Select, Static
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.cli import main
 from fieldtui.core import formatting as fmt
 from fieldtui.core.models import ChildRecord, validate
-from fieldtui.screens.home import HomeScreen
-from fieldtui.screens.summary import SummaryScreen
-from fieldtui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.screens.home import HomeScreen
+from fieldtui.tui.screens.summary import SummaryScreen
+from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
 
 
 def text(app: FieldApp, selector: str) -> str:

@@ -7,13 +7,13 @@ import json
 from click.testing import CliRunner
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from fieldtui.cli import main
 from fieldtui.core.store import Store
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.trainees import TraineeForm, TraineeListScreen
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.duplicates import Duplicates
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.trainees import TraineeForm, TraineeListScreen
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.duplicates import Duplicates
 
 from .helpers import error_text, fill, fill_all, form_screen, person, settle
 

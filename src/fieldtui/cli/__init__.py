@@ -69,7 +69,7 @@ def open_cmd(db: str | None) -> None:
     path = Path(db) if db else default_db_path()
     # Fail before the screen takes over the terminal, with the same message as everywhere.
     Store.open(path, create=True).close()
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     FieldApp(path).run()
 

@@ -41,7 +41,7 @@ def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
 
     from fieldtui.core import exchange
     from fieldtui.i18n import _
-    from fieldtui.reports import merge_report
+    from fieldtui.cli.reports import merge_report
 
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -68,7 +68,7 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
     from fieldtui.core import tabular
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
-    from fieldtui.reports import import_report
+    from fieldtui.cli.reports import import_report
 
     with Store.open(db) as store:
         report = tabular.import_table(store, kind, file, skip_invalid=skip_invalid)

@@ -10,16 +10,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from fieldtui import language
-from fieldtui.commands import FieldCommands
 from fieldtui.core.store import Store
 from fieldtui.i18n import N_, _
-
-
-def styles_dir() -> Path:
-    """styles/ ships inside the wheel (fieldtui/styles); in a checkout it sits at the root."""
-    packaged = Path(__file__).parent / "styles"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
+from fieldtui.tui import STYLES, language
+from fieldtui.tui.commands import FieldCommands
 
 
 #: Draft kind -> how the restore question names it.
@@ -28,12 +22,12 @@ DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("aft
 
 
 def _screens() -> dict[str, Any]:
-    from fieldtui.screens.cbos import CBOListScreen
-    from fieldtui.screens.children import ChildListScreen
-    from fieldtui.screens.participants import ParticipantListScreen
-    from fieldtui.screens.placements import PlacementListScreen
-    from fieldtui.screens.summary import SummaryScreen
-    from fieldtui.screens.trainees import TraineeListScreen
+    from fieldtui.tui.screens.cbos import CBOListScreen
+    from fieldtui.tui.screens.children import ChildListScreen
+    from fieldtui.tui.screens.participants import ParticipantListScreen
+    from fieldtui.tui.screens.placements import PlacementListScreen
+    from fieldtui.tui.screens.summary import SummaryScreen
+    from fieldtui.tui.screens.trainees import TraineeListScreen
 
     return {"cbos": CBOListScreen, "trainees": TraineeListScreen, "children": ChildListScreen,
             "placements": PlacementListScreen, "participants": ParticipantListScreen, "summary": SummaryScreen}
@@ -43,7 +37,7 @@ class FieldApp(App[None]):
     """Field data entry over one SQLite file, opened for the app's lifetime (one writer)."""
 
     TITLE = "fieldtui"
-    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "forms.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "forms.tcss"]
     COMMANDS = App.COMMANDS | {FieldCommands}
     # F-keys and Ctrl combinations, because a focused Input takes every letter.
     BINDINGS = [
@@ -68,7 +62,7 @@ class FieldApp(App[None]):
         self.sub_title = str(self.db_path.name)
 
     def get_default_screen(self) -> Screen:
-        from fieldtui.screens.home import HomeScreen
+        from fieldtui.tui.screens.home import HomeScreen
 
         return HomeScreen()
 
@@ -89,8 +83,8 @@ class FieldApp(App[None]):
 
     def action_open(self, kind: str) -> None:
         """Go to a top-level screen; a form with unsaved changes asks first."""
-        from fieldtui.screens.form import RecordFormScreen
-        from fieldtui.widgets.confirm import Confirm
+        from fieldtui.tui.screens.form import RecordFormScreen
+        from fieldtui.tui.widgets.confirm import Confirm
 
         form = self.screen if isinstance(self.screen, RecordFormScreen) else None
         if form is not None and form.dirty:
@@ -119,7 +113,7 @@ class FieldApp(App[None]):
         return screen
 
     def action_help(self) -> None:
-        from fieldtui.screens.help import HelpScreen
+        from fieldtui.tui.screens.help import HelpScreen
 
         keys: list[tuple[str, str]] = []
         seen: set[tuple[str, str]] = set()
@@ -155,7 +149,7 @@ class FieldApp(App[None]):
                 self.store.delete_draft(draft["form"])
                 self.offer_drafts()
 
-        from fieldtui.widgets.confirm import Confirm
+        from fieldtui.tui.widgets.confirm import Confirm
 
         self.push_screen(Confirm(_("An unsaved {what} form from {when} was kept. Restore it?").format(
             what=what, when=when), yes=_("Restore"), no=_("Discard"), title=_("Unsaved form")), answered)
@@ -169,7 +163,7 @@ class FieldApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit; an open form's typing is kept as a draft, offered again at the next start."""
-        from fieldtui.screens.form import RecordFormScreen
+        from fieldtui.tui.screens.form import RecordFormScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RecordFormScreen):
@@ -180,7 +174,7 @@ class FieldApp(App[None]):
         await language.toggle(self)
 
     def action_open_exchange(self) -> None:
-        from fieldtui.screens.exchange import ExchangeScreen
+        from fieldtui.tui.screens.exchange import ExchangeScreen
 
         self.push_screen(ExchangeScreen())
 

@@ -16,17 +16,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
 
-from fieldtui.app import styles_dir
 from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
-from fieldtui.reports import merge_report
+from fieldtui.tui import STYLES
+from fieldtui.cli.reports import merge_report
 
 
 class ExchangeScreen(Screen[None]):
     """Send data to headquarters (export) and bring files in (merge)."""
 
-    CSS_PATH = [styles_dir() / "exchange.tcss"]
+    CSS_PATH = [STYLES / "exchange.tcss"]
     BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
 
     def compose(self) -> ComposeResult:

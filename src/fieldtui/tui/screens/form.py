@@ -20,9 +20,9 @@ from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.lazy import lazy_module
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.duplicates import DuplicateChoice, Duplicates
-from fieldtui.widgets.record_form import Field, RecordForm
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates
+from fieldtui.tui.widgets.record_form import Field, RecordForm
 
 DRAFT_DELAY = 0.5
 

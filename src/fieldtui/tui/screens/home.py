@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from fieldtui.commands import NAVIGATION
+from fieldtui.tui.commands import NAVIGATION
 from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.store import Store, StoreError

@@ -13,9 +13,9 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _, language
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 
 def cbo_name(row: dict[str, Any]) -> str:

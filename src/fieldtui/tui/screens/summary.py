@@ -22,13 +22,13 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from fieldtui.app import styles_dir
 from fieldtui.core import formatting as fmt
 from fieldtui.core import summary
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
-from fieldtui.widgets.charts import BarChart, ColumnChart, Meters
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui import STYLES
+from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.widgets.tables import measure_rows_now
 
 CUSTOM = "custom"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -66,7 +66,7 @@ def short_quarter(period: str) -> str:
 class SummaryScreen(Screen[None]):
     """The initiative's figures from `core.summary`, the same module the CLI uses."""
 
-    CSS_PATH = [styles_dir() / "summary.tcss"]
+    CSS_PATH = [STYLES / "summary.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="summary.back"),

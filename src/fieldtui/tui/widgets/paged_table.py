@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now
 
 PAGE_SIZE = 150
 #: Fetch the next page when the cursor is this close to the last loaded row.

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from fieldtui.i18n import _
-from fieldtui.widgets.picker import PickerField
+from fieldtui.tui.widgets.picker import PickerField
 
 
 @dataclass(frozen=True)
