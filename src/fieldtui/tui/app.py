@@ -1,4 +1,8 @@
-"""FieldApp: the Textual application. Thin on purpose: styles, bindings, navigation, the store."""
+"""FieldApp: the Textual application. Thin on purpose: styles, bindings, navigation, the store.
+
+`store` is the file's one writing connection, used from the UI thread only; workers read through
+their own connections (tui/workers.py has the rule and its one exception, export and merge).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from fieldtui.core.store import Store
 from fieldtui.i18n import N_, _
 from fieldtui.tui import STYLES, language
 from fieldtui.tui.commands import FieldCommands
+from fieldtui.tui.widgets.working import Working
 
 
 #: Draft kind -> how the restore question names it.
@@ -72,8 +77,15 @@ class FieldApp(App[None]):
 
     # ---- navigation ---------------------------------------------------------------------
 
+    @property
+    def store_lent(self) -> bool:
+        """An export or merge worker holds `store` behind its Working dialog (tui/workers.py)."""
+        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], Working)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No jumping between screens from inside a dialog: answer it first."""
+        """Nothing while a job holds the store; no jumping between screens from inside a dialog."""
+        if self.store_lent:
+            return False
         if action in ("open", "open_summary", "open_exchange", "help") and isinstance(self.screen, ModalScreen):
             return False
         return True
@@ -161,13 +173,17 @@ class FieldApp(App[None]):
 
     # ---- closing ---------------------------------------------------------------------------
 
-    async def action_quit(self) -> None:
-        """Quit; an open form's typing is kept as a draft, offered again at the next start."""
+    def keep_drafts(self) -> None:
+        """Write every open form's typing as a draft now, whatever its timer (quitting, lending the store)."""
         from fieldtui.tui.screens.form import RecordFormScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RecordFormScreen):
                 screen.flush_draft()
+
+    async def action_quit(self) -> None:
+        """Quit; an open form's typing is kept as a draft, offered again at the next start."""
+        self.keep_drafts()
         self.exit()
 
     async def action_switch_language(self) -> None:

@@ -63,10 +63,6 @@ class RecordListScreen(Screen[None]):
         self.table.focus()
 
     @property
-    def paged(self) -> PagedList:
-        return self.query_one(PagedList)
-
-    @property
     def table(self) -> PagedTable:
         return self.query_one(PagedTable)
 
@@ -146,7 +142,7 @@ class RecordListScreen(Screen[None]):
 
     def action_toggle_removed(self) -> None:
         include = not self.table.include_deleted
-        self.paged.set_include_deleted(include)
+        self.table.include_deleted = include  # its watcher reloads the rows
         self.sub_title = _("showing removed records") if include else ""
         self.refresh_bindings()
 
