@@ -51,6 +51,7 @@ _PLACEHOLDERS = {"date": "YYYY-MM-DD"}
 class RecordForm(VerticalScroll):
     """The fields of one record; knows nothing about saving (the form screen does that)."""
 
+    @dataclass
     class Edited(Message):
         """Any field changed (the screen marks itself dirty and schedules a draft)."""
 
