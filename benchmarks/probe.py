@@ -78,7 +78,7 @@ def peak_rss_kib() -> int:
     """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
     parent, so a child of a big runner would report the runner's peak."""
     with open("/proc/self/status") as fh:
-        line = next(l for l in fh if l.startswith("VmHWM:"))
+        line = next(row for row in fh if row.startswith("VmHWM:"))
     return int(line.split()[1])
 
 

@@ -36,7 +36,7 @@ def _comments_above(lines: list[str], lineno: int) -> list[str]:
         found.insert(0, text)
         index -= 1
     tagged = [c for c in found if c.startswith(COMMENT_TAGS)]
-    return [tagged[0]] + found[found.index(tagged[0]) + 1:] if tagged else []
+    return [tagged[0], *found[found.index(tagged[0]) + 1:]] if tagged else []
 
 
 def _name(node: ast.AST) -> str | None:

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from fieldtui.core import summary
-from tools import sample
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
+from tools import sample
 
 DONOR = {
     "direct_beneficiaries": 8231,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fieldtui.tui.app import FieldApp
 from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.children import ChildListScreen
 from fieldtui.tui.screens.form import RecordFormScreen
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldtui.tui.app import FieldApp
 from fieldtui.i18n import set_language
+from fieldtui.tui.app import FieldApp
 from fieldtui.tui.language import retranslate_classes
 
 from .helpers import settle

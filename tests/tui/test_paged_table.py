@@ -7,11 +7,10 @@ import re
 import pytest
 from textual.widgets import DataTable
 
-from fieldtui.tui.app import FieldApp
 from fieldtui.core.models import TraineeRecord
 from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
 from fieldtui.tui.widgets.paged_table import PAGE_SIZE
-
 from tests.conftest import SAMPLE_DB
 
 from .helpers import settle

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fieldtui.tui.app import FieldApp
 from fieldtui.core.models import Participant, TraineeRecord, Training
 from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.placements import PlacementListScreen
 from fieldtui.tui.widgets.picker import TraineePicker

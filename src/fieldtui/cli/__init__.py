@@ -74,7 +74,7 @@ def open_cmd(db: str | None) -> None:
     FieldApp(path).run()
 
 
-from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import exchange as _exchange  # noqa: E402,F401  (registers its commands)
+from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 
-__all__ = ["main", "EXIT_USAGE"]
+__all__ = ["EXIT_USAGE", "main"]

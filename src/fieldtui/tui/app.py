@@ -20,7 +20,6 @@ from fieldtui.tui import STYLES, language
 from fieldtui.tui.commands import FieldCommands
 from fieldtui.tui.widgets.working import Working
 
-
 #: Draft kind -> how the restore question names it.
 DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("after-school child"),
                "participants": N_("participant"), "placements": N_("job placement")}
@@ -84,11 +83,8 @@ class FieldApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing while a job holds the store; no jumping between screens from inside a dialog."""
-        if self.store_lent:
-            return False
-        if action in ("open", "open_summary", "open_exchange", "help") and isinstance(self.screen, ModalScreen):
-            return False
-        return True
+        in_dialog = isinstance(self.screen, ModalScreen)
+        return not (self.store_lent or (in_dialog and action in ("open", "open_summary", "open_exchange", "help")))
 
     def action_open_summary(self) -> None:
         self.action_open("summary")

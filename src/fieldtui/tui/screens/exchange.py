@@ -17,12 +17,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
+from fieldtui.cli.reports import merge_report
 from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
 from fieldtui.tui.widgets.working import Working
-from fieldtui.cli.reports import merge_report
 
 
 class ExchangeScreen(Screen[None]):

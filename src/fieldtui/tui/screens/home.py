@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from fieldtui.tui.commands import NAVIGATION
 from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
+from fieldtui.tui.commands import NAVIGATION
 from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).

@@ -148,9 +148,7 @@ class RecordListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while removed records are shown."""
-        if action == "restore" and not self.table.include_deleted:
-            return False
-        return True
+        return action != "restore" or self.table.include_deleted
 
     # ---- search and sort --------------------------------------------------------------------------
 

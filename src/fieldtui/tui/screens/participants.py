@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_
 from fieldtui.tui.screens.form import RecordFormScreen, models
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
 from fieldtui.tui.screens.people import PERSON_FIELDS, choice_label, person_defaults

@@ -12,13 +12,13 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from rich.cells import cell_len
-from rich.text import Text
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from fieldtui.core import formatting as fmt

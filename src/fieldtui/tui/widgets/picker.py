@@ -102,7 +102,7 @@ class PickerField(Static, can_focus=True):
         def control(self) -> PickerField:
             return self.field
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="picker-field", markup=False)  # shows a name
         self.value: str = ""
         self.label: str = ""
