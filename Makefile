@@ -27,7 +27,10 @@ demo-reset:
 	rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
 	$(MAKE) $(DEMO)
 
+# Lint and package boundaries first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
 
 # tools/sample.py needs Faker: the `sample` extra, part of `test`.
