@@ -27,11 +27,15 @@ demo-reset:
 	rm -f $(DEMO) $(DEMO)-wal $(DEMO)-shm
 	$(MAKE) $(DEMO)
 
+# Lint and package boundaries first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
 
+# tools/sample.py needs Faker: the `sample` extra, part of `test`.
 sample: $(STAMP)
-	$(BIN)/python -m fieldtui.core.sample sample.db
+	$(BIN)/python -m tools.sample sample.db
 
 snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest tests/tui --snapshot-update
@@ -54,12 +58,13 @@ soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow -p no:xdist
 
 # Translations (docs/i18n.md). After adding strings: `make i18n`, translate what it lists in
-# the .po, then `make i18n-check`. Keywords (_ N_ _rule _field_error) live in fieldtui/i18n_extract.py.
+# the .po, then `make i18n-check`. Keywords (_ N_ _rule _field_error) live in tools/i18n_extract.py
+# (babel.cfg names it, hence PYTHONPATH: tools/ is not installed).
 LOCALE := src/fieldtui/locale
 POT    := $(LOCALE)/fieldtui.pot
 
 i18n-extract: $(STAMP)
-	$(BIN)/pybabel -q extract -F $(LOCALE)/babel.cfg -c Translators: --no-wrap --sort-by-file \
+	PYTHONPATH=$(CURDIR) $(BIN)/pybabel -q extract -F $(LOCALE)/babel.cfg -c Translators: --no-wrap --sort-by-file \
 		--add-location=file --project fieldtui --copyright-holder "fieldtui contributors" \
 		--msgid-bugs-address "" -o $(POT) src/fieldtui
 
@@ -67,7 +72,7 @@ i18n-update: i18n-extract
 	$(BIN)/pybabel -q update -i $(POT) -d $(LOCALE) -D fieldtui -l zh_CN --no-wrap --ignore-obsolete
 
 i18n: i18n-update
-	@$(BIN)/python -m fieldtui.i18n_extract
+	@$(BIN)/python -m tools.i18n_extract
 
 i18n-check: $(STAMP)
 	$(BIN)/python -m pytest -p no:xdist tests/test_i18n_catalogue.py

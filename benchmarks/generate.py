@@ -112,7 +112,8 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
             for i in range(cbos):
                 cbo_rows.append({
                     "id": nid(ms0), "name_zh": f"社区组织{i + 1:02d}", "name_en": f"Community Organisation {i + 1:02d}",
-                    "city": CITIES[i % len(CITIES)], "sector": "migrants", "grant_usd": float(rng.randrange(50, 500) * 1000),
+                    "city": CITIES[i % len(CITIES)], "sector": "migrants",
+                    "grant_usd": float(rng.randrange(50, 500) * 1000),
                     "target_direct": max(1, n // cbos), "sii": round(rng.uniform(40, 60), 1),
                     "programmes": '["vocational_training", "after_school", "other"]',
                     "created_at": cbo_at, "updated_at": cbo_at, "deleted": 0})
@@ -173,7 +174,8 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
                             "deleted": deleted})
                     else:
                         others.append({
-                            "id": nid(day_ms), "participant_id": pid, "programme": "low_cost_school" if i % 3 else "other",
+                            "id": nid(day_ms), "participant_id": pid,
+                            "programme": "low_cost_school" if i % 3 else "other",
                             "description": None, "start_date": day.isoformat(), "end_date": None,
                             "created_at": at, "updated_at": at, "deleted": deleted})
                 store.insert_rows("participants", people)

@@ -36,7 +36,7 @@ def minimal(t0: str) -> None:
 
 
 def app(t0: str, db: str) -> None:
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     class Probe(FieldApp):
         def on_ready(self) -> None:
@@ -54,7 +54,7 @@ def ready(t0: str) -> None:
 def rss(db: str, form: bool = False) -> None:
     import asyncio
 
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     async def drive() -> None:
         fieldapp = FieldApp(db)
@@ -78,7 +78,7 @@ def peak_rss_kib() -> int:
     """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
     parent, so a child of a big runner would report the runner's peak."""
     with open("/proc/self/status") as fh:
-        line = next(l for l in fh if l.startswith("VmHWM:"))
+        line = next(row for row in fh if row.startswith("VmHWM:"))
     return int(line.split()[1])
 
 
@@ -103,7 +103,7 @@ def list_open(db: str) -> None:
     """Seconds from F3 on the home screen to the trainees list showing its first page."""
     import asyncio
 
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     async def drive() -> None:
         fieldapp = FieldApp(db)

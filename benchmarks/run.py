@@ -112,7 +112,8 @@ BEST_SUMMARY_SQL = (
 BEST_FILTERED_SQL = (
     "SELECT p.cbo_id, count(*), total(p.household_members), "
     "sum(EXISTS (SELECT 1 FROM trainings t WHERE t.participant_id = p.id AND t.deleted = 0)), "
-    "sum(EXISTS (SELECT 1 FROM trainings t WHERE t.participant_id = p.id AND t.deleted = 0 AND t.status = 'completed')), "
+    "sum(EXISTS (SELECT 1 FROM trainings t WHERE t.participant_id = p.id AND t.deleted = 0 "
+    "AND t.status = 'completed')), "
     "sum(EXISTS (SELECT 1 FROM trainings t JOIN placements pl ON pl.training_id = t.id "
     "WHERE t.participant_id = p.id AND t.deleted = 0 AND pl.deleted = 0)), "
     "sum(EXISTS (SELECT 1 FROM after_school e WHERE e.participant_id = p.id AND e.deleted = 0)), "
@@ -263,7 +264,8 @@ def fig_list_screen(path: Path, runs: int) -> Figure:
                         if line.startswith("ready ")).split()[1]) for _ in range(max(1, runs // 2))]
     value = statistics.median(times)
     return Figure("open the trainees list screen: F3 to first page shown", None, value, None, "≤ 0.4 s",
-                  value <= 0.4, note="headless app on the file, list queries in a thread worker (count capped at 10,000)")
+                  value <= 0.4,
+                  note="headless app on the file, list queries in a thread worker (count capped at 10,000)")
 
 
 def fig_memory(path: Path, runs: int) -> list[Figure]:
@@ -439,7 +441,7 @@ def machine() -> str:
 
 
 def markdown(figures: list[Figure], took: float) -> str:
-    lines = [f"# Benchmark results", "",
+    lines = ["# Benchmark results", "",
              f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; `make bench` took {took:.0f} s.",
              "Times are medians of several runs; each baseline was measured in the same run.", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]

@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from fieldtui.i18n import catalogue_paths
-from fieldtui.i18n_extract import KEYWORDS, extract, extract_messages
+from tools.i18n_extract import KEYWORDS, extract, extract_messages
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "fieldtui"
 PO, _MO = catalogue_paths("zh")

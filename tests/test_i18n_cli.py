@@ -11,11 +11,11 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from fieldtui.cli import main
+from fieldtui.cli.render import summary_table
 from fieldtui.core import summary
 from fieldtui.core.models import CBO, RecordInvalid, TraineeRecord, validate
 from fieldtui.core.store import Store
 from fieldtui.i18n import set_language
-from fieldtui.render import summary_table
 from tests.conftest import SAMPLE_DB
 
 ZH_HEADINGS = ("中国流动人口援助计划：汇总", "直接受益人", "间接受益人", "资助项目", "各机构受益人数", "人均成本",

@@ -16,7 +16,6 @@ from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "fieldtui"
-LANGUAGES = ("en", "zh")
 #: language code -> gettext catalogue folder
 CATALOGUES = {"zh": "zh_CN"}
 

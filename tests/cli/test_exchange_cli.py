@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from fieldtui.cli import main
 from fieldtui.core.store import Store
-from tests.core.test_store import make_cbo, trainee
 from tests.core.test_exchange import two_fields  # noqa: F401  (fixture)
+from tests.core.test_store import make_cbo, trainee
 from tests.core.test_tabular import BAD_AGE, EN_HEADER, GOOD_1, GOOD_2, write_csv
 
 
@@ -106,7 +106,7 @@ def test_export_table_csv_and_summary(tmp_path, sample_copy):
     assert r.exit_code == 2 and ".csv or .xlsx" in r.output
 
 
-def test_conflicts_list_and_resolve(tmp_path, two_fields):
+def test_conflicts_list_and_resolve(tmp_path, two_fields):  # noqa: F811 - the imported fixture
     _a, _b, ea, eb, _ = two_fields
     hq = tmp_path / "hq.db"
     assert run("merge", hq, ea, eb).exit_code == 0

@@ -79,8 +79,7 @@ def valid_bytes(tmp_path_factory) -> bytes:
 #: be refused by merge/import, which check the whole file first (see make_hostile's checklist).
 REFUSED_AT_OPEN = {"wrong_application_id", "future_version", "not_sqlite", "empty", "short_header",
                    "foreign_sqlite", "truncated_header_only", "flipped_header"}
-HOSTILE_NAMES = sorted(DB_BUILDERS) + [
-    "not_sqlite", "empty", "short_header", "foreign_sqlite"]
+HOSTILE_NAMES = [*sorted(DB_BUILDERS), "not_sqlite", "empty", "short_header", "foreign_sqlite"]
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)

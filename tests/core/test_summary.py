@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from fieldtui.core import sample, summary
+from fieldtui.core import summary
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
+from tools import sample
 
 DONOR = {
     "direct_beneficiaries": 8231,

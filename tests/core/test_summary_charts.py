@@ -71,7 +71,7 @@ def test_empty_selection_gives_empty_charts_not_errors(store):
 
 def test_choices_list_cbos_cities_and_quarters(store):
     cbos, cities, quarters = summary.choices(store)
-    assert [name for _id, name, _zh in cbos][0] == "China Children and Teenagers' Fund"
+    assert cbos[0][1] == "China Children and Teenagers' Fund"
     assert cities == ["Beijing"]
     assert quarters[0] == "2008Q3" and quarters[-1] == "2011Q3" and len(quarters) == 13
 

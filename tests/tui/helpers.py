@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.widgets.picker import PickerField
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.picker import PickerField
 
 
 def form_screen(pilot: Pilot) -> RecordFormScreen:

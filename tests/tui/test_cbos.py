@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
-from fieldtui.screens.cbos import CBOListScreen
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.widgets.confirm import Confirm
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.cbos import CBOListScreen
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.confirm import Confirm
 
 from .helpers import error_text, fill, fill_all, form_screen, settle
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
-from fieldtui.screens.children import ChildListScreen
-from fieldtui.screens.form import RecordFormScreen
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.children import ChildListScreen
+from fieldtui.tui.screens.form import RecordFormScreen
 
 from .helpers import error_text, fill, fill_all, form_screen, person, settle
 

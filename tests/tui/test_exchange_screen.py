@@ -6,12 +6,11 @@ import io
 import sqlite3
 
 from rich.console import Console
-
 from textual.widgets import Input, Static
 
-from fieldtui.app import FieldApp
 from fieldtui.core import exchange
 from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
 from tests.core.test_store import make_cbo, trainee
 
 

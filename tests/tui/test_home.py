@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 
 from .helpers import settle
 
@@ -28,7 +28,7 @@ async def test_app_creates_a_new_private_file(tmp_path):
 
 
 async def test_figures_of_a_large_file_are_counted_off_the_ui_thread(sample_copy, monkeypatch):
-    from fieldtui.screens import home
+    from fieldtui.tui.screens import home
 
     monkeypatch.setattr(home, "SMALL_FILE_BYTES", 0)  # treat the sample as a headquarters file
     app = FieldApp(sample_copy)

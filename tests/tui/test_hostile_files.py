@@ -10,13 +10,12 @@ import sqlite3
 
 import pytest
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store, StoreError
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.trainees import TraineeListScreen
-from tests.fixtures.make_hostile import DB_BUILDERS, build_databases
-
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.trainees import TraineeListScreen
 from tests.core.test_store import trainee
+from tests.fixtures.make_hostile import DB_BUILDERS, build_databases
 
 from .helpers import error_text, fill, form_screen, settle
 
@@ -88,4 +87,4 @@ async def test_control_characters_in_a_tampered_name_are_not_sent_to_the_termina
         await settle(pilot)
         cells = [str(c) for r in range(app.screen.table.row_count) for c in app.screen.table.get_row_at(r)]
         assert not any("\x1b" in c or "\x00" in c or "\u202e" in c for c in cells)
-        assert any("王\ufffd建\ufffd国\ufffd[31m" == c for c in cells)
+        assert any(c == "王\ufffd建\ufffd国\ufffd[31m" for c in cells)

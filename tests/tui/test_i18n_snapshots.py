@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
 from fieldtui.i18n import set_language
-from fieldtui.language import retranslate_classes
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.language import retranslate_classes
 
 from .helpers import settle
 from .test_snapshots import SCREENS as BASE_SCREENS

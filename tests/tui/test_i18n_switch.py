@@ -8,10 +8,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets._footer import FooterKey
 
-from fieldtui.app import FieldApp
 from fieldtui.core.settings import config_dir, load_config, resolve_language
 from fieldtui.i18n import N_, language, set_language
-from fieldtui.language import retranslate_classes
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.language import retranslate_classes
 
 
 @pytest.fixture(autouse=True)

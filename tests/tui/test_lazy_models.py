@@ -10,7 +10,7 @@ import textwrap
 
 SCRIPT = textwrap.dedent("""
     import asyncio, sys
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     async def main(path):
         app = FieldApp(path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
-from fieldtui.screens.listing import RecordListScreen
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.listing import RecordListScreen
 
 from .helpers import fill, form_screen, settle
 
@@ -33,7 +33,7 @@ async def test_search_escape_and_edit_on_every_list(sample_copy, kind):
         await pilot.press(key)
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, RecordListScreen) and screen.KIND == kind
+        assert isinstance(screen, RecordListScreen) and kind == screen.KIND
         # search: the rows follow the typing; Esc goes back to the rows with the search kept
         await pilot.press("ctrl+f", *name)
         await settle(pilot)

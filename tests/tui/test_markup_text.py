@@ -6,12 +6,12 @@ they raised MarkupError (the screen could not be shown, the app stopped) or vani
 
 from __future__ import annotations
 
-from fieldtui.app import FieldApp
 from fieldtui.core.models import CBO, Placement, TraineeRecord
 from fieldtui.core.store import Store
-from fieldtui.screens.trainees import TraineeListScreen
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.duplicates import Duplicates
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.trainees import TraineeListScreen
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.duplicates import Duplicates
 
 from .helpers import fill_all, person, settle
 
@@ -37,7 +37,7 @@ def hostile_file(tmp_path):
 
 
 async def test_remove_restore_and_edit_a_person_whose_name_looks_like_markup(tmp_path):
-    path, cbo_id = hostile_file(tmp_path)
+    path, _cbo_id = hostile_file(tmp_path)
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f3")

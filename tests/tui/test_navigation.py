@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from fieldtui.app import FieldApp
-from fieldtui.screens.cbos import CBOListScreen
-from fieldtui.screens.children import ChildListScreen
-from fieldtui.screens.help import HelpScreen
-from fieldtui.screens.home import HomeScreen
-from fieldtui.screens.participants import ParticipantListScreen
-from fieldtui.screens.placements import PlacementListScreen
-from fieldtui.screens.summary import SummaryScreen
-from fieldtui.screens.trainees import TraineeForm, TraineeListScreen
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.cbos import CBOListScreen
+from fieldtui.tui.screens.children import ChildListScreen
+from fieldtui.tui.screens.help import HelpScreen
+from fieldtui.tui.screens.home import HomeScreen
+from fieldtui.tui.screens.participants import ParticipantListScreen
+from fieldtui.tui.screens.placements import PlacementListScreen
+from fieldtui.tui.screens.summary import SummaryScreen
+from fieldtui.tui.screens.trainees import TraineeForm, TraineeListScreen
 
 from .helpers import settle
 

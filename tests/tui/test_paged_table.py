@@ -7,11 +7,10 @@ import re
 import pytest
 from textual.widgets import DataTable
 
-from fieldtui.app import FieldApp
 from fieldtui.core.models import TraineeRecord
 from fieldtui.core.store import Store
-from fieldtui.widgets.paged_table import PAGE_SIZE
-
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.widgets.paged_table import PAGE_SIZE
 from tests.conftest import SAMPLE_DB
 
 from .helpers import settle
@@ -84,7 +83,7 @@ async def test_filter_by_cbo(sample_copy):
 
 async def test_count_stops_at_the_limit_and_shows_a_plus(sample_copy, monkeypatch):
     """A big file is not counted to the last row: past the limit the list says "N+"."""
-    from fieldtui.widgets import paged_table
+    from fieldtui.tui.widgets import paged_table
 
     monkeypatch.setattr(paged_table, "COUNT_LIMIT", 1000)
     monkeypatch.setattr(paged_table, "SEARCH_COUNT_LIMIT", 3)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.participants import ParticipantListScreen
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.participants import ParticipantListScreen
 
-from .helpers import error_text, fill, fill_all, person, settle
+from .helpers import error_text, fill_all, person, settle
 
 
 async def test_add_and_reject_other_participants(fresh_db):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fieldtui.app import FieldApp
 from fieldtui.core.models import Participant, TraineeRecord, Training
 from fieldtui.core.store import Store
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.placements import PlacementListScreen
-from fieldtui.widgets.picker import TraineePicker
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.placements import PlacementListScreen
+from fieldtui.tui.widgets.picker import TraineePicker
 
 from .helpers import error_text, fill, fill_all, form_screen, settle
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
 from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
 
 from .helpers import fill_all, person, settle
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from fieldtui.widgets.charts import BarChart, ColumnChart, Meters, fit, hbar
+from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters, fit, hbar
 
 
 def test_hbar_in_eighths():

@@ -7,13 +7,13 @@ import json
 from click.testing import CliRunner
 from textual.widgets import DataTable, Input, Select, Static
 
-from fieldtui.app import FieldApp
 from fieldtui.cli import main
 from fieldtui.core import formatting as fmt
 from fieldtui.core.models import ChildRecord, validate
-from fieldtui.screens.home import HomeScreen
-from fieldtui.screens.summary import SummaryScreen
-from fieldtui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.home import HomeScreen
+from fieldtui.tui.screens.summary import SummaryScreen
+from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
 
 
 def text(app: FieldApp, selector: str) -> str:
@@ -188,7 +188,7 @@ async def test_a_new_empty_file_shows_zeros_and_the_note(tmp_path):
 async def test_ctrl_r_reloads_from_the_file(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_summary(pilot)
+        await open_summary(pilot)
         bright = next(c.id for c in app.store.cbos() if c.name_en == "Bright Angel Fund")
         training = app.store.page("trainees", cbo_id=bright, limit=1)[0]
         app.store.delete("trainees", training["id"])  # a write the screen was not told about

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 from tests.tui.test_summary_screen import open_summary, settle
 
 

@@ -7,13 +7,13 @@ import json
 from click.testing import CliRunner
 from textual.widgets import Input
 
-from fieldtui.app import FieldApp
 from fieldtui.cli import main
 from fieldtui.core.store import Store
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.trainees import TraineeForm, TraineeListScreen
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.duplicates import Duplicates
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.trainees import TraineeForm, TraineeListScreen
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.duplicates import Duplicates
 
 from .helpers import error_text, fill, fill_all, form_screen, person, settle
 
@@ -166,7 +166,7 @@ async def test_duplicate_warning_offers_existing_record_or_save_anyway(fresh_db)
 
 
 async def test_leaving_a_dirty_form_asks(fresh_db):
-    path, cbo_id = fresh_db
+    path, _cbo_id = fresh_db
     app = FieldApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", "ctrl+n")

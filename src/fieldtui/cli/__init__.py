@@ -69,7 +69,7 @@ def open_cmd(db: str | None) -> None:
     path = Path(db) if db else default_db_path()
     # Fail before the screen takes over the terminal, with the same message as everywhere.
     Store.open(path, create=True).close()
-    from fieldtui.app import FieldApp
+    from fieldtui.tui.app import FieldApp
 
     app = FieldApp(path)
     app.run()
@@ -77,7 +77,7 @@ def open_cmd(db: str | None) -> None:
         sys.exit(app.return_code)
 
 
-from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import exchange as _exchange  # noqa: E402,F401  (registers its commands)
+from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 
-__all__ = ["main", "EXIT_USAGE"]
+__all__ = ["EXIT_USAGE", "main"]

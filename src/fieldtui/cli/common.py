@@ -55,7 +55,7 @@ CLICK_STRINGS = (N_("Show this message and exit."), N_("Show the version and exi
 def _translated_help(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
     """Help texts are fixed at import; show them in the current language while help is written.
 
-    Docstrings and `help=` strings are extracted by fieldtui.i18n_extract, so they need no `_()`.
+    Docstrings and `help=` strings are extracted by tools.i18n_extract, so they need no `_()`.
     """
     from fieldtui.i18n import _
 

@@ -39,9 +39,9 @@ def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from fieldtui.cli.reports import merge_report
     from fieldtui.core import exchange
     from fieldtui.i18n import _
-    from fieldtui.reports import merge_report
 
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -65,10 +65,10 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
     """Add the rows of a spreadsheet (.csv or .xlsx) to DB; nothing is written if a row is bad."""
     from rich.console import Console
 
+    from fieldtui.cli.reports import import_report
     from fieldtui.core import tabular
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
-    from fieldtui.reports import import_report
 
     with Store.open(db) as store:
         report = tabular.import_table(store, kind, file, skip_invalid=skip_invalid)

@@ -52,6 +52,6 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         return
     from rich.console import Console
 
-    from fieldtui.render import summary_table
+    from fieldtui.cli.render import summary_table
 
     Console().print(summary_table(result))

@@ -515,9 +515,8 @@ def check_placement_against_training(placement: Placement, training: Training | 
                 date=training.start_date.isoformat()))}
         )
     if training.status == "dropped":
-        raise RecordInvalid(
-            {"training_id": labelled(_("Trainee"), _("dropped the course; a placement needs an enrolled or completed trainee"))}
-        )
+        raise RecordInvalid({"training_id": labelled(
+            _("Trainee"), _("dropped the course; a placement needs an enrolled or completed trainee"))})
 
 
 # --------------------------------------------------------------------------- composites
@@ -554,7 +553,8 @@ class ChildRecord(BaseModel):
         age = age_on(p.birth_year, p.birth_date, e.start_date)
         if not MIN_CHILD_AGE <= age <= MAX_CHILD_AGE:
             raise _field_error(
-                "participant.birth_year", "child_age", "the child must be {lo}–{hi} years old when the programme starts",
+                "participant.birth_year", "child_age",
+                "the child must be {lo}–{hi} years old when the programme starts",
                 lo=MIN_CHILD_AGE, hi=MAX_CHILD_AGE,
             )
         if age < CHILD_CONSENT_AGE:

@@ -1,8 +1,8 @@
 """Summary screen for coordinators: the donor's figures, per CBO, with filters and charts.
 
 Every figure comes from `core.summary.compute` (the same module as `fieldtui summary`); the charts
-from the aggregates beside it. They run in a thread worker on a second, read-only connection so
-the UI never waits on SQL and the app's single writer is only ever used from the UI thread.
+from the aggregates beside it. They run in a thread worker on its own read-only connection, so the
+UI never waits on SQL (tui/workers.py: the rule every screen follows).
 """
 
 from __future__ import annotations
@@ -12,23 +12,23 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
-from rich.cells import cell_len
-from rich.text import Text
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from fieldtui.app import styles_dir
 from fieldtui.core import formatting as fmt
 from fieldtui.core import summary
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
-from fieldtui.widgets.charts import BarChart, ColumnChart, Meters
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui import STYLES
+from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.widgets.tables import measure_rows_now
+from fieldtui.tui.workers import deliver, reading
 
 CUSTOM = "custom"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -66,30 +66,15 @@ def short_quarter(period: str) -> str:
 class SummaryScreen(Screen[None]):
     """The initiative's figures from `core.summary`, the same module the CLI uses."""
 
-    CSS_PATH = [styles_dir() / "summary.tcss"]
+    CSS_PATH = [STYLES / "summary.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="summary.back"),
         Binding("ctrl+r", "reload", _("Reload"), id="summary.reload"),
     ]
 
-    class Loaded(Message):
-        """Figures for the filters in force at request `generation` are ready."""
-
-        def __init__(self, generation: int, figures: Figures) -> None:
-            super().__init__()
-            self.generation = generation
-            self.figures = figures
-
-    class Failed(Message):
-        def __init__(self, generation: int, reason: str) -> None:
-            super().__init__()
-            self.generation = generation
-            self.reason = reason
-
     def __init__(self) -> None:
         super().__init__()
-        self._generation = 0
         self._seen_changes: int | None = None
         self._choices: tuple | None = None
         self.figures: Figures | None = None
@@ -134,6 +119,7 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Summary")
+
     def on_screen_resume(self) -> None:
         """First show, or back from another screen: reload only if the app's writer changed data."""
         changes = self.app.store.conn.total_changes
@@ -248,31 +234,27 @@ class SummaryScreen(Screen[None]):
         filters = self.current_filters()
         if filters is None:
             return
-        self._generation += 1
         self.query_one("#summary-body").loading = True
-        self._compute(self._generation, filters)
+        self._compute(filters)
 
     @work(thread=True, exclusive=True, group="summary")
-    def _compute(self, generation: int, filters: summary.Filters) -> None:
+    def _compute(self, filters: summary.Filters) -> None:
         try:
-            with Store.open_readonly(self.app.db_path) as store:
+            with reading(self.app) as store:
                 figures = load_figures(store, filters)
         except (StoreError, sqlite3.Error) as exc:
-            self.post_message(self.Failed(generation, str(exc)))
+            deliver(self.app, self._failed, str(exc))
             return
-        self.post_message(self.Loaded(generation, figures))
+        deliver(self.app, self._loaded, figures)
 
-    def on_summary_screen_failed(self, message: Failed) -> None:
-        if message.generation == self._generation:
-            self.query_one("#summary-body").loading = False
-            self._message(_("Could not compute the figures: {reason}").format(reason=message.reason))
+    def _failed(self, reason: str) -> None:
+        self.query_one("#summary-body").loading = False
+        self._message(_("Could not compute the figures: {reason}").format(reason=reason))
 
-    def on_summary_screen_loaded(self, message: Loaded) -> None:
-        if message.generation != self._generation:
-            return  # a newer request is on its way
-        self.figures = message.figures
-        self._apply_choices(message.figures.choices)
-        self._show(message.figures)
+    def _loaded(self, figures: Figures) -> None:
+        self.figures = figures
+        self._apply_choices(figures.choices)
+        self._show(figures)
         self.query_one("#summary-body").loading = False
 
     def on_resize(self) -> None:

@@ -5,13 +5,15 @@ Babel's own Python extractor reads tokens, and on Python 3.11 an f-string is one
 models' helpers that translate their message argument (`_rule(code, message)`,
 `_field_error(field, code, message)`), so validation messages are extracted too, and the
 command line's help: docstrings of click commands and `help=` of options.
-Used by `make i18n-extract` (via locale/babel.cfg) and by tests/test_i18n_catalogue.py.
+Used by `make i18n-extract` (via src/fieldtui/locale/babel.cfg) and by tests/test_i18n_catalogue.py;
+development tooling, so it lives outside the installed package.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 #: function name -> 0-based index of the argument holding the msgid
@@ -21,6 +23,8 @@ KEYWORDS: dict[str, int] = {"_": 0, "N_": 0, "_rule": 1, "_field_error": 2}
 CLICK_OPTIONS = {"option"}
 CLICK_COMMANDS = {"command", "group"}
 COMMENT_TAGS = ("Translators:",)
+#: The package whose strings are extracted.
+SOURCE = Path(__file__).resolve().parents[1] / "src" / "fieldtui"
 
 
 def _comments_above(lines: list[str], lineno: int) -> list[str]:
@@ -32,7 +36,7 @@ def _comments_above(lines: list[str], lineno: int) -> list[str]:
         found.insert(0, text)
         index -= 1
     tagged = [c for c in found if c.startswith(COMMENT_TAGS)]
-    return [tagged[0]] + found[found.index(tagged[0]) + 1:] if tagged else []
+    return [tagged[0], *found[found.index(tagged[0]) + 1:]] if tagged else []
 
 
 def _name(node: ast.AST) -> str | None:
@@ -87,7 +91,7 @@ def extract_messages(root: str) -> dict[str, list[str]]:
 
     out: dict[str, list[str]] = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        root, method_map=[("**.py", "fieldtui.i18n_extract:extract")]
+        root, method_map=[("**.py", "tools.i18n_extract:extract")]
     ):
         out.setdefault(message, []).append(filename)
     return out
@@ -95,8 +99,6 @@ def extract_messages(root: str) -> dict[str, list[str]]:
 
 def todo(po_path: str | None = None) -> list[tuple[str, str]]:
     """(msgid, why) for every source string the Chinese catalogue lacks, leaves empty or fuzzy."""
-    from pathlib import Path
-
     from babel.messages.pofile import read_po
 
     from fieldtui.i18n import catalogue_paths
@@ -105,7 +107,7 @@ def todo(po_path: str | None = None) -> list[tuple[str, str]]:
     with open(po, "rb") as fh:
         catalog = read_po(fh)
     problems = []
-    for msgid in sorted(extract_messages(str(Path(__file__).parent))):
+    for msgid in sorted(extract_messages(str(SOURCE))):
         entry = catalog.get(msgid)
         if entry is None:
             problems.append((msgid, "missing (run make i18n-update)"))

@@ -7,6 +7,7 @@ beside its field, unsaved work kept as a draft and never silently lost.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from typing import Any, ClassVar
 
@@ -20,9 +21,9 @@ from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.lazy import lazy_module
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.duplicates import DuplicateChoice, Duplicates
-from fieldtui.widgets.record_form import Field, RecordForm
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates
+from fieldtui.tui.widgets.record_form import Field, RecordForm
 
 DRAFT_DELAY = 0.5
 
@@ -174,10 +175,8 @@ class RecordFormScreen(Screen[str | None]):
             self._draft_timer.stop()
             self._draft_timer = None
         if self.dirty:
-            try:
+            with contextlib.suppress(sqlite3.Error, StoreError):
                 self.keep_draft()
-            except (sqlite3.Error, StoreError):
-                pass
 
     def discard(self) -> None:
         """Throw the form's changes away, draft included."""

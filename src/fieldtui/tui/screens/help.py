@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from fieldtui.i18n import _
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now
 
 
 class HelpScreen(ModalScreen[None]):

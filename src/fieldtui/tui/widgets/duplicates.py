@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now
 
 #: ("open", participant id), ("save", "") or None (go back to the form).
 DuplicateChoice = tuple[str, str]

@@ -1,4 +1,8 @@
-"""FieldApp: the Textual application. Thin on purpose: styles, bindings, navigation, the store."""
+"""FieldApp: the Textual application. Thin on purpose: styles, bindings, navigation, the store.
+
+`store` is the file's one writing connection, used from the UI thread only; workers read through
+their own connections (tui/workers.py has the rule and its one exception, export and merge).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from fieldtui import language
-from fieldtui.commands import FieldCommands
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import N_, _
-
-
-def styles_dir() -> Path:
-    """styles/ ships inside the wheel (fieldtui/styles); in a checkout it sits at the root."""
-    packaged = Path(__file__).parent / "styles"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
-
+from fieldtui.tui import STYLES, language
+from fieldtui.tui.commands import FieldCommands
+from fieldtui.tui.widgets.working import Working
 
 #: Draft kind -> how the restore question names it.
 DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("after-school child"),
@@ -28,12 +26,12 @@ DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("aft
 
 
 def _screens() -> dict[str, Any]:
-    from fieldtui.screens.cbos import CBOListScreen
-    from fieldtui.screens.children import ChildListScreen
-    from fieldtui.screens.participants import ParticipantListScreen
-    from fieldtui.screens.placements import PlacementListScreen
-    from fieldtui.screens.summary import SummaryScreen
-    from fieldtui.screens.trainees import TraineeListScreen
+    from fieldtui.tui.screens.cbos import CBOListScreen
+    from fieldtui.tui.screens.children import ChildListScreen
+    from fieldtui.tui.screens.participants import ParticipantListScreen
+    from fieldtui.tui.screens.placements import PlacementListScreen
+    from fieldtui.tui.screens.summary import SummaryScreen
+    from fieldtui.tui.screens.trainees import TraineeListScreen
 
     return {"cbos": CBOListScreen, "trainees": TraineeListScreen, "children": ChildListScreen,
             "placements": PlacementListScreen, "participants": ParticipantListScreen, "summary": SummaryScreen}
@@ -43,7 +41,7 @@ class FieldApp(App[None]):
     """Field data entry over one SQLite file, opened for the app's lifetime (one writer)."""
 
     TITLE = "fieldtui"
-    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "forms.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "forms.tcss"]
     COMMANDS = App.COMMANDS | {FieldCommands}
     # F-keys and Ctrl combinations, because a focused Input takes every letter.
     BINDINGS = [
@@ -69,7 +67,7 @@ class FieldApp(App[None]):
         self._fatal_error_shown = False
 
     def get_default_screen(self) -> Screen:
-        from fieldtui.screens.home import HomeScreen
+        from fieldtui.tui.screens.home import HomeScreen
 
         return HomeScreen()
 
@@ -77,23 +75,31 @@ class FieldApp(App[None]):
         language.retranslate_bindings(self)  # classes made before the language was chosen
         self.call_after_refresh(self.offer_drafts)
         # Edited or removed personal data leaves the write-ahead log soon after the last save.
-        self.set_interval(1.0, self.store.truncate_log_if_idle, name="truncate-log")
+        self.set_interval(1.0, self._truncate_log_if_idle, name="truncate-log")
+
+    def _truncate_log_if_idle(self) -> None:
+        if not self.store_lent:  # an export or merge worker has the connection meanwhile
+            self.store.truncate_log_if_idle()
 
     # ---- navigation ---------------------------------------------------------------------
 
+    @property
+    def store_lent(self) -> bool:
+        """An export or merge worker holds `store` behind its Working dialog (tui/workers.py)."""
+        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], Working)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No jumping between screens from inside a dialog: answer it first."""
-        if action in ("open", "open_summary", "open_exchange", "help") and isinstance(self.screen, ModalScreen):
-            return False
-        return True
+        """Nothing while a job holds the store; no jumping between screens from inside a dialog."""
+        in_dialog = isinstance(self.screen, ModalScreen)
+        return not (self.store_lent or (in_dialog and action in ("open", "open_summary", "open_exchange", "help")))
 
     def action_open_summary(self) -> None:
         self.action_open("summary")
 
     def action_open(self, kind: str) -> None:
         """Go to a top-level screen; a form with unsaved changes asks first."""
-        from fieldtui.screens.form import RecordFormScreen
-        from fieldtui.widgets.confirm import Confirm
+        from fieldtui.tui.screens.form import RecordFormScreen
+        from fieldtui.tui.widgets.confirm import Confirm
 
         form = self.screen if isinstance(self.screen, RecordFormScreen) else None
         if form is not None and form.dirty:
@@ -122,7 +128,7 @@ class FieldApp(App[None]):
         return screen
 
     def action_help(self) -> None:
-        from fieldtui.screens.help import HelpScreen
+        from fieldtui.tui.screens.help import HelpScreen
 
         keys: list[tuple[str, str]] = []
         seen: set[tuple[str, str]] = set()
@@ -164,7 +170,7 @@ class FieldApp(App[None]):
                 self.store.delete_draft(draft["form"])
                 self.offer_drafts()
 
-        from fieldtui.widgets.confirm import Confirm
+        from fieldtui.tui.widgets.confirm import Confirm
 
         self.push_screen(Confirm(_("An unsaved {what} form from {when} was kept. Restore it?").format(
             what=what, when=when), yes=_("Restore"), no=_("Discard"), title=_("Unsaved form")), answered)
@@ -176,20 +182,24 @@ class FieldApp(App[None]):
 
     # ---- closing ---------------------------------------------------------------------------
 
-    async def action_quit(self) -> None:
-        """Quit; an open form's typing is kept as a draft, offered again at the next start."""
-        from fieldtui.screens.form import RecordFormScreen
+    def keep_drafts(self) -> None:
+        """Write every open form's typing as a draft now, whatever its timer (quitting, lending the store)."""
+        from fieldtui.tui.screens.form import RecordFormScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RecordFormScreen):
                 screen.flush_draft()
+
+    async def action_quit(self) -> None:
+        """Quit; an open form's typing is kept as a draft, offered again at the next start."""
+        self.keep_drafts()
         self.exit()
 
     async def action_switch_language(self) -> None:
         await language.toggle(self)
 
     def action_open_exchange(self) -> None:
-        from fieldtui.screens.exchange import ExchangeScreen
+        from fieldtui.tui.screens.exchange import ExchangeScreen
 
         self.push_screen(ExchangeScreen())
 

@@ -13,13 +13,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from fieldtui.commands import NAVIGATION
 from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import damaged_file_message
-from fieldtui.core.store import Store, StoreError
+from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
+from fieldtui.tui.commands import NAVIGATION
+from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).
 MENU_KEYS = {"cbos": "F2", "trainees": "F3", "children": "F4", "placements": "F6", "participants": "F7",
@@ -87,40 +87,25 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="headline")
     def _compute_figures(self) -> None:
+        """On the worker's own connection (tui/workers.py); leaving the screen or quitting
+        cancels the worker, which interrupts the count."""
         from fieldtui.core import summary  # loaded with the first count, not before the first screen
 
-        worker = get_current_worker()
-        store = self.app.store
-        # A private read-only connection: the app's connection stays free for the UI thread.
-        reader = Store.open_readonly(store.path) if store.path is not None else None
-        if reader is not None:  # abandon the count when the screen goes or the app quits
-            reader.conn.set_progress_handler(lambda: worker.is_cancelled or not self.is_attached, 10_000)
         try:
-            result = summary.compute(reader or store)
+            with reading(self.app) as store:
+                result = summary.compute(store)
         except (StoreError, sqlite3.DatabaseError) as exc:
-            if not (worker.is_cancelled or not self.is_attached):  # else: interrupted on purpose
-                self.app.call_from_thread(self._figures_failed, exc)
+            deliver(self.app, self._figures_failed, exc)  # dropped if interrupted on purpose
             return
-        finally:
-            if reader is not None:
-                reader.close()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_figures, result)
-
-    def on_unmount(self) -> None:
-        self.workers.cancel_group(self, "headline")
+        deliver(self.app, self._show_figures, result)
 
     def _figures_failed(self, exc: Exception) -> None:
         """One line instead of the figures (a damaged page, an unreadable file), never a crash:
         the menu still works. SQLite's own text is not shown: it can quote the damaged data."""
-        if not self.is_attached:
-            return
         message = str(exc) if isinstance(exc, StoreError) else damaged_file_message()
         self.query_one("#headline", Static).update(Text(message, style="bold red"))
 
     def _show_figures(self, result: Any) -> None:
-        if not self.is_attached:  # left (or the app closed) while counting
-            return
         lines = [
             f"[b]{_('Direct beneficiaries')}[/b]  {fmt.people(result.direct_beneficiaries)}",
             f"[b]{_('Indirect beneficiaries')}[/b]  {fmt.people(result.indirect_beneficiaries)}",

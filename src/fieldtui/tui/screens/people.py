@@ -6,7 +6,7 @@ from typing import Any
 
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import N_, _
-from fieldtui.widgets.record_form import Field, heading
+from fieldtui.tui.widgets.record_form import Field, heading
 
 models = lazy_module("fieldtui.core.models")  # loaded when a form opens
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import N_
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.screens.listing import RecordListScreen
-from fieldtui.widgets.paged_table import Column
-from fieldtui.widgets.record_form import Field
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.listing import RecordListScreen
+from fieldtui.tui.widgets.paged_table import Column
+from fieldtui.tui.widgets.record_form import Field
 
 if TYPE_CHECKING:
     from fieldtui.core.models import CBO

@@ -1,7 +1,8 @@
 """Export the open file for headquarters, or merge field exports into it, with progress and report.
 
-The work runs in a thread worker so the screen stays responsive; the store's connection is only
-used by that worker while it runs (the screen disables its buttons meanwhile).
+Both write through the app's one writing connection (a merge writes into this file; a
+pseudonymised export may store its key), so the job runs in a thread worker that borrows
+`app.store` while the modal `Working` dialog is up: the one exception in tui/workers.py.
 """
 
 from __future__ import annotations
@@ -14,19 +15,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from fieldtui.app import styles_dir
+from fieldtui.cli.reports import merge_report
 from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
-from fieldtui.reports import merge_report
+from fieldtui.tui import STYLES
+from fieldtui.tui.widgets.working import Working
 
 
 class ExchangeScreen(Screen[None]):
     """Send data to headquarters (export) and bring files in (merge)."""
 
-    CSS_PATH = [styles_dir() / "exchange.tcss"]
+    CSS_PATH = [STYLES / "exchange.tcss"]
     BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
 
     def compose(self) -> ComposeResult:
@@ -45,7 +47,6 @@ class ExchangeScreen(Screen[None]):
                 yield Input(id="merge-files",
                             placeholder=_("Files to merge, separated by spaces (quote names with spaces)"))
                 yield Button(_("Merge"), id="merge", variant="primary")
-            yield ProgressBar(id="progress", show_eta=False)
             yield Static(id="status", markup=False)  # quotes paths and reasons
             yield Static(id="report")
         yield Footer()
@@ -53,19 +54,19 @@ class ExchangeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Export / merge")
 
-    def _busy(self, busy: bool) -> None:
-        if busy:
-            self.query_one("#progress", ProgressBar).add_class("-started")
-        for button in self.query(Button):
-            button.disabled = busy
-
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
         status.update(text)
 
-    def _progress(self, stage: str, done: int, total: int) -> None:
-        self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=total, progress=done)
+    def _lend_store(self, text: str) -> Working:
+        """Hand `app.store` to the job: forms' pending drafts written first, then the dialog that
+        keeps every action (and so the UI thread) off the store until `_done` closes it."""
+        self.app.keep_drafts()
+        working = Working(text)
+        self.app.push_screen(working)
+        self._status(text)
+        return working
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export":
@@ -73,9 +74,8 @@ class ExchangeScreen(Screen[None]):
             if not out:
                 self._status(_("Give the file to write."), error=True)
                 return
-            self._busy(True)
-            self._status(_("Exporting…"))
-            self.run_export(Path(out).expanduser(), self.query_one("#pseudonymise", Checkbox).value)
+            working = self._lend_store(_("Exporting…"))
+            self.run_export(working, Path(out).expanduser(), self.query_one("#pseudonymise", Checkbox).value)
         elif event.button.id == "merge":
             try:
                 files = shlex.split(self.query_one("#merge-files", Input).value)
@@ -85,33 +85,37 @@ class ExchangeScreen(Screen[None]):
             if not files:
                 self._status(_("Give one or more files to merge."), error=True)
                 return
-            self._busy(True)
-            self._status(_("Merging…"))
-            self.run_merge([Path(f).expanduser() for f in files])
+            working = self._lend_store(_("Merging…"))
+            self.run_merge(working, [Path(f).expanduser() for f in files])
 
     @work(thread=True, exclusive=True)
-    def run_export(self, out: Path, pseudonymise: bool) -> None:
+    def run_export(self, working: Working, out: Path, pseudonymise: bool) -> None:
         try:
-            result = exchange.export(self.app.store, out, pseudonymise=pseudonymise, progress=self._progress)
+            result = exchange.export(self.app.store, out, pseudonymise=pseudonymise, progress=self._to(working))
         except (StoreError, OSError) as exc:
-            self.app.call_from_thread(self._done, str(exc), None, True)
+            self.app.call_from_thread(self._done, working, str(exc), None, True)
             return
         message = _("Exported {n} rows to {path}.").format(n=sum(result.counts.values()), path=result.path)
-        self.app.call_from_thread(self._done, message, None, False)
+        self.app.call_from_thread(self._done, working, message, None, False)
 
     @work(thread=True, exclusive=True)
-    def run_merge(self, files: list[Path]) -> None:
+    def run_merge(self, working: Working, files: list[Path]) -> None:
         try:
-            report = exchange.merge_into(self.app.store, files, progress=self._progress)
+            report = exchange.merge_into(self.app.store, files, progress=self._to(working))
         except (StoreError, OSError) as exc:
-            self.app.call_from_thread(self._done, str(exc), None, True)
+            self.app.call_from_thread(self._done, working, str(exc), None, True)
             return
         refused = len(report.refused)
         message = (_("{n} of {total} files refused.").format(n=refused, total=len(report.files)) if refused
                    else _("All {total} files merged.").format(total=len(report.files)))
-        self.app.call_from_thread(self._done, message, report, bool(refused))
+        self.app.call_from_thread(self._done, working, message, report, bool(refused))
 
-    def _done(self, message: str, report: exchange.MergeReport | None, error: bool) -> None:
-        self._busy(False)
+    def _to(self, working: Working) -> exchange.Progress:
+        """The core's progress callback, shown in the dialog (from the worker thread)."""
+        return lambda _stage, done, total: self.app.call_from_thread(working.progress, done, total)
+
+    def _done(self, working: Working, message: str, report: exchange.MergeReport | None, error: bool) -> None:
+        """The job has handed the store back: close the dialog, say how it went."""
+        working.dismiss()
         self._status(message, error=error)
         self.query_one("#report", Static).update(merge_report(report) if report else "")

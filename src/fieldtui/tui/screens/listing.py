@@ -13,9 +13,9 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.store import StoreError
 from fieldtui.i18n import _, language
-from fieldtui.screens.form import RecordFormScreen
-from fieldtui.widgets.confirm import Confirm
-from fieldtui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 
 def cbo_name(row: dict[str, Any]) -> str:
@@ -61,10 +61,6 @@ class RecordListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = _(self.TITLE_TEXT)
         self.table.focus()
-
-    @property
-    def paged(self) -> PagedList:
-        return self.query_one(PagedList)
 
     @property
     def table(self) -> PagedTable:
@@ -146,15 +142,13 @@ class RecordListScreen(Screen[None]):
 
     def action_toggle_removed(self) -> None:
         include = not self.table.include_deleted
-        self.paged.set_include_deleted(include)
+        self.table.include_deleted = include  # its watcher reloads the rows
         self.sub_title = _("showing removed records") if include else ""
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while removed records are shown."""
-        if action == "restore" and not self.table.include_deleted:
-            return False
-        return True
+        return action != "restore" or self.table.include_deleted
 
     # ---- search and sort --------------------------------------------------------------------------
 

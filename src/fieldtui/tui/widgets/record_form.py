@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from fieldtui.i18n import _
-from fieldtui.widgets.picker import PickerField
+from fieldtui.tui.widgets.picker import PickerField
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ _PLACEHOLDERS = {"date": "YYYY-MM-DD"}
 class RecordForm(VerticalScroll):
     """The fields of one record; knows nothing about saving (the form screen does that)."""
 
+    @dataclass
     class Edited(Message):
         """Any field changed (the screen marks itself dirty and schedules a draft)."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.i18n import N_, _
-from fieldtui.screens.form import RecordFormScreen, models
-from fieldtui.screens.listing import RecordListScreen, person_columns
-from fieldtui.screens.people import PERSON_FIELDS, choice_label, person_defaults
-from fieldtui.widgets.paged_table import Column
-from fieldtui.widgets.record_form import Field, heading
+from fieldtui.i18n import N_
+from fieldtui.tui.screens.form import RecordFormScreen, models
+from fieldtui.tui.screens.listing import RecordListScreen, person_columns
+from fieldtui.tui.screens.people import PERSON_FIELDS, choice_label, person_defaults
+from fieldtui.tui.widgets.paged_table import Column
+from fieldtui.tui.widgets.record_form import Field, heading
 
 if TYPE_CHECKING:
     from fieldtui.core.models import TraineeRecord

@@ -10,6 +10,12 @@ relabel itself in place (a form keeping what was typed); otherwise it is rebuilt
 
 Descriptions may have been made with `_()` in either language (classes are created when a
 module is first imported) or with `N_()`: `msgid_of()` finds the English msgid back.
+
+Textual 8 has no public way to change a description once a class exists: the Footer, the help
+and the palette read `binding.description` from each node's bindings, and a screen of any class
+(even a plain `Screen` with `N_()` bindings) must follow the switch. Hence the private
+`_merged_bindings`/`_bindings` rewrite, safe while Textual is pinned exactly
+(tests/tui/test_i18n_switch.py fails if it changes).
 """
 
 from __future__ import annotations

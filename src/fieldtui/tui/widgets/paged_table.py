@@ -16,12 +16,14 @@ from textual.app import ComposeResult
 from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
-from fieldtui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now
+from fieldtui.tui.workers import deliver, reading
 
 PAGE_SIZE = 150
 #: Fetch the next page when the cursor is this close to the last loaded row.
@@ -64,14 +66,24 @@ class PagedTable(DataTable):
     }
     """
 
+    #: The query. Each is a reactive whose watcher reloads the rows (see `order_by` for sorting).
+    search: var[str] = var("", init=False)
+    cbo_id: var[str | None] = var(None, init=False)
+    sort: var[str | None] = var(None, init=False)
+    descending: var[bool] = var(False, init=False)
+    include_deleted: var[bool] = var(False, init=False)
+
+    @dataclass
     class Reloaded(Message):
         """The query changed and the first page is in; `total` rows match (more if `capped`)."""
 
-        def __init__(self, table: PagedTable, total: int, capped: bool = False) -> None:
-            super().__init__()
-            self.table = table
-            self.total = total
-            self.capped = capped
+        table: PagedTable
+        total: int
+        capped: bool = False
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
 
     def __init__(self, kind: str, columns: list[Column], *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -82,11 +94,7 @@ class PagedTable(DataTable):
         self.kind = kind
         self.spec_columns = columns
         self.page_size = page_size
-        self.search = ""
-        self.cbo_id: str | None = None
-        self.sort: str | None = next((c.sort for c in columns if c.sort), None)
-        self.descending = False
-        self.include_deleted = False
+        self.set_reactive(PagedTable.sort, next((c.sort for c in columns if c.sort), None))
         self.total = 0
         #: The count stopped at this limit: `total` is limit + 1 and shows as "limit+".
         self.count_limit: int | None = None
@@ -94,18 +102,13 @@ class PagedTable(DataTable):
         self._after: tuple[Any, str] | None = None
         self._exhausted = False
         self._pending = False
-        self._generation = 0
+
+    def watch_search(self) -> None:
+        self.reload()
+
+    watch_cbo_id = watch_sort = watch_descending = watch_include_deleted = watch_search
 
     # ---- querying (in a thread: a query on a big file must never freeze typing) ----------------
-
-    @property
-    def store(self):  # noqa: ANN201 - the app's single open Store
-        return self.app.store
-
-    @property
-    def loading_rows(self) -> bool:
-        """A query is running; its rows have not arrived yet."""
-        return self._pending
 
     def _query(self) -> dict[str, Any]:
         return {"search": self.search, "cbo_id": self.cbo_id, "include_deleted": self.include_deleted,
@@ -114,10 +117,9 @@ class PagedTable(DataTable):
     def reload(self, keep_id: str | None = None, place: int | None = None) -> None:
         """Run the query again from the first page (after a search, filter, sort or save).
 
-        The rows on screen stay until the new ones arrive; an answer to an older query is dropped."""
-        self._generation += 1
+        The rows on screen stay until the new ones arrive; a query still running is superseded."""
         self._pending = True
-        self._fetch(self._generation, self._query(), None, True, (keep_id, place))
+        self._fetch(self._query(), None, (keep_id, place))
 
     def total_text(self) -> str:
         """The row count as shown: "10,000+" once counting stopped at the limit."""
@@ -130,23 +132,24 @@ class PagedTable(DataTable):
         if self._exhausted or self._pending:
             return
         self._pending = True
-        self._fetch(self._generation, self._query(), self._after, False, (None, None))
+        self._fetch(self._query(), self._after, (None, None))
 
-    @work(thread=True, group="paged-table", exit_on_error=False)
-    def _fetch(self, generation: int, query: dict[str, Any], after: tuple[Any, str] | None, first: bool,
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def _fetch(self, query: dict[str, Any], after: tuple[Any, str] | None,
                keep: tuple[str | None, int | None]) -> None:
-        store = self.store
+        """A page (with the count, for a new query) on the worker's own connection (tui/workers.py).
+        Errors are not raised: a damaged page leaves the list as it was, never a crash."""
+        first = after is None
         filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
         limit = SEARCH_COUNT_LIMIT if query["search"].strip() else COUNT_LIMIT
-        total = store.count(self.kind, limit=limit, **filters) if first else None
-        rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
-                          limit=self.page_size, **filters)
-        self.app.call_from_thread(self._arrived, generation, first, total, rows, keep, limit)
+        with reading(self.app) as store:
+            total = store.count(self.kind, limit=limit, **filters) if first else None
+            rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
+                              limit=self.page_size, **filters)
+        deliver(self.app, self._arrived, first, total, rows, keep, limit)
 
-    def _arrived(self, generation: int, first: bool, total: int | None, rows: list[dict[str, Any]],
-                 keep: tuple[str | None, int | None], limit: int | None = None) -> None:
-        if generation != self._generation:
-            return  # an answer to a query that has since changed
+    def _arrived(self, first: bool, total: int | None, rows: list[dict[str, Any]],
+                 keep: tuple[str | None, int | None], limit: int) -> None:
         self._pending = False
         if first:
             self._reset_columns()
@@ -159,7 +162,7 @@ class PagedTable(DataTable):
                 self.move_to(keep_id)
             elif place is not None and self.row_count:
                 self.move_cursor(row=min(place, self.row_count - 1))
-            self.post_message(self.Reloaded(self, self.total, self.total > (limit or self.total)))
+            self.post_message(self.Reloaded(self, self.total, self.total > limit))
         elif self.cursor_row >= self.row_count - PREFETCH_MARGIN:
             self.load_next_page()
 
@@ -216,26 +219,27 @@ class PagedTable(DataTable):
         if col.sort:
             self.sort_by(col.sort)
 
+    def order_by(self, sort: str, descending: bool = False) -> None:
+        """Set both halves of the order with one reload (the watchers would otherwise run twice)."""
+        if sort != self.sort:
+            self.set_reactive(PagedTable.descending, descending)
+            self.sort = sort
+        else:
+            self.descending = descending
+
     def sort_by(self, sort: str) -> None:
         """Sort by a column; choosing the current one again reverses the order."""
-        if sort == self.sort:
-            self.descending = not self.descending
-        else:
-            self.sort, self.descending = sort, False
-        self.reload()
+        self.order_by(sort, not self.descending if sort == self.sort else False)
 
     def cycle_sort(self) -> None:
         """Keyboard sorting: each press moves to the next sortable column (ascending)."""
         sorts = [c.sort for c in self.spec_columns if c.sort]
         if not sorts:
             return
-        nxt = sorts[(sorts.index(self.sort) + 1) % len(sorts)] if self.sort in sorts else sorts[0]
-        self.sort, self.descending = nxt, False
-        self.reload()
+        self.order_by(sorts[(sorts.index(self.sort) + 1) % len(sorts)] if self.sort in sorts else sorts[0])
 
     def reverse_sort(self) -> None:
         self.descending = not self.descending
-        self.reload()
 
 
 class PagedList(Vertical):
@@ -296,19 +300,10 @@ class PagedList(Vertical):
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        text = self.query_one("#search", Input).value
-        if text != self.table.search:
-            self.table.search = text
-            self.table.reload()
+        self.table.search = self.query_one("#search", Input).value
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "cbo-filter":
             return
         event.stop()
-        value = event.value
-        self.table.cbo_id = None if value is Select.NULL else str(value)
-        self.table.reload()
-
-    def set_include_deleted(self, include: bool) -> None:
-        self.table.include_deleted = include
-        self.table.reload()
+        self.table.cbo_id = None if event.value is Select.NULL else str(event.value)

@@ -1,6 +1,6 @@
 """Deterministic demo data that reproduces the donor's published figures exactly.
 
-`python -m fieldtui.core.sample sample.db` (or `make sample`) rebuilds sample.db. The seeded
+`python -m tools.sample sample.db` (or `make sample`) rebuilds sample.db. The seeded
 random generator and Faker's zh_CN names make every run give the same people; the counts below
 are fixed so that the summary equals the China Migrant Initiative report:
 
@@ -150,78 +150,83 @@ class Builder:
     # ---- rows -------------------------------------------------------------------------
 
     def build(self, store: Store) -> None:
-        rows: dict[str, list[dict]] = {t: [] for t in
-                                       ("cbos", "participants", "trainings", "after_school", "other_programmes",
-                                        "placements", "audit")}
-
-        def add(table: str, model, on: dt.date, actor: str, **extra) -> str:
-            row_id = self.id_at(on)
-            at = self.stamp(on)
-            data = model.model_dump(exclude={"id", "deleted"})
-            rows[table].append({"id": row_id, **data, **extra, "created_at": at, "updated_at": at, "deleted": 0})
-            rows["audit"].append({"at": at, "actor": actor, "action": "create", "table_name": table, "row_id": row_id})
-            return row_id
-
+        """Every CBO's people, in plan order (the order of random draws is the data: keep it)."""
+        self.rows: dict[str, list[dict]] = {t: [] for t in ("cbos", "participants", "trainings", "after_school",
+                                                            "other_programmes", "placements", "audit")}
         for plan in PLANS:
-            cbo_id = add("cbos", plan.cbo, PERIOD_START - dt.timedelta(days=30), "headquarters")
+            cbo_id = self.add("cbos", plan.cbo, PERIOD_START - dt.timedelta(days=30), "headquarters")
             staff = [self.fake.name() for _ in range(3)]
             n = plan.trainees + plan.children + plan.pupils
             households = iter(self.household(n, plan.indirect))
-
             for _ in range(plan.trainees):
-                on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=150))
-                start = on + dt.timedelta(days=self.rng.randrange(31))
-                age = self.rng.randint(17, 45)
-                person = self.person(cbo_id, staff, age=age, on=start, female_share=plan.female_share,
-                                     origin_city=0.3, phone_share=0.8, household=next(households))
-                roll = self.rng.random()
-                placed = roll < plan.placed_share
-                status = "completed" if placed or roll < plan.placed_share + 0.12 else (
-                    "dropped" if roll < plan.placed_share + 0.17 else "enrolled")
-                end = start + dt.timedelta(days=self.rng.randrange(30, 121)) if status != "enrolled" else None
-                course_i = self.rng.randrange(len(plan.courses))
-                training = Training(course=plan.courses[course_i], start_date=start, end_date=end, status=status,
-                                    income_before_cny=float(self.rng.randrange(600, 1401, 10)))
-                TraineeRecord(participant=person, training=training)  # every rule checked
-                pid = add("participants", person, on, person.registered_by)
-                tid = add("trainings", training, start, person.registered_by, participant_id=pid)
-                if placed:
-                    placement = Placement(
-                        training_id=tid, employer=self.fake.company(), job_title=plan.jobs[course_i],
-                        start_date=end + dt.timedelta(days=self.rng.randrange(61)),
-                        wage_cny=float(self.rng.randrange(1200, 2601, 50)), verified=self.rng.random() < 0.7)
-                    add("placements", placement, placement.start_date, person.registered_by)
-
+                self.trainee(plan, cbo_id, staff, next(households))
             for _ in range(plan.children):
-                on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=60))
-                age = self.rng.randint(6, 12)
-                person = self.person(cbo_id, staff, age=age, on=on, female_share=0.48, origin_city=0.55,
-                                     phone_share=0.0, household=next(households))
-                programme = "super_saturday" if self.rng.random() < 0.2 else "after_school"
-                end = on + dt.timedelta(days=self.rng.randrange(90, 300)) if self.rng.random() < 0.6 else None
-                enrolment = AfterSchool(
-                    school=self.rng.choice(SCHOOLS), grade=max(1, min(6, age - 5)),
-                    guardian_name=person.full_name[0] + self.fake.first_name(), guardian_consent=True,
-                    programme=programme, start_date=on, end_date=end)
-                ChildRecord(participant=person, enrolment=enrolment)
-                pid = add("participants", person, on, person.registered_by)
-                add("after_school", enrolment, on, person.registered_by, participant_id=pid)
-
+                self.child(cbo_id, staff, next(households))
             for _ in range(plan.pupils):
-                on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=30))
-                age = self.rng.randint(6, 14)
-                person = self.person(cbo_id, staff, age=age, on=on, female_share=0.47, origin_city=0.5,
-                                     phone_share=0.0, household=next(households))
-                programme = OtherProgramme(programme="low_cost_school", description=f"{max(1, min(9, age - 5))}年级",
-                                           start_date=on)
-                ParticipantRecord(participant=person, programme=programme)
-                pid = add("participants", person, on, person.registered_by)
-                add("other_programmes", programme, on, person.registered_by, participant_id=pid)
-
-        rows["cbos"] = [dict(r, programmes=list(r["programmes"])) for r in rows["cbos"]]
+                self.pupil(cbo_id, staff, next(households))
+        self.rows["cbos"] = [dict(r, programmes=list(r["programmes"])) for r in self.rows["cbos"]]
         with store.transaction():
-            for table, table_rows in rows.items():
+            for table, table_rows in self.rows.items():
                 store.insert_rows(table, table_rows)
+
+    def add(self, table: str, model, on: dt.date, actor: str, **extra) -> str:
+        row_id = self.id_at(on)
+        at = self.stamp(on)
+        data = model.model_dump(exclude={"id", "deleted"})
+        self.rows[table].append({"id": row_id, **data, **extra, "created_at": at, "updated_at": at, "deleted": 0})
+        self.rows["audit"].append({"at": at, "actor": actor, "action": "create", "table_name": table,
+                                   "row_id": row_id})
+        return row_id
+
+    def trainee(self, plan: Plan, cbo_id: str, staff: list[str], household: int) -> None:
+        on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=150))
+        start = on + dt.timedelta(days=self.rng.randrange(31))
+        age = self.rng.randint(17, 45)
+        person = self.person(cbo_id, staff, age=age, on=start, female_share=plan.female_share,
+                             origin_city=0.3, phone_share=0.8, household=household)
+        roll = self.rng.random()
+        placed = roll < plan.placed_share
+        status = "completed" if placed or roll < plan.placed_share + 0.12 else (
+            "dropped" if roll < plan.placed_share + 0.17 else "enrolled")
+        end = start + dt.timedelta(days=self.rng.randrange(30, 121)) if status != "enrolled" else None
+        course_i = self.rng.randrange(len(plan.courses))
+        training = Training(course=plan.courses[course_i], start_date=start, end_date=end, status=status,
+                            income_before_cny=float(self.rng.randrange(600, 1401, 10)))
+        TraineeRecord(participant=person, training=training)  # every rule checked
+        pid = self.add("participants", person, on, person.registered_by)
+        tid = self.add("trainings", training, start, person.registered_by, participant_id=pid)
+        if placed:
+            placement = Placement(
+                training_id=tid, employer=self.fake.company(), job_title=plan.jobs[course_i],
+                start_date=end + dt.timedelta(days=self.rng.randrange(61)),
+                wage_cny=float(self.rng.randrange(1200, 2601, 50)), verified=self.rng.random() < 0.7)
+            self.add("placements", placement, placement.start_date, person.registered_by)
+
+    def child(self, cbo_id: str, staff: list[str], household: int) -> None:
+        on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=60))
+        age = self.rng.randint(6, 12)
+        person = self.person(cbo_id, staff, age=age, on=on, female_share=0.48, origin_city=0.55,
+                             phone_share=0.0, household=household)
+        programme = "super_saturday" if self.rng.random() < 0.2 else "after_school"
+        end = on + dt.timedelta(days=self.rng.randrange(90, 300)) if self.rng.random() < 0.6 else None
+        enrolment = AfterSchool(
+            school=self.rng.choice(SCHOOLS), grade=max(1, min(6, age - 5)),
+            guardian_name=person.full_name[0] + self.fake.first_name(), guardian_consent=True,
+            programme=programme, start_date=on, end_date=end)
+        ChildRecord(participant=person, enrolment=enrolment)
+        pid = self.add("participants", person, on, person.registered_by)
+        self.add("after_school", enrolment, on, person.registered_by, participant_id=pid)
+
+    def pupil(self, cbo_id: str, staff: list[str], household: int) -> None:
+        on = self.day_between(PERIOD_START, PERIOD_END - dt.timedelta(days=30))
+        age = self.rng.randint(6, 14)
+        person = self.person(cbo_id, staff, age=age, on=on, female_share=0.47, origin_city=0.5,
+                             phone_share=0.0, household=household)
+        programme = OtherProgramme(programme="low_cost_school", description=f"{max(1, min(9, age - 5))}年级",
+                                   start_date=on)
+        ParticipantRecord(participant=person, programme=programme)
+        pid = self.add("participants", person, on, person.registered_by)
+        self.add("other_programmes", programme, on, person.registered_by, participant_id=pid)
 
 
 def build(path: str | os.PathLike, seed: int = SEED) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -91,12 +92,17 @@ class PickerField(Static, can_focus=True):
 
     BINDINGS = [Binding("enter,space", "pick", _("Choose"))]
 
+    @dataclass
     class Changed(Message):
-        def __init__(self, field: PickerField) -> None:
-            super().__init__()
-            self.field = field
+        """A choice was made in the picker."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        field: PickerField
+
+        @property
+        def control(self) -> PickerField:
+            return self.field
+
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="picker-field", markup=False)  # shows a name
         self.value: str = ""
         self.label: str = ""

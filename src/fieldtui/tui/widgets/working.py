@@ -1,0 +1,28 @@
+"""A modal progress dialog shown while a worker borrows the app's writing connection.
+
+Export and merge write through `app.store`; while this dialog is up the app refuses every action
+(`FieldApp.store_lent`), so the UI thread leaves the store to the worker (tui/workers.py).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import ProgressBar, Static
+
+
+class Working(ModalScreen[None]):
+    """"Exporting…" with a progress bar; no keys, closed by the job when it is done."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.text, classes="dialog-title", markup=False)
+            yield ProgressBar(id="working-progress", show_eta=False)
+
+    def progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
