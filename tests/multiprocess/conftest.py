@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import signal
@@ -23,7 +24,8 @@ class Driver:
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.multiprocess.driver", str(db)], cwd=ROOT,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, env={**os.environ, "FIELDTUI_OPERATOR": "driver"})
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+            env={**os.environ, "FIELDTUI_OPERATOR": "driver"})
         assert self.read(90) == "ready", self.stderr()
 
     @property
@@ -111,8 +113,8 @@ def app_process(field_copy, tmp_path):
 def run_in_pty(args: list[str], keys: list[tuple[float, bytes]], *, timeout: float = 60,
                env: dict[str, str] | None = None) -> tuple[int, str, bytes]:
     """Run a terminal program in a real pseudo-terminal (120x40), typing `keys` at the given
-    seconds after start; returns (exit status, everything it wrote on the terminal as text, the
-    raw bytes; the text without escape sequences). Textual draws on stderr and prints its exit messages there too: both are read."""
+    seconds after start; returns (exit status, what it wrote as a person reads it, the raw
+    bytes). Textual draws on stderr and prints its exit messages there too: both are read."""
     import fcntl
     import struct
     import termios
@@ -154,7 +156,7 @@ def run_in_pty(args: list[str], keys: list[tuple[float, bytes]], *, timeout: flo
     return proc.returncode, visible(bytes(drawn).decode(errors="replace")), bytes(drawn)
 
 
-_ESCAPES = __import__("re").compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9]|[=>78])")
 
 
 def visible(text: str) -> str:

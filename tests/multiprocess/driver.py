@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from fieldtui.app import FieldApp
+from fieldtui.tui.app import FieldApp
 
 
 async def _settle(pilot) -> None:
@@ -50,7 +50,7 @@ def _first_row_has(pilot, text: str):
 
 
 async def _trainee(pilot, name: str) -> str:
-    from fieldtui.screens.form import RecordFormScreen
+    from fieldtui.tui.screens.form import RecordFormScreen
     from tests.tui.helpers import fill_all, person
 
     cbo_id = pilot.app.store.conn.execute(
@@ -70,7 +70,7 @@ async def _trainee(pilot, name: str) -> str:
 
 async def _saved(pilot, action) -> str:
     """Run `action` (keys that end in Ctrl+S) and say whether the form closed on "Saved."."""
-    from fieldtui.screens.form import RecordFormScreen
+    from fieldtui.tui.screens.form import RecordFormScreen
 
     app = pilot.app
     seen = {n.identity for n in app._notifications}  # toasts expire: compare identities, not counts
@@ -93,7 +93,7 @@ async def _saved(pilot, action) -> str:
 
 
 async def _edit_phone(pilot, name: str, phone: str) -> str:
-    from fieldtui.screens.form import RecordFormScreen
+    from fieldtui.tui.screens.form import RecordFormScreen
     from tests.tui.helpers import fill
 
     await pilot.press("ctrl+g", "f3")

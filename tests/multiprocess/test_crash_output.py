@@ -50,7 +50,7 @@ def test_a_damaged_draft_is_set_aside_and_the_app_starts(field_copy, damage):
 
 CRASHING = f"""
 import sys
-from fieldtui.screens.home import HomeScreen
+from fieldtui.tui.screens.home import HomeScreen
 
 def on_mount(self):
     person = {{"full_name": "{SECRET_NAME}", "phone": "{SECRET_PHONE}"}}

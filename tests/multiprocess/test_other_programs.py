@@ -85,7 +85,7 @@ def test_edited_personal_data_leaves_the_journal_when_the_app_goes_idle(app_proc
     assert app.send("edit-phone 旧号码人 13700000001") == "acked"
     wal = field_copy.parent / (field_copy.name + "-wal")
     assert app.send("idle 3.5") == "ok"
-    old_phone = "13912345678".encode()
+    old_phone = b"13912345678"
     assert old_phone not in wal.read_bytes()
     app.kill9()
     for name in (field_copy.name, field_copy.name + "-wal"):

@@ -71,8 +71,8 @@ Merge (headquarters)
 from __future__ import annotations
 
 import dataclasses
-import errno
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import json

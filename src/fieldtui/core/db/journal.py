@@ -14,6 +14,7 @@ removed personal data leaves the `-wal` within seconds of the app going idle, no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -76,10 +77,8 @@ def truncate_log(conn: sqlite3.Connection) -> bool:
     except sqlite3.Error:
         return False
     finally:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             conn.execute(f"PRAGMA busy_timeout = {int(before)}")
-        except sqlite3.Error:
-            pass
 
 
 class IdleTruncation:
