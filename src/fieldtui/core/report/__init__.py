@@ -1,0 +1,140 @@
+"""The donor report: report.html and report.xlsx from one `Summary` (issue 17).
+
+`write_report` reads the figures once (figures.gather: `core.summary` and its chart aggregates,
+nothing recomputed), then renders them in the report's language (text.speaking, independent of
+the app's) as a self-contained page (html.py, svg.py) and a workbook (xlsx.py). The table
+sections both files share, and how a later change adds its own, are in sections.py.
+
+Files are private and never half-written: each is written to a 0600 temporary file in OUT_DIR,
+fsynced, then renamed over the old one; OUT_DIR is created 0700 when missing. The database is
+read through a read-only connection (`Store.open_readonly`) and never modified. Every problem a
+person can cause is a `ReportError` (a `StoreError`: one line for the CLI and the app).
+No Textual here: the app runs this in a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from fieldtui.core.ids import new_id
+from fieldtui.core.store import Store, StoreError
+from fieldtui.core.summary import Filters
+from fieldtui.i18n import _
+
+HTML_NAME, XLSX_NAME = "report.html", "report.xlsx"
+STEPS = 3
+#: progress(step, of, what): 1 = reading the figures, 2 = report.html, 3 = report.xlsx
+Progress = Callable[[int, int, str], None]
+
+
+class ReportError(StoreError):
+    """The report cannot be written where asked (OUT_DIR is a file, unwritable, disk full)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportPaths:
+    html: Path
+    xlsx: Path
+
+
+def write_report(store_or_path: Store | str | os.PathLike, out_dir: str | os.PathLike,
+                 filters: Filters | None = None, lang: str = "en", *,
+                 now: dt.datetime | None = None, progress: Progress | None = None) -> ReportPaths:
+    """Write report.html and report.xlsx for `filters` into `out_dir`; returns their paths.
+
+    `store_or_path`: a database path (opened read-only here) or a store the caller opened
+    read-only. `now` fixes the date printed in the report (tests).
+    """
+    from fieldtui.core.report import html, xlsx
+    from fieldtui.core.report.figures import gather
+    from fieldtui.core.report.text import speaking
+
+    step = progress or (lambda n, of, what: None)
+    out = prepare_dir(Path(out_dir))
+    filters = filters or Filters()
+    step(1, STEPS, "figures")
+    if isinstance(store_or_path, Store):
+        data = gather(store_or_path, filters, now)
+    else:
+        with Store.open_readonly(store_or_path) as store:
+            data = gather(store, filters, now)
+    paths = ReportPaths(out / HTML_NAME, out / XLSX_NAME)
+    with speaking(lang):
+        step(2, STEPS, HTML_NAME)
+        page = html.render(data).encode("utf-8")
+        write_private(paths.html, lambda fh: fh.write(page))
+        step(3, STEPS, XLSX_NAME)
+        write_private(paths.xlsx, lambda fh: xlsx.write(data, fh))
+    return paths
+
+
+def default_out_dir(db_path: str | os.PathLike, today: dt.date | None = None) -> Path:
+    """Where the app writes a report: `reports/<YYYY-MM-DD>/` beside the database (a second
+    report on the same day replaces the first: the latest figures of that day)."""
+    return Path(db_path).resolve().parent / "reports" / (today or dt.date.today()).isoformat()
+
+
+def prepare_dir(out: Path) -> Path:
+    """`out` as a folder to write into: created (with missing parents) 0700, whatever the umask."""
+    if out.exists() and not out.is_dir():
+        raise ReportError(_("{path} is a file, not a folder").format(path=out))
+    missing = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700)
+            os.chmod(folder, 0o700)
+    except FileExistsError:
+        raise ReportError(_("{path} is a file, not a folder").format(path=out)) from None
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
+    return out
+
+
+def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write `path` atomically with mode 0600: a temporary file beside it, fsynced, then renamed."""
+    tmp = path.parent / f".{path.name}.{new_id()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)  # the mode asked of os.open is narrowed by the umask
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _sync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the rename durable (POSIX); Windows cannot open a folder, and needs no such step."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _cannot_write(path: Path, exc: OSError) -> ReportError:
+    reason = exc.strerror or exc.__class__.__name__
+    return ReportError(_("cannot write the report to {path}: {reason}").format(path=path, reason=reason))
+
+
+__all__ = ["ReportError", "ReportPaths", "default_out_dir", "write_report"]
