@@ -55,14 +55,15 @@ def write_report(store_or_path: Store | str | os.PathLike, out_dir: str | os.Pat
     from fieldtui.core.report.text import speaking
 
     step = progress or (lambda n, of, what: None)
-    out = prepare_dir(Path(out_dir))
-    filters = filters or Filters()
+    out, filters = Path(out_dir), filters or Filters()
+    _not_a_file(out)  # before the figures are read: a typo is told at once
     step(1, STEPS, "figures")
     if isinstance(store_or_path, Store):
         data = gather(store_or_path, filters, now)
     else:
         with Store.open_readonly(store_or_path) as store:
             data = gather(store, filters, now)
+    prepare_dir(out)  # only once the database has been read: a bad DB leaves no empty folder
     paths = ReportPaths(out / HTML_NAME, out / XLSX_NAME)
     with speaking(lang):
         step(2, STEPS, HTML_NAME)
@@ -81,8 +82,7 @@ def default_out_dir(db_path: str | os.PathLike, today: dt.date | None = None) ->
 
 def prepare_dir(out: Path) -> Path:
     """`out` as a folder to write into: created (with missing parents) 0700, whatever the umask."""
-    if out.exists() and not out.is_dir():
-        raise ReportError(_("{path} is a file, not a folder").format(path=out))
+    _not_a_file(out)
     missing = [p for p in (out, *out.parents) if not p.exists()]
     try:
         for folder in reversed(missing):
@@ -93,6 +93,11 @@ def prepare_dir(out: Path) -> Path:
     except OSError as exc:
         raise _cannot_write(out, exc) from None
     return out
+
+
+def _not_a_file(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ReportError(_("{path} is a file, not a folder").format(path=out))
 
 
 def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> None:

@@ -94,7 +94,10 @@ def _achievements(data: ReportData) -> str:
     items = fig.achievements(data)
     if not items:
         return ""
-    lis = "".join(f"<li><strong>{_e(title)}</strong> – {_e(text)}</li>" for title, text in items)
+    # Translators: a key achievement: its title in bold, then its sentence.
+    line = _e(_("{title} – {text}"))
+    lis = "".join(f"<li>{line.format(title=f'<strong>{_e(title)}</strong>', text=_e(text))}</li>"
+                  for title, text in items)
     return f'<section id="achievements"><h2>{_e(_("Key achievements"))}</h2><ul class="achievements">{lis}</ul></section>'
 
 

@@ -174,7 +174,7 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
     text(ws.cell(row, 2), _("Key achievements"), BOLD)
     for title, sentence in fig.achievements(data):
         row += 1
-        text(ws.cell(row, 2), f"{title} – {sentence}")
+        text(ws.cell(row, 2), _("{title} – {text}").format(title=title, text=sentence))
 
 
 def _cbo_sheet(ws: Worksheet, cbo: Any, data: ReportData) -> None:
