@@ -118,9 +118,14 @@ def _section(section: TableSection, data: ReportData) -> str:
 
 
 def _chart(section: TableSection, chart: Chart, rows: list) -> str:
+    caption = f'<p class="caption">{_e(_(chart.caption))}</p>' if chart.caption else ""
+    return caption + _drawing(section, chart, rows)
+
+
+def _drawing(section: TableSection, chart: Chart, rows: list) -> str:
     shown = [r for r in rows if chart.with_total or not r[2]]
     labels = [r[0] for r in shown]
-    title = _(section.title)
+    title = _(chart.caption or section.title)
     if chart.style == "meters":
         value, target, progress = chart.series
         return svg.meters(title, [(label, values[progress], _("{progress} ({direct} of {target})").format(

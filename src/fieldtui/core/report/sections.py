@@ -44,6 +44,7 @@ class Chart:
     style: str  # "bars" (horizontal, grouped), "columns" (a time series), "meters" (value vs target)
     series: tuple[int, ...]  # indexes into the section's columns (meters: value, target, progress)
     with_total: bool = False  # include the total row (meters: "All CBOs")
+    caption: str | None = None  # msgid above the chart when the section's title does not say it
 
 
 Item = tuple[str, Any]  # (row label, object holding the columns' attributes)
@@ -105,7 +106,7 @@ SECTIONS: list[TableSection] = [
         columns=(Column(N_("Direct"), COUNT, "direct_beneficiaries"),
                  Column(N_("Indirect"), COUNT, "indirect_beneficiaries"),
                  Column(N_("Target"), COUNT, "target_direct"), Column(N_("Progress"), PCT, "progress")),
-        items=per_cbo, total=whole, charts=(Chart("bars", (0, 1)), Chart("meters", (0, 2, 3), with_total=True)), new_page=True),
+        items=per_cbo, total=whole, charts=(Chart("bars", (0, 1)), Chart("meters", (0, 2, 3), with_total=True, caption=N_("Progress towards target"))), new_page=True),
     TableSection(
         "training", N_("Trainees and job placements"), N_("Trainees"), N_("Project"),
         columns=(Column(N_("Trainees"), COUNT, "trainees"), Column(N_("Completed"), COUNT, "trainees_completed"),

@@ -134,7 +134,7 @@ def _chart(ws: Worksheet, section: TableSection, chart: Chart, top: int, last: i
     series = (chart.series[2],) if chart.style == "meters" else chart.series
     bar = BarChart()
     bar.type = "col" if chart.style == "columns" else "bar"
-    bar.title = _(section.title)
+    bar.title = _(chart.caption or section.title)
     bar.height, bar.width = 8, 16
     for i in series:
         col = i + 1 + (1 if i >= at else 0)
