@@ -230,3 +230,22 @@ def test_report_core_does_not_import_textual():
     code = ("import sys, fieldtui.core.report, fieldtui.core.report.html, fieldtui.core.report.xlsx; "
             "sys.exit(1 if [m for m in sys.modules if m.split('.')[0] == 'textual'] else 0)")
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_provenance_names_the_file_its_merged_exports_and_the_command_to_check(tmp_path):
+    from fieldtui.core import exchange
+    from fieldtui.core.models import CBO
+    from fieldtui.core.store import Store
+
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        store.save_cbo(CBO(name_zh="新希望", name_en="New Hope", grant_usd=1000, target_direct=10))
+    exported = exchange.export(field, tmp_path / "field-export.db")
+    exchange.merge(tmp_path / "hq.db", [tmp_path / "field-export.db"])
+    assert report(str(tmp_path / "hq.db"), str(tmp_path / "out"), "--city", "Beijing").exit_code == 0
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    footer = page[page.index('<footer id="provenance"'):]
+    assert "hq.db" in footer and exported.export_id in footer and "field-export.db" in footer
+    assert "fieldtui summary hq.db --json --city Beijing" in footer and "City: Beijing" in footer
+    about = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")["About"]
+    assert exported.export_id in [c.value for row in about.iter_rows() for c in row]

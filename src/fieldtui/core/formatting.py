@@ -48,10 +48,9 @@ def people(value: int | None) -> str:
     return f"{value:,} 人" if language() == "zh" else f"{value:,}"
 
 
-def with_note(text: str, note: str, lang: str | None = None) -> str:
-    """"3,245 (74%)"; in Chinese full-width brackets: "3,245 人（74%）". `lang` overrides the
-    process-wide language (the donor report is written in its own, from a worker thread)."""
-    return f"{text}（{note}）" if (lang or language()) == "zh" else f"{text} ({note})"
+def with_note(text: str, note: str) -> str:
+    """"3,245 (74%)"; in Chinese full-width brackets: "3,245 人（74%）"."""
+    return f"{text}（{note}）" if language() == "zh" else f"{text} ({note})"
 
 
 def usd(value: float | None, places: int = 0) -> str:
@@ -83,7 +82,8 @@ def date(value: dt.date | None) -> str:
 
 
 def long_date(value: dt.date | None, lang: str | None = None) -> str:
-    """Prose and reports: "5 March 2024" / "2024年3月5日" (`lang` as in `with_note`)."""
+    """Prose and reports: "5 March 2024" / "2024年3月5日". `lang` overrides the process-wide
+    language (the donor report is written in its own, from a worker thread)."""
     if value is None:
         return DASH
     if (lang or language()) == "zh":
