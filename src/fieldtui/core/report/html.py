@@ -16,8 +16,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.report import figures as fig
 from fieldtui.core.report import svg
 from fieldtui.core.report.figures import ReportData
-from fieldtui.core.report.sections import (COUNT, CNY, PCT, PCT1, SECTIONS, SII, USD, USD2, Chart,
-                                           TableSection)
+from fieldtui.core.report.sections import SECTIONS, Chart, TableSection, written
 from fieldtui.core.report.text import _, lang
 
 
@@ -26,21 +25,6 @@ _NAME = ' class="name"'
 
 def _e(value: object) -> str:
     return html.escape(fmt.shown(str(value)), quote=True)
-
-
-def written(kind: str, value: object) -> str:
-    """A value of a section's column as people read it (core.formatting)."""
-    if kind == COUNT:
-        return fmt.number(value)  # type: ignore[arg-type]
-    if kind in (USD, USD2):
-        return fmt.usd(value, 2 if kind == USD2 else 0)  # type: ignore[arg-type]
-    if kind in (PCT, PCT1):
-        return fmt.percent(value, 1 if kind == PCT1 else 0)  # type: ignore[arg-type]
-    if kind == SII:
-        return fmt.sii(value)  # type: ignore[arg-type]
-    if kind == CNY:
-        return fmt.cny(value)  # type: ignore[arg-type]
-    return fmt.DASH if value is None else str(value)
 
 
 def render(data: ReportData) -> str:

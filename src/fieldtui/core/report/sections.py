@@ -24,11 +24,27 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from fieldtui.core import formatting as fmt
 from fieldtui.core.report.figures import ReportData
 from fieldtui.core.report.text import N_, _, cbo_name
 
 # Kinds of value: how each is written in HTML (core.formatting) and formatted in Excel.
 COUNT, USD, USD2, PCT, PCT1, SII, CNY = "count", "usd", "usd2", "pct", "pct1", "sii", "cny"
+
+
+def written(kind: str, value: object) -> str:
+    """A value of a section's column as people read it (core.formatting)."""
+    if kind == COUNT:
+        return fmt.number(value)  # type: ignore[arg-type]
+    if kind in (USD, USD2):
+        return fmt.usd(value, 2 if kind == USD2 else 0)  # type: ignore[arg-type]
+    if kind in (PCT, PCT1):
+        return fmt.percent(value, 1 if kind == PCT1 else 0)  # type: ignore[arg-type]
+    if kind == SII:
+        return fmt.sii(value)  # type: ignore[arg-type]
+    if kind == CNY:
+        return fmt.cny(value)  # type: ignore[arg-type]
+    return fmt.DASH if value is None else str(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +114,7 @@ SECTIONS: list[TableSection] = [
         columns=(Column(N_("SII"), SII, "sii", "sii_mean"), Column(N_("Grant"), USD, "grant_usd"),
                  Column(N_("Lives changed"), COUNT, "direct_beneficiaries"),
                  Column(N_("Cost per life"), USD2, "cost_per_life_usd")),
-        items=per_cbo, total=whole, charts=(Chart("bars", (2,)),), label_at=1,
+        items=per_cbo, total=whole, charts=(Chart("bars", (2,), caption=N_("Lives changed per CBO")),), label_at=1,
         note=N_("The Social Impact Index (SII) reflects the relative social impact of a project, "
                 "from 20 (lowest) to 100 (highest); the total row gives the mean.")),
     TableSection(

@@ -13,6 +13,7 @@ would be a second library for the same format that cannot read what it writes.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -24,10 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core.report import figures as fig
-from fieldtui.core.report import svg
 from fieldtui.core.report.figures import ReportData
 from fieldtui.core.report.sections import (CNY, COUNT, PCT, PCT1, SECTIONS, SII, USD, USD2, Chart, Column,
-                                           TableSection, per_cbo)
+                                           TableSection, per_cbo, written)
 from fieldtui.core.report.text import _, cbo_name
 
 FORMATS = {COUNT: "#,##0", USD: '"US$"#,##0', USD2: '"US$"#,##0.00', PCT: "0%", PCT1: "0.0%",
@@ -69,6 +69,11 @@ def write(data: ReportData, out: IO[bytes]) -> None:
     for cbo in data.summary.cbos:
         _cbo_sheet(book.create_sheet(names.add(cbo_name(cbo.name, cbo.name_zh))), cbo, data)
     _about_sheet(book.create_sheet(names.add(_("About"))), data)
+    for sheet in book.worksheets:  # printed, a sheet is one page wide (its charts beside the table)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     book.save(out)
 
 
@@ -121,11 +126,21 @@ def _table(ws: Worksheet, section: TableSection, data: ReportData, top: int) -> 
 
 
 def _widths(ws: Worksheet, section: TableSection, rows: list) -> None:
-    labels = [r[0] for r in rows]
-    for i, title in enumerate(section.headers(), start=1):
-        wide = [*labels] if i == section.label_at + 1 else []
-        width = max(svg.text_width(s, 1) for s in [_(title), *wide]) * 1.15 + 2
-        ws.column_dimensions[get_column_letter(i)].width = max(12, min(width, 48))
+    """Columns wide enough for their header and every value as Excel shows it (no "###")."""
+    at = section.label_at
+    for i, title in enumerate(section.headers()):
+        if i == at:
+            cells = [r[0] for r in rows]
+        else:
+            column = section.columns[i - (i > at)]
+            cells = [written(column.kind, r[1][i - (i > at)]) for r in rows]
+        width = max(_chars(s) for s in [_(title), *cells]) + 3
+        ws.column_dimensions[get_column_letter(i + 1)].width = max(10, min(width, 48))
+
+
+def _chars(text: str) -> int:
+    """Width in Excel's units (about one Latin character; a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _chart(ws: Worksheet, section: TableSection, chart: Chart, top: int, last: int) -> BarChart:
@@ -142,6 +157,7 @@ def _chart(ws: Worksheet, section: TableSection, chart: Chart, top: int, last: i
     bar.set_categories(Reference(ws, min_col=at + 1, min_row=top + 1, max_row=last))
     bar.y_axis.number_format = FORMATS[section.columns[series[0]].kind]
     bar.y_axis.majorGridlines = None
+    bar.y_axis.scaling.min = 0  # bars measured from zero, as in the page's charts
     if bar.type == "bar":
         bar.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
     bar.x_axis.delete = bar.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
