@@ -137,7 +137,10 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, monkeypatch, case):
     if case in ("missing db", "not a database", "unknown cbo", "bad quarter"):
         assert not out.exists()  # nothing made for a command that could not run
     if case == "unwritable":
-        assert "Permission denied" in lines[0] and not list(out.glob("*"))
+        assert "permission to write" in lines[0] and "the report was not written" in lines[0]
+        assert not list(out.glob("*"))
+    if case == "out under a file":
+        assert "is a file, so the report was not written" in lines[0]
 
 
 def test_files_are_private_whatever_the_umask_and_replaced_whole(tmp_path):

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from fieldtui.core.db import files
 from fieldtui.core.ids import new_id
 from fieldtui.core.store import Store, StoreError
 from fieldtui.core.summary import Filters
@@ -101,45 +102,30 @@ def _not_a_file(out: Path) -> None:
 
 
 def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write `path` atomically with mode 0600: a temporary file beside it, fsynced, then renamed."""
+    """Write `path` atomically with mode 0600: a temporary file beside it, fsynced, then renamed
+    (core.db.files.publish)."""
     tmp = path.parent / f".{path.name}.{new_id()}.tmp"
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        files.create_private_file(tmp)
+        try:
+            with open(tmp, "wb") as fh:
+                write(fh)
+            files.publish(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise _cannot_write(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)  # the mode asked of os.open is narrowed by the umask
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _sync_dir(path.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _cannot_write(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); Windows cannot open a folder, and needs no such step."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _cannot_write(path: Path, exc: OSError) -> ReportError:
-    reason = exc.strerror or exc.__class__.__name__
-    return ReportError(_("cannot write the report to {path}: {reason}").format(path=path, reason=reason))
+    """One line for the operating system's refusal (core.db.files phrases the common ones)."""
+    if isinstance(exc, IsADirectoryError):
+        return ReportError(_("{path} is a folder, so the report was not written").format(path=path))
+    if isinstance(exc, NotADirectoryError):
+        return ReportError(_("a folder on the way to {path} is a file, so the report was not written").format(
+            path=path))
+    return ReportError(files.describe_os_error(exc, path, _("the report was not written")))
 
 
 __all__ = ["ReportError", "ReportPaths", "default_out_dir", "write_report"]
