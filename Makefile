@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 DEMO   := .demo/demo.db
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench profile soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check
+.PHONY: run test bench profile soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check \
+	browser-deps report-sample
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3.x)"; exit 1; }
@@ -28,10 +29,27 @@ demo-reset:
 	$(MAKE) $(DEMO)
 
 # Lint and package boundaries first (seconds), then the suite.
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
+
+# The donor report's browser tests (tests/report) need Debian's chromium and a Chinese font. As
+# root they are installed when missing; otherwise one line says those tests will be skipped.
+# Under CI (CI set) a failed install stops here, and a missing browser fails the tests.
+BROWSER_PKGS := chromium fonts-wqy-zenhei
+
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(BROWSER_PKGS) for the donor report's browser tests"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; } \
+		|| { [ -z "$$CI" ] && echo "could not install $(BROWSER_PKGS): the browser tests will be skipped"; }; \
+	else echo "chromium or a Chinese font is missing: the donor report's browser tests will be skipped (make test installs them as root)"; fi
+
+# docs/report-sample.png: sample.db's donor report as Chromium draws it (shown in the README).
+report-sample: $(STAMP) browser-deps
+	$(BIN)/python -m tests.report.chromium docs/report-sample.png
 
 # tools/sample.py needs Faker: the `sample` extra, part of `test`.
 sample: $(STAMP)

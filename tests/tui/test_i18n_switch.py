@@ -95,7 +95,7 @@ async def test_switch_on_a_pushed_screen_relabels_it_and_the_one_below(sample_co
         assert "受益人数（直接）" in text and "8,231" in text
         assert "Bright Angel Fund" not in text and "Featured" not in text  # CBO names follow the language too
         assert app.screen.title == "汇总"
-        assert {"返回", "刷新"} | COMMON_ZH == footer_labels(app) - {"命令"}
+        assert {"返回", "刷新", "生成捐助方报告…"} | COMMON_ZH == footer_labels(app) - {"命令"}
         app.pop_screen()
         await pilot.pause()
         assert "直接受益人" in headline(app)

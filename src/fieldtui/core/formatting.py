@@ -65,10 +65,11 @@ def cny(value: float | None, places: int = 0) -> str:
     return f"¥{value:,.{places}f}"
 
 
-def percent(ratio: float | None) -> str:
+def percent(ratio: float | None, places: int = 0) -> str:
+    """"74%"; `places` where a tenth matters ("73.8%", the donor report's placement rate)."""
     if ratio is None:
         return DASH
-    return f"{ratio * 100:.0f}%"
+    return f"{ratio * 100:.{places}f}%"
 
 
 def sii(value: float | None) -> str:
@@ -80,11 +81,12 @@ def date(value: dt.date | None) -> str:
     return DASH if value is None else value.isoformat()
 
 
-def long_date(value: dt.date | None) -> str:
-    """Prose and reports: "5 March 2024" / "2024年3月5日"."""
+def long_date(value: dt.date | None, lang: str | None = None) -> str:
+    """Prose and reports: "5 March 2024" / "2024年3月5日". `lang` overrides the process-wide
+    language (the donor report is written in its own, from a worker thread)."""
     if value is None:
         return DASH
-    if language() == "zh":
+    if (lang or language()) == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 

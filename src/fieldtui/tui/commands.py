@@ -23,6 +23,18 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 
+def write_report_from(app: App) -> None:
+    """The donor report of the whole file, from any screen: the summary screen opens and writes it
+    (a form with unsaved changes asks first, and then nothing is written)."""
+    from fieldtui.tui.screens.summary import SummaryScreen
+
+    if not isinstance(app.screen, SummaryScreen):
+        app.action_open_summary()  # type: ignore[attr-defined]  (FieldApp)
+    screen = app.screen
+    if isinstance(screen, SummaryScreen):
+        screen.call_after_refresh(screen.action_write_report)  # once its filters are composed
+
+
 class FieldCommands(Provider):
     """Screens to go to, then the calling screen's own actions (new, remove, sort…)."""
 
@@ -41,6 +53,8 @@ class FieldCommands(Provider):
             seen.add(binding.action)
             yield (binding.description, app.get_key_display(binding),
                    partial(app.run_action, binding.action, active.node))
+        if "write_report" not in seen:  # elsewhere than the summary screen: go there, then write
+            yield (_("Write donor report…"), "", partial(write_report_from, app))
 
     async def discover(self) -> Hits:
         for text, key, command in self._commands():

@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from fieldtui.core import formatting as fmt
@@ -26,6 +25,7 @@ from fieldtui.core import summary
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
+from fieldtui.tui.screens.donor_report import DonorReportScreen
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
@@ -63,7 +63,7 @@ def short_quarter(period: str) -> str:
     return period[2:]
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(DonorReportScreen):
     """The initiative's figures from `core.summary`, the same module the CLI uses."""
 
     CSS_PATH = [STYLES / "summary.tcss"]
@@ -71,6 +71,7 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="summary.back"),
         Binding("ctrl+r", "reload", _("Reload"), id="summary.reload"),
+        Binding("f9", "write_report", _("Write donor report…"), id="summary.report"),
     ]
 
     def __init__(self) -> None:
