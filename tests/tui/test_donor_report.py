@@ -9,7 +9,7 @@ from textual.widgets import Label
 
 from fieldtui.core.report import default_out_dir
 from fieldtui.tui.app import FieldApp
-from fieldtui.tui.screens.donor_report import DonorReportScreen, ReportStatus
+from fieldtui.tui.screens.donor_report import ReportStatus
 from fieldtui.tui.screens.summary import SummaryScreen
 from tests.report.expected import DONOR_STRINGS, html_tables
 from tests.tui.test_summary_screen import open_summary, settle, type_dates
@@ -30,15 +30,16 @@ async def test_f9_writes_the_report_of_the_filters_on_screen(sample_copy):
     app = FieldApp(sample_copy)
     out = default_out_dir(sample_copy)
     assert out == sample_copy.parent / "reports" / dt.date.today().isoformat()
-    messages: list = []
-    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_summary(pilot)
+        steps: list = []
+        shown = screen._show_progress
+        screen._show_progress = lambda *step: (steps.append(step), shown(*step))  # the steps the line shows
         binding = screen.active_bindings["f9"].binding
         assert (binding.action, binding.description, binding.show) == ("write_report", "Write donor report…", True)
         changes = app.store.conn.total_changes
         await pilot.press("f9")
         line = await until_written(pilot)
-        steps = [(m.step, m.of, m.what) for m in messages if isinstance(m, DonorReportScreen.Progress)]
         assert steps == [(1, 3, "figures"), (2, 3, "report.html"), (3, 3, "report.xlsx")]
         assert line == f"Donor report written to {out} (report.html, report.xlsx)"
         assert any(str(out) in n.message for n in app._notifications)
