@@ -23,8 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+from fieldtui.core.db.migrations import SCHEMA_VERSION, SCRIPTS
 from fieldtui.core.ids import new_id
-from fieldtui.core.store import MIGRATIONS, SCHEMA_VERSION, Store
+from fieldtui.core.store import Store
 
 GENERATOR_VERSION = 1
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -51,7 +52,7 @@ SCHOOLS = ("行知打工子弟学校", "明圆学校", "新公民学校", "蓝�
 
 def cache_path(n: int, seed: int = SEED) -> Path:
     # The migrations' own text is in the key: an edited (unreleased) migration means a new file.
-    schema = hashlib.sha256("\n".join(MIGRATIONS).encode()).hexdigest()[:8]
+    schema = hashlib.sha256("\n".join(SCRIPTS).encode()).hexdigest()[:8]
     return DATA_DIR / f"fieldtui-n{n}-s{seed}-schema{SCHEMA_VERSION}-{schema}-g{GENERATOR_VERSION}.db"
 
 

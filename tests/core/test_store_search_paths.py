@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.generate import generate
-from fieldtui.core import store as store_module
-from fieldtui.core.store import LISTS, Store, _like_prefix
+from fieldtui.core import kinds
+from fieldtui.core.records import lists as store_module
+from fieldtui.core.records.lists import _like_prefix
+from fieldtui.core.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +20,7 @@ def big(tmp_path_factory):
 
 
 def reference(store, kind, search, cbo_id=None):
-    spec = LISTS[kind]
+    spec = kinds.kind(kind).list
     where = [f"{spec.table_alias}.deleted = 0",
              "(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in spec.search) + ")"]
     params = [_like_prefix(search)] * len(spec.search)

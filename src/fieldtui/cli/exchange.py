@@ -8,9 +8,10 @@ import click
 
 from fieldtui.cli import main
 from fieldtui.cli.common import EXIT_USAGE, lang_option
+from fieldtui.core import kinds
 
-IMPORT_KINDS = ("trainees", "children", "placements", "participants")
-EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "summary")
+IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
+EXPORT_KINDS = (*kinds.keys(aliases=True), "summary")
 
 
 @main.command("export")

@@ -32,7 +32,7 @@ def parse_filters(store: Any, cbo: str | None, city: str | None, date_from: dt.d
                   date_to: dt.datetime | None, quarter: str | None) -> Any:
     """The options as `summary.Filters` (the CBO resolved in `store`), or a StoreError for people."""
     from fieldtui.core import summary
-    from fieldtui.core.store import StoreError
+    from fieldtui.core.errors import StoreError
     from fieldtui.i18n import _
 
     if quarter:

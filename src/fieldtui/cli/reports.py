@@ -7,14 +7,10 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldtui.core import formatting as fmt
+from fieldtui.core import kinds
 from fieldtui.core.exchange import MergeReport
 from fieldtui.core.tabular import ImportReport
-from fieldtui.i18n import N_, _
-
-#: Table names as people know them.
-TABLE_LABELS = {"cbos": N_("CBOs"), "participants": N_("People"), "trainings": N_("Trainings"),
-                "after_school": N_("After-school enrolments"), "other_programmes": N_("Other programmes"),
-                "placements": N_("Placements")}
+from fieldtui.i18n import _
 
 
 def merge_report(report: MergeReport) -> Group:
@@ -37,7 +33,8 @@ def merge_report(report: MergeReport) -> Group:
     for label in (_("Inserted"), _("Updated"), _("Deleted"), _("Conflicts"), _("Unchanged")):
         rows.add_column(label, justify="right")
     for table, c in report.totals().items():
-        rows.add_row(_(TABLE_LABELS.get(table, table)), fmt.number(c.inserted), fmt.number(c.updated),
+        label = _(kinds.TABLE[table].label) if table in kinds.TABLE else table
+        rows.add_row(label, fmt.number(c.inserted), fmt.number(c.updated),
                      fmt.number(c.deleted), Text(fmt.number(c.conflicts), style="bold yellow" if c.conflicts else ""),
                      fmt.number(c.unchanged))
     parts: list = [files, rows]

@@ -1,5 +1,5 @@
-"""Errors every layer shares, in a module without pydantic, so screens can catch them without
-loading the validation models."""
+"""Errors every layer shares, in a module without pydantic or SQLite, so screens and the CLI can
+catch them without loading the validation models. Every message is one line a person can act on."""
 
 from __future__ import annotations
 
@@ -22,3 +22,40 @@ def damaged_file_message() -> str:
 
 class StoreError(Exception):
     """A problem with a file, a folder or the disk, phrased for people (one line, no traceback)."""
+
+
+class NotFieldtuiFile(StoreError):
+    """Not a SQLite database, or another application's, or damaged beyond reading its header."""
+
+
+class SchemaTooNew(StoreError):
+    """Written by a newer fieldtui: refused untouched."""
+
+
+class NotFound(StoreError):
+    """The record is gone (removed, or never existed)."""
+
+
+class StoreReadOnly(StoreError):
+    """The file (or its folder, or the medium) cannot be written."""
+
+
+class DiskFull(StoreError):
+    pass
+
+
+class DiskError(StoreError):
+    """The operating system refused a write (medium removed, failing, over quota...)."""
+
+
+class StoreBusy(StoreError):
+    """Another program holds the write lock."""
+
+
+class StoreDamaged(StoreError):
+    pass
+
+
+class JournalLost(StoreError):
+    """The file's journal or the file itself was removed or replaced under the connection."""
+

@@ -91,9 +91,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from fieldtui.core import kinds
+from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
-from fieldtui.core.errors import damaged_file_message
+from fieldtui.core.db import migrations
+from fieldtui.core.db.connect import APPLICATION_ID, SQLITE_MAGIC, failure
+from fieldtui.core.db.connect import code as _code
+from fieldtui.core.db.files import create_private_file
+from fieldtui.core.db.migrations import SCHEMA_VERSION
+from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.core.ids import new_id
+from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.models import (
     CBO,
     LABELS,
@@ -108,20 +116,7 @@ from fieldtui.core.models import (
     check_placement_against_training,
     validate,
 )
-from fieldtui.core.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    RECORD_TABLES,
-    SCHEMA_VERSION,
-    SQLITE_MAGIC,
-    Store,
-    StoreError,
-    _code,
-    _statements,
-    create_private_file,
-    failure,
-    utc_now,
-)
+from fieldtui.core.store import Store
 from fieldtui.i18n import _, labelled, language, set_language
 
 EXPORT_FORMAT = "1"
@@ -132,14 +127,6 @@ MAX_ROWS_PER_TABLE = 20_000_000
 MAX_CELL_CHARS = 4000
 KEY_ENV = "FIELDTUI_PSEUDONYM_KEY"
 
-#: Personal columns: blanked in tombstones; hashed (h) or dropped (x) when pseudonymising.
-PERSONAL: dict[str, dict[str, str]] = {
-    "participants": {"full_name": "h", "phone": "h", "birth_date": "x"},
-    "after_school": {"guardian_name": "h"},
-    "other_programmes": {"description": "x"},
-}
-NOT_NULL_BLANK = {("participants", "full_name")}  # blanked to REMOVED_NAME (a valid, non-personal name)
-REMOVED_NAME = "(removed)"
 
 Progress = Callable[[str, int, int], None]
 
@@ -219,9 +206,7 @@ def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
     """What an export of schema `version` contains: built by the same migrations and pruning."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for script in MIGRATIONS[:version]:
-            for statement in _statements(script):
-                conn.execute(statement)
+        migrations.apply(conn, 0, version)
         _prune_to_export_schema(conn)
         conn.execute(MANIFEST_DDL)
         return tuple(_schema_listing(conn))
@@ -259,13 +244,13 @@ def _pseudonym_key(store: Store, key: str | None) -> bytes:
 
 def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
     out = []
-    personal = PERSONAL.get(table, {})
+    personal = kinds.TABLE[table].personal
     for col in cols:
         how = personal.get(col)
         if how is None:
             out.append(col)
             continue
-        blank = f"'{REMOVED_NAME}'" if (table, col) in NOT_NULL_BLANK else "NULL"
+        blank = f"'{kinds.REMOVED_NAME}'" if (table, col) in kinds.NOT_NULL_PERSONAL else "NULL"
         if not pseudonymise:
             value = col
         elif how == "h":
@@ -378,12 +363,9 @@ def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secre
             "anon-" + hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest()[:16])
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("BEGIN")
-        for script in MIGRATIONS:
-            for statement in _statements(script):
-                conn.execute(statement)
+        migrations.apply(conn, 0)
         _prune_to_export_schema(conn)
         conn.execute(MANIFEST_DDL)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
         conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
         conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
@@ -631,6 +613,13 @@ def _read_manifest(conn: sqlite3.Connection, version: int) -> dict[str, str]:
     return manifest
 
 
+@contextmanager
+def _plain_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN")
+    yield
+    conn.execute("COMMIT")
+
+
 def _upgrade(copy: Path, workdir: Path) -> Path:
     """Run our migrations on the (already checked) older export, on a private copy."""
     upgraded = workdir / f"{new_id()}-upgraded.db"
@@ -641,12 +630,7 @@ def _upgrade(copy: Path, workdir: Path) -> Path:
         src.backup(dest)
         dest.execute("PRAGMA trusted_schema = OFF")
         version = dest.execute("PRAGMA user_version").fetchone()[0]
-        for n in range(version, SCHEMA_VERSION):
-            dest.execute("BEGIN")
-            for statement in _statements(MIGRATIONS[n]):
-                dest.execute(statement)
-            dest.execute(f"PRAGMA user_version = {n + 1}")
-            dest.execute("COMMIT")
+        migrations.apply(dest, version, transaction=lambda: _plain_transaction(dest))
     except sqlite3.DatabaseError as exc:
         raise _scratch_failure(exc, workdir, Refused(_("cannot be upgraded to this version"))) from None
     finally:
@@ -1273,37 +1257,15 @@ def conflicts(store: Store) -> list[dict[str, object]]:
 
 # --------------------------------------------------------------------------- spreadsheet rows
 
-_PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender, p.birth_year, p.birth_date, "
-                "p.province, p.origin, p.phone, p.household_members, p.registered_on, p.registered_by")
-#: kind -> (alias of the keyed table, SELECT of every field a spreadsheet round-trips).
-TABLE_EXPORTS: dict[str, tuple[str, str]] = {
-    "trainees": ("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
-                      "t.income_before_cny FROM trainings t JOIN participants p ON p.id = t.participant_id "
-                      "JOIN cbos c ON c.id = p.cbo_id"),
-    "children": ("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
-                      "a.programme, a.start_date, a.end_date FROM after_school a "
-                      "JOIN participants p ON p.id = a.participant_id JOIN cbos c ON c.id = p.cbo_id"),
-    "participants": ("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date "
-                          "FROM other_programmes o JOIN participants p ON p.id = o.participant_id "
-                          "JOIN cbos c ON c.id = p.cbo_id"),
-    "placements": ("pl", "SELECT pl.id, pl.training_id, c.name_en AS cbo, p.full_name, p.phone, pl.employer, "
-                         "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
-                         "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
-                         "JOIN cbos c ON c.id = p.cbo_id"),
-    "cbos": ("c", "SELECT c.id, c.name_en, c.name_zh, c.city, c.sector, c.grant_usd, c.target_direct, c.sii, "
-                  "c.programmes FROM cbos c"),
-}
-
-
 def table_columns(store: Store, kind: str) -> list[str]:
-    alias, select = TABLE_EXPORTS[kind]
+    alias, select = kinds.kind(kind).sheet
     cur = store.conn.execute(f"{select} WHERE 0")
     return [d[0] for d in cur.description]
 
 
 def iter_table(store: Store, kind: str, batch: int = 1000) -> Iterator[tuple]:
     """Live rows of a list kind, by keyset pages of `batch` on the id: bounded memory at any size."""
-    alias, select = TABLE_EXPORTS[kind]
+    alias, select = kinds.kind(kind).sheet
     after = ""
     while True:
         rows = store.conn.execute(f"{select} WHERE {alias}.deleted = 0 AND {alias}.id > ? "

@@ -104,8 +104,18 @@ class Kind:
     #: (alias of the keyed table, SELECT of every field a spreadsheet round-trips)
     sheet: tuple[str, str]
     importable: bool  # `fieldtui import --kind` takes it
-    #: a person's enrolment: removing the last one removes the person (records/saves.py)
-    enrols_person: bool = False
+    #: a person's enrolment: removing the last one removes the person (records/saves.py); the
+    #: attribute of the composite record (`record`) that holds the enrolment
+    part: str | None = None
+
+    @property
+    def enrols_person(self) -> bool:
+        return self.part is not None
+
+    @property
+    def model(self) -> str:
+        """The model of the rows in `table` (the enrolment's, for a composite record)."""
+        return TABLE[self.table].model
 
     def count_label(self, n: int) -> str:
         """"1 trainee" / "12 trainees", translated (the Chinese noun is the same)."""
@@ -149,7 +159,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
                     "t.income_before_cny" + _ENROLMENT_FROM.format(table="trainings", a="t")),
-        importable=True, enrols_person=True,
+        importable=True, part="training",
     ),
     Kind(
         key="children", table="after_school", record="ChildRecord", title=N_("After-school children"),
@@ -167,7 +177,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
                     "a.programme, a.start_date, a.end_date" + _ENROLMENT_FROM.format(table="after_school", a="a")),
-        importable=True, enrols_person=True,
+        importable=True, part="enrolment",
     ),
     Kind(
         key="placements", table="placements", record="Placement", title=N_("Job placements"),
@@ -208,7 +218,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date"
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
-        importable=True, enrols_person=True,
+        importable=True, part="programme",
     ),
 )
 KIND: Mapping[str, Kind] = MappingProxyType({k.key: k for k in KINDS})
@@ -226,6 +236,8 @@ def is_kind(key: object) -> bool:
     return isinstance(key, str) and ALIASES.get(key, key) in KIND
 
 
-def keys(*, importable: bool | None = None) -> tuple[str, ...]:
-    """Kind keys in menu order (optionally only those `fieldtui import` takes)."""
-    return tuple(k.key for k in KINDS if importable is None or k.importable == importable)
+def keys(*, importable: bool | None = None, aliases: bool = False) -> tuple[str, ...]:
+    """Kind keys in menu order (optionally only those `fieldtui import` takes, and with the
+    earlier names a command line still accepts)."""
+    out = tuple(k.key for k in KINDS if importable is None or k.importable == importable)
+    return out + tuple(a for a, k in ALIASES.items() if k in out) if aliases else out

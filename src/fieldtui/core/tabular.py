@@ -22,37 +22,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fieldtui.core import exchange, summary
+from fieldtui.core import exchange, kinds, models, summary
 from fieldtui.core.db import files as db_files
+from fieldtui.core.db.files import create_private_file
+from fieldtui.core.errors import StoreError
 from fieldtui.core.models import (
     LABELS,
-    ChildRecord,
-    ParticipantRecord,
     Placement,
     RecordInvalid,
-    TraineeRecord,
     validate,
 )
-from fieldtui.core.store import Store, StoreError, create_private_file
+from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
-IMPORT_KINDS = ("trainees", "children", "placements", "participants")
-EXPORT_KINDS = ("trainees", "children", "placements", "participants", "cbos", "summary")
+IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
+EXPORT_KINDS = (*kinds.keys(aliases=True), "summary")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
-PERSON_FIELDS = ("cbo_id", "full_name", "gender", "birth_year", "birth_date", "province", "origin", "phone",
-                 "household_members", "registered_on", "registered_by")
-#: kind -> (composite model, key of the enrolment in it, enrolment fields)
-COMPOSITES = {
-    "trainees": (TraineeRecord, "training", ("course", "start_date", "end_date", "status", "income_before_cny")),
-    "children": (ChildRecord, "enrolment", ("school", "grade", "guardian_name", "guardian_consent", "programme",
-                                            "start_date", "end_date")),
-    "participants": (ParticipantRecord, "programme", ("programme", "description", "start_date", "end_date")),
-}
-PLACEMENT_FIELDS = ("training_id", "employer", "job_title", "start_date", "wage_cny", "verified")
+
+
+def _fields(model: Any) -> tuple[str, ...]:
+    """What a spreadsheet row carries of a model: its fields but the ids and the tombstone flag."""
+    return tuple(f for f in model.model_fields if f not in ("id", "deleted", "participant_id"))
+
+
+PERSON_FIELDS = _fields(models.Participant)
+PLACEMENT_FIELDS = _fields(Placement)
+#: importable person kind -> (composite model, key of the enrolment in it, enrolment fields)
+COMPOSITES = {k.key: (getattr(models, k.record), k.part, _fields(getattr(models, k.model)))
+              for k in kinds.KINDS if k.importable and k.enrols_person}
 
 #: Chinese column headings CBO spreadsheets use, per field.
 ZH_HEADERS: dict[str, tuple[str, ...]] = {
@@ -239,6 +240,7 @@ def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid:
     if kind not in IMPORT_KINDS:
         raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(
             kind=kind, kinds=", ".join(IMPORT_KINDS)))
+    kind = kinds.kind(kind).key
     path = Path(path)
     header, rows = _read_rows(path)
     report = ImportReport(kind, path)
@@ -367,6 +369,7 @@ def export_table(store: Store, kind: str, out: str | os.PathLike) -> int:
     if kind not in EXPORT_KINDS:
         raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(
             kind=kind, kinds=", ".join(EXPORT_KINDS)))
+    kind = kind if kind == "summary" else kinds.kind(kind).key
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):

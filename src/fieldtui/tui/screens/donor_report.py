@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 
-from fieldtui.core.store import StoreError
+from fieldtui.core.errors import StoreError
 from fieldtui.core.summary import Filters
 from fieldtui.i18n import _, language
 from fieldtui.tui.workers import deliver, reading

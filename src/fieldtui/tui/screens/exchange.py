@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 
 from fieldtui.cli.reports import merge_report
 from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
-from fieldtui.core.store import StoreError
+from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
 from fieldtui.tui.widgets.working import Working

@@ -17,9 +17,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
-from fieldtui.core.store import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates

@@ -15,8 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core.errors import damaged_file_message
-from fieldtui.core.store import StoreError
+from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.i18n import _
 from fieldtui.tui.commands import NAVIGATION
 from fieldtui.tui.workers import deliver, reading

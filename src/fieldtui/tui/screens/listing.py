@@ -10,8 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core.errors import RecordInvalid
-from fieldtui.core.store import StoreError
+from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.widgets.confirm import Confirm

@@ -1,0 +1,64 @@
+"""The schema's history: one frozen `.sql` text per version, applied by `apply()` everywhere.
+
+`PRAGMA user_version` is the number of scripts a file has seen. A script is never edited once
+released (a file written by it exists somewhere); a change is a new script. Exports rebuild
+their expected schema from the same texts (exchange/schema.py), the benchmarks key their cached
+files by them. Statements are split with `sqlite3.complete_statement`, so a `;` inside a string
+or a trigger body cannot cut one in two.
+
+1. 0001_first_release: meta, cbos, participants, trainings, after_school, other_programmes,
+   placements (every record: created_at, updated_at, deleted as a tombstone flag).
+2. 0002_consent_audit_phone: guardian consent (PIPL: children under 14), the audit trail, phone
+   search, date filters.
+3. 0003_exchange: what headquarters has merged (core/exchange/merge.py has the semantics).
+   merges: one row per export merged (re-merging it is a no-op); row_versions: every version of
+   every row seen, per device (a device's history is linear: that is how "newer" is known), with
+   device -> devices.seq and export -> merges.seq (0: headquarters' own edit), small on purpose;
+   row_data: the content of versions that lost to another device's (kept for review);
+   conflicts: the current unresolved conflicts, both versions as JSON.
+4. 0004_drafts: drafts of unsaved forms, offered again after a crash. Personal data: they live
+   only in this file, are never audited or exported, and go when the form is saved or discarded.
+5. 0005_speed: speed at 1M participants (benchmarks/): covering indexes for the summary's
+   per-person probes and enrolment -> person lookups, a BINARY name index that gives lists their
+   order, NOCASE indexes for the other prefix-searched columns. Each replaced index is a prefix of
+   its successor. No triggers (merged files stay inert).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from importlib import resources
+
+#: The scripts in order; SCRIPTS[n] takes a file from version n to n + 1.
+SCRIPTS: tuple[str, ...] = tuple(
+    entry.read_text(encoding="utf-8")
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name)
+    if entry.name.endswith(".sql")
+)
+SCHEMA_VERSION = len(SCRIPTS)
+
+
+def statements(script: str) -> list[str]:
+    """The complete SQL statements of a script, in order."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError("a migration script ends inside a statement")
+    return out
+
+
+def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
+          transaction: Callable[[], AbstractContextManager] | None = None) -> None:
+    """Run scripts `start`..`end - 1` on `conn`, each with its version stamp, each inside
+    `transaction()` (the store's BEGIN IMMEDIATE) or, without one, in the caller's own."""
+    for n in range(start, end):
+        with transaction() if transaction is not None else nullcontext():
+            for statement in statements(SCRIPTS[n]):
+                conn.execute(statement.rstrip(";"))
+            conn.execute(f"PRAGMA user_version = {n + 1}")

@@ -1,0 +1,164 @@
+"""The list and search planner: one page of any list by keyset, at the same cost at 10k or 1M.
+
+Lists page by keyset (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET.
+Search means "a search column starts with the text" (case-insensitive, wildcards literal),
+answered per column through its own index; `count(..., limit=n)` stops at n + 1 so a list shows
+"10,000+" without counting a million rows. What each list selects lives in core/kinds.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldtui.core import kinds
+from fieldtui.core.kinds import ListSpec
+
+#: Above this many index matches a search walks the list in sort order instead (see page()).
+SEARCH_INDEX_CAP = 2000
+
+
+def _like_prefix(search: str) -> str:
+    """A LIKE pattern for "starts with `search`", its wildcards taken literally (ESCAPE '\\')."""
+    return search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class Lists:
+    """Pages and counts of the lists people browse and search."""
+
+    def _where(self, spec: ListSpec, cbo_id: str | None, include_deleted: bool) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_deleted:
+            where.append(f"{spec.table_alias}.deleted = 0")
+        if cbo_id:
+            where.append(f"{spec.cbo_column} = ?")
+            params.append(cbo_id)
+        return where, params
+
+    def _search_parts(self, spec: ListSpec, search: str) -> list[tuple[str, str, list[Any]]]:
+        """Search = "one of the search columns starts with the text" (case-insensitive, wildcards
+        literal). One part per column: (column, condition, params), each condition answerable
+        from one index: NOCASE-indexed columns by LIKE, BINARY-indexed ones (ids: lower-case hex;
+        phones: digits) by a key range with LIKE kept for exactness."""
+        like = _like_prefix(search)
+        parts = []
+        for col in spec.search:
+            if col in kinds.NOCASE_INDEXED or spec.table_alias == "c":
+                parts.append((col, f"{col} LIKE ? ESCAPE '\\'", [like]))
+            else:
+                low = search.lower() if col.endswith(".id") else search
+                parts.append((col, f"{col} >= ? AND {col} < ? AND {col} LIKE ? ESCAPE '\\'",
+                              [low, low + "\U0010ffff", like]))
+        return parts
+
+    def _from(self, spec: ListSpec) -> str:
+        return spec.select[spec.select.index(" FROM "):]
+
+    def _matches(self, spec: ListSpec, parts: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
+        """A subquery of the rowids matching any part (a UNION of index lookups)."""
+        sql = " UNION ".join(f"SELECT {spec.table_alias}.rowid {self._from(spec)} WHERE {cond}" for _, cond, _ in parts)
+        return sql, [p for _, _, ps in parts for p in ps]
+
+    def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
+             descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
+             include_deleted: bool = False) -> list[dict[str, Any]]:
+        """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen.
+
+        A search is answered per column: columns with few matches (at most SEARCH_INDEX_CAP in
+        their index) are looked up and sorted; a column with many is filtered while walking the
+        list in sort order, which finds a page within a few thousand rows. Each arm returns one
+        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows."""
+        spec = kinds.kind(kind).list
+        sort_expr = spec.sorts[sort or spec.default_sort]
+        key = f"{spec.table_alias}.id"
+        where, params = self._where(spec, cbo_id, include_deleted)
+        if after is not None:
+            where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
+            params += list(after)
+        order = "DESC" if descending else "ASC"
+        search = search.strip()
+        arms: list[tuple[list[str], list[Any]]] = []
+        if not search:
+            arms.append(([], []))
+        else:
+            parts = self._search_parts(spec, search)
+            few, many = [], []
+            for part in parts:
+                col, cond, ps = part
+                # Counted in the column's own table and index (no joins): a cheap estimate that
+                # only picks the faster path; either path returns the same rows.
+                alias = col.split(".")[0]
+                found = self.conn.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {kinds.ALIAS_TABLE[alias]} {alias} WHERE {cond} "
+                    f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
+                (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
+            if few:
+                sql, ps = self._matches(spec, few)
+                arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
+            for col, cond, ps in many:
+                extra = [cond]
+                if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
+                    # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
+                    extra = [f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"]
+                    ps = [_like_prefix(search), search, search + "\U0010ffff"]
+                else:
+                    extra = [f"+{col} LIKE ? ESCAPE '\\'"]  # "+": a filter on the walk, not an index
+                    ps = [_like_prefix(search)]
+                arms.append((extra, ps))
+        selects, all_params = [], []
+        for extra, ps in arms:
+            conds = where + extra
+            hint = []
+            walk = not any(c.startswith(("p.full_name >=", f"{spec.table_alias}.rowid IN")) for c in extra)
+            if sort_expr == "p.full_name" and after is None and walk:
+                # Always true (names are NOT NULL text), but it tells the planner to walk the name
+                # index in order and stop after one page instead of sorting every row.
+                hint = ["p.full_name < x''" if descending else "p.full_name >= ''"]
+            conds = conds + hint
+            select = spec.select
+            if sort_expr == "p.full_name" and walk and spec.name_walk_from:
+                select = select[:select.index(" FROM ")] + spec.name_walk_from
+            selects.append(f"SELECT * FROM (SELECT {sort_expr} AS _sort, {select[len('SELECT '):]}"
+                           f"{' WHERE ' + ' AND '.join(conds) if conds else ''} "
+                           f"ORDER BY {sort_expr} {order}, {key} {order} LIMIT ?)")
+            all_params += [*params, *ps, limit]
+        if len(selects) == 1:
+            sql = selects[0]
+        else:
+            sql = " UNION ".join(selects) + f" ORDER BY _sort {order}, id {order} LIMIT ?"
+            all_params.append(limit)
+        return [dict(r) for r in self.conn.execute(sql, all_params)]
+
+    def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
+              include_deleted: bool = False, limit: int | None = None) -> int:
+        """Rows in a list; with `limit`, stop counting past it and return limit + 1 (a list shows
+        "10,000+"), which keeps opening and searching a list flat in the size of the file."""
+        spec = kinds.kind(kind).list
+        where, params = self._where(spec, cbo_id, include_deleted)
+        from_part = self._from(spec)
+        search = search.strip()
+
+        def counted(conds: list[str], ps: list[Any], frm: str = from_part) -> int:
+            sql = f"SELECT 1 {frm}{' WHERE ' + ' AND '.join(conds) if conds else ''}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit) + 1}"
+            return self.conn.execute(f"SELECT count(*) FROM ({sql})", ps).fetchone()[0]
+
+        if not search:
+            if limit is None and not cbo_id and spec.table_alias != "c":
+                # Every row joins exactly one person and CBO (foreign keys), so count the table alone.
+                return counted(where, params, f" FROM {kinds.kind(kind).table} {spec.table_alias}")
+            return counted(where, params)
+        parts = self._search_parts(spec, search)
+        if limit is not None:
+            for _, cond, ps in parts:  # one column alone past the limit: no need for the union
+                if counted([*where, cond], [*params, *ps]) > limit:
+                    return limit + 1
+        sql, ps = self._matches(spec, parts)
+        return counted([*where, f"{spec.table_alias}.rowid IN ({sql})"], [*params, *ps])
+
+    def trainee_choices(self, search: str = "", cbo_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Live (non-dropped) trainees for the placement form's picker."""
+        rows = self.page("trainees", search=search, cbo_id=cbo_id, limit=limit)
+        return [r for r in rows if r["status"] != "dropped"]
+

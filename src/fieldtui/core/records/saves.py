@@ -1,0 +1,298 @@
+"""Writing records: validated models in, stamped and audited rows out; soft delete and restore.
+
+- UUIDv7-style text ids (core/ids.py): unique across field laptops, so headquarters merges files
+  without renumbering, and time-ordered so inserts stay near the end of the key B-tree.
+- Soft delete (`deleted = 1`, a tombstone): a deletion must travel to headquarters like any
+  edit. Removing a person's last enrolment removes the person too (they stop counting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import operator
+from typing import TYPE_CHECKING, Any
+
+from fieldtui.core import kinds
+from fieldtui.core.errors import NotFound, RecordInvalid
+from fieldtui.core.ids import new_id
+from fieldtui.core.lazy import lazy_module
+from fieldtui.core.records.audit import Audit
+from fieldtui.i18n import _, labelled, language
+
+if TYPE_CHECKING:
+    from fieldtui.core.models import (
+        CBO,
+        ChildRecord,
+        Participant,
+        ParticipantRecord,
+        Placement,
+        TraineeRecord,
+        Training,
+    )
+
+# The models (pydantic) load on first use, not at import: they are a fifth of the app's start-up
+# (benchmarks/), and the first screen needs none of them. Code here says `_models.Name` at run time.
+_models = lazy_module("fieldtui.core.models")
+
+_PLAIN_TYPES = frozenset({str, int, float, bytes, type(None)})
+
+
+def _db_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _row_for(model: Any, exclude: set[str] = frozenset()) -> dict[str, Any]:
+    data = model.model_dump(exclude={"deleted", *exclude})
+    return {k: _db_value(v) for k, v in data.items()}
+
+
+def stored(model: Any, row: dict[str, Any]) -> Any:
+    """A stored row as its model. A row that breaks today's rules (saved by an older version
+    before a rule was tightened, or damaged) comes back as stored, unvalidated, instead of
+    raising: its form still opens and shows it, and saving validates it like any other."""
+    try:
+        return model.model_validate(row)
+    except _models.ValidationError:
+        return model.model_construct(**row)
+
+
+def _programmes(text: Any) -> list[str]:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError, RecursionError):  # damaged: shown as none, put right by the next save
+        return []
+    return value if isinstance(value, list) else []
+
+
+class Saves(Audit):
+    """Saves, reads by id, removal and restore of every kind of record."""
+
+    # ---- generic writes ------------------------------------------------------------
+
+    def _write(self, table: str, row: dict[str, Any], at: str) -> str:
+        """Insert a new row (no id yet) or update a live one; stamps and audits it."""
+        row = dict(row)
+        row_id = row.pop("id", None)
+        if row_id is None:
+            row_id = new_id()
+            cols = ["id", *row, "created_at", "updated_at", "deleted"]
+            self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row_id, *row.values(), at, at, 0],
+            )
+            self._audit("create", table, row_id, at)
+        else:
+            sets = ", ".join(f"{c} = ?" for c in row)
+            cur = self.conn.execute(
+                f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0",
+                [*row.values(), at, row_id],
+            )
+            if cur.rowcount != 1:
+                raise NotFound(_("that record no longer exists or was removed"))
+            self._audit("update", table, row_id, at)
+        return row_id
+
+    def _require(self, table: str, row_id: str) -> dict[str, Any]:
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise NotFound(_("that record no longer exists or was removed"))
+        return dict(row)
+
+    # ---- CBOs -------------------------------------------------------------------------
+
+    def save_cbo(self, cbo: CBO) -> CBO:
+        with self.transaction():
+            at = self.clock()
+            cbo_id = self._write("cbos", _row_for(cbo), at)
+        return cbo.model_copy(update={"id": cbo_id})
+
+    def get_cbo(self, cbo_id: str) -> CBO:
+        row = self._require("cbos", cbo_id)
+        row["programmes"] = _programmes(row["programmes"])
+        return stored(_models.CBO, row)
+
+    def cbos(self, include_deleted: bool = False) -> list[CBO]:
+        sql = "SELECT * FROM cbos" + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY name_en"
+        out = []
+        for row in self.conn.execute(sql):
+            row = dict(row)
+            row["programmes"] = _programmes(row["programmes"])
+            out.append(stored(_models.CBO, row))
+        return out
+
+    def cbo_choices(self) -> list[tuple[str, str]]:
+        """(name in the current language, id) of the live CBOs, for pickers and filters: plain
+        SQL rows, so a list screen's CBO filter does not load the validation models."""
+        name = "name_zh" if language() == "zh" else "name_en"
+        rows = self.conn.execute(f"SELECT {name}, id FROM cbos WHERE deleted = 0 ORDER BY name_en").fetchall()
+        # Only text reaches here from our saves; anything else is a damaged page: left out, not shown.
+        return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and isinstance(r[1], str)]
+
+    def _check_cbo(self, cbo_id: str) -> None:
+        row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
+        if row is None or row[0]:
+            raise RecordInvalid({"participant.cbo_id": labelled(_("CBO"), _("choose an existing CBO"))})
+
+    # ---- people with an enrolment ---------------------------------------------------
+
+    def _save_person_with(self, person: Participant, table: str, enrolment: Any) -> tuple[str, str]:
+        with self.transaction():
+            self._check_cbo(person.cbo_id)
+            at = self.clock()
+            pid = self._write("participants", _row_for(person), at)
+            row = _row_for(enrolment)
+            row["participant_id"] = pid
+            eid = self._write(table, row, at)
+        return pid, eid
+
+    def save_trainee(self, record: TraineeRecord) -> TraineeRecord:
+        pid, tid = self._save_person_with(record.participant, "trainings", record.training)
+        return _models.TraineeRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            training=record.training.model_copy(update={"id": tid, "participant_id": pid}),
+        )
+
+    def save_child(self, record: ChildRecord) -> ChildRecord:
+        # PIPL: a child's guardian and consent are checked here too, even if the caller skipped validation.
+        _models.validate(_models.ChildRecord, {"participant": record.participant.model_dump(),
+                               "enrolment": record.enrolment.model_dump()})
+        pid, eid = self._save_person_with(record.participant, "after_school", record.enrolment)
+        return _models.ChildRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            enrolment=record.enrolment.model_copy(update={"id": eid, "participant_id": pid}),
+        )
+
+    def save_participant(self, record: ParticipantRecord) -> ParticipantRecord:
+        pid, eid = self._save_person_with(record.participant, "other_programmes", record.programme)
+        return _models.ParticipantRecord.model_construct(
+            participant=record.participant.model_copy(update={"id": pid}),
+            programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
+        )
+
+    def get_participant(self, participant_id: str) -> Participant:
+        return stored(_models.Participant, self._require("participants", participant_id))
+
+    def get_training(self, training_id: str) -> Training:
+        return stored(_models.Training, self._require("trainings", training_id))
+
+    def get_trainee(self, training_id: str) -> TraineeRecord:
+        training = self.get_training(training_id)
+        return _models.TraineeRecord.model_construct(
+            participant=self.get_participant(training.participant_id), training=training)
+
+    def get_child(self, enrolment_id: str) -> ChildRecord:
+        enrolment = stored(_models.AfterSchool, self._require("after_school", enrolment_id))
+        return _models.ChildRecord.model_construct(
+            participant=self.get_participant(enrolment.participant_id), enrolment=enrolment)
+
+    def get_other(self, enrolment_id: str) -> ParticipantRecord:
+        programme = stored(_models.OtherProgramme, self._require("other_programmes", enrolment_id))
+        return _models.ParticipantRecord.model_construct(
+            participant=self.get_participant(programme.participant_id), programme=programme)
+
+    # ---- placements -------------------------------------------------------------------
+
+    def save_placement(self, placement: Placement) -> Placement:
+        with self.transaction():
+            row = self.conn.execute("SELECT * FROM trainings WHERE id = ?", (placement.training_id,)).fetchone()
+            try:
+                training = _models.Training.model_validate(dict(row)) if row else None
+            except _models.ValidationError:  # saved before a rule was tightened, or damaged
+                raise RecordInvalid({"training_id": labelled(_("Trainee"), _(
+                    "this trainee's training breaks a rule; open it under Trainees and correct it first"))}) from None
+            _models.check_placement_against_training(placement, training)
+            pid = self._write("placements", _row_for(placement), self.clock())
+        return placement.model_copy(update={"id": pid})
+
+    def get_placement(self, placement_id: str) -> Placement:
+        return stored(_models.Placement, self._require("placements", placement_id))
+
+    # ---- delete / restore -------------------------------------------------------------
+
+    def _cascade(self, table: str, row_id: str) -> list[tuple[str, str]]:
+        """The rows that go (and come back) with a list row: its placements, and its person when
+        this was the person's only live enrolment (so the person stops counting as a beneficiary)."""
+        rows = [(table, row_id)]
+        if table == "cbos":
+            return rows
+        if table == "placements":
+            return rows
+        if table == "trainings":
+            rows += [("placements", r[0]) for r in self.conn.execute(
+                "SELECT id FROM placements WHERE training_id = ?", (row_id,))]
+        pid = self.conn.execute(f"SELECT participant_id FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
+        others = self.conn.execute(
+            "SELECT (SELECT count(*) FROM trainings WHERE participant_id = :p AND deleted = 0 AND id != :e)"
+            " + (SELECT count(*) FROM after_school WHERE participant_id = :p AND deleted = 0 AND id != :e)"
+            " + (SELECT count(*) FROM other_programmes WHERE participant_id = :p AND deleted = 0 AND id != :e)",
+            {"p": pid, "e": row_id},
+        ).fetchone()[0]
+        if not others:
+            rows.append(("participants", pid))
+        return rows
+
+    def delete(self, kind: str, row_id: str) -> None:
+        """Soft-delete a list row (a tombstone that travels to headquarters); restorable."""
+        table = kinds.kind(kind).table
+        with self.transaction():
+            row = self._require(table, row_id)
+            if row["deleted"]:
+                return
+            if table == "cbos":
+                live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
+                                         (row_id,)).fetchone()[0]
+                if live:
+                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
+                                         .format(n=live)})
+            at = self.clock()
+            for t, rid in self._cascade(table, row_id):
+                cur = self.conn.execute(f"UPDATE {t} SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0",
+                                        (at, rid))
+                if cur.rowcount:
+                    self._audit("delete", t, rid, at)
+
+    def restore(self, kind: str, row_id: str) -> None:
+        """Undo a soft delete, bringing back what was removed with it in the same moment."""
+        table = kinds.kind(kind).table
+        with self.transaction():
+            row = self._require(table, row_id)
+            if not row["deleted"]:
+                return
+            at = self.clock()
+            deleted_at = row["updated_at"]
+            targets = [(table, row_id)]
+            if table == "trainings":
+                targets += [("placements", r[0]) for r in self.conn.execute(
+                    "SELECT id FROM placements WHERE training_id = ? AND deleted = 1 AND updated_at = ?",
+                    (row_id, deleted_at))]
+            if table != "cbos" and table != "placements":
+                targets.append(("participants", row["participant_id"]))
+            if table == "placements":
+                training = self._require("trainings", row["training_id"])
+                if training["deleted"]:
+                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
+            for t, rid in targets:
+                cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
+                                        (at, rid))
+                if cur.rowcount:
+                    self._audit("restore", t, rid, at)
+
+    # ---- bulk (sample data, imports) -----------------------------------------------------
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert already-validated rows (with ids and stamps) in the caller's transaction."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        get = operator.itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
+        plain = _PLAIN_TYPES  # stored as they are: convert only the rest (dates, bools, lists)
+        self.conn.executemany(sql, ([v if type(v) in plain else _db_value(v) for v in get(r)] for r in rows))
+
