@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from fieldtui.core import summary
+from fieldtui.core import charts, summary
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
 
@@ -24,7 +24,7 @@ def plain_count(where: str = "1", params: tuple = ()) -> int:
 
 
 def test_registrations_per_quarter_cover_everyone_in_order(store):
-    rows = summary.registrations(store)
+    rows = charts.registrations(store)
     assert [r.period for r in rows][:3] == ["2008Q3", "2008Q4", "2009Q1"]
     assert rows[-1].period == "2011Q3"
     assert len(rows) == 13  # 2008Q3 .. 2011Q3, none skipped
@@ -34,25 +34,25 @@ def test_registrations_per_quarter_cover_everyone_in_order(store):
 
 
 def test_registrations_per_month_fill_gaps_and_follow_filters(store):
-    months = summary.registrations(store, by="month")
+    months = charts.registrations(store, by="month")
     assert months[0].period == "2008-09" and months[-1].period == "2011-08"
     assert len(months) == 36 and sum(m.registrations for m in months) == 8231
-    only = summary.registrations(store, summary.Filters(date_from=dt.date(2010, 12, 1), date_to=dt.date(2011, 1, 31)),
+    only = charts.registrations(store, summary.Filters(date_from=dt.date(2010, 12, 1), date_to=dt.date(2011, 1, 31)),
                                  by="month")
     assert [m.period for m in only] == ["2010-12", "2011-01"]
     with pytest.raises(ValueError):
-        summary.registrations(store, by="week")
+        charts.registrations(store, by="week")
 
 
 def test_registrations_agree_with_compute_for_a_cbo(store):
     cbo_id = summary.resolve_cbo(store, "Bright Angel Fund")
     filters = summary.Filters(cbo_id=cbo_id)
-    assert sum(r.registrations for r in summary.registrations(store, filters)) == \
+    assert sum(r.registrations for r in charts.registrations(store, filters)) == \
         summary.compute(store, filters).direct_beneficiaries == 200
 
 
 def test_income_vs_wage_per_cbo(store):
-    rows = summary.income_vs_wage(store)
+    rows = charts.income_vs_wage(store)
     assert [r.name for r in rows] == ["China Children and Teenagers' Fund", "Compassion for Migrant Children",
                                       "Xin Zhi Guan", "Bright Angel Fund"]
     total = summary.compute(store)
@@ -64,13 +64,13 @@ def test_income_vs_wage_per_cbo(store):
 
 def test_empty_selection_gives_empty_charts_not_errors(store):
     nothing = summary.Filters(date_from=dt.date(2001, 1, 1), date_to=dt.date(2001, 12, 31))
-    assert summary.registrations(store, nothing) == []
-    assert summary.income_vs_wage(store, nothing) == []
+    assert charts.registrations(store, nothing) == []
+    assert charts.income_vs_wage(store, nothing) == []
     assert summary.compute(store, nothing).is_empty
 
 
 def test_choices_list_cbos_cities_and_quarters(store):
-    cbos, cities, quarters = summary.choices(store)
+    cbos, cities, quarters = charts.choices(store)
     assert cbos[0][1] == "China Children and Teenagers' Fund"
     assert cities == ["Beijing"]
     assert quarters[0] == "2008Q3" and quarters[-1] == "2011Q3" and len(quarters) == 13
@@ -78,8 +78,8 @@ def test_choices_list_cbos_cities_and_quarters(store):
 
 def test_choices_on_an_empty_file(tmp_path):
     with Store.open(tmp_path / "new.db", create=True) as s:
-        assert summary.choices(s) == ([], [], [])
-        assert summary.registrations(s) == [] and summary.income_vs_wage(s) == []
+        assert charts.choices(s) == ([], [], [])
+        assert charts.registrations(s) == [] and charts.income_vs_wage(s) == []
 
 
 @pytest.mark.parametrize(("text", "first", "last"), [
@@ -89,10 +89,10 @@ def test_choices_on_an_empty_file(tmp_path):
     ("2012 Q1", dt.date(2012, 1, 1), dt.date(2012, 3, 31)),
 ])
 def test_quarter_range(text, first, last):
-    assert summary.quarter_range(text) == (first, last)
+    assert charts.quarter_range(text) == (first, last)
 
 
 @pytest.mark.parametrize("text", ["2010Q5", "2010Q0", "10Q1", "2010", "Q1 2010", ""])
 def test_quarter_range_refuses_what_is_not_a_quarter(text):
     with pytest.raises(ValueError, match="not a quarter"):
-        summary.quarter_range(text)
+        charts.quarter_range(text)

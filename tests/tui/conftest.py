@@ -35,7 +35,7 @@ def _lasting_toasts(monkeypatch):
 @pytest.fixture
 def frozen_today(monkeypatch):
     """Today's date as 2025-06-02 (form defaults, validation) so snapshots do not change daily."""
-    from fieldtui.core import models
+    from fieldtui.core import clock
 
-    monkeypatch.setattr(models, "today", lambda: dt.date(2025, 6, 2))
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2025, 6, 2))
     return dt.date(2025, 6, 2)

@@ -17,7 +17,7 @@ LISTS = {
     "trainees": ("f3", "full_name", "training.course", "电工"),
     "children": ("f4", "full_name", "enrolment.school", "新公民学校"),
     "placements": ("f6", "full_name", "job_title", "厨师长"),
-    "participants": ("f7", "full_name", "participant.province", "Hebei"),
+    "others": ("f7", "full_name", "participant.province", "Hebei"),
 }
 
 
@@ -63,7 +63,7 @@ async def test_search_escape_and_edit_on_every_list(sample_copy, kind):
     with Store.open(sample_copy) as store:
         assert store.count(kind) == before  # edited in place, nothing added
         saved = {"cbos": store.get_cbo, "trainees": store.get_trainee, "children": store.get_child,
-                 "placements": store.get_placement, "participants": store.get_other}[kind](first["id"])
+                 "placements": store.get_placement, "others": store.get_other}[kind](first["id"])
     node = saved
     for part in edit_path.split("."):
         node = getattr(node, part)

@@ -31,7 +31,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def parse_filters(store: Any, cbo: str | None, city: str | None, date_from: dt.datetime | None,
                   date_to: dt.datetime | None, quarter: str | None) -> Any:
     """The options as `summary.Filters` (the CBO resolved in `store`), or a StoreError for people."""
-    from fieldtui.core import summary
+    from fieldtui.core import charts, summary
     from fieldtui.core.errors import StoreError
     from fieldtui.i18n import _
 
@@ -39,7 +39,7 @@ def parse_filters(store: Any, cbo: str | None, city: str | None, date_from: dt.d
         if date_from or date_to:
             raise StoreError(_("--quarter cannot be combined with --from or --to"))
         try:
-            first, last = summary.quarter_range(quarter)
+            first, last = charts.quarter_range(quarter)
         except ValueError as exc:
             raise StoreError(str(exc)) from None
         date_from, date_to = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time())

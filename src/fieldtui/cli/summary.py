@@ -25,7 +25,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
                 date_from: dt.datetime | None, date_to: dt.datetime | None, quarter: str | None) -> None:
     """Print the summary figures of DB (the file is not modified)."""
-    from fieldtui.core import summary
+    from fieldtui.core import charts, summary
     from fieldtui.core.store import Store, StoreError
     from fieldtui.i18n import _
 
@@ -33,7 +33,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         if date_from or date_to:
             raise StoreError(_("--quarter cannot be combined with --from or --to"))
         try:
-            first, last = summary.quarter_range(quarter)
+            first, last = charts.quarter_range(quarter)
         except ValueError as exc:
             raise StoreError(str(exc)) from None
         date_from, date_to = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time())

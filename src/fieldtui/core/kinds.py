@@ -98,6 +98,7 @@ class Kind:
     title: str  # N_(): the list screen and menus
     singular: str  # N_(): "1 trainee", the draft question
     plural: str  # N_(): "12 trainees"
+    short: str  # N_(): the key's label in footers and the palette
     key_binding: str  # the function key that opens its list
     screen: str  # "module:Class" of its list screen (the TUI imports it; the core never does)
     list: ListSpec
@@ -129,7 +130,7 @@ _SCREENS = "fieldtui.tui.screens"
 KINDS: tuple[Kind, ...] = (
     Kind(
         key="cbos", table="cbos", record="CBO", title=N_("CBOs"), singular=N_("CBO"), plural=N_("CBOs"),
-        key_binding="f2", screen=f"{_SCREENS}.cbos:CBOListScreen",
+        short=N_("CBOs"), key_binding="f2", screen=f"{_SCREENS}.cbos:CBOListScreen",
         list=ListSpec(
             select="SELECT c.id, c.name_zh, c.name_en, c.city, c.grant_usd, c.target_direct, c.sii, c.deleted, "
             "c.id AS cbo_id FROM cbos c",
@@ -146,7 +147,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         key="trainees", table="trainings", record="TraineeRecord", title=N_("Trainees"), singular=N_("trainee"),
-        plural=N_("trainees"), key_binding="f3", screen=f"{_SCREENS}.trainees:TraineeListScreen",
+        plural=N_("trainees"), short=N_("Trainees"), key_binding="f3", screen=f"{_SCREENS}.trainees:TraineeListScreen",
         list=ListSpec(
             select=f"SELECT t.id, t.participant_id, {_PERSON}, t.course, t.status, t.start_date, t.end_date, "
             "t.deleted" + _ENROLMENT_FROM.format(table="trainings", a="t"),
@@ -163,7 +164,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         key="children", table="after_school", record="ChildRecord", title=N_("After-school children"),
-        singular=N_("after-school child"), plural=N_("children"), key_binding="f4",
+        singular=N_("after-school child"), plural=N_("children"), short=N_("Children"), key_binding="f4",
         screen=f"{_SCREENS}.children:ChildListScreen",
         list=ListSpec(
             select=f"SELECT a.id, a.participant_id, {_PERSON}, a.school, a.grade, a.guardian_name, a.programme, "
@@ -181,7 +182,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         key="placements", table="placements", record="Placement", title=N_("Job placements"),
-        singular=N_("job placement"), plural=N_("placements"), key_binding="f6",
+        singular=N_("job placement"), plural=N_("placements"), short=N_("Jobs"), key_binding="f6",
         screen=f"{_SCREENS}.placements:PlacementListScreen",
         list=ListSpec(
             select=f"SELECT pl.id, pl.training_id, t.participant_id, {_PERSON}, pl.employer, pl.job_title, "
@@ -205,7 +206,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         key="others", table="other_programmes", record="ParticipantRecord", title=N_("Other participants"),
-        singular=N_("participant"), plural=N_("participants"), key_binding="f7",
+        singular=N_("participant"), plural=N_("participants"), short=N_("Others"), key_binding="f7",
         screen=f"{_SCREENS}.participants:ParticipantListScreen",
         list=ListSpec(
             select=f"SELECT o.id, o.participant_id, {_PERSON}, o.programme, o.description, o.start_date, "

@@ -7,6 +7,7 @@ their own connections (tui/workers.py has the rule and its one exception, export
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -14,27 +15,29 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from fieldtui.core import kinds
 from fieldtui.core.store import Store, StoreError
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import _
 from fieldtui.tui import STYLES, language
 from fieldtui.tui.commands import FieldCommands
 from fieldtui.tui.widgets.working import Working
 
-#: Draft kind -> how the restore question names it.
-DRAFT_NAMES = {"cbos": N_("CBO"), "trainees": N_("trainee"), "children": N_("after-school child"),
-               "participants": N_("participant"), "placements": N_("job placement")}
-
 
 def _screens() -> dict[str, Any]:
-    from fieldtui.tui.screens.cbos import CBOListScreen
-    from fieldtui.tui.screens.children import ChildListScreen
-    from fieldtui.tui.screens.participants import ParticipantListScreen
-    from fieldtui.tui.screens.placements import PlacementListScreen
+    """Kind key (and "summary") -> its screen class, imported when first needed (start-up)."""
+    out: dict[str, Any] = {}
+    for kind in kinds.KINDS:
+        module, name = kind.screen.split(":")
+        out[kind.key] = getattr(importlib.import_module(module), name)
     from fieldtui.tui.screens.summary import SummaryScreen
-    from fieldtui.tui.screens.trainees import TraineeListScreen
 
-    return {"cbos": CBOListScreen, "trainees": TraineeListScreen, "children": ChildListScreen,
-            "placements": PlacementListScreen, "participants": ParticipantListScreen, "summary": SummaryScreen}
+    out["summary"] = SummaryScreen
+    return out
+
+
+def _kind_bindings() -> list[Binding]:
+    """F2, F3, F4, F6, F7: each kind's list, from the registry (F5 is the summary)."""
+    return [Binding(k.key_binding, f"open({k.key!r})", k.short, id=k.key, show=False) for k in kinds.KINDS]
 
 
 class FieldApp(App[None]):
@@ -48,12 +51,8 @@ class FieldApp(App[None]):
         Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
         Binding("f1", "help", _("Help"), id="help", priority=True),
         Binding("question_mark", "help", _("Help"), show=False),
-        Binding("f2", "open('cbos')", _("CBOs"), id="cbos", show=False),
-        Binding("f3", "open('trainees')", _("Trainees"), id="trainees", show=False),
-        Binding("f4", "open('children')", _("Children"), id="children", show=False),
+        *_kind_bindings(),
         Binding("f5", "open_summary", _("Summary"), id="summary", show=False),
-        Binding("f6", "open('placements')", _("Placements"), id="placements", show=False),
-        Binding("f7", "open('participants')", _("Others"), id="participants", show=False),
         Binding("ctrl+g", "open('home')", _("Home"), id="home", show=False),
         language.SWITCH_BINDING,
         Binding("f10", "open_exchange", _("Export / merge"), id="exchange"),
@@ -116,7 +115,7 @@ class FieldApp(App[None]):
         self._go(kind)
 
     def _go(self, kind: str) -> Screen | None:
-        target = _screens().get(kind)
+        target = _screens().get(kinds.ALIASES.get(kind, kind))
         if target is not None and type(self.screen) is target:
             return self.screen
         while len(self.screen_stack) > 1:
@@ -160,7 +159,7 @@ class FieldApp(App[None]):
         if not drafts:
             return
         draft = drafts[0]
-        what = _(DRAFT_NAMES.get(draft["kind"], draft["kind"]))
+        what = _(kinds.kind(draft["kind"]).singular)  # drafts() returns only drafts of known kinds
         when = dt.datetime.fromisoformat(draft["saved_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
 
         def answered(restore: bool | None) -> None:

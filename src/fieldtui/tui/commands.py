@@ -9,17 +9,14 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from fieldtui.i18n import _
+from fieldtui.core import kinds
+from fieldtui.i18n import N_, _
 
-#: (list kind or "summary"/"home", label) in menu order.
+#: (list kind or "summary"/"home", label msgid) in menu order: the kinds from the registry.
 NAVIGATION: list[tuple[str, str]] = [
-    ("cbos", "CBOs"),
-    ("trainees", "Trainees"),
-    ("children", "After-school children"),
-    ("placements", "Job placements"),
-    ("participants", "Other participants"),
-    ("summary", "Summary"),
-    ("home", "Home"),
+    *((k.key, k.title) for k in kinds.KINDS),
+    ("summary", N_("Summary")),
+    ("home", N_("Home")),
 ]
 
 

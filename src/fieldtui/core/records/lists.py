@@ -76,45 +76,14 @@ class Lists:
             where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
             params += list(after)
         order = "DESC" if descending else "ASC"
-        search = search.strip()
-        arms: list[tuple[list[str], list[Any]]] = []
-        if not search:
-            arms.append(([], []))
-        else:
-            parts = self._search_parts(spec, search)
-            few, many = [], []
-            for part in parts:
-                col, cond, ps = part
-                # Counted in the column's own table and index (no joins): a cheap estimate that
-                # only picks the faster path; either path returns the same rows.
-                alias = col.split(".")[0]
-                found = self.conn.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {kinds.ALIAS_TABLE[alias]} {alias} WHERE {cond} "
-                    f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
-                (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
-            if few:
-                sql, ps = self._matches(spec, few)
-                arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
-            for col, cond, ps in many:
-                extra = [cond]
-                if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
-                    # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
-                    extra = [f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"]
-                    ps = [_like_prefix(search), search, search + "\U0010ffff"]
-                else:
-                    extra = [f"+{col} LIKE ? ESCAPE '\\'"]  # "+": a filter on the walk, not an index
-                    ps = [_like_prefix(search)]
-                arms.append((extra, ps))
         selects, all_params = [], []
-        for extra, ps in arms:
+        for extra, ps in self._arms(spec, search.strip(), sort_expr):
             conds = where + extra
-            hint = []
             walk = not any(c.startswith(("p.full_name >=", f"{spec.table_alias}.rowid IN")) for c in extra)
             if sort_expr == "p.full_name" and after is None and walk:
                 # Always true (names are NOT NULL text), but it tells the planner to walk the name
                 # index in order and stop after one page instead of sorting every row.
-                hint = ["p.full_name < x''" if descending else "p.full_name >= ''"]
-            conds = conds + hint
+                conds = [*conds, "p.full_name < x''" if descending else "p.full_name >= ''"]
             select = spec.select
             if sort_expr == "p.full_name" and walk and spec.name_walk_from:
                 select = select[:select.index(" FROM ")] + spec.name_walk_from
@@ -128,6 +97,34 @@ class Lists:
             sql = " UNION ".join(selects) + f" ORDER BY _sort {order}, id {order} LIMIT ?"
             all_params.append(limit)
         return [dict(r) for r in self.conn.execute(sql, all_params)]
+
+    def _arms(self, spec: ListSpec, search: str, sort_expr: str) -> list[tuple[list[str], list[Any]]]:
+        """The (conditions, params) of each query a search needs: one for the columns with few
+        matches (an index lookup), one per column with many (a filter on the walk in sort order)."""
+        if not search:
+            return [([], [])]
+        arms: list[tuple[list[str], list[Any]]] = []
+        few, many = [], []
+        for part in self._search_parts(spec, search):
+            col, cond, ps = part
+            # Counted in the column's own table and index (no joins): a cheap estimate that
+            # only picks the faster path; either path returns the same rows.
+            alias = col.split(".")[0]
+            found = self.conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {kinds.ALIAS_TABLE[alias]} {alias} WHERE {cond} "
+                f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
+            (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
+        if few:
+            sql, ps = self._matches(spec, few)
+            arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
+        for col, _cond, _ps in many:
+            if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
+                # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
+                arms.append(([f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"],
+                             [_like_prefix(search), search, search + "\U0010ffff"]))
+            else:  # "+": a filter on the walk, not an index
+                arms.append(([f"+{col} LIKE ? ESCAPE '\\'"], [_like_prefix(search)]))
+        return arms
 
     def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
               include_deleted: bool = False, limit: int | None = None) -> int:

@@ -13,8 +13,8 @@ import datetime as dt
 import sqlite3
 from importlib import metadata
 
+from fieldtui.core import charts, summary
 from fieldtui.core import formatting as fmt
-from fieldtui.core import summary
 from fieldtui.core.report.text import N_, _, cbo_name, lang, plural
 from fieldtui.core.store import Store
 
@@ -44,8 +44,8 @@ class Provenance:
 @dataclasses.dataclass(frozen=True)
 class ReportData:
     summary: summary.Summary
-    registrations: list[summary.PeriodCount]
-    income: list[summary.IncomeWage]
+    registrations: list[charts.PeriodCount]
+    income: list[charts.IncomeWage]
     provenance: Provenance
 
 
@@ -53,8 +53,8 @@ def gather(store: Store, filters: summary.Filters, now: dt.datetime | None = Non
     """The figures for `filters` and their provenance, read from `store` (opened read-only)."""
     return ReportData(
         summary=summary.compute(store, filters),
-        registrations=summary.registrations(store, filters, by="quarter"),
-        income=summary.income_vs_wage(store, filters),
+        registrations=charts.registrations(store, filters, by="quarter"),
+        income=charts.income_vs_wage(store, filters),
         provenance=_provenance(store, filters, now or dt.datetime.now(dt.UTC)),
     )
 

@@ -45,9 +45,6 @@ class CBOForm(RecordFormScreen):
 
 class CBOListScreen(RecordListScreen):
     KIND = "cbos"
-    TITLE_TEXT = N_("CBOs")
-    NOUN = N_("CBOs")
-    NOUN_ONE = N_("CBO")
     FORM = CBOForm
     CBO_FILTER = False
     COLUMNS = [

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fieldtui.core import clock, vocabulary
 from fieldtui.i18n import N_
-from fieldtui.tui.screens.form import RecordFormScreen, models
+from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
-from fieldtui.tui.screens.people import PERSON_FIELDS, choice_label, person_defaults
+from fieldtui.tui.screens.people import PERSON_FIELDS, person_defaults
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field, heading
 
 if TYPE_CHECKING:
     from fieldtui.core.models import ChildRecord
 
-PROGRAMME_OPTIONS = ((N_("After school"), "after_school"), (N_("Super Saturday"), "super_saturday"))
+PROGRAMME_OPTIONS = vocabulary.options(vocabulary.AfterSchoolProgramme)
 
 
 class ChildForm(RecordFormScreen):
@@ -35,7 +36,7 @@ class ChildForm(RecordFormScreen):
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {**person_defaults(self.app.store.operator), "enrolment.start_date": models.today().isoformat(),
+        return {**person_defaults(self.app.store.operator), "enrolment.start_date": clock.today().isoformat(),
                 "enrolment.programme": "after_school"}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -48,16 +49,13 @@ class ChildForm(RecordFormScreen):
 
 class ChildListScreen(RecordListScreen):
     KIND = "children"
-    TITLE_TEXT = N_("After-school children")
-    NOUN = N_("children")
-    NOUN_ONE = N_("after-school child")
     FORM = ChildForm
     COLUMNS = [
         *person_columns(),
         Column("school", N_("School"), "school"),
         Column("grade", N_("Grade"), "grade"),
         Column("guardian_name", N_("Guardian")),
-        Column("programme", N_("Programme"), render=lambda r: choice_label(PROGRAMME_OPTIONS, r["programme"])),
+        Column("programme", N_("Programme"), render=lambda r: vocabulary.choice_label(r["programme"])),
         Column("start_date", N_("Start"), "start"),
     ]
 

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from fieldtui.cli.reports import merge_report
-from fieldtui.core import exchange, models  # models.today: the app's one clock (tests freeze it)
+from fieldtui.core import clock, exchange  # clock.today: the one clock (tests freeze it)
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
@@ -33,7 +33,7 @@ class ExchangeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         store_path = self.app.store.path or Path("fieldtui.db")
-        default_out = store_path.with_name(f"{store_path.stem}-export-{models.today():%Y%m%d}.db")
+        default_out = store_path.with_name(f"{store_path.stem}-export-{clock.today():%Y%m%d}.db")
         yield Header()
         with VerticalScroll(id="exchange"):
             with Vertical(classes="card"):

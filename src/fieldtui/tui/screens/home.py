@@ -15,14 +15,14 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
+from fieldtui.core import kinds
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.i18n import _
 from fieldtui.tui.commands import NAVIGATION
 from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).
-MENU_KEYS = {"cbos": "F2", "trainees": "F3", "children": "F4", "placements": "F6", "participants": "F7",
-             "summary": "F5"}
+MENU_KEYS = {**{k.key: k.key_binding.upper() for k in kinds.KINDS}, "summary": "F5"}
 
 
 #: Below this size (about 15,000 people) the figures take under ~50 ms: count them in place.
@@ -34,11 +34,7 @@ class HomeScreen(Screen[None]):
 
     # The app's F-keys, shown in this screen's footer (elsewhere they would crowd out local actions).
     BINDINGS = [
-        Binding("f2", "app.open('cbos')", _("CBOs")),
-        Binding("f3", "app.open('trainees')", _("Trainees")),
-        Binding("f4", "app.open('children')", _("Children")),
-        Binding("f6", "app.open('placements')", _("Jobs")),
-        Binding("f7", "app.open('participants')", _("Others")),
+        *(Binding(k.key_binding, f"app.open({k.key!r})", k.short) for k in kinds.KINDS),
         Binding("f5", "app.open_summary", _("Summary")),
     ]
 

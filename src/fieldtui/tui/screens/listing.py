@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from fieldtui.core import formatting as fmt
+from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
@@ -28,11 +29,8 @@ def person_columns() -> list[Column]:
 class RecordListScreen(Screen[None]):
     """One store list kind in a PagedList; the form class handles add and edit."""
 
+    #: Its kind in core/kinds.py, which gives the title and the nouns ("1 trainee", "12 trainees").
     KIND: ClassVar[str]
-    TITLE_TEXT: ClassVar[str]
-    NOUN: ClassVar[str]
-    #: The noun for exactly one row ("1 trainee"; Chinese has one form for both).
-    NOUN_ONE: ClassVar[str]
     COLUMNS: ClassVar[list[Column]]
     FORM: ClassVar[type[RecordFormScreen]]
     CBO_FILTER: ClassVar[bool] = True
@@ -54,11 +52,12 @@ class RecordListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield PagedList(self.KIND, self.COLUMNS, (self.NOUN_ONE, self.NOUN), cbo_filter=self.CBO_FILTER, id="list")
+        kind = kinds.kind(self.KIND)
+        yield PagedList(self.KIND, self.COLUMNS, (kind.singular, kind.plural), cbo_filter=self.CBO_FILTER, id="list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = _(self.TITLE_TEXT)
+        self.title = _(kinds.kind(self.KIND).title)
         self.table.focus()
 
     @property

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fieldtui.core import clock, vocabulary
 from fieldtui.i18n import N_
-from fieldtui.tui.screens.form import RecordFormScreen, models
+from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
-from fieldtui.tui.screens.people import PERSON_FIELDS, choice_label, person_defaults
+from fieldtui.tui.screens.people import PERSON_FIELDS, person_defaults
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field, heading
 
 if TYPE_CHECKING:
     from fieldtui.core.models import ParticipantRecord
 
-OTHER_OPTIONS = ((N_("Low-cost school"), "low_cost_school"), (N_("Blind adult training"), "blind_adult_training"),
-                 (N_("Other"), "other"))
+OTHER_OPTIONS = vocabulary.options(vocabulary.OtherProgrammeKind)
 
 
 class ParticipantForm(RecordFormScreen):
-    KIND = "participants"
+    KIND = "others"
     NEW_TITLE = N_("New participant (other programme)")
     EDIT_TITLE = N_("Edit participant (other programme)")
     MODEL = "ParticipantRecord"
@@ -33,7 +33,7 @@ class ParticipantForm(RecordFormScreen):
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {**person_defaults(self.app.store.operator), "programme.start_date": models.today().isoformat()}
+        return {**person_defaults(self.app.store.operator), "programme.start_date": clock.today().isoformat()}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         dumped = self.app.store.get_other(record_id).model_dump(mode="json", warnings=False)
@@ -44,14 +44,11 @@ class ParticipantForm(RecordFormScreen):
 
 
 class ParticipantListScreen(RecordListScreen):
-    KIND = "participants"
-    TITLE_TEXT = N_("Other participants")
-    NOUN = N_("participants")
-    NOUN_ONE = N_("participant")
+    KIND = "others"
     FORM = ParticipantForm
     COLUMNS = [
         *person_columns(),
-        Column("programme", N_("Programme"), "programme", render=lambda r: choice_label(OTHER_OPTIONS, r["programme"])),
+        Column("programme", N_("Programme"), "programme", render=lambda r: vocabulary.choice_label(r["programme"])),
         Column("description", N_("Description")),
         Column("start_date", N_("Start"), "start"),
     ]

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldtui.core import clock, vocabulary
 from fieldtui.core.lazy import lazy_module
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_
 from fieldtui.tui.widgets.record_form import Field, heading
 
 models = lazy_module("fieldtui.core.models")  # loaded when a form opens
 
-GENDER_OPTIONS = ((N_("Female"), "female"), (N_("Male"), "male"), (N_("Other"), "other"))
-ORIGIN_OPTIONS = ((N_("Recent arrival"), "recent_arrival"), (N_("Raised in the city"), "city_raised"))
-
-
-def choice_label(options: tuple[tuple[str, str], ...], value: str | None) -> str:
-    """A stored choice value (`after_school`) as its translated label; unknown values shown as stored."""
-    for label, stored in options:
-        if stored == value:
-            return _(label)
-    return value or ""
+GENDER_OPTIONS = vocabulary.options(vocabulary.Gender)
+ORIGIN_OPTIONS = vocabulary.options(vocabulary.Origin)
 
 PERSON_FIELDS: list[Field] = [
     heading(N_("Person")),
@@ -38,4 +31,4 @@ PERSON_FIELDS: list[Field] = [
 
 
 def person_defaults(operator: str) -> dict[str, Any]:
-    return {"participant.registered_on": models.today().isoformat(), "participant.registered_by": operator}
+    return {"participant.registered_on": clock.today().isoformat(), "participant.registered_by": operator}

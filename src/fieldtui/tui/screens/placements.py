@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fieldtui.core import clock
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import N_, _
-from fieldtui.tui.screens.form import RecordFormScreen, models
+from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field
@@ -31,7 +32,7 @@ class PlacementForm(RecordFormScreen):
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {"start_date": models.today().isoformat()}
+        return {"start_date": clock.today().isoformat()}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         placement = self.app.store.get_placement(record_id)
@@ -48,9 +49,6 @@ class PlacementForm(RecordFormScreen):
 
 class PlacementListScreen(RecordListScreen):
     KIND = "placements"
-    TITLE_TEXT = N_("Job placements")
-    NOUN = N_("placements")
-    NOUN_ONE = N_("job placement")
     FORM = PlacementForm
     COLUMNS = [
         *person_columns(),

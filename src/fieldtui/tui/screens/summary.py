@@ -20,8 +20,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from fieldtui.core import charts, summary
 from fieldtui.core import formatting as fmt
-from fieldtui.core import summary
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
@@ -39,17 +39,17 @@ class Figures:
     """What one load returns: the summary plus the charts' aggregates, for the same filters."""
 
     result: summary.Summary
-    registrations: list[summary.PeriodCount]
-    income: list[summary.IncomeWage]
+    registrations: list[charts.PeriodCount]
+    income: list[charts.IncomeWage]
     choices: tuple = ((), (), ())  # what the filters offer, as `summary.choices` returns it
 
 
 def load_figures(store: Store, filters: summary.Filters) -> Figures:
     return Figures(
-        choices=summary.choices(store),
+        choices=charts.choices(store),
         result=summary.compute(store, filters),
-        registrations=summary.registrations(store, filters, by="quarter"),
-        income=summary.income_vs_wage(store, filters),
+        registrations=charts.registrations(store, filters, by="quarter"),
+        income=charts.income_vs_wage(store, filters),
     )
 
 
@@ -203,7 +203,7 @@ class SummaryScreen(DonorReportScreen):
         if event.value == CUSTOM:
             self.query_one("#filter-from", Input).focus()
             return
-        first, last = (summary.quarter_range(event.value) if isinstance(event.value, str) else (None, None))
+        first, last = (charts.quarter_range(event.value) if isinstance(event.value, str) else (None, None))
         with self.prevent(Input.Changed):
             self.query_one("#filter-from", Input).value = first.isoformat() if first else ""
             self.query_one("#filter-to", Input).value = last.isoformat() if last else ""

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fieldtui.core import clock, vocabulary
 from fieldtui.i18n import N_
-from fieldtui.tui.screens.form import RecordFormScreen, models
+from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
-from fieldtui.tui.screens.people import PERSON_FIELDS, choice_label, person_defaults
+from fieldtui.tui.screens.people import PERSON_FIELDS, person_defaults
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field, heading
 
 if TYPE_CHECKING:
     from fieldtui.core.models import TraineeRecord
 
-STATUS_OPTIONS = ((N_("Enrolled"), "enrolled"), (N_("Completed"), "completed"), (N_("Dropped"), "dropped"))
+STATUS_OPTIONS = vocabulary.options(vocabulary.TrainingStatus)
 
 
 class TraineeForm(RecordFormScreen):
@@ -33,7 +34,7 @@ class TraineeForm(RecordFormScreen):
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {**person_defaults(self.app.store.operator), "training.start_date": models.today().isoformat(),
+        return {**person_defaults(self.app.store.operator), "training.start_date": clock.today().isoformat(),
                 "training.status": "enrolled"}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -46,14 +47,11 @@ class TraineeForm(RecordFormScreen):
 
 class TraineeListScreen(RecordListScreen):
     KIND = "trainees"
-    TITLE_TEXT = N_("Trainees")
-    NOUN = N_("trainees")
-    NOUN_ONE = N_("trainee")
     FORM = TraineeForm
     COLUMNS = [
         *person_columns(),
         Column("course", N_("Course"), "course"),
-        Column("status", N_("Status"), "status", render=lambda r: choice_label(STATUS_OPTIONS, r["status"])),
+        Column("status", N_("Status"), "status", render=lambda r: vocabulary.choice_label(r["status"])),
         Column("start_date", N_("Start"), "start"),
         Column("birth_year", N_("Born"), "birth_year"),
         Column("phone", N_("Phone")),

@@ -1,0 +1,49 @@
+"""The validation models (pydantic): every rule about a record and the message a person sees.
+
+records.py: one model per stored record; composite.py: what a form edits in one go (a person and
+an enrolment); fields.py: the rules fields share; messages.py: pydantic's errors in people's words.
+The words themselves (labels, choices) are in core/vocabulary.py, which loads without pydantic.
+Failures surface as `RecordInvalid` (core/errors.py): field path -> message.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from fieldtui.core.clock import today
+from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.models.composite import ChildRecord, ParticipantRecord, TraineeRecord
+from fieldtui.core.models.fields import (
+    CHILD_CONSENT_AGE,
+    EARLIEST_DATE,
+    MAX_CHILD_AGE,
+    MAX_MONEY_CNY,
+    MIN_CHILD_AGE,
+    MIN_TRAINEE_AGE,
+    PROVINCES,
+    age_on,
+    clean_text,
+    normalise_phone,
+    normalise_province,
+)
+from fieldtui.core.models.messages import messages_from, validate
+from fieldtui.core.models.records import (
+    CBO,
+    AfterSchool,
+    Enrolment,
+    OtherProgramme,
+    Participant,
+    Placement,
+    Record,
+    Training,
+    check_placement_against_training,
+)
+from fieldtui.core.vocabulary import CHOICE_ALIASES, LABELS
+
+__all__ = [
+    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY",
+    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES", "AfterSchool", "ChildRecord", "Enrolment", "OtherProgramme",
+    "Participant", "ParticipantRecord", "Placement", "Record", "RecordInvalid", "TraineeRecord", "Training",
+    "ValidationError", "age_on", "check_placement_against_training", "clean_text", "messages_from",
+    "normalise_phone", "normalise_province", "today", "validate",
+]

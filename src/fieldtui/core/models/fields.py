@@ -1,0 +1,131 @@
+"""The rules every field shares: clean text, dates not in the future, phones, provinces, ages.
+
+Each broken rule is a PydanticCustomError carrying the message a person reads, translated now
+(`_rule`); dates are checked against `clock.today()`, the one clock tests freeze.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from fieldtui.core import clock
+from fieldtui.core.formatting import UNPRINTABLE
+from fieldtui.i18n import _
+
+#: English key -> Chinese name of every provincial-level division (hukou origin).
+PROVINCES: dict[str, str] = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西",
+    "Inner Mongolia": "内蒙古", "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江",
+    "Shanghai": "上海", "Jiangsu": "江苏", "Zhejiang": "浙江", "Anhui": "安徽",
+    "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
+    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西",
+    "Hainan": "海南", "Chongqing": "重庆", "Sichuan": "四川", "Guizhou": "贵州",
+    "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
+    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆", "Hong Kong": "香港",
+    "Macau": "澳门", "Taiwan": "台湾",
+}
+_PROVINCE_LOOKUP: dict[str, str] = {}
+for _en, _zh in PROVINCES.items():
+    for _alias in (_en, _zh, _zh + "省", _zh + "市"):
+        _PROVINCE_LOOKUP[_alias.casefold()] = _en
+for _alias, _en in {
+    "内蒙古自治区": "Inner Mongolia", "广西壮族自治区": "Guangxi", "西藏自治区": "Tibet",
+    "宁夏回族自治区": "Ningxia", "新疆维吾尔自治区": "Xinjiang", "香港特别行政区": "Hong Kong",
+    "澳门特别行政区": "Macau",
+}.items():
+    _PROVINCE_LOOKUP[_alias.casefold()] = _en
+
+EARLIEST_DATE = dt.date(1990, 1, 1)
+CHILD_CONSENT_AGE = 14  # PIPL art. 28/31: personal data of children under 14 is sensitive.
+MIN_TRAINEE_AGE = 16
+MAX_CHILD_AGE = 17
+MIN_CHILD_AGE = 3
+MAX_MONEY_CNY = 1_000_000
+
+_PHONE = re.compile(r"1[3-9]\d{9}")
+
+
+def _rule(code: str, message: str, **ctx: Any) -> PydanticCustomError:
+    """A broken rule with its human message (translated now, in the current language)."""
+    return PydanticCustomError(code, _(message), ctx)
+
+
+def clean_text(value: Any, *, max_len: int, what: str = "text") -> str:
+    """Normalise free text: NFC, trimmed, inner whitespace collapsed, no control characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    value = unicodedata.normalize("NFC", value)
+    if UNPRINTABLE.search(value.replace("\t", " ").replace("\n", " ")):
+        raise _rule("control_chars", "must not contain control or invisible characters")
+    value = " ".join(value.split())
+    if len(value) > max_len:
+        raise _rule("too_long", "must be at most {max_len} characters", max_len=max_len)
+    return value
+
+
+def _required_text(value: Any, max_len: int) -> str:
+    value = clean_text(value, max_len=max_len)
+    if not value:
+        raise _rule("required", "is required")
+    return value
+
+
+def _optional_text(value: Any, max_len: int) -> str | None:
+    value = clean_text(value, max_len=max_len)
+    return value or None
+
+
+def _date_not_future(value: dt.date | None) -> dt.date | None:
+    if value is None:
+        return None
+    if value > clock.today():
+        raise _rule("future_date", "cannot be in the future")
+    if value < EARLIEST_DATE:
+        raise _rule("too_early", "must be on or after {earliest}", earliest=EARLIEST_DATE.isoformat())
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def age_on(birth_year: int, birth_date: dt.date | None, on: dt.date) -> int:
+    """Completed years on a date; with only a birth year, assume 1 July (the mid-year convention)."""
+    born = birth_date or dt.date(birth_year, 7, 1)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def normalise_phone(value: Any) -> str | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    digits = re.sub(r"[\s\-()]", "", str(value))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not _PHONE.fullmatch(digits):
+        raise _rule("phone", "must be an 11-digit mainland mobile number, e.g. 13812345678")
+    return digits
+
+
+def normalise_province(value: Any) -> str:
+    value = _blank_to_none(value)
+    if value is None:
+        raise _rule("required", "is required")
+    key = unicodedata.normalize("NFC", str(value)).strip().casefold()
+    for suffix in ("省", "市", " province", "province"):
+        if key not in _PROVINCE_LOOKUP and key.endswith(suffix):
+            key = key[: -len(suffix)].strip()
+    if key not in _PROVINCE_LOOKUP:
+        raise _rule("province", "is not a province of China (e.g. 河南 or Henan)")
+    return _PROVINCE_LOOKUP[key]

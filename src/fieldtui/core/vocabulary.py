@@ -1,0 +1,100 @@
+"""The words of the records, written once: field labels, and every choice's stored values with
+the label people read.
+
+A choice is a `Literal` (the models check it); its values come from `typing.get_args`, so a
+form's select, a list column, an import and the model can never disagree. Labels are msgids
+(`N_`), translated with `_()` where shown. No pydantic here: list screens read labels without
+loading the validation models (the memory target in benchmarks/).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+from fieldtui.i18n import N_, _
+
+Gender = Literal["female", "male", "other"]
+Origin = Literal["recent_arrival", "city_raised"]
+TrainingStatus = Literal["enrolled", "completed", "dropped"]
+AfterSchoolProgramme = Literal["after_school", "super_saturday"]
+OtherProgrammeKind = Literal["low_cost_school", "blind_adult_training", "other"]
+CBOProgramme = Literal["vocational_training", "after_school", "low_cost_school", "other"]
+
+#: Stored value -> label, for every choice above (a value means the same in every choice).
+CHOICE_LABELS: dict[str, str] = {
+    "female": N_("Female"), "male": N_("Male"), "other": N_("Other"),
+    "recent_arrival": N_("Recent arrival"), "city_raised": N_("Raised in the city"),
+    "enrolled": N_("Enrolled"), "completed": N_("Completed"), "dropped": N_("Dropped"),
+    "after_school": N_("After school"), "super_saturday": N_("Super Saturday"),
+    "low_cost_school": N_("Low-cost school"), "blind_adult_training": N_("Blind adult training"),
+    "vocational_training": N_("Vocational training"),
+}
+
+#: Short forms staff type or spreadsheets carry, mapped to the stored value.
+CHOICE_ALIASES = {
+    "f": "female", "女": "female", "m": "male", "男": "male", "其他": "other",
+    "recent": "recent_arrival", "new": "recent_arrival", "新到": "recent_arrival", "新来": "recent_arrival",
+    "city": "city_raised", "城市长大": "city_raised", "北京长大": "city_raised",
+}
+
+
+def values(choice: Any) -> tuple[str, ...]:
+    """The stored values of a choice, in the order forms offer them."""
+    return get_args(choice)
+
+
+def options(choice: Any) -> tuple[tuple[str, str], ...]:
+    """(label msgid, stored value) pairs of a choice, for a select."""
+    return tuple((CHOICE_LABELS[v], v) for v in get_args(choice))
+
+
+def choice_label(value: str | None) -> str:
+    """A stored choice value (`after_school`) as its translated label; unknown values as stored."""
+    return _(CHOICE_LABELS[value]) if value in CHOICE_LABELS else (value or "")
+
+
+#: Field name -> label, wherever a field is named to people: forms, messages, imports, exports.
+LABELS: dict[str, str] = {
+    "name_zh": N_("Chinese name"),
+    "name_en": N_("English name"),
+    "city": N_("City"),
+    "sector": N_("Sector"),
+    "grant_usd": N_("Grant (US$)"),
+    "target_direct": N_("Target (direct beneficiaries)"),
+    "sii": N_("Social Impact Index"),
+    "programmes": N_("Programmes"),
+    "cbo_id": N_("CBO"),
+    "full_name": N_("Full name"),
+    "gender": N_("Gender"),
+    "birth_year": N_("Birth year"),
+    "birth_date": N_("Birth date"),
+    "province": N_("Province of origin"),
+    "origin": N_("Raised in city / recent arrival"),
+    "phone": N_("Phone"),
+    "household_members": N_("Household members benefiting"),
+    "registered_on": N_("Registration date"),
+    "registered_by": N_("Registered by"),
+    "course": N_("Course"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "status": N_("Status"),
+    "income_before_cny": N_("Monthly income before training (¥)"),
+    "school": N_("School"),
+    "grade": N_("Grade"),
+    "guardian_name": N_("Guardian"),
+    "guardian_consent": N_("Guardian consent recorded"),
+    "programme": N_("Programme"),
+    "description": N_("Description"),
+    "participant_id": N_("Participant"),
+    "training_id": N_("Trainee"),
+    "employer": N_("Employer"),
+    "job_title": N_("Job title"),
+    "wage_cny": N_("Monthly wage (¥)"),
+    "verified": N_("Verified"),
+}
+
+
+def label(path: str) -> str:
+    """The label msgid of a field, by name or dotted form path (`participant.full_name`)."""
+    name = path.rsplit(".", 1)[-1]
+    return LABELS.get(name, name.replace("_", " ").capitalize())
