@@ -16,7 +16,8 @@ def _changes(store: Store, row_id: str) -> list[tuple[str, str, str]]:
 
 def _edit_phone(store: Store, pid: str, phone: str) -> None:
     record = store.get_trainee(store.enrolment_of("trainees", pid))
-    store.save_trainee(record.model_copy(update={"participant": record.participant.model_copy(update={"phone": phone})}))
+    person = record.participant.model_copy(update={"phone": phone})
+    store.save_trainee(record.model_copy(update={"participant": person}))
 
 
 def test_each_change_of_a_field_is_made_on_the_one_before(tmp_path):
