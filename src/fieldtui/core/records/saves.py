@@ -187,6 +187,21 @@ class Saves(Audit):
             programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
         )
 
+    def save_enrolment_of(self, participant_id: str, enrolment: Any) -> str:
+        """Enrol an existing, live person in another programme (no second person is made): the
+        enrolment's table comes from the registry, and the composite rules (a trainee's age, a
+        child's guardian and consent) are checked with the stored person. Returns its id."""
+        kind = next(k for k in kinds.KINDS if k.enrols_person and k.model == type(enrolment).__name__)
+        with self.transaction():
+            person = stored(_models.Participant, self._require("participants", participant_id))
+            if person.deleted:
+                raise NotFound(_("that record no longer exists or was removed"))
+            _models.validate(getattr(_models, kind.record), {
+                "participant": person.model_dump(), kind.part: enrolment.model_dump()})
+            row = _row_for(enrolment)
+            row["participant_id"] = participant_id
+            return self._write(kind.table, row, self.clock())
+
     def get_participant(self, participant_id: str) -> Participant:
         return stored(_models.Participant, self._require("participants", participant_id))
 
