@@ -167,6 +167,16 @@ def test_children_and_placements_import(store, tmp_path):
     assert store.count("placements") == 1
 
 
+@pytest.mark.parametrize("kind", ["others", "participants"])
+def test_other_programme_participants_import(store, tmp_path, kind):
+    path = write_csv(tmp_path / "others.csv", ["机构", "姓名", "性别", "出生年份", "户籍省份", "来源", "登记日期", "项目",
+                                                "开始日期"],
+                     [["光明天使基金", "王五", "男", "1980", "河南", "recent", "2010-03-01", "other", "2010-03-02"]])
+    report = sheets.import_table(store, kind, path)
+    assert report.ok and report.written == 1, report.errors
+    assert store.count("others") == 1
+
+
 def test_xlsx_export_continues_on_a_new_sheet_past_the_row_limit(store, tmp_path, monkeypatch):
     monkeypatch.setattr(xlsxfile, "XLSX_MAX_ROWS", 2)
     cbo = store.cbos()[0].id

@@ -115,7 +115,7 @@ class _RowSaver:
                           {"participant": self._person(values), self.kind.part: self._own(values)})
         self._note_duplicates(record.participant, line)
         saver = {"trainees": self.store.save_trainee, "children": self.store.save_child,
-                 "participants": self.store.save_participant}
+                 "others": self.store.save_participant}
         saved = saver[self.kind.key](record)
         self.written_people[saved.participant.id] = line
 
