@@ -73,6 +73,7 @@ def _check_ids_and_stamps(conn: sqlite3.Connection) -> None:
 
 
 def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool) -> None:
+    """Each live row of one table, a batch at a time; the first that breaks a rule refuses the file."""
     cur = conn.execute(check.select)
     while batch := cur.fetchmany(ROW_BATCH):
         for row in batch:

@@ -98,10 +98,11 @@ def merge_table(conn: sqlite3.Connection, table: str, device: int, export: int, 
     """Merge one table of the attached file (`src`, its versions in `ver`) into headquarters,
     inside the caller's transaction; returns what happened to its rows."""
     cols = columns(conn, table)
+    content = hashed_columns(cols)
     p = {"t": table, "dev": device, "eid": export, "hq": hq_device}
     _drop_scratch(conn)
-    _versions_in(conn, table, hashed_columns(cols))
-    _headquarters_edits(conn, table, hashed_columns(cols), p)
+    _versions_in(conn, table, content)
+    _headquarters_edits(conn, table, content, p)
     _record_versions(conn, p)
     _compare_with_kept(conn, table, p)
     multi = _rows_seen_elsewhere(conn, p)
