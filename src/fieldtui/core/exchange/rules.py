@@ -29,7 +29,8 @@ from typing import Any
 from fieldtui.core import kinds, models
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
-from fieldtui.core.models import LABELS, Participant, Training, check_placement_against_training, validate
+from fieldtui.core.models import Participant, Training, check_placement_against_training, validate
+from fieldtui.core.vocabulary import LABELS
 from fieldtui.i18n import _, labelled
 
 ROW_BATCH = 2000

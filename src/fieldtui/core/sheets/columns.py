@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldtui.core import kinds, models
-from fieldtui.core.models import LABELS
+from fieldtui.core.vocabulary import LABELS
 
 
 def _fields(model: Any) -> tuple[str, ...]:
