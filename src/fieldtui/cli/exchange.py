@@ -74,9 +74,9 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
     with Store.open(db) as store:
         report = sheets.import_table(store, kind, file, skip_invalid=skip_invalid)
     Console().print(import_report(report))
-    if report.errors and not skip_invalid:
+    if report.error_count and not skip_invalid:
         click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
-            n=len(report.errors)), err=True)
+            n=report.error_count), err=True)
         sys.exit(EXIT_USAGE)
 
 

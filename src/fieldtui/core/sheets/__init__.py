@@ -8,9 +8,11 @@
   exporting  a list or the summary to .csv / .xlsx, streamed, 0600
 """
 
+from fieldtui.core.sheets.applying import IMPORT_KINDS
 from fieldtui.core.sheets.cells import neutralise
 from fieldtui.core.sheets.exporting import EXPORT_KINDS, export_table
-from fieldtui.core.sheets.importing import IMPORT_KINDS, ImportReport, RowProblem, import_table
+from fieldtui.core.sheets.importing import import_table
+from fieldtui.core.sheets.report import ImportReport, RowProblem
 from fieldtui.core.sheets.rows import iter_table, table_columns
 
 __all__ = [
