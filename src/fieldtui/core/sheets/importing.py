@@ -38,7 +38,7 @@ class _RowSaver:
     def __init__(self, store: Store, kind: kinds.Kind, report: ImportReport):
         self.store, self.kind, self.report = store, kind, report
         self.fields = record_fields(kind)
-        self.cbos = _cbo_lookup(store)
+        self.cbos = cbo_lookup(store)
         self.written_people: dict[str, int] = {}  # person id -> line of this file
 
     def save(self, values: dict[str, Any], line: int) -> bool:
@@ -60,13 +60,8 @@ class _RowSaver:
     def _person(self, values: dict[str, Any]) -> dict[str, Any]:
         """The person's fields; the CBO named by id or either name (a file with one CBO need not name it)."""
         person = {k: values.get(k) for k in PERSON_FIELDS if k in values}
-        cbo_text = str(person.get("cbo_id") or "").strip()
-        if cbo_text:
-            if cbo_text.casefold() not in self.cbos:
-                shown = " ".join(_CONTROL.sub(" ", cbo_text).split())[:80]  # one line, whatever the cell holds
-                raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("no CBO called {name}").format(
-                    name=shown)})
-            person["cbo_id"] = self.cbos[cbo_text.casefold()]
+        if str(person.get("cbo_id") or "").strip():
+            person["cbo_id"] = cbo_id_of(person["cbo_id"], self.cbos)
         elif len(set(self.cbos.values())) == 1:
             person["cbo_id"] = next(iter(self.cbos.values()))
         person.setdefault("registered_by", self.store.operator)
@@ -81,10 +76,19 @@ class _RowSaver:
                 name=dup["full_name"], year=dup["birth_year"], where=where))
 
 
-def _cbo_lookup(store: Store) -> dict[str, str]:
+def cbo_lookup(store: Store) -> dict[str, str]:
     """Casefolded CBO id, English and Chinese name -> id."""
     out: dict[str, str] = {}
     for cbo in store.cbos():
         for key in (cbo.id, cbo.name_en, cbo.name_zh):
             out[str(key).strip().casefold()] = cbo.id  # type: ignore[arg-type]
     return out
+
+
+def cbo_id_of(text: Any, cbos: dict[str, str]) -> str:
+    """The id of the CBO a cell names by id or either name; one line if none is called that."""
+    text = str(text).strip()
+    if text.casefold() not in cbos:
+        shown = " ".join(_CONTROL.sub(" ", text).split())[:80]  # one line, whatever the cell holds
+        raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("no CBO called {name}").format(name=shown)})
+    return cbos[text.casefold()]

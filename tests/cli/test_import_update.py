@@ -1,0 +1,104 @@
+"""`fieldtui import DB --kind KIND --update FILE`: the sheet export-table wrote, edited, corrects
+the records by id, validated and audited as a form save, all rows or none."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from fieldtui.cli import main
+from fieldtui.core.store import Store
+from tests.hostile.measure import file_state
+
+
+def run(*args):
+    return CliRunner(env={"COLUMNS": "250"}).invoke(main, [str(a) for a in args])  # report lines unwrapped
+
+
+@pytest.fixture
+def field_db(sample_copy):
+    Store.open(sample_copy).close()  # schema upgraded once: later changes are the command's
+    return sample_copy
+
+
+def exported(db, path, kind="trainees"):
+    assert run("export-table", db, path, "--kind", kind).exit_code == 0
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def write(path, header, rows):
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    return path
+
+
+def audit_rows(db):
+    with Store.open_readonly(db) as s:
+        return [tuple(r) for r in s.conn.execute("SELECT action, table_name, row_id FROM audit ORDER BY seq")]
+
+
+def test_a_phone_corrected_in_the_sheet_is_saved_as_an_edit(tmp_path, field_db):
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    pid, phone = header.index("participant_id"), header.index("phone")
+    figures = json.loads(run("summary", field_db, "--json").output)
+    audit_before = audit_rows(field_db)
+    rows[3][phone] = "13912345678"
+    r = run("import", field_db, "--kind", "trainees", "--update", write(tmp_path / "e.csv", header, rows))
+    assert r.exit_code == 0, r.output
+    assert "1 written" in r.output and f"{len(rows) - 1:,} rows were unchanged" in r.output
+    with Store.open_readonly(field_db) as s:
+        assert s.get_participant(rows[3][pid]).phone == "13912345678"
+        changed = s.conn.execute("SELECT field FROM field_changes WHERE row_id = ?", (rows[3][pid],)).fetchall()
+    assert [c[0] for c in changed] == ["phone"]  # the field's history, as a form save writes it
+    new = audit_rows(field_db)[len(audit_before):]
+    assert ("update", "participants", rows[3][pid]) in new
+    assert {a[2] for a in new} <= {rows[3][0], rows[3][pid]}  # the unchanged rows were not audited
+    assert json.loads(run("summary", field_db, "--json").output) == figures
+
+
+def test_an_unedited_xlsx_changes_nothing(tmp_path, field_db):
+    assert run("export-table", field_db, tmp_path / "c.xlsx", "--kind", "children").exit_code == 0
+    before = file_state(field_db)
+    r = run("import", field_db, "--kind", "children", "--update", tmp_path / "c.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "0 written" in r.output and "1,758 rows were unchanged" in r.output
+    assert file_state(field_db) == before
+
+
+def test_bad_rows_are_each_named_and_nothing_is_written(tmp_path, field_db):
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    _h, children = exported(field_db, tmp_path / "c.csv", "children")
+    ident, year, phone = header.index("id"), header.index("birth_year"), header.index("phone")
+    with Store.open(field_db) as s:
+        s.delete("trainees", rows[5][ident])
+    before = file_state(field_db)
+    edits = [list(r) for r in rows[:8]]
+    for e in edits:
+        e[phone] = "13700000000"  # a real change on every row: only the bad ones stop it
+    edits[0][ident] = "0000ffff-0000-7000-8000-000000000000"  # unknown
+    edits[1][ident] = children[0][0]  # a child's enrolment, not a training
+    edits[2][ident] = rows[2][1]  # the person's id, not the training's
+    edits[3][year] = "2999"  # breaks a rule
+    edits[4] = [*edits[6][:phone], "13600000000", *edits[6][phone + 1:]]  # the same record twice
+    r = run("import", field_db, "--kind", "trainees", "--update", write(tmp_path / "bad.csv", header, edits))
+    assert r.exit_code == 2, r.output
+    out = " ".join(r.output.split())
+    assert "no trainee has the id 0000ffff" in out
+    assert "is the id of a record in After-school children, not in Trainees" in out
+    assert "is the id of a record in People, not in Trainees" in out
+    assert "Birth year" in out and "was removed" in out and "the same record as line 6" in out
+    assert "6 bad rows; nothing was written" in out
+    assert file_state(field_db) == before
+
+
+def test_file_and_update_are_exclusive_and_errors_are_one_line(tmp_path, field_db):
+    r = run("import", field_db, "--kind", "trainees")
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    write(tmp_path / "noid.csv", ["full_name", "phone"], [["王建国", "13800000000"]])
+    r = run("import", field_db, "--kind", "trainees", "--update", tmp_path / "noid.csv")
+    assert r.exit_code == 2 and "no id column" in r.output and r.output.count("\n") == 1
