@@ -31,6 +31,26 @@ class _Rollback(Exception):
     pass
 
 
+class LineIndex:
+    """Record id -> the line of this file it came from, in a temporary table (on disk, not in
+    memory: a million rows would take some 180 MB as a dict); dropped by `close`."""
+
+    def __init__(self, store: Store, name: str):
+        self.conn, self.table = store.conn, f"temp.{name}"
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self.conn.execute(f"CREATE TEMP TABLE {name} (id TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def add(self, row_id: str, line: int) -> None:
+        self.conn.execute(f"INSERT OR REPLACE INTO {self.table} (id, line) VALUES (?, ?)", (row_id, line))
+
+    def get(self, row_id: str) -> int | None:
+        row = self.conn.execute(f"SELECT line FROM {self.table} WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
 def open_sheet(kind: str, path: str | os.PathLike, extra: tuple[str, ...] = ()) -> tuple[
         kinds.Kind, ImportReport, list[str | None], Rows]:
     """The kind, an empty report, the field of each column (`extra` headings kept as they are)

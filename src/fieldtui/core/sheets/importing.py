@@ -15,7 +15,7 @@ from typing import Any
 from fieldtui.core import kinds, models
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models import validate
-from fieldtui.core.sheets.applying import apply_rows, open_sheet
+from fieldtui.core.sheets.applying import LineIndex, apply_rows, open_sheet
 from fieldtui.core.sheets.columns import PERSON_FIELDS, record_fields
 from fieldtui.core.sheets.report import ImportReport
 from fieldtui.core.store import Store
@@ -28,7 +28,10 @@ def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid:
     """Validate every row of a spreadsheet and save them in one transaction (see module docstring)."""
     target, report, columns, rows = open_sheet(kind, path)
     saver = _RowSaver(store, target, report)
-    return apply_rows(store, report, columns, rows, saver.save, skip_invalid)
+    try:
+        return apply_rows(store, report, columns, rows, saver.save, skip_invalid)
+    finally:
+        saver.written_people.close()
 
 
 class _RowSaver:
@@ -39,7 +42,7 @@ class _RowSaver:
         self.store, self.kind, self.report = store, kind, report
         self.fields = record_fields(kind)
         self.cbos = cbo_lookup(store)
-        self.written_people: dict[str, int] = {}  # person id -> line of this file
+        self.written_people = LineIndex(store, "import_people")  # person id -> line of this file
 
     def save(self, values: dict[str, Any], line: int) -> bool:
         if not self.kind.enrols_person:  # a placement
@@ -51,7 +54,7 @@ class _RowSaver:
         saver = {"trainees": self.store.save_trainee, "children": self.store.save_child,
                  "others": self.store.save_participant}
         saved = saver[self.kind.key](record)
-        self.written_people[saved.participant.id] = line
+        self.written_people.add(saved.participant.id, line)
         return True
 
     def _own(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -69,8 +72,8 @@ class _RowSaver:
 
     def _note_duplicates(self, person: Any, line: int) -> None:
         for dup in self.store.possible_duplicates(person):
-            where = (_("line {line} of this file").format(line=self.written_people[dup["id"]])
-                     if dup["id"] in self.written_people
+            earlier = self.written_people.get(dup["id"])
+            where = (_("line {line} of this file").format(line=earlier) if earlier is not None
                      else _("already registered on {date}").format(date=dup["registered_on"]))
             self.report.duplicate(line, _("possible duplicate of {name} ({year}), {where}").format(
                 name=dup["full_name"], year=dup["birth_year"], where=where))

@@ -15,7 +15,7 @@ from typing import Any
 
 from fieldtui.core import kinds, models
 from fieldtui.core.errors import RecordInvalid, StoreError
-from fieldtui.core.sheets.applying import apply_rows, open_sheet
+from fieldtui.core.sheets.applying import LineIndex, apply_rows, open_sheet
 from fieldtui.core.sheets.columns import PERSON_FIELDS, record_fields
 from fieldtui.core.sheets.importing import cbo_id_of, cbo_lookup
 from fieldtui.core.sheets.report import ImportReport
@@ -40,7 +40,7 @@ def update_table(store: Store, kind: str, path: str | os.PathLike) -> ImportRepo
     try:
         return apply_rows(store, report, columns, rows, updater.save)
     finally:
-        store.conn.execute("DROP TABLE IF EXISTS temp.update_lines")
+        updater.seen.close()
 
 
 class _RowUpdater:
@@ -48,7 +48,7 @@ class _RowUpdater:
         self.store, self.kind = store, kind
         self.fields = record_fields(kind)
         self.cbos = cbo_lookup(store)
-        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS update_lines (id TEXT PRIMARY KEY, line INTEGER)")
+        self.seen = LineIndex(store, "update_lines")  # record id -> its line in this file
 
     def save(self, values: dict[str, Any], line: int) -> bool:
         row_id = str(values.pop("id", None) or "").strip()
@@ -92,10 +92,10 @@ class _RowUpdater:
         if row[0]:
             raise RecordInvalid({"id": _("the {kind} {id} was removed: restore it in the app first").format(
                 kind=_(self.kind.singular), id=shown)})
-        seen = self.store.conn.execute("SELECT line FROM temp.update_lines WHERE id = ?", (row_id,)).fetchone()
+        seen = self.seen.get(row_id)
         if seen is not None:
-            raise RecordInvalid({"id": _("the same record as line {line}: one row per record").format(line=seen[0])})
-        self.store.conn.execute("INSERT INTO temp.update_lines (id, line) VALUES (?, ?)", (row_id, line))
+            raise RecordInvalid({"id": _("the same record as line {line}: one row per record").format(line=seen)})
+        self.seen.add(row_id, line)
 
 
 def _kind_holding(store: Store, row_id: str) -> str | None:
