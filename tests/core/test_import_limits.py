@@ -34,6 +34,18 @@ def test_a_row_of_too_many_cells_is_refused(store, tmp_path):  # noqa: F811
     _refused(store, hostile.workbook(tmp_path / "w.xlsx", wide), "too large")
 
 
+def test_white_space_before_a_sheet_does_not_hide_it_from_the_checks(store, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(zipguard, "MAX_RATIO", 10**9)  # the spaces compress well: the ratio alone would catch it
+    wide = iter([hostile.header_row(), b'<row r="2">' + b"<c/>" * 30_000 + b"</row>"])
+    path = hostile.workbook(tmp_path / "w.xlsx", wide, lead=b" " * (3 << 20))
+    _refused(store, path, "too large")
+
+
+def test_utf16_parts_are_refused(store, tmp_path):  # noqa: F811
+    path = hostile.workbook(tmp_path / "u.xlsx", iter([hostile.header_row()]), lead=b"\xff\xfe")
+    _refused(store, path, "UTF-16")
+
+
 def test_a_cell_over_a_mebibyte_is_refused(store, tmp_path):  # noqa: F811
     big = iter([hostile.header_row(), b'<row r="2"><c t="inlineStr"><is><t>' + os.urandom(1 << 20).hex().encode()
                 + b"</t></is></c></row>"])

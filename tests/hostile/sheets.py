@@ -35,9 +35,10 @@ _WORKBOOK = (f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} '
              '<sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
 
 
-def workbook(path: Path, sheet_rows: Iterator[bytes], strings: Iterable[bytes] = ()) -> Path:
+def workbook(path: Path, sheet_rows: Iterator[bytes], strings: Iterable[bytes] = (), lead: bytes = b"") -> Path:
     """An .xlsx whose first sheet's <sheetData> is `sheet_rows` and whose shared-string table's
-    <sst> holds `strings` (both raw XML pieces, streamed into the zip)."""
+    <sst> holds `strings` (both raw XML pieces, streamed into the zip); `lead` goes before the
+    sheet's first tag (its XML declaration is left out then)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", _TYPES)
         z.writestr("_rels/.rels", _RELS)
@@ -49,7 +50,8 @@ def workbook(path: Path, sheet_rows: Iterator[bytes], strings: Iterable[bytes] =
                 out.write(piece)
             out.write(b"</sst>")
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
-            out.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>'.encode())
+            out.write(lead + (b"" if lead else b'<?xml version="1.0" encoding="UTF-8"?>'))
+            out.write(f'<worksheet {NS}><sheetData>'.encode())
             for piece in sheet_rows:
                 out.write(piece)
             out.write(b"</sheetData></worksheet>")

@@ -40,6 +40,8 @@ MAX_SEGMENT_TAGS = 20_000
 MAX_GAP = 1024 * 1024  # bytes between two '<': bounds any one token the parser must hold
 CHUNK = 1024 * 1024
 
+_LEAD = b"\x00\xef\xbb\xbf\xff\xfe \t\r\n"  # BOMs, NULs (UTF-16) and white space before the first tag
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _SEGMENT = {b"worksheet": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]"),
             b"sst": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")}
@@ -103,10 +105,12 @@ def _scan(path: Path, part: IO[bytes], size: int) -> None:
     """Stream one part; bound its segments (see the module docstring). A part that is not XML
     (an image) is only read through: its size is already bounded."""
     head = part.read(CHUNK)
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"<\x00" in head[:64] or b"\x00<" in head[:64]:
-        raise StoreError(_refusal(path, _("UTF-16 text")))
-    if not start.startswith(b"<"):
+    while head and not head.strip(_LEAD):  # a parser skips any amount of leading white space
+        head = part.read(CHUNK)
+    start = head.lstrip(_LEAD)
+    if start.startswith(b"<") and (b"\x00" in head[:len(head) - len(start) + 2] or head[:2] in _UTF16_BOMS):
+        raise StoreError(_refusal(path, _("UTF-16 text")))  # the parser would read it; this scan could not
+    if not start.startswith(b"<"):  # not XML: a parser stops at its first byte; only read through
         while part.read(CHUNK):
             pass
         return
