@@ -129,3 +129,31 @@ def test_corrections_on_two_copies_of_a_file_meet_at_headquarters(tmp_path, fiel
     with Store.open_readonly(tmp_path / "hq.db") as s:
         person = s.get_participant(second[pid])
     assert person.phone == "13933330003" and person.household_members == int(second[household]) + 2
+
+
+def test_a_childs_correction_meets_the_child_forms_rules(tmp_path, field_db):
+    """PIPL: a child under 14 keeps a guardian; blanking it in the sheet is refused, as in the form."""
+    header, rows = exported(field_db, tmp_path / "c.csv", "children")
+    year, start, guardian = header.index("birth_year"), header.index("start_date"), header.index("guardian_name")
+    young = next(r for r in rows if int(r[start][:4]) - int(r[year]) < 13)
+    young[guardian] = ""
+    before = file_state(field_db)
+    r = run("import", field_db, "--kind", "children", "--update", write(tmp_path / "e.csv", header, [young]))
+    assert r.exit_code == 2 and "PIPL" in r.output
+    assert file_state(field_db) == before
+
+
+def test_an_xlsx_edited_in_a_spreadsheet_program_updates(tmp_path, field_db):
+    import openpyxl
+
+    assert run("export-table", field_db, tmp_path / "t.xlsx", "--kind", "trainees").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    sheet = book.worksheets[0]
+    heading = [c.value for c in sheet[1]]
+    sheet.cell(row=5, column=heading.index("household_members") + 1).value = 7
+    book.save(tmp_path / "t.xlsx")
+    r = run("import", field_db, "--kind", "trainees", "--update", tmp_path / "t.xlsx")
+    assert r.exit_code == 0 and "1 written" in r.output, r.output
+    with Store.open_readonly(field_db) as s:
+        person = s.get_participant(sheet.cell(row=5, column=heading.index("participant_id") + 1).value)
+    assert person.household_members == 7
