@@ -1,9 +1,7 @@
 """Hostile spreadsheets through the real `fieldtui import`, in its own process: bounded peak RSS
-(200 MiB) and time, one line and exit 2 or a capped report, and the database byte-identical."""
+(200 MiB), one line and exit 2 or a capped report, and the database byte-identical."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -23,9 +21,7 @@ def field_db(sample_copy):
 
 def _import(db, path):
     before = file_state(db)
-    started = time.monotonic()
     result = run_measured("import", db, "--kind", "trainees", path)
-    result["seconds"] = time.monotonic() - started
     assert file_state(db) == before  # nothing written, not even a -wal left behind
     assert result["rss_mib"] <= MAX_RSS_MIB, result["rss_mib"]
     assert "Traceback" not in result["out"] + result["err"]
@@ -48,7 +44,6 @@ def test_a_million_invalid_one_cell_rows_end_in_a_capped_report(tmp_path, field_
     assert r["rc"] == 2 and r["err"].count("\n") == 1 and "1000 bad rows" in r["err"]
     assert "and 950 more" in r["out"] and "stopped at line 1001" in r["out"]
     assert r["out"].count("is required") < 60 * 9  # 50 rows of problems shown, not a million
-    assert r["seconds"] < 120
 
 
 def test_a_49_mb_csv_of_invalid_rows_prints_a_capped_report(tmp_path, field_db):
