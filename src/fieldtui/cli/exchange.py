@@ -58,25 +58,36 @@ def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
 
 @main.command("import")
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--kind", required=True, type=click.Choice(IMPORT_KINDS), help="What the spreadsheet holds.")
 @click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
+@click.option("--update", "update", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Correct the records listed by export-table (its id column), edited: all rows or none.")
 @lang_option
-def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
+def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update: str | None) -> None:
     """Add the rows of a spreadsheet (.csv or .xlsx) to DB; nothing is written if a row is bad."""
     from rich.console import Console
 
+    from fieldtui.cli.common import fail
     from fieldtui.cli.reports import import_report
     from fieldtui.core import sheets
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
+    if (file is None) == (update is None):
+        fail(_("give either FILE (new records) or --update FILE (corrections), not both"))
+    if update and skip_invalid:
+        fail(_("--update writes all rows or none: --skip-invalid does not apply"))
     with Store.open(db) as store:
-        report = sheets.import_table(store, kind, file, skip_invalid=skip_invalid)
+        if update:
+            report = sheets.update_table(store, kind, update)
+        else:
+            report = sheets.import_table(store, kind, file, skip_invalid=skip_invalid)
     Console().print(import_report(report))
-    if report.errors and not skip_invalid:
+    if report.error_count and not skip_invalid:
         click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
-            n=len(report.errors)), err=True)
+            n=report.error_count) if not update else _("fieldtui: error: {n} bad rows; nothing was written").format(
+            n=report.error_count), err=True)
         sys.exit(EXIT_USAGE)
 
 

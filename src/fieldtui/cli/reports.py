@@ -91,24 +91,32 @@ def conflicts_report(conflicts: list[dict], ids: dict[str, str]) -> Group:
 
 
 def import_report(report: ImportReport) -> Group:
-    """How many rows were read and written, each bad row by line, each possible duplicate."""
+    """How many rows were read and written, each bad row by line, each possible duplicate (the
+    first 50 of each, then how many more)."""
     parts: list = [Text(_("{path}: {rows} rows read, {written} written.").format(
         path=report.path.name, rows=fmt.number(report.rows), written=fmt.number(report.written)))]
-    if report.errors:
-        bad = Table(title=_("Rows with problems"))
-        bad.add_column(_("Line"), justify="right")
-        bad.add_column(_("Problem"))
-        for e in report.errors:
-            bad.add_row(str(e.line), Text(e.message))
-        parts.append(bad)
-    if report.duplicates:
-        dups = Table(title=_("Possible duplicates (please check)"))
-        dups.add_column(_("Line"), justify="right")
-        dups.add_column(_("Note"))
-        for d in report.duplicates:
-            dups.add_row(str(d.line), Text(d.message))
-        parts.append(dups)
+    if report.unchanged:
+        parts.append(Text(_("{n} rows were unchanged (nothing written for them).").format(
+            n=fmt.number(report.unchanged))))
+    for title, heading, shown, count in (
+            (_("Rows with problems"), _("Problem"), report.errors, report.error_count),
+            (_("Possible duplicates (please check)"), _("Note"), report.duplicates, report.duplicate_count)):
+        if shown:
+            table = Table(title=title)
+            table.add_column(_("Line"), justify="right")
+            table.add_column(heading)
+            for p in shown:
+                table.add_row(str(p.line), Text(p.message))
+            parts.append(table)
+        if count > len(shown):
+            parts.append(Text(_("and {n} more").format(n=fmt.number(count - len(shown)))))
+    if report.stopped_at is not None:
+        parts.append(Text(_("Checking stopped at line {line} after {n} rows with problems: nothing was written; "
+                            "fix these and import again.").format(line=report.stopped_at,
+                                                                   n=fmt.number(report.error_count)), style="yellow"))
     if report.ignored_columns:
-        parts.append(Text(_("Columns not recognised (ignored): {cols}").format(cols=", ".join(report.ignored_columns)),
-                          style="dim"))
+        cols = [" ".join(c.split())[:40] for c in report.ignored_columns[:20]]
+        more = len(report.ignored_columns) - len(cols)
+        parts.append(Text(_("Columns not recognised (ignored): {cols}").format(
+            cols=", ".join(cols) + (f", … (+{more})" if more else "")), style="dim"))
     return Group(*parts)

@@ -213,8 +213,8 @@ class StoreBase:
         """Give the file a device id, and a new one when it is a copy (another machine or file
         than where it was last written): two laptops set up from one file are then two devices
         in every conflict listing. Nothing in the merge depends on it (records/history.py). A
-        copy is renamed with its first real write, never by opening or reading it (a refused
-        merge, a summary: the file stays byte-identical)."""
+        copy is renamed with its first change (`device_id`), never by opening or reading it (a
+        refused merge, a summary, an unedited import: the file stays byte-identical)."""
         where = _location(self._ident)
         if self.get_meta("device_id") is None:
             with self.transaction():
@@ -320,9 +320,6 @@ class StoreBase:
         try:
             self._begin()
             try:
-                if self._pending_meta:
-                    for key, value in self._pending_meta.items():
-                        self.set_meta(key, value)
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException:
@@ -338,14 +335,20 @@ class StoreBase:
                 raise failure(exc, self.path) from exc
             raise
         self._idle.wrote()
-        self._pending_meta = {}
+        if self._pending_meta and self.get_meta("device_id") == self._pending_meta["device_id"]:
+            self._pending_meta = {}  # renamed (see device_id), and committed
         problem = self._journal_problem()
         if problem is not None:
             raise JournalLost(problem)
 
     @property
     def device_id(self) -> str:
-        """This file's id, named in the versions of what is changed here (records/history.py)."""
+        """This file's id, named in the versions of what is changed here (records/history.py).
+        A copy takes its new id here, inside the transaction of its first change (a transaction
+        that changes nothing, an unedited import, leaves the file as it was)."""
+        if self._pending_meta and self.conn.in_transaction:
+            for key, value in self._pending_meta.items():
+                self.set_meta(key, value)
         return self.get_meta("device_id") or "unknown"
 
     def get_meta(self, key: str) -> str | None:

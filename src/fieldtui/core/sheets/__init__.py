@@ -3,17 +3,22 @@
   formats    the format registry: file suffix -> reader / writer (csvfile.py, xlsxfile.py)
   cells      one cell in (dates, numbers, yes/no words) and out (formulas neutralised)
   columns    which fields each kind's sheet carries, and the headings people give them
-  importing  every row validated, one transaction, a report by line
+  importing  every row validated, one transaction, a report by line (applying.py: the shared loop)
+  updating   `import --update`: an export-table sheet, edited, corrects the records by id
+  limits     how much of a file is read at most; zipguard checks an .xlsx against them first
   rows       a list kind's columns and live rows, by keyset pages
   exporting  a list or the summary to .csv / .xlsx, streamed, 0600
 """
 
+from fieldtui.core.sheets.applying import IMPORT_KINDS
 from fieldtui.core.sheets.cells import neutralise
 from fieldtui.core.sheets.exporting import EXPORT_KINDS, export_table
-from fieldtui.core.sheets.importing import IMPORT_KINDS, ImportReport, RowProblem, import_table
+from fieldtui.core.sheets.importing import import_table
+from fieldtui.core.sheets.report import ImportReport, RowProblem
 from fieldtui.core.sheets.rows import iter_table, table_columns
+from fieldtui.core.sheets.updating import update_table
 
 __all__ = [
     "EXPORT_KINDS", "IMPORT_KINDS", "ImportReport", "RowProblem", "export_table", "import_table", "iter_table",
-    "neutralise", "table_columns",
+    "neutralise", "table_columns", "update_table",
 ]

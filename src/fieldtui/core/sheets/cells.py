@@ -11,7 +11,8 @@ _BOOL_WORDS = {"是": "yes", "否": "no", "有": "yes", "无": "no", "对": "yes
 
 
 def cell(value: Any) -> Any:
-    """Spreadsheet cell -> what the models accept (dates as ISO, 1985.0 as 1985, words for yes/no)."""
+    """Spreadsheet cell -> what the models accept (dates as ISO, 1985.0 as 1985, words for yes/no,
+    a cell `neutralise` wrote as its value)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -22,6 +23,8 @@ def cell(value: Any) -> Any:
         return int(value)
     if isinstance(value, str):
         value = value.strip()
+        if value[:1] == "'" and value[1:2] and value[1] in FORMULA_STARTS:
+            value = value[1:]  # neutralised by our export ("'+86…", "'-5"): the value itself comes back
         return _BOOL_WORDS.get(value, value)
     return value
 

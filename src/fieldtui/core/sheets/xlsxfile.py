@@ -3,38 +3,50 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from fieldtui.core.errors import StoreError
+from fieldtui.core.sheets import zipguard
 from fieldtui.core.sheets.cells import neutralise
+from fieldtui.core.sheets.limits import MAX_COLUMNS, MAX_ROWS, too_many_rows
 from fieldtui.i18n import _
 
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
 
 
 def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """Open the first sheet. openpyxl inflates and parses the sheet lazily, while rows are read, so
-    a damaged file can fail at any row: every parser error (zlib, zip, XML, openpyxl's own) becomes
-    one line, raised before the import writes anything (rows are all read and validated first)."""
+    """Open the first sheet, once zipguard found nothing in the file beyond the limits. openpyxl
+    inflates and parses the sheet lazily, while rows are read, so a damaged file can fail at any
+    row: every parser error (zlib, zip, XML, openpyxl's own) becomes one line, raised before the
+    import writes anything (rows are all read and validated first). Rows are read as wide as the
+    header (a sheet may declare 16,384 columns) and at most MAX_ROWS of them, blank ones included
+    (a sheet may jump to row 1,000,000,000)."""
     import openpyxl
 
+    zipguard.check(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with _no_size_pass():
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - whatever the parser trips on, the file is not a workbook
         reason = " ".join(str(exc).split())[:120]  # e.g. "File is not a zip file"; one line
         raise StoreError(_("{path} is not a readable .xlsx file: {reason}").format(path=path, reason=reason)) from None
     try:
         sheet = book.worksheets[0]
-        it = sheet.iter_rows(values_only=True)
-        header = ["" if v is None else str(v) for v in next(it)]
+        sheet.reset_dimensions()  # the declared size can be wrong either way: read what is there
+        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True))
+        header = ["" if v is None else str(v) for v in first]
+        while header and not header[-1].strip():
+            header.pop()
+        it = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
     except StopIteration:
         book.close()
         raise StoreError(_("{path} is empty").format(path=path)) from None
     except Exception:  # noqa: BLE001
         book.close()
-        raise StoreError(_damaged(path)) from None
+        raise StoreError(zipguard.damaged(path)) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         n = 1
@@ -45,8 +57,10 @@ def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
                 except StopIteration:
                     return
                 except Exception:  # noqa: BLE001 - zlib.error, BadZipFile, XML errors, KeyError...
-                    raise StoreError(_damaged(path)) from None
+                    raise StoreError(zipguard.damaged(path)) from None
                 n += 1
+                if n > MAX_ROWS + 1:
+                    raise StoreError(too_many_rows(path))
                 yield n, list(cells)
         finally:
             book.close()
@@ -54,9 +68,18 @@ def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     return header, rows()
 
 
-def _damaged(path: Path) -> str:
-    # The parser's own text is not shown: it can span lines or quote the damaged cells.
-    return _("{path}: the spreadsheet is damaged and cannot be read").format(path=path)
+@contextlib.contextmanager
+def _no_size_pass() -> Iterator[None]:
+    """openpyxl parses a whole sheet that declares no size, to look for one, before the rows are
+    read (a million rows: half a minute more); the size is reset and not used here."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    saved = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = saved  # type: ignore[method-assign]
 
 
 def write(tmp: Path, kind: str, header: list[str], rows: Iterable[tuple]) -> int:

@@ -1,0 +1,104 @@
+"""The loop every import shares (adding rows, or updating records by id): a spreadsheet opened
+as a stream, each row turned into field values and handed to a saver, all in ONE transaction
+that is rolled back if any row was bad (unless bad rows are skipped).
+
+Time is bounded as well as memory: when nothing will be written anyway (a row is bad and bad
+rows are not skipped), reading stops at the MAX_PROBLEMS-th bad row; the report says where."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fieldtui.core import kinds
+from fieldtui.core.errors import RecordInvalid, StoreError
+from fieldtui.core.sheets.cells import cell
+from fieldtui.core.sheets.columns import field_of, sheet_fields
+from fieldtui.core.sheets.formats import Rows, read_rows
+from fieldtui.core.sheets.report import ImportReport
+from fieldtui.core.store import Store
+from fieldtui.i18n import _
+
+IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
+MAX_PROBLEMS = 1_000
+#: saves one row's values (line number given); True if it wrote, False if nothing changed
+RowSaver = Callable[[dict[str, Any], int], bool]
+
+
+class _Rollback(Exception):
+    pass
+
+
+class LineIndex:
+    """Record id -> the line of this file it came from, in a temporary table (on disk, not in
+    memory: a million rows would take some 180 MB as a dict); dropped by `close`."""
+
+    def __init__(self, store: Store, name: str):
+        self.conn, self.table = store.conn, f"temp.{name}"
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self.conn.execute(f"CREATE TEMP TABLE {name} (id TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def add(self, row_id: str, line: int) -> None:
+        self.conn.execute(f"INSERT OR REPLACE INTO {self.table} (id, line) VALUES (?, ?)", (row_id, line))
+
+    def get(self, row_id: str) -> int | None:
+        row = self.conn.execute(f"SELECT line FROM {self.table} WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+def open_sheet(kind: str, path: str | os.PathLike, extra: tuple[str, ...] = ()) -> tuple[
+        kinds.Kind, ImportReport, list[str | None], Rows]:
+    """The kind, an empty report, the field of each column (`extra` headings kept as they are)
+    and the rows; one line if the kind is unknown or no heading is one of the kind's fields."""
+    if kind not in IMPORT_KINDS:
+        raise StoreError(_("unknown kind {kind}: choose one of {kinds}").format(
+            kind=kind, kinds=", ".join(IMPORT_KINDS)))
+    target = kinds.kind(kind)
+    path = Path(path)
+    header, rows = read_rows(path)
+    report = ImportReport(target.key, path)
+    columns: list[str | None] = []
+    for h in header:
+        plain = str(h).replace("\ufeff", "").strip()
+        name = plain.casefold() if plain.casefold() in extra else field_of(h)
+        columns.append(name)
+        if name is None and plain:
+            report.ignored_columns.append(plain)
+    if not any(c in sheet_fields(target) for c in columns):
+        raise StoreError(_("{path}: no known column headings for {kind} (e.g. full_name / 姓名)").format(
+            path=path, kind=target.key))
+    return target, report, columns, rows
+
+
+def apply_rows(store: Store, report: ImportReport, columns: list[str | None], rows: Rows, save: RowSaver,
+               skip_invalid: bool = False) -> ImportReport:
+    """Each non-blank row's values to `save`, in one transaction (see the module docstring)."""
+    try:
+        with store.transaction():
+            for line, cells in rows:
+                values = {c: cell(v) for c, v in zip(columns, cells, strict=False) if c is not None}
+                if not any(v not in (None, "") for v in values.values()):
+                    continue  # blank line
+                report.rows += 1
+                try:
+                    wrote = save(values, line)
+                except RecordInvalid as exc:
+                    report.error(line, "; ".join(exc.errors.values()))
+                    if report.error_count >= MAX_PROBLEMS and not skip_invalid:
+                        report.stopped_at = line
+                        break
+                    continue
+                if wrote:
+                    report.written += 1
+                else:
+                    report.unchanged += 1
+            if report.error_count and not skip_invalid:
+                raise _Rollback
+    except _Rollback:
+        report.written = 0
+    return report

@@ -1,0 +1,45 @@
+"""What an import did, for people: rows read and written, and the problems by line, the first
+MAX_REPORTED of each kind kept and the rest only counted (a million bad rows print 50 lines and
+one count, not a report the size of the file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fieldtui.core.sheets.limits import MAX_REPORTED
+
+
+@dataclass
+class RowProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: Path
+    rows: int = 0
+    written: int = 0
+    unchanged: int = 0  # --update: rows identical to the stored record (nothing written)
+    errors: list[RowProblem] = field(default_factory=list)  # the first MAX_REPORTED
+    duplicates: list[RowProblem] = field(default_factory=list)  # the first MAX_REPORTED
+    error_count: int = 0
+    duplicate_count: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    stopped_at: int | None = None  # the line reading stopped at, after too many bad rows
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    def error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(RowProblem(line, message))
+
+    def duplicate(self, line: int, message: str) -> None:
+        self.duplicate_count += 1
+        if len(self.duplicates) < MAX_REPORTED:
+            self.duplicates.append(RowProblem(line, message))

@@ -1,0 +1,107 @@
+"""Bulk corrections (`fieldtui import --update`), as CommCare's bulk case update: the sheet that
+`export-table` wrote, edited in a spreadsheet, updates the records its `id` column names.
+
+Each row is the stored record with the file's cells laid over it, validated by the same model
+and saved by the same store method as the record's form, so field history and audit are
+written as for any edit (and travel to headquarters in the next export). One transaction: any
+bad row (an unknown id, a removed record, another kind's id, an id twice, a broken rule) and
+nothing is written. A row equal to the stored record is not saved (no audit, no new version).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from fieldtui.core import kinds, models
+from fieldtui.core.errors import RecordInvalid, StoreError
+from fieldtui.core.sheets.applying import LineIndex, apply_rows, open_sheet
+from fieldtui.core.sheets.columns import PERSON_FIELDS, record_fields
+from fieldtui.core.sheets.importing import cbo_id_of, cbo_lookup
+from fieldtui.core.sheets.report import ImportReport
+from fieldtui.core.store import Store
+from fieldtui.i18n import _
+
+_GETTERS = {"trainees": "get_trainee", "children": "get_child", "others": "get_other", "placements": "get_placement"}
+_SAVERS = {"trainees": "save_trainee", "children": "save_child", "others": "save_participant",
+           "placements": "save_placement"}
+
+
+def update_table(store: Store, kind: str, path: str | os.PathLike) -> ImportReport:
+    """Update the records a sheet names by id (see the module docstring)."""
+    target, report, columns, rows = open_sheet(kind, path, extra=("id", "participant_id"))
+    if "id" not in columns:
+        raise StoreError(_("{path}: no id column: --update takes a file written by export-table").format(
+            path=report.path))
+    if not target.enrols_person:  # a placement's sheet shows the person; it is edited under trainees
+        shown = [c for c in columns if c in PERSON_FIELDS and c not in record_fields(target)]
+        report.ignored_columns += ["cbo" if c == "cbo_id" else c for c in shown]
+    updater = _RowUpdater(store, target)
+    try:
+        return apply_rows(store, report, columns, rows, updater.save)
+    finally:
+        updater.seen.close()
+
+
+class _RowUpdater:
+    def __init__(self, store: Store, kind: kinds.Kind):
+        self.store, self.kind = store, kind
+        self.fields = record_fields(kind)
+        self.cbos = cbo_lookup(store)
+        self.seen = LineIndex(store, "update_lines")  # record id -> its line in this file
+
+    def save(self, values: dict[str, Any], line: int) -> bool:
+        row_id = str(values.pop("id", None) or "").strip()
+        self._check_id(row_id, line)
+        stored = getattr(self.store, _GETTERS[self.kind.key])(row_id)
+        before = stored.model_dump(mode="json", warnings=False)
+        if not self.kind.enrols_person:
+            data = {**before, **{k: v for k, v in values.items() if k in self.fields}}
+            record = models.validate(getattr(models, self.kind.model), data)
+        else:
+            record = models.validate(getattr(models, self.kind.record), self._composite(before, values))
+        if record.model_dump(mode="json") == before:
+            return False
+        getattr(self.store, _SAVERS[self.kind.key])(record)
+        return True
+
+    def _composite(self, before: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        person, own = dict(before["participant"]), dict(before[self.kind.part])
+        given = values.pop("participant_id", None)
+        if given not in (None, "") and str(given).strip() != person["id"]:
+            raise RecordInvalid({"participant_id": _("participant_id does not match this record: ids cannot be "
+                                                     "changed")})
+        if values.get("cbo_id") not in (None, ""):
+            values["cbo_id"] = cbo_id_of(values["cbo_id"], self.cbos)
+        person.update({k: v for k, v in values.items() if k in PERSON_FIELDS})
+        own.update({k: v for k, v in values.items() if k in self.fields})
+        return {"participant": person, self.kind.part: own}
+
+    def _check_id(self, row_id: str, line: int) -> None:
+        """One line for an id that is missing, unknown, removed, another kind's, or given twice."""
+        if not row_id:
+            raise RecordInvalid({"id": _("no id: --update changes records export-table listed")})
+        shown = row_id[:40]
+        row = self.store.conn.execute(f"SELECT deleted FROM {self.kind.table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            other = _kind_holding(self.store, row_id)
+            if other is None:
+                raise RecordInvalid({"id": _("no {kind} has the id {id}").format(kind=_(self.kind.singular), id=shown)})
+            raise RecordInvalid({"id": _("{id} is the id of a record in {other}, not in {kind}").format(
+                id=shown, other=other, kind=_(self.kind.title))})
+        if row[0]:
+            raise RecordInvalid({"id": _("the {kind} {id} was removed: restore it in the app first").format(
+                kind=_(self.kind.singular), id=shown)})
+        seen = self.seen.get(row_id)
+        if seen is not None:
+            raise RecordInvalid({"id": _("the same record as line {line}: one row per record").format(line=seen)})
+        self.seen.add(row_id, line)
+
+
+def _kind_holding(store: Store, row_id: str) -> str | None:
+    """The list (or "People": a person's own id) whose table holds `row_id`, if any."""
+    lists = [("participants", kinds.TABLE["participants"].label), *((k.table, k.title) for k in kinds.KINDS)]
+    for table, title in lists:
+        if store.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+            return _(title)
+    return None

@@ -1,0 +1,158 @@
+"""`fieldtui import DB --kind KIND --update FILE`: the sheet export-table wrote, edited, corrects
+the records by id, validated and audited as a form save, all rows or none."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from fieldtui.cli import main
+from fieldtui.core.store import Store
+from tests.hostile.measure import file_state
+
+
+def run(*args):
+    return CliRunner(env={"COLUMNS": "250"}).invoke(main, [str(a) for a in args])  # report lines unwrapped
+
+
+@pytest.fixture
+def field_db(sample_copy):
+    Store.open(sample_copy).close()  # schema upgraded once: later changes are the command's
+    return sample_copy
+
+
+def exported(db, path, kind="trainees"):
+    assert run("export-table", db, path, "--kind", kind).exit_code == 0
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def write(path, header, rows):
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    return path
+
+
+def audit_rows(db):
+    with Store.open_readonly(db) as s:
+        return [tuple(r) for r in s.conn.execute("SELECT action, table_name, row_id FROM audit ORDER BY seq")]
+
+
+def test_a_phone_corrected_in_the_sheet_is_saved_as_an_edit(tmp_path, field_db):
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    pid, phone = header.index("participant_id"), header.index("phone")
+    figures = json.loads(run("summary", field_db, "--json").output)
+    audit_before = audit_rows(field_db)
+    rows[3][phone] = "13912345678"
+    r = run("import", field_db, "--kind", "trainees", "--update", write(tmp_path / "e.csv", header, rows))
+    assert r.exit_code == 0, r.output
+    assert "1 written" in r.output and f"{len(rows) - 1:,} rows were unchanged" in r.output
+    with Store.open_readonly(field_db) as s:
+        assert s.get_participant(rows[3][pid]).phone == "13912345678"
+        changed = s.conn.execute("SELECT field FROM field_changes WHERE row_id = ?", (rows[3][pid],)).fetchall()
+    assert [c[0] for c in changed] == ["phone"]  # the field's history, as a form save writes it
+    new = audit_rows(field_db)[len(audit_before):]
+    assert ("update", "participants", rows[3][pid]) in new
+    assert {a[2] for a in new} <= {rows[3][0], rows[3][pid]}  # the unchanged rows were not audited
+    assert json.loads(run("summary", field_db, "--json").output) == figures
+
+
+def test_an_unedited_xlsx_changes_nothing(tmp_path, field_db):
+    assert run("export-table", field_db, tmp_path / "c.xlsx", "--kind", "children").exit_code == 0
+    before = file_state(field_db)
+    r = run("import", field_db, "--kind", "children", "--update", tmp_path / "c.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "0 written" in r.output and "1,758 rows were unchanged" in r.output
+    assert file_state(field_db) == before
+
+
+def test_bad_rows_are_each_named_and_nothing_is_written(tmp_path, field_db):
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    _h, children = exported(field_db, tmp_path / "c.csv", "children")
+    ident, year, phone = header.index("id"), header.index("birth_year"), header.index("phone")
+    with Store.open(field_db) as s:
+        s.delete("trainees", rows[5][ident])
+    before = file_state(field_db)
+    edits = [list(r) for r in rows[:8]]
+    for e in edits:
+        e[phone] = "13700000000"  # a real change on every row: only the bad ones stop it
+    edits[0][ident] = "0000ffff-0000-7000-8000-000000000000"  # unknown
+    edits[1][ident] = children[0][0]  # a child's enrolment, not a training
+    edits[2][ident] = rows[2][1]  # the person's id, not the training's
+    edits[3][year] = "2999"  # breaks a rule
+    edits[4] = [*edits[6][:phone], "13600000000", *edits[6][phone + 1:]]  # the same record twice
+    r = run("import", field_db, "--kind", "trainees", "--update", write(tmp_path / "bad.csv", header, edits))
+    assert r.exit_code == 2, r.output
+    out = " ".join(r.output.split())
+    assert "no trainee has the id 0000ffff" in out
+    assert "is the id of a record in After-school children, not in Trainees" in out
+    assert "is the id of a record in People, not in Trainees" in out
+    assert "Birth year" in out and "was removed" in out and "the same record as line 6" in out
+    assert "6 bad rows; nothing was written" in out
+    assert file_state(field_db) == before
+
+
+def test_file_and_update_are_exclusive_and_errors_are_one_line(tmp_path, field_db):
+    r = run("import", field_db, "--kind", "trainees")
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    write(tmp_path / "noid.csv", ["full_name", "phone"], [["王建国", "13800000000"]])
+    r = run("import", field_db, "--kind", "trainees", "--update", tmp_path / "noid.csv")
+    assert r.exit_code == 2 and "no id column" in r.output and r.output.count("\n") == 1
+
+
+def test_corrections_on_two_copies_of_a_file_meet_at_headquarters(tmp_path, field_db):
+    """Issue 12's done-when: the same trainee's phone corrected two ways on two copies of one file
+    (a second laptop set up by copying the first one's file) is a conflict with both values at
+    HQ; a second trainee's phone corrected on one copy and household on the other keeps both."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(field_db.read_bytes())
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    phone, household, pid = header.index("phone"), header.index("household_members"), header.index("participant_id")
+    first, second = rows[0], rows[1]
+    edits = {field_db: [[*first], [*second]], copy: [[*first], [*second]]}
+    edits[field_db][0][phone], edits[copy][0][phone] = "13911110001", "13922220002"
+    edits[field_db][1][phone] = "13933330003"
+    edits[copy][1][household] = str(int(second[household]) + 2)
+    for n, (db, changed) in enumerate(edits.items()):
+        r = run("import", db, "--kind", "trainees", "--update", write(tmp_path / f"e{n}.csv", header, changed))
+        assert r.exit_code == 0 and "2 written" in r.output, r.output
+        assert run("export", db, tmp_path / f"out{n}.db").exit_code == 0
+    r = run("merge", tmp_path / "hq.db", tmp_path / "out0.db", tmp_path / "out1.db")
+    assert r.exit_code == 0, r.output
+    listed = run("conflicts", tmp_path / "hq.db").output
+    assert "13911110001" in listed and "13922220002" in listed
+    with Store.open_readonly(tmp_path / "hq.db") as s:
+        person = s.get_participant(second[pid])
+    assert person.phone == "13933330003" and person.household_members == int(second[household]) + 2
+
+
+def test_a_childs_correction_meets_the_child_forms_rules(tmp_path, field_db):
+    """PIPL: a child under 14 keeps a guardian; blanking it in the sheet is refused, as in the form."""
+    header, rows = exported(field_db, tmp_path / "c.csv", "children")
+    year, start, guardian = header.index("birth_year"), header.index("start_date"), header.index("guardian_name")
+    young = next(r for r in rows if int(r[start][:4]) - int(r[year]) < 13)
+    young[guardian] = ""
+    before = file_state(field_db)
+    r = run("import", field_db, "--kind", "children", "--update", write(tmp_path / "e.csv", header, [young]))
+    assert r.exit_code == 2 and "PIPL" in r.output
+    assert file_state(field_db) == before
+
+
+def test_an_xlsx_edited_in_a_spreadsheet_program_updates(tmp_path, field_db):
+    import openpyxl
+
+    assert run("export-table", field_db, tmp_path / "t.xlsx", "--kind", "trainees").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    sheet = book.worksheets[0]
+    heading = [c.value for c in sheet[1]]
+    sheet.cell(row=5, column=heading.index("household_members") + 1).value = 7
+    book.save(tmp_path / "t.xlsx")
+    r = run("import", field_db, "--kind", "trainees", "--update", tmp_path / "t.xlsx")
+    assert r.exit_code == 0 and "1 written" in r.output, r.output
+    with Store.open_readonly(field_db) as s:
+        person = s.get_participant(sheet.cell(row=5, column=heading.index("participant_id") + 1).value)
+    assert person.household_members == 7
