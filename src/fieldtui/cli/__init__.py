@@ -78,6 +78,7 @@ def open_cmd(db: str | None) -> None:
 
 
 from fieldtui.cli import exchange as _exchange  # noqa: E402,F401  (registers its commands)
+from fieldtui.cli import keys as _keys  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import report as _report  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 
