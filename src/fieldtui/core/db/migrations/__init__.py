@@ -22,6 +22,11 @@ or a trigger body cannot cut one in two.
    per-person probes and enrolment -> person lookups, a BINARY name index that gives lists their
    order, NOCASE indexes for the other prefix-searched columns. Each replaced index is a prefix of
    its successor. No triggers (merged files stay inert).
+6. 0006_field_history: each field's versions (stamps, no values) for the merge (records/history.py).
+7. 0007_operators_history: audit_changes, each audit row's fields with their old and new values
+   (JSON, keyed by audit.seq: personal data, so in this file only, never exported); operators,
+   the people who work on this file (a name, an optional PIN as a salted scrypt hash). New
+   tables only, so older exports still upgrade (they have no audit table to alter).
 """
 
 from __future__ import annotations
