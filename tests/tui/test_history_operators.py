@@ -8,6 +8,7 @@ import re
 
 from textual.widgets import DataTable, Input, Static
 
+from fieldtui.core import exchange
 from fieldtui.core.exchange import keys, sealed
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
@@ -147,4 +148,7 @@ async def test_f10_seals_to_the_key_set_in_the_settings_screen(tmp_path, fresh_d
     raw = (tmp_path / "sent.db").read_bytes()
     assert sealed.is_sealed(tmp_path / "sent.db") and not raw.startswith(b"SQLite format 3")
     assert "李梅".encode() not in raw
+    exchange.merge(tmp_path / "hq.db", [tmp_path / "sent.db"], identities=keys.identities(identity))
+    with Store.open(tmp_path / "hq.db") as hq:
+        assert [r["full_name"] for r in hq.page("trainees")] == ["李梅"]
 
