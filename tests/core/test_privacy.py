@@ -159,6 +159,31 @@ def test_audit_records_who_created_changed_deleted_restored_and_when(tmp_path):
     assert changes[3][:2] == ("create", "李老师") and ("full_name", None, OLD_NAME) in changes[3][2]
 
 
+def test_old_values_and_pins_stay_in_the_file_exports_carry_none(tmp_path):
+    """The History's old values and the operators' PIN hashes are in the field file; no export
+    holds a byte of them, and a pseudonymised one no byte of the current name or phone either."""
+    from fieldtui.core import exchange
+
+    path = tmp_path / "field.db"
+    with Store.open(path, create=True) as s:
+        s.add_operator("李老师", "2468")
+        s.sign_in("李老师", "2468")
+        saved = s.save_trainee(_trainee(s.save_cbo(_cbo()).id))
+        s.save_trainee(_renamed(saved, "王芳", "13800001111"))
+        pin_hash = s.conn.execute("SELECT pin_hash FROM operators").fetchone()[0]
+    raw = path.read_bytes()  # closed: no connection of ours is open on it
+    assert OLD_NAME.encode() in raw and OLD_PHONE.encode() in raw  # kept here, for the History
+    plain, pseudo = tmp_path / "plain.db", tmp_path / "pseudo.db"
+    exchange.export(path, plain)
+    exchange.export(path, pseudo, pseudonymise=True, key="k" * 32)
+    for out in (plain, pseudo):
+        data = out.read_bytes()
+        assert OLD_NAME.encode() not in data and OLD_PHONE.encode() not in data, out.name
+        assert pin_hash.encode() not in data and b"audit" not in data, out.name
+    assert "王芳".encode() in plain.read_bytes()
+    assert "王芳".encode() not in pseudo.read_bytes() and b"13800001111" not in pseudo.read_bytes()
+
+
 def test_a_refused_save_leaves_no_audit_row(tmp_path):
     with Store.open(tmp_path / "field.db", create=True) as s:
         s.save_cbo(_cbo())
