@@ -45,7 +45,7 @@ class RecordFormScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("escape", "leave", _("Back")),
-        Binding("ctrl+y", "history", _("History")),
+        Binding("ctrl+y", "history", _("History"), show=False),
     ]
 
     def __init__(self, record_id: str | None = None, *, draft: dict[str, Any] | None = None,

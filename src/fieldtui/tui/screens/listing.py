@@ -42,7 +42,7 @@ class RecordListScreen(Screen[None]):
         Binding("f8", "delete", _("Remove")),
         Binding("f9", "restore", _("Restore")),
         Binding("ctrl+t", "toggle_removed", _("Removed")),
-        Binding("ctrl+y", "history", _("History")),
+        Binding("ctrl+y", "history", _("History"), show=False),
         Binding("ctrl+s", "cycle_sort", _("Sort")),
         Binding("ctrl+r", "reverse_sort", _("Reverse"), show=False),
         Binding("ctrl+f", "search", _("Search"), show=False),
