@@ -24,8 +24,9 @@ from fieldtui.tui.widgets.tables import measure_rows_now
 
 ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Removed"),
            "restore": N_("Restored")}
-#: Fields not shown as a change: the removal flag is the action itself.
-QUIET = frozenset({"deleted"})
+#: Fields not shown as a change: the removal flag is the action itself; the links between a
+#: record's rows are ids, which say nothing to people (a CBO is shown by its name).
+QUIET = frozenset({"deleted", "participant_id", "training_id"})
 
 
 def local_time(stamp: str) -> str:
