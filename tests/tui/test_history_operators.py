@@ -120,6 +120,20 @@ async def test_a_file_without_operators_asks_nobody_and_escape_keeps_the_operato
         assert app.store.operator == "王老师"
 
 
+async def test_a_name_with_a_pin_given_on_the_command_line_waits_for_its_pin(fresh_db):
+    path, _cbo = fresh_db
+    with Store.open(path) as store:
+        store.add_operator("李老师", "2468")
+    app = FieldApp(path, operator="李老师")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OperatorScreen)
+        assert app.screen.query_one("#operator-name", Input).value == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.store.operator != "李老师"
+
+
 async def test_f10_seals_to_the_key_set_in_the_settings_screen(tmp_path, fresh_db, monkeypatch):
     path, cbo_id = fresh_db
     monkeypatch.chdir(tmp_path)

@@ -148,7 +148,13 @@ class FieldApp(App[None]):
     # ---- who is working, headquarters' key -------------------------------------------------
 
     def ask_operator(self) -> None:
-        """At start (a file with operators): who is working; then any unsaved form is offered."""
+        """At start (a file with operators): who is working; then any unsaved form is offered.
+        A name with a PIN given by --operator or the settings is not taken on trust: until its PIN
+        is typed, the work is the OS user's."""
+        if self.store.needs_pin(self.store.operator):
+            import getpass
+
+            self.store.operator = getpass.getuser()
         self.action_choose_operator(then=self.offer_drafts)
 
     def action_choose_operator(self, then: Any = None) -> None:

@@ -76,5 +76,10 @@ class Operators:
         self.operator = str(kept)
         return self.operator
 
+    def needs_pin(self, name: str) -> bool:
+        """Whether `name` is an operator of this file with a PIN (so not to be taken on trust)."""
+        return self.conn.execute("SELECT 1 FROM operators WHERE name = ? AND pin_hash IS NOT NULL",
+                                 (name,)).fetchone() is not None
+
     def has_operators(self) -> bool:
         return self.conn.execute("SELECT EXISTS (SELECT 1 FROM operators)").fetchone()[0] == 1
