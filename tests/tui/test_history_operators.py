@@ -166,3 +166,20 @@ async def test_f10_seals_to_the_key_set_in_the_settings_screen(tmp_path, fresh_d
     with Store.open(tmp_path / "hq.db") as hq:
         assert [r["full_name"] for r in hq.page("trainees")] == ["李梅"]
 
+
+
+async def test_history_from_the_palette_on_a_list(fresh_db):
+    path, cbo_id = fresh_db
+    from tests.core.test_store import trainee
+
+    with Store.open(path, operator="王老师") as store:
+        store.save_trainee(trainee(cbo_id, "李梅"))
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"history")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ("王老师", "Created", "Full name", "— → 李梅") in {r[1:] for r in history_rows(app)}
