@@ -608,9 +608,9 @@ def pipelined(monkeypatch):
     here: list[Path] = []
     check_here = worker._check_outcome
 
-    def counted(path, work, hq_path):
+    def counted(path, *rest):
         here.append(path)
-        return check_here(path, work, hq_path)
+        return check_here(path, *rest)
 
     monkeypatch.setattr(worker, "_check_outcome", counted)
     return here

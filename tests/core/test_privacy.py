@@ -80,8 +80,16 @@ def test_database_wal_and_shm_are_created_owner_only_whatever_the_umask(tmp_path
 # --------------------------------------------------------------------------- erased bytes
 
 
+def _forget_history(s: Store) -> None:
+    """Drop the old values the History keeps on purpose (records/audit.py), so what is left to
+    find is what secure_delete and the checkpoints are for: every other copy of an old value."""
+    with s.transaction():
+        s.conn.execute("DELETE FROM audit_changes")
+
+
 def _overwrite_and_checkpoint(path: Path, secure: bool, people: int = 30) -> int:
-    """Save `people` trainees, rename them all through the store; how many old names survive in bytes."""
+    """Save `people` trainees, rename them all through the store; how many old names survive in bytes
+    once the History's copies of them are forgotten."""
     old_names = [f"{OLD_NAME}{i:03d}" for i in range(people)]
     with Store.open(path, create=True) as s:
         if not secure:
@@ -92,6 +100,9 @@ def _overwrite_and_checkpoint(path: Path, secure: bool, people: int = 30) -> int
         assert OLD_NAME.encode() in _bytes_of(path)  # there while they are the live values
         for i, record in enumerate(saved):
             s.save_trainee(_renamed(record, "王芳" * (i % 3 + 1), None))
+        first = s.history([("participants", saved[0].participant.id)])[0]
+        assert ("full_name", old_names[0], "王芳") in {(c.field, c.old, c.new) for c in first.changes}
+        _forget_history(s)
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # what SQLite does by itself as the WAL grows
         raw = _bytes_of(path)
     assert "王芳".encode() in raw
@@ -113,6 +124,7 @@ def test_closing_the_store_leaves_no_wal_with_old_values(tmp_path):
     with Store.open(path, create=True) as s:
         saved = s.save_trainee(_trainee(s.save_cbo(_cbo()).id))
         s.save_trainee(_renamed(saved, "王芳", None))
+        _forget_history(s)
     assert not Path(f"{path}-wal").exists()  # the last connection checkpoints and removes it
     assert OLD_NAME.encode() not in path.read_bytes()
 
@@ -133,12 +145,43 @@ def test_audit_records_who_created_changed_deleted_restored_and_when(tmp_path):
         person = [(a["action"], a["actor"], a["at"][:10]) for a in s.audit_trail("participants", saved.participant.id)]
         training = [a["action"] for a in s.audit_trail("trainings", saved.training.id)]
         rows = s.conn.execute("SELECT * FROM audit").fetchall()
+        history = s.history([("participants", saved.participant.id)])
     assert person == [("create", "李老师", "2024-05-02"), ("update", "张主任", "2024-05-03"),
                       ("delete", "张主任", "2024-05-04"), ("restore", "张主任", "2024-05-05")]
     assert training == ["create", "delete", "restore"]  # the rename did not change the training
-    # The trail says who and when, never what: no personal data is copied into it.
+    # The trail says who and when; what changed (personal data) is kept apart, in audit_changes.
     flat = " ".join(str(v) for r in rows for v in tuple(r))
     assert OLD_NAME not in flat and "王芳" not in flat and OLD_PHONE not in flat
+    changes = [(e.action, e.actor, {(c.field, c.old, c.new) for c in e.changes}) for e in history]
+    assert changes[0] == ("restore", "张主任", {("deleted", 1, 0)})
+    assert changes[1] == ("delete", "张主任", {("deleted", 0, 1)})
+    assert changes[2] == ("update", "张主任", {("full_name", OLD_NAME, "王芳"), ("phone", OLD_PHONE, None)})
+    assert changes[3][:2] == ("create", "李老师") and ("full_name", None, OLD_NAME) in changes[3][2]
+
+
+def test_old_values_and_pins_stay_in_the_file_exports_carry_none(tmp_path):
+    """The History's old values and the operators' PIN hashes are in the field file; no export
+    holds a byte of them, and a pseudonymised one no byte of the current name or phone either."""
+    from fieldtui.core import exchange
+
+    path = tmp_path / "field.db"
+    with Store.open(path, create=True) as s:
+        s.add_operator("李老师", "2468")
+        s.sign_in("李老师", "2468")
+        saved = s.save_trainee(_trainee(s.save_cbo(_cbo()).id))
+        s.save_trainee(_renamed(saved, "王芳", "13800001111"))
+        pin_hash = s.conn.execute("SELECT pin_hash FROM operators").fetchone()[0]
+    raw = path.read_bytes()  # closed: no connection of ours is open on it
+    assert OLD_NAME.encode() in raw and OLD_PHONE.encode() in raw  # kept here, for the History
+    plain, pseudo = tmp_path / "plain.db", tmp_path / "pseudo.db"
+    exchange.export(path, plain)
+    exchange.export(path, pseudo, pseudonymise=True, key="k" * 32)
+    for out in (plain, pseudo):
+        data = out.read_bytes()
+        assert OLD_NAME.encode() not in data and OLD_PHONE.encode() not in data, out.name
+        assert pin_hash.encode() not in data and b"audit" not in data, out.name
+    assert "王芳".encode() in plain.read_bytes()
+    assert "王芳".encode() not in pseudo.read_bytes() and b"13800001111" not in pseudo.read_bytes()
 
 
 def test_a_refused_save_leaves_no_audit_row(tmp_path):

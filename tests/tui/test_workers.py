@@ -63,10 +63,10 @@ async def test_merge_borrows_the_writer_behind_a_dialog_that_refuses_every_actio
     started, release = threading.Event(), threading.Event()
     real_merge = exchange.merge_into
 
-    def held_merge(store, files, progress):
+    def held_merge(store, files, progress, identities=()):
         started.set()
         release.wait(10)
-        return real_merge(store, files, progress=progress)
+        return real_merge(store, files, progress=progress, identities=identities)
 
     monkeypatch.setattr(exchange, "merge_into", held_merge)
     app = FieldApp(mine)

@@ -13,7 +13,15 @@ import sys
 import click
 from click_default_group import DefaultGroup
 
-from fieldtui.cli.common import EXIT_USAGE, TranslatedCommand, TranslatedGroup, TranslatedHelp, fail, lang_option
+from fieldtui.cli.common import (
+    EXIT_USAGE,
+    TranslatedCommand,
+    TranslatedGroup,
+    TranslatedHelp,
+    fail,
+    lang_option,
+    operator_option,
+)
 
 
 class FieldGroup(TranslatedHelp, DefaultGroup):
@@ -59,7 +67,8 @@ def main() -> None:
 @main.command("open")
 @click.argument("db", required=False, type=click.Path(dir_okay=False))
 @lang_option
-def open_cmd(db: str | None) -> None:
+@operator_option
+def open_cmd(db: str | None, operator: str | None) -> None:
     """Open the app on DB (created if missing; default: your data folder)."""
     from pathlib import Path
 
@@ -71,13 +80,14 @@ def open_cmd(db: str | None) -> None:
     Store.open(path, create=True).close()
     from fieldtui.tui.app import FieldApp
 
-    app = FieldApp(path)
+    app = FieldApp(path, operator=operator)
     app.run()
     if app.return_code:  # an internal error (its lines are already on stderr)
         sys.exit(app.return_code)
 
 
 from fieldtui.cli import exchange as _exchange  # noqa: E402,F401  (registers its commands)
+from fieldtui.cli import keys as _keys  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import report as _report  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import summary as _summary  # noqa: E402,F401  (registers its commands)
 

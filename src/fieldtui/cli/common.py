@@ -35,6 +35,12 @@ lang_option = click.option(
 )
 
 
+operator_option = click.option(
+    "--operator", metavar="NAME",
+    help="Who is working, for the audit and 'registered by' (default: $FIELDTUI_OPERATOR, the settings, the OS user).",
+)
+
+
 def language_from_args(args: list[str]) -> str | None:
     """The value of a `--lang X` / `--lang=X` anywhere on the command line (before `--help` runs)."""
     for index, arg in enumerate(args):

@@ -7,7 +7,7 @@ import sys
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import EXIT_USAGE, lang_option
+from fieldtui.cli.common import EXIT_USAGE, lang_option, operator_option
 from fieldtui.core import kinds
 
 IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
@@ -20,35 +20,53 @@ EXPORT_KINDS = (*kinds.keys(aliases=True), "summary")
 @click.option("--pseudonymise", is_flag=True,
               help="Replace names, phones and guardians by a keyed hash; keep only birth years.")
 @click.option("--key", help="Secret for the keyed hash (default: $FIELDTUI_PSEUDONYM_KEY, else one kept in DB).")
+@click.option("--to", "to", metavar="FILE_OR_TEXT",
+              help="Seal the export to this headquarters public key (default: the key in the settings).")
+@click.option("--plain", is_flag=True, help="Do not seal the export, even if a headquarters key is set.")
+@operator_option
 @lang_option
-def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None) -> None:
+def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str | None, plain: bool,
+               operator: str | None) -> None:
     """Write a snapshot of DB to OUT for headquarters (safe while the app has DB open)."""
     from fieldtui.core import exchange
+    from fieldtui.core.exchange import keys
     from fieldtui.i18n import _
 
-    result = exchange.export(db, out, pseudonymise=pseudonymise, key=key)
+    recipient = keys.export_recipient(to, plain)
+    result = exchange.export(db, out, pseudonymise=pseudonymise, key=key, recipient=recipient, operator=operator)
     total = sum(result.counts.values())
-    click.echo(_("Exported {n} rows to {path} (export {id}).").format(n=total, path=result.path, id=result.export_id))
+    if result.sealed:
+        click.echo(_("Exported {n} rows to {path} (export {id}), sealed to headquarters' key.").format(
+            n=total, path=result.path, id=result.export_id))
+    else:
+        click.echo(_("Exported {n} rows to {path} (export {id}).").format(
+            n=total, path=result.path, id=result.export_id))
 
 
 @main.command("merge")
 @click.argument("hq", type=click.Path(dir_okay=False))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--identity", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Headquarters' identity file, to open sealed exports (default: the one in the settings).")
+@operator_option
 @lang_option
-def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
+def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: str | None) -> None:
     """Merge field exports FILES into HQ (created if missing); exit 2 if any file was refused."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from fieldtui.cli.reports import merge_report
     from fieldtui.core import exchange
+    from fieldtui.core.exchange import keys
     from fieldtui.i18n import _
 
+    identities = keys.merge_identities(identity)  # a bad identity file: one line, before HQ is opened
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=len(files) < 2) as bar:
         task = bar.add_task(_("Merging"), total=len(files))
-        report = exchange.merge(hq, list(files), progress=lambda stage, done, total: bar.update(task, completed=done))
+        report = exchange.merge(hq, list(files), operator=operator, identities=identities,
+                                progress=lambda stage, done, total: bar.update(task, completed=done))
     Console().print(merge_report(report))
     if report.refused:
         for f in report.refused:
@@ -63,8 +81,10 @@ def merge_cmd(hq: str, files: tuple[str, ...]) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
 @click.option("--update", "update", metavar="FILE", type=click.Path(dir_okay=False),
               help="Correct the records listed by export-table (its id column), edited: all rows or none.")
+@operator_option
 @lang_option
-def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update: str | None) -> None:
+def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update: str | None,
+               operator: str | None) -> None:
     """Add the rows of a spreadsheet (.csv or .xlsx) to DB; nothing is written if a row is bad."""
     from rich.console import Console
 
@@ -78,7 +98,7 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
         fail(_("give either FILE (new records) or --update FILE (corrections), not both"))
     if update and skip_invalid:
         fail(_("--update writes all rows or none: --skip-invalid does not apply"))
-    with Store.open(db) as store:
+    with Store.open(db, operator=operator) as store:
         if update:
             report = sheets.update_table(store, kind, update)
         else:
@@ -113,8 +133,9 @@ def export_table_cmd(db: str, out: str, kind: str) -> None:
 @click.option("--field", "field", metavar="FIELD", help="With --resolve: only this field.")
 @click.option("--take", "take", metavar="N", help="With --resolve: the version numbered N as listed "
               "(default: the one shown now).")
+@operator_option
 @lang_option
-def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | None) -> None:
+def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | None, operator: str | None) -> None:
     """List fields changed two ways on different devices, every value with where and when it was
     made; or settle one record's (--resolve ID [--field F] [--take N])."""
     from rich.console import Console
@@ -125,7 +146,7 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
     from fieldtui.i18n import _
 
     if resolve:
-        with Store.open(db) as store:
+        with Store.open(db, operator=operator) as store:
             n = exchange.resolve_conflict(store, resolve, field, take)
         click.echo(_("Conflicts settled for {id}: {n}.").format(n=n, id=resolve))
         return

@@ -37,29 +37,57 @@ def load_config() -> dict:
         return {}
 
 
-def save_language(lang: str) -> Path:
-    """Remember the interface language in config.toml, keeping every other line as written."""
+def _toml_string(value: str) -> str:
+    """A TOML basic string (quotes, backslashes and control characters escaped)."""
+    escaped = "".join(c if c >= " " and c not in '"\\\x7f' else f"\\u{ord(c):04x}" for c in value)
+    return f'"{escaped}"'
+
+
+def save_setting(key: str, value: str | bool | None) -> Path:
+    """Set (or, with None, remove) one top-level setting in config.toml, keeping every other line
+    as written; the file is replaced atomically, 0600 whatever the umask."""
     path = config_dir() / "config.toml"
     try:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     except FileNotFoundError:
         lines = []
-    setting = f'language = "{lang}"\n'
+    if value is None:
+        setting = ""
+    elif isinstance(value, bool):
+        setting = f"{key} = {'true' if value else 'false'}\n"
+    else:
+        setting = f"{key} = {_toml_string(value)}\n"
     at, found = len(lines), False
     for index, text in enumerate(lines):
         stripped = text.strip()
         if stripped.startswith("["):  # top-level keys end at the first table
             at = index
             break
-        if stripped.split("=", 1)[0].strip() == "language":
+        if stripped.split("=", 1)[0].strip() == key:
             lines[index], found = setting, True
             break
-    if not found:
+    if not found and setting:
         if at and not lines[at - 1].endswith("\n"):
             lines[at - 1] += "\n"
         lines.insert(at, setting)
-    write_private_text(path, "".join(lines))  # 0600 whatever the umask, replaced atomically
+    write_private_text(path, "".join(lines))
     return path
+
+
+def save_language(lang: str) -> Path:
+    """Remember the interface language in config.toml."""
+    return save_setting("language", lang)
+
+
+def setting(key: str) -> str | None:
+    """A text setting of config.toml, or None (missing, empty, or not text)."""
+    value = load_config().get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def flag(key: str) -> bool:
+    """A true/false setting of config.toml (false when missing)."""
+    return load_config().get(key) is True
 
 
 def resolve_language(explicit: str | None = None) -> str:

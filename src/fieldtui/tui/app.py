@@ -74,7 +74,7 @@ class FieldApp(App[None]):
 
     def on_mount(self) -> None:
         language.retranslate_bindings(self)  # classes made before the language was chosen
-        self.call_after_refresh(self.offer_drafts)
+        self.call_after_refresh(self.ask_operator if self.store.has_operators() else self.offer_drafts)
         # Edited or removed personal data leaves the write-ahead log soon after the last save.
         self.set_interval(1.0, self._truncate_log_if_idle, name="truncate-log")
 
@@ -146,6 +146,34 @@ class FieldApp(App[None]):
                 keys.append(row)
         keys.append(("Ctrl+P", _("Command palette")))
         self.push_screen(HelpScreen(keys))
+
+    # ---- who is working, headquarters' key -------------------------------------------------
+
+    def ask_operator(self) -> None:
+        """At start (a file with operators): who is working; then any unsaved form is offered.
+        A name with a PIN given by --operator or the settings is not taken on trust: until its PIN
+        is typed, the work is the OS user's."""
+        if self.store.needs_pin(self.store.operator):
+            import getpass
+
+            self.store.operator = getpass.getuser()
+        self.action_choose_operator(then=self.offer_drafts)
+
+    def action_choose_operator(self, then: Any = None) -> None:
+        from fieldtui.tui.screens.operator import OperatorScreen
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.notify(_("Working as {name}.").format(name=name))
+            if then is not None:
+                then()
+
+        self.push_screen(OperatorScreen(), chosen)
+
+    def action_hq_key(self) -> None:
+        from fieldtui.tui.screens.hq_key import HeadquartersKeyScreen
+
+        self.push_screen(HeadquartersKeyScreen())
 
     # ---- drafts left by a crash ----------------------------------------------------------------
 

@@ -51,6 +51,8 @@ class FieldCommands(Provider):
             seen.add(binding.action)
             yield (binding.description, app.get_key_display(binding),
                    partial(app.run_action, binding.action, active.node))
+        yield (_("Who is working…"), "", app.action_choose_operator)  # type: ignore[attr-defined]
+        yield (_("Headquarters' key…"), "", app.action_hq_key)  # type: ignore[attr-defined]
         if "write_report" not in seen:  # elsewhere than the summary screen: go there, then write
             yield (_("Write donor report…"), "", partial(write_report_from, app))
 

@@ -96,13 +96,14 @@ def resolve_conflict(store: Store, id_prefix: str, field: str | None = None, tak
         for conflict in found:
             value = _chosen(conflict, take)
             table, row_id = conflict["tbl"], conflict["row_id"]
-            created = store.conn.execute(f"SELECT created_at FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
+            created, before = store.conn.execute(f"SELECT created_at, {conflict['field']} FROM {table} WHERE id = ?",
+                                                 (row_id,)).fetchone()
             history.settle(store.conn, table, row_id, conflict["field"], created, at, store.device_id)
             store.conn.execute(f"UPDATE {table} SET {conflict['field']} = ?, updated_at = ? WHERE id = ?",
                                (value, at, row_id))
             store.conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?",
                                (table, row_id, conflict["field"]))
-            store._audit("update", table, row_id, at)
+            store._audit("update", table, row_id, at, {conflict["field"]: (before, value)})
         try:
             check_merged(store.conn, {c["tbl"]: [c["row_id"]] for c in found},
                          store.get_meta("hq_pseudonymised") == "1")

@@ -13,6 +13,8 @@
 - Built in a private work folder (a temporary copy of personal data never lands on the stick),
   VACUUMed (no free pages: nothing but what the manifest describes), then moved into place 0600
   and fsynced; an existing file is replaced only if it is itself an export.
+- `recipient` (headquarters' public key) seals the finished file to it (sealed.py): only the
+  sealed file leaves the work folder. The manifest names the operator who exported.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from fieldtui.core.db.connect import APPLICATION_ID, code, failure
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
+from fieldtui.core.exchange import keys, sealed
 from fieldtui.core.exchange.schema import (
     EXPORT_FORMAT,
     HISTORY,
@@ -59,12 +62,16 @@ class ExportResult:
     counts: dict[str, int]
     checksum: str
     pseudonymised: bool
+    sealed: bool = False
 
 
 def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pseudonymise: bool = False,
-           key: str | None = None, progress: Progress = no_progress) -> ExportResult:
-    """Write a consistent, self-describing snapshot of a field file to `out` (atomically, 0600)."""
+           key: str | None = None, progress: Progress = no_progress, recipient: str | None = None,
+           operator: str | None = None) -> ExportResult:
+    """Write a consistent, self-describing snapshot of a field file to `out` (atomically, 0600),
+    sealed to `recipient` if given (headquarters' public key, keys.recipient)."""
     out = Path(out)
+    recipient = keys.recipient(recipient) if recipient else None
     _check_target(out)
     own = not isinstance(store_or_path, Store)
     if own:
@@ -80,10 +87,12 @@ def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pse
             raise StoreError(_("only a file on disk can be exported"))
         if out.exists() and out.resolve() == store.path.resolve():
             raise StoreError(_("the export cannot overwrite the file it is made from"))
+    if operator:
+        store.operator = operator
     try:
         secret = _pseudonym_key(store, key) if pseudonymise else b""
         device_id = store.get_meta("device_id") or "unknown"
-        return _write_export(store, out, device_id, pseudonymise, secret, progress)
+        return _write_export(store, out, device_id, pseudonymise, secret, progress, recipient)
     finally:
         if own:
             store.close()
@@ -99,7 +108,7 @@ def _check_target(out: Path) -> None:
 
 def _check_overwrite(out: Path) -> None:
     """Replacing an earlier export is fine; replacing anything else (a working file!) is refused."""
-    if not out.exists():
+    if not out.exists() or (out.is_file() and sealed.is_sealed(out)):
         return
     try:
         conn = sqlite3.connect(out.resolve().as_uri() + "?mode=ro", uri=True)
@@ -131,7 +140,7 @@ def _pseudonym_key(store: Store, key: str | None) -> bytes:
 
 
 def _write_export(store: Store, out: Path, device_id: str, pseudonymise: bool, secret: bytes,
-                  progress: Progress) -> ExportResult:
+                  progress: Progress, recipient: str | None) -> ExportResult:
     """Build the export in a private work folder (a temporary copy of personal data never lands
     on the stick), then move it into place; errors become one line saying nothing was written."""
     outcome = _("the export was not written")
@@ -139,9 +148,14 @@ def _write_export(store: Store, out: Path, device_id: str, pseudonymise: bool, s
         with db_files.work_folder("export") as work:
             tmp = work / "export.db"
             create_private_file(tmp)
-            result = _fill_export(tmp, _source_file(store, work), device_id, pseudonymise, secret, progress)
+            result = _fill_export(tmp, _source_file(store, work), device_id, pseudonymise, secret, progress,
+                                  store.operator)
+            if recipient:
+                tmp, plain = work / "export.age", tmp
+                sealed.seal(plain, tmp, recipient)
+                plain.unlink()
             db_files.move_into_place(tmp, out)
-            return dataclasses.replace(result, path=out)
+            return dataclasses.replace(result, path=out, sealed=bool(recipient))
     except sqlite3.Error as exc:
         if code(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):  # the source: ours is new
             raise StoreError(damaged_file_message()) from None
@@ -167,7 +181,7 @@ def _source_file(store: Store, work: Path) -> Path:
 
 
 def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secret: bytes,
-                 progress: Progress) -> ExportResult:
+                 progress: Progress, operator: str) -> ExportResult:
     """Build the export in `tmp`: the schema, one consistent snapshot of `src`, the manifest."""
     conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
     try:
@@ -184,7 +198,7 @@ def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secre
         create_export_schema(conn)
         conn.execute("COMMIT")
         cbos = _copy_snapshot(conn, src, pseudonymise, device_id, progress)
-        export_id, table_counts, checksum = _write_manifest(conn, device_id, cbos, pseudonymise)
+        export_id, table_counts, checksum = _write_manifest(conn, device_id, cbos, pseudonymise, operator)
         conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
         conn.execute("PRAGMA journal_mode = DELETE")
     finally:
@@ -236,7 +250,7 @@ def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
 
 
 def _write_manifest(conn: sqlite3.Connection, device_id: str, cbos: list[dict[str, str]],
-                    pseudonymise: bool) -> tuple[str, dict[str, int], str]:
+                    pseudonymise: bool, operator: str) -> tuple[str, dict[str, int], str]:
     """The manifest: what the file holds (counts, checksum), from which device, in which form;
     returns the export id, the counts and the checksum."""
     table_counts = counts(conn)
@@ -252,6 +266,7 @@ def _write_manifest(conn: sqlite3.Connection, device_id: str, cbos: list[dict[st
         "created_at": utc_now(),
         "checksum": checksum,
         "pseudonymised": "1" if pseudonymise else "0",
+        "exported_by": operator,
     }
     conn.executemany("INSERT INTO manifest (key, value) VALUES (?, ?)", manifest.items())
     return export_id, table_counts, checksum

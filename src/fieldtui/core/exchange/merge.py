@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,22 +49,25 @@ CHECKPOINT_EVERY = 2
 
 
 def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
-          progress: Progress = no_progress, operator: str | None = None) -> MergeReport:
+          progress: Progress = no_progress, operator: str | None = None,
+          identities: Sequence[str] = ()) -> MergeReport:
     """Merge exports into the headquarters file (created if missing); see the module docstring."""
     hq_path = Path(hq_path)
     with Store.open(hq_path, create=True, operator=operator) as hq:
-        return merge_into(hq, files, progress=progress)
+        return merge_into(hq, files, progress=progress, identities=identities)
 
 
-def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = no_progress) -> MergeReport:
-    """Merge exports into an open store (the TUI's own file, or the HQ file)."""
+def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = no_progress,
+               identities: Sequence[str] = ()) -> MergeReport:
+    """Merge exports into an open store (the TUI's own file, or the HQ file); sealed files are
+    opened with headquarters' `identities` (exchange/sealed.py), then checked like any other."""
     if hq.path is None:
         raise StoreError(_("only a file on disk can receive a merge"))
     report = MergeReport(hq.path)
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
     paths = [Path(name) for name in files]
     with db_files.work_folder("merge") as work, checker(paths) as worker, _merge_settings(hq.conn):
-        outcomes = checked_files(paths, work, hq.path, worker)
+        outcomes = checked_files(paths, work, hq.path, worker, identities)
         merged = 0
         for i, path in enumerate(paths):
             progress("merge", i, len(paths))

@@ -15,12 +15,13 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange import sealed
 from fieldtui.core.exchange.check import CheckedFile, check_file
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.i18n import _, language, set_language
@@ -32,13 +33,15 @@ PIPELINE_MIN_BYTES = 32 * 1024**2
 _OUR_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
-def _check_outcome(path: Path, work: Path, hq_path: Path) -> CheckedFile | str:
-    """check_file, with a refusal as its one-line reason (also what the worker process returns)."""
+def _check_outcome(path: Path, work: Path, hq_path: Path, identities: Sequence[str] = ()) -> CheckedFile | str:
+    """check_file (of the export inside, if sealed), with a refusal as its one-line reason (also
+    what the worker process returns)."""
     ident = db_files.identity(path)
     if ident is not None and (ident == db_files.identity(hq_path) or db_files.is_open_here(path)):
         return _("this is the headquarters file itself")
     try:
-        return check_file(path, work)
+        with sealed.opened(path, work, identities) as plain:
+            return check_file(plain, work)
     except Refused as exc:
         return str(exc)
     except OSError as exc:
@@ -72,9 +75,9 @@ class _CheckWorker:
             env=env)
         self.busy = False
 
-    def submit(self, path: Path, work: Path, hq_path: Path) -> None:
+    def submit(self, path: Path, work: Path, hq_path: Path, identities: Sequence[str]) -> None:
         assert self.proc.stdin is not None
-        pickle.dump((language(), path, work, hq_path), self.proc.stdin)
+        pickle.dump((language(), path, work, hq_path, list(identities)), self.proc.stdin)
         self.proc.stdin.flush()
         self.busy = True
 
@@ -106,7 +109,8 @@ class _CheckWorker:
 
 
 def _check_worker_main() -> None:
-    """The worker's loop: (language, path, work, hq path) in, ("ok", outcome) or ("raise", exc) out."""
+    """The worker's loop: (language, path, work, hq path, identities) in, ("ok", outcome) or
+    ("raise", exc) out."""
     out = os.fdopen(os.dup(1), "wb")  # the replies; anything else printed goes to stderr
     os.dup2(2, 1)
     if hasattr(os, "nice"):  # background work: the merge it feeds (and the disk's kernel threads) first
@@ -114,12 +118,12 @@ def _check_worker_main() -> None:
     inp = sys.stdin.buffer
     while True:
         try:
-            lang, path, work, hq_path = pickle.load(inp)
+            lang, path, work, hq_path, identities = pickle.load(inp)
         except EOFError:
             return
         set_language(lang)
         try:
-            reply: tuple[str, object] = ("ok", _check_outcome(path, work, hq_path))
+            reply: tuple[str, object] = ("ok", _check_outcome(path, work, hq_path, identities))
         except BaseException as exc:  # noqa: BLE001 - sent back and raised there
             reply = ("raise", exc)
         try:
@@ -162,8 +166,8 @@ def checker(paths: list[Path]) -> Iterator[_CheckWorker | None]:
             worker.close()
 
 
-def checked_files(paths: list[Path], work: Path, hq_path: Path,
-                  worker: _CheckWorker | None) -> Iterator[CheckedFile | str]:
+def checked_files(paths: list[Path], work: Path, hq_path: Path, worker: _CheckWorker | None,
+                  identities: Sequence[str] = ()) -> Iterator[CheckedFile | str]:
     """Each file's check outcome in order (a checked copy, or the one-line reason it is refused).
 
     With a worker, file i+1 is checked there while the caller merges file i: a file is merged
@@ -173,7 +177,7 @@ def checked_files(paths: list[Path], work: Path, hq_path: Path,
     def submit(i: int) -> _CheckWorker | None:
         try:
             if worker is not None and i < len(paths):
-                worker.submit(paths[i], work, hq_path)
+                worker.submit(paths[i], work, hq_path, identities)
             return worker
         except OSError:
             return None
@@ -187,4 +191,4 @@ def checked_files(paths: list[Path], work: Path, hq_path: Path,
             except _WorkerLost:
                 worker = None
             worker = submit(i + 1)
-        yield outcome if outcome is not None else _check_outcome(path, work, hq_path)
+        yield outcome if outcome is not None else _check_outcome(path, work, hq_path, identities)

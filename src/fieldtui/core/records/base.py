@@ -58,8 +58,11 @@ def _location(ident: tuple[int, int] | None) -> str | None:
 
 
 def default_operator() -> str:
+    """Who works when nobody said: $FIELDTUI_OPERATOR, the `operator` setting, the OS user."""
+    from fieldtui.core.settings import setting
+
     try:
-        return os.environ.get("FIELDTUI_OPERATOR") or getpass.getuser()
+        return os.environ.get("FIELDTUI_OPERATOR") or setting("operator") or getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some containers
         return "unknown"
 

@@ -1,5 +1,8 @@
 """Writing records: validated models in, stamped and audited rows out; soft delete and restore.
 
+- Every create, update, removal and restore is audited with who, when, and each field it
+  changed with its old and new values (records/audit.py): a record's History.
+
 - UUIDv7-style text ids (core/ids.py): unique across field laptops, so headquarters merges files
   without renumbering, and time-ordered so inserts stay near the end of the key B-tree.
 - Soft delete (`deleted = 1`, a tombstone): a deletion must travel to headquarters like any
@@ -88,16 +91,19 @@ class Saves(Audit):
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [row_id, *row.values(), at, at, 0],
             )
-            self._audit("create", table, row_id, at)
+            self._audit("create", table, row_id, at,
+                        {c: (None, v) for c, v in row.items() if v is not None and c not in history.NOT_CONTENT})
         else:
             stored = self.conn.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted = 0", (row_id,)).fetchone()
             if stored is None:
                 raise NotFound(_("that record no longer exists or was removed"))
-            if not history.note_changes(self.conn, table, dict(stored), row, at, self.device_id):
+            old = dict(stored)
+            changed = history.note_changes(self.conn, table, old, row, at, self.device_id)
+            if not changed:
                 return row_id  # nothing changed: no new version, no audit
             sets = ", ".join(f"{c} = ?" for c in row)
             self.conn.execute(f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [*row.values(), at, row_id])
-            self._audit("update", table, row_id, at)
+            self._audit("update", table, row_id, at, {f: (old[f], row[f]) for f in changed})
         return row_id
 
     def _set_deleted(self, table: str, row_id: str, deleted: int, at: str) -> bool:
@@ -108,7 +114,7 @@ class Saves(Audit):
             return False
         history.note_changes(self.conn, table, dict(stored), {"deleted": deleted}, at, self.device_id)
         self.conn.execute(f"UPDATE {table} SET deleted = ?, updated_at = ? WHERE id = ?", (deleted, at, row_id))
-        self._audit("delete" if deleted else "restore", table, row_id, at)
+        self._audit("delete" if deleted else "restore", table, row_id, at, {"deleted": (1 - deleted, deleted)})
         return True
 
     def _require(self, table: str, row_id: str) -> dict[str, Any]:

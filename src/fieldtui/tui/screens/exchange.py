@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 from fieldtui.cli.reports import merge_report
 from fieldtui.core import clock, exchange  # clock.today: the one clock (tests freeze it)
 from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange import keys
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
 from fieldtui.tui.widgets.working import Working
@@ -92,17 +93,21 @@ class ExchangeScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def run_export(self, working: Working, out: Path, pseudonymise: bool) -> None:
         try:
-            result = exchange.export(self.app.store, out, pseudonymise=pseudonymise, progress=self._to(working))
+            recipient = keys.export_recipient()  # headquarters' key in the settings, if any
+            result = exchange.export(self.app.store, out, pseudonymise=pseudonymise, progress=self._to(working),
+                                     recipient=recipient)
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._done, working, str(exc), None, True)
             return
-        message = _("Exported {n} rows to {path}.").format(n=sum(result.counts.values()), path=result.path)
+        message = (_("Exported {n} rows to {path}, sealed for headquarters.") if result.sealed
+                   else _("Exported {n} rows to {path}.")).format(n=sum(result.counts.values()), path=result.path)
         self.app.call_from_thread(self._done, working, message, None, False)
 
     @work(thread=True, exclusive=True)
     def run_merge(self, working: Working, files: list[Path]) -> None:
         try:
-            report = exchange.merge_into(self.app.store, files, progress=self._to(working))
+            report = exchange.merge_into(self.app.store, files, progress=self._to(working),
+                                         identities=keys.merge_identities())
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._done, working, str(exc), None, True)
             return

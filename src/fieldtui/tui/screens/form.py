@@ -45,6 +45,7 @@ class RecordFormScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("escape", "leave", _("Back")),
+        Binding("ctrl+y", "history", _("History"), show=False),
     ]
 
     def __init__(self, record_id: str | None = None, *, draft: dict[str, Any] | None = None,
@@ -184,6 +185,16 @@ class RecordFormScreen(Screen[str | None]):
             self._draft_timer = None
         self.dirty = False
         self.app.store.delete_draft(self.draft_key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """History is offered for a stored record, not a new one."""
+        return action != "history" or self.record_id is not None
+
+    def action_history(self) -> None:
+        from fieldtui.tui.screens.history import show_history
+
+        name = str(self.form.values().get("participant.full_name") or _(self.EDIT_TITLE))
+        show_history(self.app, self.KIND, str(self.record_id), name)
 
     def action_leave(self) -> None:
         if not self.dirty:

@@ -14,6 +14,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.history import show_history
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
@@ -41,6 +42,7 @@ class RecordListScreen(Screen[None]):
         Binding("f8", "delete", _("Remove")),
         Binding("f9", "restore", _("Restore")),
         Binding("ctrl+t", "toggle_removed", _("Removed")),
+        Binding("ctrl+y", "history", _("History"), show=False),
         Binding("ctrl+s", "cycle_sort", _("Sort")),
         Binding("ctrl+r", "reverse_sort", _("Reverse"), show=False),
         Binding("ctrl+f", "search", _("Search"), show=False),
@@ -137,6 +139,11 @@ class RecordListScreen(Screen[None]):
             return
         self.notify(_("Restored {name}.").format(name=self.row_name(row)))
         self.refresh_rows(keep_id=row["id"])
+
+    def action_history(self) -> None:
+        row = self.table.current_row()
+        if row is not None:
+            show_history(self.app, self.KIND, row["id"], self.row_name(row))
 
     def action_toggle_removed(self) -> None:
         include = not self.table.include_deleted

@@ -29,6 +29,10 @@ or a trigger body cannot cut one in two.
 7. 0007_merge_by_field: the device that made each field version (shown in conflict review);
    the row-level tables of 0003 (row_versions, row_data, conflicts, devices) go: the merge
    reads field_changes (core/exchange/versions.py).
+8. 0008_operators_history: audit_changes, each audit row's fields with their old and new values
+   (JSON, keyed by audit.seq: personal data, so in this file only, never exported); operators,
+   the people who work on this file (a name, an optional PIN as a salted scrypt hash). New
+   tables only, so older exports still upgrade (they have no audit table to alter).
 """
 
 from __future__ import annotations
