@@ -91,7 +91,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.db import migrations
@@ -1096,6 +1096,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
                 (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
             for table in RECORD_TABLES:
                 result.tables[table] = _merge_table(conn, table, device, export, hq_device)
+            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
             counts = {t: vars(c) for t, c in result.tables.items()}

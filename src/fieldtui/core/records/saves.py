@@ -13,7 +13,7 @@ import json
 import operator
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.errors import NotFound, RecordInvalid
 from fieldtui.core.ids import new_id
 from fieldtui.core.lazy import lazy_module
@@ -147,6 +147,7 @@ class Saves(Audit):
             self._check_cbo(person.cbo_id)
             at = self.clock()
             pid = self._write("participants", _row_for(person), at)
+            pinyin.refresh_keys(self.conn, "?", (pid,))
             row = _row_for(enrolment)
             row["participant_id"] = pid
             eid = self._write(table, row, at)
@@ -295,4 +296,6 @@ class Saves(Audit):
         get = operator.itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
         plain = _PLAIN_TYPES  # stored as they are: convert only the rest (dates, bools, lists)
         self.conn.executemany(sql, ([v if type(v) in plain else _db_value(v) for v in get(r)] for r in rows))
+        if table == "participants":  # their pinyin keys (core/pinyin.py), in the same transaction
+            pinyin.refresh_keys(self.conn, "SELECT value FROM json_each(?)", (json.dumps([r["id"] for r in rows]),))
 
