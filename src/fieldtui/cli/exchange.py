@@ -28,7 +28,8 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None) -> None:
 
     result = exchange.export(db, out, pseudonymise=pseudonymise, key=key)
     total = sum(result.counts.values())
-    click.echo(_("Exported {n} rows to {path} (export {id}).").format(n=total, path=result.path, id=result.export_id))
+    said = _("Exported 1 row to {path} (export {id}).") if total == 1 else _("Exported {n} rows to {path} (export {id}).")
+    click.echo(said.format(n=f"{total:,}", path=result.path, id=result.export_id))
 
 
 @main.command("merge")
@@ -75,8 +76,10 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
         report = tabular.import_table(store, kind, file, skip_invalid=skip_invalid)
     Console().print(import_report(report))
     if report.errors and not skip_invalid:
-        click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
-            n=len(report.errors)), err=True)
+        bad = len(report.errors)
+        said = (_("fieldtui: error: 1 bad row; nothing was written (fix it, or use --skip-invalid)") if bad == 1 else
+                _("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)"))
+        click.echo(said.format(n=f"{bad:,}"), err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -93,7 +96,8 @@ def export_table_cmd(db: str, out: str, kind: str) -> None:
 
     with Store.open_readonly(db) as store:
         n = tabular.export_table(store, kind, out)
-    click.echo(_("Wrote {n} rows to {path}.").format(n=n, path=out))
+    said = _("Wrote 1 row to {path}.") if n == 1 else _("Wrote {n} rows to {path}.")
+    click.echo(said.format(n=f"{n:,}", path=out))
 
 
 @main.command("conflicts")
@@ -113,7 +117,8 @@ def conflicts_cmd(db: str, resolve: str | None) -> None:
     if resolve:
         with Store.open(db) as store:
             n = exchange.resolve_conflict(store, resolve)
-        click.echo(_("Marked {n} conflicts of {id} as reviewed.").format(n=n, id=resolve))
+        said = _("Marked 1 conflict of {id} as reviewed.") if n == 1 else _("Marked {n} conflicts of {id} as reviewed.")
+        click.echo(said.format(n=f"{n:,}", id=resolve))
         return
     with Store.open_readonly(db) as store:
         rows = exchange.conflicts(store)

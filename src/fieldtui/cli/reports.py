@@ -40,8 +40,11 @@ def merge_report(report: MergeReport) -> Group:
     parts: list = [files, rows]
     conflicts = sum(c.conflicts for c in report.totals().values())
     if conflicts:
-        parts.append(Text(_("{n} rows were changed on two devices: both versions are kept in the conflicts table "
-                            "for review; the newer one is shown.").format(n=fmt.number(conflicts)), style="yellow"))
+        said = (_("1 row was changed on two devices: both versions are kept in the conflicts table for review; "
+                  "the newer one is shown.") if conflicts == 1 else
+                _("{n} rows were changed on two devices: both versions are kept in the conflicts table "
+                  "for review; the newer one is shown."))
+        parts.append(Text(said.format(n=fmt.number(conflicts)), style="yellow"))
     return Group(*parts)
 
 

@@ -266,7 +266,7 @@ def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid:
                 try:
                     saved_person = _save_row(store, kind, values, cbos, report, line, written_people)
                 except RecordInvalid as exc:
-                    report.errors.append(RowProblem(line, "; ".join(exc.errors.values())))
+                    report.errors.append(RowProblem(line, str(exc)))
                     continue
                 report.written += 1
                 if saved_person:

@@ -250,8 +250,9 @@ class Saves(Audit):
                 live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
                                          (row_id,)).fetchone()[0]
                 if live:
-                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
-                                         .format(n=live)})
+                    said = (_("This CBO still has 1 participant; remove or move them first") if live == 1 else
+                            _("This CBO still has {n} participants; remove or move them first"))
+                    raise RecordInvalid({"cbo_id": said.format(n=f"{live:,}")})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
                 cur = self.conn.execute(f"UPDATE {t} SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0",

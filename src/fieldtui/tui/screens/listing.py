@@ -114,7 +114,7 @@ class RecordListScreen(Screen[None]):
             try:
                 self.app.store.delete(self.KIND, row["id"])
             except (RecordInvalid, StoreError) as exc:
-                message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+                message = str(exc)
                 self.notify(message, severity="error")
                 return
             self.notify(_("Removed {name}. Ctrl+T shows removed records; F9 restores.").format(
@@ -132,7 +132,7 @@ class RecordListScreen(Screen[None]):
         try:
             self.app.store.restore(self.KIND, row["id"])
         except (RecordInvalid, StoreError) as exc:
-            message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+            message = str(exc)
             self.notify(message, severity="error")
             return
         self.notify(_("Restored {name}.").format(name=self.row_name(row)))
