@@ -67,17 +67,21 @@ class Lists:
 
     def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
              descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
-             include_deleted: bool = False) -> list[dict[str, Any]]:
+             include_deleted: bool = False, only: str | None = None) -> list[dict[str, Any]]:
         """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen.
 
         A search is answered per column: columns with few matches (at most SEARCH_INDEX_CAP in
         their index) are looked up and sorted; a column with many is filtered while walking the
         list in sort order, which finds a page within a few thousand rows. Each arm returns one
-        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows."""
+        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows.
+        `only`: just that row, if the list and its search hold it (with its sort value)."""
         spec = kinds.kind(kind).list
         sort_expr = spec.sorts[sort or spec.default_sort]
         key = f"{spec.table_alias}.id"
         where, params = self._where(spec, cbo_id, include_deleted)
+        if only is not None:
+            where.append(f"{key} = ?")
+            params.append(only)
         if after is not None:
             where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
             params += list(after)

@@ -135,6 +135,14 @@ class Saves(Audit):
         # Only text reaches here from our saves; anything else is a damaged page: left out, not shown.
         return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and isinstance(r[1], str)]
 
+    def cbo_names(self) -> list[tuple[str, str, str]]:
+        """(name in the current language, id, name in the other) of the live CBOs: a form's CBO
+        choice finds a CBO by either name."""
+        zh = language() == "zh"
+        rows = self.conn.execute("SELECT name_zh, name_en, id FROM cbos WHERE deleted = 0 ORDER BY name_en").fetchall()
+        return [(r[0], r[2], r[1]) if zh else (r[1], r[2], r[0]) for r in rows
+                if all(isinstance(v, str) for v in r)]
+
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
@@ -176,6 +184,21 @@ class Saves(Audit):
             participant=record.participant.model_copy(update={"id": pid}),
             programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
         )
+
+    def enrol(self, kind: str, record: Any) -> str:
+        """Enrol an existing, live person in a programme (`kind`: trainees, children, others):
+        the person's row is updated, never copied, and a new enrolment hangs off it. Returns the
+        enrolment's id (its list row)."""
+        k = kinds.kind(kind)
+        person_id = record.participant.id
+        enrolment = getattr(record, k.part or "", None)
+        if enrolment is None or enrolment.id:
+            raise RecordInvalid({"__root__": _("only a new enrolment of a person can be added this way")})
+        row = self.conn.execute("SELECT deleted FROM participants WHERE id = ?", (person_id,)).fetchone()
+        if not person_id or row is None or row[0]:
+            raise NotFound(_("that person no longer exists or was removed"))
+        saver = {"trainees": self.save_trainee, "children": self.save_child, "others": self.save_participant}
+        return getattr(saver[k.key](record), k.part).id
 
     def get_participant(self, participant_id: str) -> Participant:
         return stored(_models.Participant, self._require("participants", participant_id))
