@@ -225,7 +225,8 @@ def test_planned_course_dates_within_a_year_but_never_a_planned_birth_or_registr
 
 
 def test_every_child_rule_is_reported_at_once():
-    found = errors(ChildRecord, dict(participant=CHILD, enrolment=dict(ENROL, guardian_name="", guardian_consent=False)))
+    found = errors(ChildRecord, dict(participant=CHILD,
+                                     enrolment=dict(ENROL, guardian_name="", guardian_consent=False)))
     assert found["enrolment.guardian_name"] == "Guardian: is required for a child under 14 (PIPL)"
     assert found["enrolment.guardian_consent"] == \
         "Guardian consent recorded: must be recorded for a child under 14 (PIPL)"

@@ -28,7 +28,8 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None) -> None:
 
     result = exchange.export(db, out, pseudonymise=pseudonymise, key=key)
     total = sum(result.counts.values())
-    said = _("Exported 1 row to {path} (export {id}).") if total == 1 else _("Exported {n} rows to {path} (export {id}).")
+    said = (_("Exported 1 row to {path} (export {id}).") if total == 1
+            else _("Exported {n} rows to {path} (export {id})."))
     click.echo(said.format(n=f"{total:,}", path=result.path, id=result.export_id))
 
 

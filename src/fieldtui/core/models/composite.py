@@ -15,8 +15,8 @@ from fieldtui.core.models.fields import (
     age_on,
 )
 from fieldtui.core.models.messages import _field_error, _field_errors
-from fieldtui.i18n import _
 from fieldtui.core.models.records import AfterSchool, OtherProgramme, Participant, Training
+from fieldtui.i18n import _
 
 
 class TraineeRecord(BaseModel):

@@ -29,13 +29,13 @@ from fieldtui.core.models.fields import (
 from fieldtui.core.models.messages import _field_error
 from fieldtui.core.vocabulary import (
     CHOICE_LABELS,
-    choice_value,
     AfterSchoolProgramme,
     CBOProgramme,
     Gender,
     Origin,
     OtherProgrammeKind,
     TrainingStatus,
+    choice_value,
 )
 from fieldtui.i18n import _, labelled
 
@@ -269,7 +269,8 @@ class Training(Enrolment):
         if self.status == "completed" and self.end_date is None:
             raise _field_error("end_date", "completed_needs_end", "is required when the course is completed")
         if self.status == "completed" and self.end_date > clock.today():
-            raise _field_error("end_date", "completed_in_future", "is in the future, so the course is not completed yet")
+            raise _field_error("end_date", "completed_in_future",
+                               "is in the future, so the course is not completed yet")
         return self
 
 

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Static
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
+from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates
 from fieldtui.tui.widgets.record_form import Field, RecordForm
@@ -32,6 +33,8 @@ models = lazy_module("fieldtui.core.models")
 
 class RecordFormScreen(Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
+
+    HELP_NOTES = FORM_NOTES
 
     KIND: ClassVar[str]
     NEW_TITLE: ClassVar[str]
@@ -163,7 +166,7 @@ class RecordFormScreen(Screen[str | None]):
         form = self.form
         values = form.values()
         empty = [f for f in form.input_fields if f.path in form.required and form.shown(f)
-                 and values[f.path] in ("", None, False)]
+                 and form.is_empty(values[f.path])]
         target = empty[0] if empty and not self.record_id else form.input_fields[0]
         form.widget_for(target.path).focus()
 

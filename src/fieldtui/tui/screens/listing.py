@@ -14,6 +14,7 @@ from fieldtui.core import kinds, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
@@ -31,6 +32,8 @@ def person_columns() -> list[Column]:
 
 class RecordListScreen(Screen[None]):
     """One store list kind in a PagedList; the form class handles add and edit."""
+
+    HELP_NOTES = LIST_NOTES
 
     #: Its kind in core/kinds.py, which gives the title and the nouns ("1 trainee", "12 trainees").
     KIND: ClassVar[str]

@@ -105,7 +105,7 @@ class ChoiceField(Widget, can_focus=True):
         self.value = value
         self.filter = None
         self.refresh(layout=True)
-        if announce and changed or by_key:
+        if (announce and changed) or by_key:
             self.post_message(self.Changed(self, by_key=by_key))
 
     @property

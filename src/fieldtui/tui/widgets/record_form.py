@@ -220,7 +220,8 @@ class RecordForm(VerticalScroll):
             if field.show_if is not None:
                 self.query_one(f"#{field.row_id}").display = bool(field.show_if(values))
 
-    def _is_empty(self, field: Field, value: Any) -> bool:
+    @staticmethod
+    def is_empty(value: Any) -> bool:
         return value in ("", None, False) or (isinstance(value, list) and not value[0])
 
     def advance(self, after: Widget, *, required_only: bool) -> None:
@@ -232,7 +233,7 @@ class RecordForm(VerticalScroll):
         values = self.values()
         candidates = fields[here + 1:] + fields[:here + 1] if required_only else fields[here + 1:]
         for field in candidates:
-            if not required_only or (field.path in self.required and self._is_empty(field, values[field.path])):
+            if not required_only or (field.path in self.required and self.is_empty(values[field.path])):
                 target = self.widget_for(field.path)
                 target.focus()
                 self.scroll_to_widget(target, animate=False)
