@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
+from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
@@ -159,15 +160,25 @@ class RecordFormScreen(Screen[str | None]):
             self.form.set_values(self.draft["data"].get("values", {}))
             self.hidden = self.draft["data"].get("hidden", self.hidden)
             self.dirty = self.form.values() != self.baseline
+        self.lock_person()
         self.focus_first()
+
+    def lock_person(self) -> None:
+        """Enrolling an existing person: their fields are shown, not edited here (the enrolment
+        is added to the stored person, so a change typed here would be lost)."""
+        if not self.person_id:
+            return
+        for field in self.form.input_fields:
+            if field.path.startswith("participant."):
+                self.form.widget_for(field.path).disabled = True
 
     def focus_first(self) -> None:
         """The first required field still empty (a new record), else the first field."""
         form = self.form
         values = form.values()
-        empty = [f for f in form.input_fields if f.path in form.required and form.shown(f)
-                 and form.is_empty(values[f.path])]
-        target = empty[0] if empty and not self.record_id else form.input_fields[0]
+        fields = [f for f in form.input_fields if not form.widget_for(f.path).disabled]
+        empty = [f for f in fields if f.path in form.required and form.shown(f) and form.is_empty(values[f.path])]
+        target = empty[0] if empty and not self.record_id else fields[0]
         form.widget_for(target.path).focus()
 
     def last_choices(self) -> dict[str, Any]:
@@ -189,6 +200,7 @@ class RecordFormScreen(Screen[str | None]):
         await self.recompose()
         self.form.set_values(values)
         self.form.refresh_bindings()
+        self.lock_person()
         if focused_id and self.query(f"#{focused_id}"):
             self.query_one(f"#{focused_id}").focus()
         else:
@@ -293,7 +305,11 @@ class RecordFormScreen(Screen[str | None]):
 
     def _write(self, record: Any) -> None:
         try:
-            row_id = self.app.store.enrol(self.KIND, record) if self.person_id else self.save(record)
+            if self.person_id:
+                part = kinds.kind(self.KIND).part or ""
+                row_id = self.app.store.save_enrolment_of(self.person_id, getattr(record, part))
+            else:
+                row_id = self.save(record)
         except RecordInvalid as exc:
             self.show_errors(exc.errors)
             return
