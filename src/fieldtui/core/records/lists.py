@@ -3,8 +3,9 @@
 Lists page by keyset (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET.
 Search means "a search column starts with the text" (case-insensitive, wildcards literal), or
 the name's pinyin or initials start with the letters typed ("wangjianguo", "wjg":
-core/pinyin.py), answered per column through its own index; lists of people are in pinyin order; `count(..., limit=n)` stops at n + 1 so a list shows
-"10,000+" without counting a million rows. What each list selects lives in core/kinds.py.
+core/pinyin.py), answered per column through its own index; lists of people are in pinyin
+order; `count(..., limit=n)` stops at n + 1 so a list shows "10,000+" without counting a million
+rows. What each list selects lives in core/kinds.py.
 """
 
 from __future__ import annotations
