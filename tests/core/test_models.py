@@ -241,3 +241,19 @@ def test_choices_take_the_labels_people_see_in_either_language():
     assert (p.gender, p.origin) == ("female", "recent_arrival")
     assert validate(Training, dict(TRAINING, status="在读", end_date="")).status == "enrolled"
     assert validate(Training, dict(TRAINING, status="Completed")).status == "completed"
+
+
+def test_a_cbo_made_in_chinese_keeps_the_city_everyone_else_has():
+    """The Chinese form's defaults (the catalogue's 北京, 经济赋能) are stored as Beijing and
+    Economic Empowerment, so the summary's city filter never sees one city twice."""
+    from fieldtui.core import vocabulary
+    from fieldtui.i18n import _, set_language
+
+    set_language("zh")
+    try:
+        shown = {key: _(msgid) for key, msgid in vocabulary.CBO_DEFAULTS.items()}
+    finally:
+        set_language("en")
+    assert shown == {"city": "北京", "sector": "经济赋能"}
+    cbo = validate(CBO, dict(name_zh="新希望", name_en="New Hope", grant_usd=1, target_direct=1, **shown))
+    assert (cbo.city, cbo.sector) == ("Beijing", "Economic Empowerment")

@@ -37,6 +37,12 @@ CHOICE_ALIASES = {
     "city": "city_raised", "城市长大": "city_raised", "北京长大": "city_raised",
 }
 
+#: A CBO's city and sector are free text, but the summary filters by city: the Chinese form's
+#: defaults (北京, 经济赋能, the catalogue's words for these msgids) are stored as the English
+#: values every other CBO has, so one city is never counted as two.
+CBO_TEXT_ALIASES = {"北京": "Beijing", "北京市": "Beijing", "经济赋能": "Economic Empowerment"}
+CBO_DEFAULTS = {"city": N_("Beijing"), "sector": N_("Economic Empowerment")}
+
 
 def choice_value(text: Any) -> Any:
     """What a person or a spreadsheet wrote for a choice, as its stored value: the value itself,

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fieldtui.core import clock
+from fieldtui.core import clock, vocabulary
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models.fields import (
     MAX_MONEY_CNY,
@@ -65,6 +65,11 @@ class CBO(Record):
     @classmethod
     def _text(cls, v: Any) -> str:
         return _required_text(v, 120)
+
+    @field_validator("city", "sector")
+    @classmethod
+    def _one_spelling(cls, v: str) -> str:
+        return vocabulary.CBO_TEXT_ALIASES.get(v, v)
 
     @field_validator("grant_usd", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import formatting as fmt
+from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen
@@ -33,7 +34,7 @@ class CBOForm(RecordFormScreen):
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {"city": _("Beijing"), "sector": _("Economic Empowerment")}
+        return {key: _(msgid) for key, msgid in vocabulary.CBO_DEFAULTS.items()}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         dumped = self.app.store.get_cbo(record_id).model_dump(mode="json", warnings=False)
