@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import pinyin
 from benchmarks.generate import DATA_DIR, cache_path, cached, generate
 
 HERE = Path(__file__).resolve().parent
@@ -477,16 +478,22 @@ def main(argv: list[str] | None = None) -> int:
     # 20 of the 100 by default keeps `make bench` under 10 minutes; --merge-files 100 for the full figure.
     parser.add_argument("--merge-files", type=int, default=20, help="exports to merge (0: skip)")
     parser.add_argument("--merge-size", type=int, default=10_000, help="participants per export")
+    parser.add_argument("--only", choices=["pinyin"], help="just these figures, printed (results.md untouched)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     big = max(sizes)
     start = time.perf_counter()
     paths = {n: cached(n) for n in sizes}
+    if args.only == "pinyin":
+        print_table([f for n in sizes for f in pinyin.figures(paths[n], n, args.runs)])
+        return 0
     figures: list[Figure] = []
     for n in sizes:
         figures.append(fig_list_open(paths[n], n, args.runs))
     for n in sizes:
         figures.append(fig_search(paths[n], n, args.runs))
+    for n in sizes:
+        figures += pinyin.figures(paths[n], n, args.runs)
     for n in sizes:
         figures += fig_summary(paths[n], n, 3 if n == big else args.runs)
     # The app opens files for writing: give it a private copy, never the cached file.
