@@ -144,3 +144,32 @@ async def test_a_long_select_filters_as_you_type_in_pinyin_initials(fresh_db):
         await pilot.press("enter")
         await settle(pilot)
         assert form_screen(pilot).form.values()["participant.province"] == "Heilongjiang"
+
+
+async def test_the_trainee_picker_tells_two_namesakes_apart_and_does_not_wrap(fresh_db):
+    from textual.widgets import OptionList
+
+    from fieldtui.tui.widgets.picker import TraineePicker
+
+    from .test_placements import add_trainee
+
+    path, cbo_id = fresh_db
+    add_trainee(path, cbo_id, "王建国")
+    add_trainee(path, cbo_id, "王建国")
+    with Store.open(path) as store:
+        for row, (year, phone) in zip(store.page("trainees"), (("1985", "13800001111"), ("1990", None)), strict=True):
+            store.conn.execute("UPDATE participants SET birth_year = ?, phone = ? WHERE id = ?",
+                               (year, phone, row["participant_id"]))
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6", "ctrl+n")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineePicker)
+        options = app.screen.query_one(OptionList)
+        labels = {str(options.get_option_at_index(i).prompt) for i in range(options.option_count)}
+        assert labels == {"王建国 · 1985 · 13800001111 · 厨师 · 2024-01-10 · New Hope",
+                          "王建国 · 1990 · 厨师 · 2024-01-10 · New Hope"}
+        await pilot.press("down", "down", "down")
+        assert options.highlighted == 1  # stays on the last one
