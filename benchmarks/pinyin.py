@@ -22,7 +22,7 @@ CODEPOINT_PAGE_SQL = (
 
 def figures(path: Path, n: int, runs: int) -> list:
     """Two figures for the file of `n` people: a page in pinyin order, and the worst pinyin key."""
-    from benchmarks.run import BEST_SEARCH_SQL, SEARCH_COUNT_LIMIT, Figure, paired, raw
+    from benchmarks.run import SEARCH_COUNT_LIMIT, Figure, paired, raw, worst_search
     from fieldtui.core.store import Store
 
     with Store.open_readonly(path) as store:
@@ -38,18 +38,7 @@ def figures(path: Path, n: int, runs: int) -> list:
         order = Figure("pinyin order: a page of 100 from mid-alphabet (keyset)", n, value, baseline, "≤ 0.4 s",
                        value <= 0.4, note="after 'm' in pinyin order; baseline: the same page by code point "
                        "from 王 with the name index")
-        worst, worst_base, worst_key = 0.0, 0.0, ""
-        for typed, chinese in PINYIN_KEYS:
-            def ours(typed: str = typed) -> None:
-                store.page("trainees", search=typed, limit=100)
-                store.count("trainees", search=typed, limit=SEARCH_COUNT_LIMIT)
-
-            def base(chinese: str = chinese) -> None:
-                conn.execute(BEST_SEARCH_SQL, (chinese + "%",)).fetchall()
-
-            value, baseline = paired(ours, base, runs)
-            if value > worst:
-                worst, worst_base, worst_key = value, baseline, typed
+        worst, worst_base, worst_key = worst_search(store, conn, list(PINYIN_KEYS), runs)
         conn.close()
     search = Figure("pinyin search: one keystroke to new rows (worst key)", n, worst, worst_base, "≤ 50 ms",
                     worst <= 0.05, note=f"page of 100 + count capped at {SEARCH_COUNT_LIMIT:,}; keys "
