@@ -81,7 +81,7 @@ def test_registration_snapshot_at_120x40(snap_compare, sample_copy, screen, lang
 
 def test_f12_in_a_typed_form_keeps_it(snap_compare, sample_copy):
     """A new trainee's name and year typed, then F12: the same form in Chinese, still filled in."""
-    keys = ["f3", "ctrl+n", *"王小明", "enter", "2", *"1990", "f12"]
+    keys = ["f3", "ctrl+n", *"xin", "enter", *"王小明", "enter", "2", *"1990", "f12"]  # CBO: Xin Zhi Guan
     assert snap_compare(FieldApp(sample_copy), run_before=reaching(keys), terminal_size=(80, 24))
 
 
