@@ -73,3 +73,14 @@ def test_search_with_a_cbo_filter(big, monkeypatch):
     expected = reference(big, "trainees", "1", cbo)
     assert set(walk(big, "trainees", "1", cbo_id=cbo)) == expected
     assert big.count("trainees", search="1", cbo_id=cbo) == len(expected)
+
+
+@pytest.mark.parametrize("syllables", [80, 1])  # 1: more first syllables than read, the letter's whole stretch
+def test_initials_by_first_syllable_stretches_match_the_definition(big, monkeypatch, syllables):
+    monkeypatch.setattr(store_module, "SEARCH_INDEX_CAP", 3)
+    monkeypatch.setattr(store_module, "MAX_SYLLABLES", syllables)
+    for search in ("wj", "zz", "zh", "lw", "wjg"):
+        expected = reference(big, "trainees", search)
+        for descending in (False, True):
+            got = walk(big, "trainees", search, descending=descending)
+            assert len(got) == len(set(got)) and set(got) == expected, (search, descending)

@@ -18,6 +18,8 @@ from fieldtui.core.kinds import ListSpec
 #: Above this many index matches a search walks the list in sort order instead (see page()).
 SEARCH_INDEX_CAP = 2000
 _AFTER = pinyin.AFTER  # "starts with x" is the key range [x, x + _AFTER)
+#: First syllables read for initials before walking the letter's whole stretch instead.
+MAX_SYLLABLES = 80
 
 
 def _like_prefix(search: str) -> str:
@@ -131,8 +133,33 @@ class Lists:
             sql, ps = self._matches(spec, few)
             arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps, True))
         for col, cond, ps in many:
+            letters = pinyin.query_letters(search) or ""
+            if col == "k.initials" and sort_expr == kinds.NAME_SORT and len(letters) > 1:
+                arms += self._initials_arms(letters, ps)
+                continue
             arms += self._walk_arms(col, cond, ps, search, sort_expr)
         return arms
+
+    def _initials_arms(self, letters: str, ps: list[Any]) -> list[tuple[list[str], list[Any], bool]]:
+        """Initials of two letters or more ("zz", "wjg") with many matches: a name's second
+        syllable follows its first after a space, so the matches lie in one narrow stretch per
+        first syllable ("zhang z…", "zhao z…"). Those syllables are read by hopping the sort-key
+        index (one lookup each, a few dozen per letter) rather than walking the whole letter."""
+        first, arms = letters[0], []
+        at = first
+        for _ in range(MAX_SYLLABLES):
+            row = self.conn.execute("SELECT sort_key FROM participant_keys WHERE sort_key >= ? AND sort_key < ? "
+                                    "ORDER BY sort_key LIMIT 1", (at, first + _AFTER)).fetchone()
+            if row is None:
+                return arms
+            head = row[0].split(pinyin.SEPARATOR, 1)[0].split(" ", 1)[0]
+            lo = f"{head} {letters[1]}"
+            arms.append(([f"{kinds.NAME_SORT} >= ?", f"{kinds.NAME_SORT} < ?", "+k.initials >= ?",
+                          "+k.initials < ?"], [lo, lo + _AFTER, *ps], True))
+            at = head + " " + _AFTER
+        # more first syllables than Mandarin has (Latin names): the letter's whole stretch
+        return [([f"{kinds.NAME_SORT} >= ?", f"{kinds.NAME_SORT} < ?", "+k.initials >= ?", "+k.initials < ?"],
+                 [first, first + _AFTER, *ps], True)]
 
     @staticmethod
     def _walk_arms(col: str, cond: str, ps: list[Any], search: str,
