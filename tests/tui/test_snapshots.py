@@ -45,7 +45,7 @@ SCREENS = {
     "person": ["f3", "space"],
     "person_enrol": ["f3", "space", "o"],
     "child_new": ["f4", "ctrl+n"],
-    "province_filter": ["f3", "ctrl+n", *"王小明", "enter", "2", *"1990", "enter", "h", "n"],
+    "province_filter": ["f3", "ctrl+n", *"xin", "enter", *"王小明", "enter", "2", *"1990", "enter", "h", "n"],
 }
 
 
