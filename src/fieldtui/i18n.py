@@ -91,6 +91,17 @@ def labelled(label: str, message: str) -> str:
     return _("{label}: {message}").format(label=label, message=message)
 
 
+def listed(items: list[str]) -> str:
+    """Items in a sentence: "a, b, c"; in Chinese "a、b、c" (no English comma or "or")."""
+    # Translators: between the items of a list in a sentence (Chinese: the enumeration comma 、).
+    return _(", ").join(items)
+
+
+def joined(messages: list[str]) -> str:
+    """Several messages on one line: "a; b"; in Chinese "a；b"."""
+    return _("; ").join(messages)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet (class-level constants)."""
     return message

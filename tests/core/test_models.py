@@ -48,7 +48,7 @@ def test_a_birth_date_alone_gives_the_birth_year():
     assert (p.birth_year, p.birth_date) == (1986, dt.date(1986, 4, 30))
     assert errors(Participant, no_year)["birth_year"] == "Birth year: is required"
     assert errors(Participant, dict(no_year, birth_date="1986-13-40"))["birth_date"] == \
-        "Birth date: must be a date written YYYY-MM-DD"
+        "Birth date: 1986-13-40 is not a date: there is no month 13"
 
 
 @pytest.mark.parametrize(
@@ -58,14 +58,15 @@ def test_a_birth_date_alone_gives_the_birth_year():
         ("full_name", "1234", "Full name: must contain letters or Chinese characters"),
         ("full_name", "王" * 61, "Full name: must be at most 60 characters"),
         ("full_name", "王\x00建国", "Full name: must not contain control or invisible characters"),
-        ("gender", "x", "Gender: must be one of: female, male or other"),
+        ("gender", "x", "Gender: must be one of: Female, Male, Other"),
         ("gender", "", "Gender: is required"),
         ("birth_year", "abc", "Birth year: must be a whole number"),
         ("birth_year", 1800, "Birth year: must be between 1920 and"),
-        ("birth_date", "1985-13-01", "Birth date: must be a date written YYYY-MM-DD"),
+        ("birth_date", "1985-13-01", "Birth date: 1985-13-01 is not a date: there is no month 13"),
+        ("birth_date", "1990-02-30", "Birth date: 1990-02-30 is not a date: February 1990 has 28 days"),
         ("birth_date", "1986-01-01", "Birth date: does not match the birth year"),
         ("province", "Atlantis", "Province of origin: is not a province of China"),
-        ("origin", "mars", "Raised in city / recent arrival: must be one of: recent_arrival or city_raised"),
+        ("origin", "mars", "Raised in city / recent arrival: must be one of: Recent arrival, Raised in the city"),
         ("phone", "12345", "Phone: must be an 11-digit mainland mobile number"),
         ("household_members", -1, "Household members benefiting: must be at least 0"),
         ("household_members", 31, "Household members benefiting: must be at most 30"),
@@ -95,9 +96,9 @@ def test_missing_field_is_named():
     "field,value,message",
     [
         ("course", "", "Course: is required"),
-        ("start_date", "2010/03/10", "Start date: must be a date written YYYY-MM-DD"),
+        ("start_date", "2010/03/10", "Start date: must be a date written YYYY-MM-DD, e.g. 2010-03-01"),
         ("end_date", "2010-01-01", "End date: must be on or after the start date"),
-        ("status", "finished", "Status: must be one of: enrolled, completed or dropped"),
+        ("status", "finished", "Status: must be one of: Enrolled, Completed, Dropped"),
         ("income_before_cny", -5, "Monthly income before training (¥): must be at least 0"),
         ("income_before_cny", "lots", "Monthly income before training (¥): must be a number"),
     ],
@@ -203,3 +204,56 @@ def test_cbo_accepts_formatted_money_and_blank_sii():
     cbo = validate(CBO, dict(CBO_OK, grant_usd="US$1,087,406", sii="", programmes="vocational_training, after_school"))
     assert cbo.grant_usd == 1087406 and cbo.sii is None
     assert cbo.programmes == ["vocational_training", "after_school"]
+
+
+def test_planned_course_dates_within_a_year_but_never_a_planned_birth_or_registration(monkeypatch):
+    from fieldtui.core import clock
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2025, 6, 2))
+    planned = validate(Training, dict(TRAINING, start_date="2025-07-01", end_date="2026-05-31", status="enrolled"))
+    assert planned.end_date == dt.date(2026, 5, 31)
+    assert errors(Training, dict(TRAINING, start_date="2026-07-01", end_date="", status="enrolled"))[
+        "start_date"] == "Start date: can be planned at most a year ahead (until 2026-06-03)"
+    assert errors(Training, dict(TRAINING, end_date="2025-09-01"))["end_date"] == \
+        "End date: is in the future, so the course is not completed yet"
+    assert errors(Participant, dict(PERSON, registered_on="2025-07-01"))["registered_on"] == \
+        "Registration date: cannot be in the future"
+    assert errors(Placement, dict(PLACEMENT, start_date="2025-07-01"))["start_date"] == \
+        "Start date: cannot be in the future"
+    assert errors(OtherProgramme, dict(programme="other", start_date="2025-07-01"))["start_date"] == \
+        "Start date: cannot be in the future"
+
+
+def test_every_child_rule_is_reported_at_once():
+    found = errors(ChildRecord, dict(participant=CHILD,
+                                     enrolment=dict(ENROL, guardian_name="", guardian_consent=False)))
+    assert found["enrolment.guardian_name"] == "Guardian: is required for a child under 14 (PIPL)"
+    assert found["enrolment.guardian_consent"] == \
+        "Guardian consent recorded: must be recorded for a child under 14 (PIPL)"
+    # ... and beside a field's own error (a missing school), not one save later
+    found = errors(ChildRecord, dict(participant=CHILD, enrolment=dict(ENROL, school="", guardian_name="",
+                                                                        guardian_consent=False)))
+    assert {"enrolment.school", "enrolment.guardian_name", "enrolment.guardian_consent"} <= set(found)
+
+
+def test_choices_take_the_labels_people_see_in_either_language():
+    p = validate(Participant, dict(PERSON, gender="女", origin="新近进城"))
+    assert (p.gender, p.origin) == ("female", "recent_arrival")
+    assert validate(Training, dict(TRAINING, status="在读", end_date="")).status == "enrolled"
+    assert validate(Training, dict(TRAINING, status="Completed")).status == "completed"
+
+
+def test_a_cbo_made_in_chinese_keeps_the_city_everyone_else_has():
+    """The Chinese form's defaults (the catalogue's 北京, 经济赋能) are stored as Beijing and
+    Economic Empowerment, so the summary's city filter never sees one city twice."""
+    from fieldtui.core import vocabulary
+    from fieldtui.i18n import _, set_language
+
+    set_language("zh")
+    try:
+        shown = {key: _(msgid) for key, msgid in vocabulary.CBO_DEFAULTS.items()}
+    finally:
+        set_language("en")
+    assert shown == {"city": "北京", "sector": "经济赋能"}
+    cbo = validate(CBO, dict(name_zh="新希望", name_en="New Hope", grant_usd=1, target_direct=1, **shown))
+    assert (cbo.city, cbo.sector) == ("Beijing", "Economic Empowerment")

@@ -121,7 +121,7 @@ def test_person_in_two_programmes_stays_when_one_is_deleted(store):
 def test_cbo_with_people_cannot_be_deleted(store):
     cbo_id = make_cbo(store)
     store.save_trainee(trainee(cbo_id))
-    with pytest.raises(RecordInvalid, match="still has 1 participants"):
+    with pytest.raises(RecordInvalid, match="still has 1 participant;"):
         store.delete("cbos", cbo_id)
 
 

@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
 from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.choice import ChoiceField
 from fieldtui.tui.widgets.picker import PickerField
 
 
@@ -20,7 +21,15 @@ async def fill(pilot: Pilot, path: str, value: str | bool) -> None:
     widget = form_screen(pilot).form.widget_for(path)
     widget.focus()
     await pilot.pause()
-    if isinstance(widget, Select):
+    if isinstance(widget, ChoiceField):
+        values = [o.value for o in widget.options]
+        if widget.inline:  # one key: the choice's number
+            await pilot.press(str(values.index(value) + 1))
+        else:  # type to filter (an ASCII name of the choice), then Enter
+            option = widget.options[values.index(value)]
+            typed = next((t for t in (option.label, *option.also, option.value) if t.isascii()), option.label)
+            await pilot.press(*typed, "enter")
+    elif isinstance(widget, Select):
         values = [v for _label, v in widget._options]  # index 0 is the blank prompt
         await pilot.press("enter")
         await pilot.pause()

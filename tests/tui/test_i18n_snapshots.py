@@ -44,23 +44,45 @@ def _english_bindings_after(frozen_today, monkeypatch):
     retranslate_classes()
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("screen", sorted(SCREENS))
-def test_screen_snapshot(snap_compare, sample_copy, screen, lang):
-    set_language(lang)
-
+def reaching(keys: list[str]):
+    """What a person presses from the home screen, each key let finish, the summary's figures
+    awaited (computed off the UI thread)."""
     async def reach(pilot):
         await settle(pilot)
-        for key in SCREENS[screen]:
+        for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        for _ in range(50):  # the summary computes its figures off the UI thread
+        for _ in range(50):
             body = pilot.app.screen.query("#summary-body")
             if not body or not body.first().loading:
                 break
             await settle(pilot)
 
-    assert snap_compare(FieldApp(sample_copy), run_before=reach, terminal_size=(80, 24))
+    return reach
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+def test_screen_snapshot(snap_compare, sample_copy, screen, lang):
+    set_language(lang)
+    assert snap_compare(FieldApp(sample_copy), run_before=reaching(SCREENS[screen]), terminal_size=(80, 24))
+
+
+#: The registration screens (issue 14) at 120×40 as well, in both languages.
+REGISTRATION = ("trainees", "trainee_new", "trainee_errors", "person", "cbo_new", "child_new", "province_filter")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", REGISTRATION)
+def test_registration_snapshot_at_120x40(snap_compare, sample_copy, screen, lang):
+    set_language(lang)
+    assert snap_compare(FieldApp(sample_copy), run_before=reaching(SCREENS[screen]), terminal_size=(120, 40))
+
+
+def test_f12_in_a_typed_form_keeps_it(snap_compare, sample_copy):
+    """A new trainee's name and year typed, then F12: the same form in Chinese, still filled in."""
+    keys = ["f3", "ctrl+n", *"xin", "enter", *"王小明", "enter", "2", *"1990", "f12"]  # CBO: Xin Zhi Guan
+    assert snap_compare(FieldApp(sample_copy), run_before=reaching(keys), terminal_size=(80, 24))
 
 
 def test_switching_to_chinese_in_the_app(snap_compare, sample_copy):

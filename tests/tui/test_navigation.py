@@ -54,7 +54,7 @@ async def test_help_lists_the_current_screens_keys(fresh_db):
         await pilot.press("f3", "f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one("#help-keys", DataTable)
         rows = {tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)}
         assert ("^n", "New") in rows and ("f8", "Remove") in rows and ("^s", "Sort") in rows
         await pilot.press("escape")
@@ -62,7 +62,7 @@ async def test_help_lists_the_current_screens_keys(fresh_db):
         # in a form, help lists the form's keys (F1 works while an Input has the focus)
         await pilot.press("ctrl+n", "f1")
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one("#help-keys", DataTable)
         rows = {tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)}
         assert ("^s", "Save") in rows
         assert ("^n", "New") not in rows

@@ -41,6 +41,11 @@ SCREENS = {
     "help": ["f3", "f1"],
     "confirm_remove": ["f3", "f8"],
     "removed_shown": ["f3", "f8", "y", "ctrl+t"],
+    "cbo_new": ["f2", "ctrl+n"],
+    "person": ["f3", "space"],
+    "person_enrol": ["f3", "space", "o"],
+    "child_new": ["f4", "ctrl+n"],
+    "province_filter": ["f3", "ctrl+n", *"xin", "enter", *"王小明", "enter", "2", *"1990", "enter", "h", "n"],
 }
 
 

@@ -119,16 +119,19 @@ async def test_a_bad_date_says_what_is_wrong_and_keeps_the_figures(sample_copy):
         message = screen.query_one("#filter-message", Static)
         assert message.has_class("-shown")
         assert "2010-13-01 is not a date" in str(message.render())
+        assert "the figures below are for the filters before" in str(message.render())
+        body = screen.query_one("#summary-body")
+        assert body.has_class("-stale") and not body.has_class("-hidden")  # the old figures, marked
         assert figures(app)["direct"] == "8,231"
         await type_dates(pilot, "2011-01-01", "")
         from_2011 = figures(app)
         assert from_2011["direct"] == "1,210" and not message.has_class("-shown")
         await type_dates(pilot, "2011-01-01", "2010-01-01")
-        assert "To must be on or after From" in str(message.render())
-        assert figures(app) == from_2011
+        assert "To (2010-01-01) is before From (2011-01-01)" in str(message.render())
+        assert body.has_class("-hidden")  # no figures shown for a range that cannot have any
         assert screen.query_one("#filter-period", Select).value == "custom"
         await type_dates(pilot, "", "")
-        assert not message.has_class("-shown")
+        assert not message.has_class("-shown") and not body.has_class("-stale") and not body.has_class("-hidden")
         assert screen.query_one("#filter-period", Select).is_blank()  # "All time" again
         assert figures(app)["direct"] == "8,231"
 

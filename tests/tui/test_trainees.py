@@ -78,7 +78,7 @@ async def test_bad_date_is_explained(fresh_db):
         await fill_all(pilot, {**person(cbo_id), **VALID_TRAINING, "training.start_date": "2024-13-01"})
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert error_text(pilot, "training.start_date") == "Start date: must be a date written YYYY-MM-DD"
+        assert error_text(pilot, "training.start_date") == "Start date: 2024-13-01 is not a date: there is no month 13"
     assert trainees(path) == 0
 
 

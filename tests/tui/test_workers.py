@@ -87,4 +87,4 @@ async def test_merge_borrows_the_writer_behind_a_dialog_that_refuses_every_actio
         release.set()
         await settle(pilot)
         assert not app.store_lent and app.screen is screen
-        assert "1 of 1 files refused" in str(screen.query_one("#status", Static).render())
+        assert "1 file refused" in str(screen.query_one("#status", Static).render())

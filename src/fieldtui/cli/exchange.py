@@ -36,11 +36,12 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str |
     result = exchange.export(db, out, pseudonymise=pseudonymise, key=key, recipient=recipient, operator=operator)
     total = sum(result.counts.values())
     if result.sealed:
-        click.echo(_("Exported {n} rows to {path} (export {id}), sealed to headquarters' key.").format(
-            n=total, path=result.path, id=result.export_id))
+        said = (_("Exported 1 row to {path} (export {id}), sealed to headquarters' key.") if total == 1
+                else _("Exported {n} rows to {path} (export {id}), sealed to headquarters' key."))
     else:
-        click.echo(_("Exported {n} rows to {path} (export {id}).").format(
-            n=total, path=result.path, id=result.export_id))
+        said = (_("Exported 1 row to {path} (export {id}).") if total == 1
+                else _("Exported {n} rows to {path} (export {id})."))
+    click.echo(said.format(n=f"{total:,}", path=result.path, id=result.export_id))
 
 
 @main.command("merge")
@@ -105,9 +106,14 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
             report = sheets.import_table(store, kind, file, skip_invalid=skip_invalid)
     Console().print(import_report(report))
     if report.error_count and not skip_invalid:
-        click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
-            n=report.error_count) if not update else _("fieldtui: error: {n} bad rows; nothing was written").format(
-            n=report.error_count), err=True)
+        bad = report.error_count
+        if update:
+            said = _("fieldtui: error: {n} bad rows; nothing was written")
+        elif bad == 1:
+            said = _("fieldtui: error: 1 bad row; nothing was written (fix it, or use --skip-invalid)")
+        else:
+            said = _("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)")
+        click.echo(said.format(n=f"{bad:,}"), err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -124,7 +130,8 @@ def export_table_cmd(db: str, out: str, kind: str) -> None:
 
     with Store.open_readonly(db) as store:
         n = sheets.export_table(store, kind, out)
-    click.echo(_("Wrote {n} rows to {path}.").format(n=n, path=out))
+    said = _("Wrote 1 row to {path}.") if n == 1 else _("Wrote {n} rows to {path}.")
+    click.echo(said.format(n=f"{n:,}", path=out))
 
 
 @main.command("conflicts")

@@ -24,6 +24,7 @@ def summary_table(result: Summary) -> Group:
         (_("Trainees placed in jobs"),
          fmt.with_note(fmt.people(result.trainees_placed), fmt.percent(result.placement_rate))),
         (_("After-school children"), fmt.people(result.after_school_children)),
+        (_("Other programmes"), fmt.people(result.other_participants)),
         (_("Grants"), fmt.usd(result.grant_usd)),
         (_("Average cost per life"), fmt.usd(result.cost_per_life_usd, 2)),
         (_("Social Impact Index (mean)"), fmt.sii(result.sii_mean)),
@@ -51,6 +52,8 @@ def summary_table(result: Summary) -> Group:
         people.add_row(name, fmt.number(c.indirect_beneficiaries), fmt.number(c.trainees),
                        fmt.number(c.trainees_placed), fmt.number(c.after_school_children), fmt.percent(c.progress))
     parts = [head, projects, people]
+    if result.cost_per_life_note:
+        parts.append(Text(result.cost_per_life_note, style="dim"))
     if result.is_empty:
         parts.append(Text(fmt.no_data_note(), style="yellow"))
     return Group(*parts)

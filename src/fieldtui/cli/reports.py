@@ -40,9 +40,11 @@ def merge_report(report: MergeReport) -> Group:
     parts: list = [files, rows]
     conflicts = sum(c.conflicts for c in report.totals().values())
     if conflicts:
-        parts.append(Text(_("{n} records have a field changed two ways on different devices: every value is "
-                            "kept for review (fieldtui conflicts); the newest is shown meanwhile.").format(
-            n=fmt.number(conflicts)), style="yellow"))
+        said = (_("1 record has a field changed two ways on different devices: every value is kept for "
+                  "review (fieldtui conflicts); the newest is shown meanwhile.") if conflicts == 1 else
+                _("{n} records have a field changed two ways on different devices: every value is "
+                  "kept for review (fieldtui conflicts); the newest is shown meanwhile."))
+        parts.append(Text(said.format(n=fmt.number(conflicts)), style="yellow"))
     if report.uncounted:
         parts.append(uncounted_report(report.uncounted))
     return Group(*parts)

@@ -3,7 +3,7 @@ catch them without loading the validation models. Every message is one line a pe
 
 from __future__ import annotations
 
-from fieldtui.i18n import _
+from fieldtui.i18n import _, joined
 
 
 class RecordInvalid(ValueError):
@@ -11,7 +11,7 @@ class RecordInvalid(ValueError):
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__("; ".join(errors.values()))
+        super().__init__(joined(list(errors.values())))
 
 
 def damaged_file_message() -> str:

@@ -81,6 +81,11 @@ def date(value: dt.date | None) -> str:
     return DASH if value is None else value.isoformat()
 
 
+def month_year(year: int, month: int) -> str:
+    """"February 1990" / "1990年2月"."""
+    return f"{year}年{month}月" if language() == "zh" else f"{MONTHS[month - 1]} {year}"
+
+
 def long_date(value: dt.date | None, lang: str | None = None) -> str:
     """Prose and reports: "5 March 2024" / "2024年3月5日". `lang` overrides the process-wide
     language (the donor report is written in its own, from a worker thread)."""

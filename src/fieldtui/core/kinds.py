@@ -73,6 +73,11 @@ class ListSpec:
 
 _PERSON = "p.full_name, p.gender, p.birth_year, p.phone, p.province, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh"
 _ENROLMENT_FROM = " FROM {table} {a} JOIN participants p ON p.id = {a}.participant_id JOIN cbos c ON c.id = p.cbo_id"
+#: Lists also join each person's pinyin keys (core/pinyin.py): the name order and pinyin search.
+_KEYS = " JOIN participant_keys k ON k.participant_id = p.id"
+_LIST_FROM = _ENROLMENT_FROM + _KEYS
+#: The sort of every list of people: their names in pinyin order.
+NAME_SORT = "k.sort_key"
 #: Every field of a person a spreadsheet round-trips (export-table, import).
 _PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender, p.birth_year, p.birth_date, "
                 "p.province, p.origin, p.phone, p.household_members, p.registered_on, p.registered_by")
@@ -80,7 +85,7 @@ _PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender
 #: Table of each alias the list queries use.
 ALIAS_TABLE: Mapping[str, str] = MappingProxyType({
     "c": "cbos", "p": "participants", "t": "trainings", "a": "after_school", "o": "other_programmes",
-    "pl": "placements"})
+    "pl": "placements", "k": "participant_keys"})
 #: Search columns with a NOCASE index, so `LIKE 'prefix%'` is an index range; the others
 #: (ids, phone) have BINARY indexes and are searched by key range (records/lists.py).
 NOCASE_INDEXED = frozenset({"p.full_name", "a.guardian_name", "pl.employer"})
@@ -150,10 +155,10 @@ KINDS: tuple[Kind, ...] = (
         plural=N_("trainees"), short=N_("Trainees"), key_binding="f3", screen=f"{_SCREENS}.trainees:TraineeListScreen",
         list=ListSpec(
             select=f"SELECT t.id, t.participant_id, {_PERSON}, t.course, t.status, t.start_date, t.end_date, "
-            "t.deleted" + _ENROLMENT_FROM.format(table="trainings", a="t"),
+            "t.deleted" + _LIST_FROM.format(table="trainings", a="t"),
             table_alias="t",
             search=("p.full_name", "p.phone", "p.id", "t.id"),
-            sorts={"name": "p.full_name", "cbo": "c.name_en", "course": "t.course", "status": "t.status",
+            sorts={"name": NAME_SORT, "cbo": "c.name_en", "course": "t.course", "status": "t.status",
                    "start": "t.start_date", "birth_year": "p.birth_year"},
             cbo_column="p.cbo_id",
             default_sort="name",
@@ -168,10 +173,10 @@ KINDS: tuple[Kind, ...] = (
         screen=f"{_SCREENS}.children:ChildListScreen",
         list=ListSpec(
             select=f"SELECT a.id, a.participant_id, {_PERSON}, a.school, a.grade, a.guardian_name, a.programme, "
-            "a.start_date, a.deleted" + _ENROLMENT_FROM.format(table="after_school", a="a"),
+            "a.start_date, a.deleted" + _LIST_FROM.format(table="after_school", a="a"),
             table_alias="a",
             search=("p.full_name", "p.phone", "p.id", "a.id", "a.guardian_name"),
-            sorts={"name": "p.full_name", "cbo": "c.name_en", "school": "a.school", "grade": "a.grade",
+            sorts={"name": NAME_SORT, "cbo": "c.name_en", "school": "a.school", "grade": "a.grade",
                    "start": "a.start_date"},
             cbo_column="p.cbo_id",
             default_sort="name",
@@ -188,15 +193,16 @@ KINDS: tuple[Kind, ...] = (
             select=f"SELECT pl.id, pl.training_id, t.participant_id, {_PERSON}, pl.employer, pl.job_title, "
             "pl.start_date, pl.wage_cny, pl.verified, pl.deleted FROM placements pl "
             "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
-            "JOIN cbos c ON c.id = p.cbo_id",
+            "JOIN cbos c ON c.id = p.cbo_id" + _KEYS,
             table_alias="pl",
             search=("p.full_name", "p.phone", "pl.employer", "pl.id", "p.id"),
-            sorts={"name": "p.full_name", "cbo": "c.name_en", "employer": "pl.employer", "start": "pl.start_date",
+            sorts={"name": NAME_SORT, "cbo": "c.name_en", "employer": "pl.employer", "start": "pl.start_date",
                    "wage": "pl.wage_cny"},
             cbo_column="p.cbo_id",
             default_sort="name",
-            name_walk_from=" FROM participants p CROSS JOIN trainings t ON t.participant_id = p.id "
-            "CROSS JOIN placements pl ON pl.training_id = t.id JOIN cbos c ON c.id = p.cbo_id",
+            name_walk_from=" FROM participant_keys k CROSS JOIN participants p ON p.id = k.participant_id "
+            "CROSS JOIN trainings t ON t.participant_id = p.id CROSS JOIN placements pl ON pl.training_id = t.id "
+            "JOIN cbos c ON c.id = p.cbo_id",
         ),
         sheet=("pl", "SELECT pl.id, pl.training_id, c.name_en AS cbo, p.full_name, p.phone, pl.employer, "
                      "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
@@ -210,10 +216,10 @@ KINDS: tuple[Kind, ...] = (
         screen=f"{_SCREENS}.participants:ParticipantListScreen",
         list=ListSpec(
             select=f"SELECT o.id, o.participant_id, {_PERSON}, o.programme, o.description, o.start_date, "
-            "o.deleted" + _ENROLMENT_FROM.format(table="other_programmes", a="o"),
+            "o.deleted" + _LIST_FROM.format(table="other_programmes", a="o"),
             table_alias="o",
             search=("p.full_name", "p.phone", "p.id", "o.id"),
-            sorts={"name": "p.full_name", "cbo": "c.name_en", "programme": "o.programme", "start": "o.start_date"},
+            sorts={"name": NAME_SORT, "cbo": "c.name_en", "programme": "o.programme", "start": "o.start_date"},
             cbo_column="p.cbo_id",
             default_sort="name",
         ),

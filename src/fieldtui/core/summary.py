@@ -9,10 +9,12 @@ Definitions (the donor's):
 - trainees / completed / placed: distinct live people with a live training / a completed one /
   a live placement on a live training; placement rate = placed / trainees;
 - after-school children: distinct live people with a live after-school enrolment;
-- cost per life: grant / direct beneficiaries (US$, 2 decimals); SII mean: mean of the projects'
-  scores; progress: direct / target.
+- cost per life: grant / direct beneficiaries (US$, 2 decimals), over the whole grant period
+  only: grants are whole-project amounts, so a date filter narrows people, not money, and one
+  quarter's people against the whole grant (US$1,363.64 for Bright Angel in 2009) would read as
+  comparable when it is not: under a date filter it is None, with `COST_PER_LIFE_NOTE` saying why;
+  SII mean: mean of the projects' scores; progress: direct / target.
 Filters: CBO, city (of the CBO) and a date range on the participant's registration date.
-Grants are whole-project amounts, so a date filter narrows people, not money.
 
 The results are plain dataclasses, not pydantic models: they come from our own SQL, not from a
 person, so there is nothing to validate, and the home and summary screens then never load the
@@ -28,7 +30,10 @@ from typing import Any
 
 from fieldtui.core import kinds
 from fieldtui.core.store import Store, StoreError
-from fieldtui.i18n import _
+from fieldtui.i18n import N_, _
+
+#: Why cost per life is not given under a date filter (translated where shown).
+COST_PER_LIFE_NOTE = N_("Cost per life is for the whole grant period: grants are not split by date.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,10 +64,12 @@ class CBOFigures:
     trainees_placed: int = 0
     after_school_children: int = 0
     other_participants: int = 0
+    #: a date filter narrows the people: cost per life is then not given (module docstring)
+    dated: bool = False
 
     @property
     def cost_per_life_usd(self) -> float | None:
-        return _ratio(self.grant_usd, self.direct_beneficiaries, 2)
+        return None if self.dated else _ratio(self.grant_usd, self.direct_beneficiaries, 2)
 
     @property
     def placement_rate(self) -> float | None:
@@ -123,7 +130,16 @@ class Summary:
 
     @property
     def cost_per_life_usd(self) -> float | None:
-        return _ratio(self.grant_usd, self.direct_beneficiaries, 2)
+        return None if self.dated else _ratio(self.grant_usd, self.direct_beneficiaries, 2)
+
+    @property
+    def dated(self) -> bool:
+        return self.filters.date_from is not None or self.filters.date_to is not None
+
+    @property
+    def cost_per_life_note(self) -> str | None:
+        """Why cost per life is not given (a date filter), in the current language; else None."""
+        return _(COST_PER_LIFE_NOTE) if self.dated else None
 
     @property
     def progress(self) -> float | None:
@@ -152,6 +168,7 @@ class Summary:
             "other_participants": self.other_participants,
             "grant_usd": _money(self.grant_usd),
             "cost_per_life_usd": self.cost_per_life_usd,
+            "cost_per_life_note": self.cost_per_life_note,
             "sii_mean": self.sii_mean,
             "target_direct": self.target_direct,
             "progress": self.progress,
@@ -276,7 +293,11 @@ def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
         + " AND ".join(cbo_where) + " ORDER BY sii DESC, name_en",
         cbo_params,
     ).fetchall()
-    return {r["id"]: _cbo_figures(r) for r in cbo_rows}
+    dated = filters.date_from is not None or filters.date_to is not None
+    out = {r["id"]: _cbo_figures(r) for r in cbo_rows}
+    for figures in out.values():
+        figures.dated = dated
+    return out
 
 
 def compute(store: Store, filters: Filters | None = None) -> Summary:

@@ -37,6 +37,40 @@ CHOICE_ALIASES = {
     "city": "city_raised", "城市长大": "city_raised", "北京长大": "city_raised",
 }
 
+#: A CBO's city and sector are free text, but the summary filters by city: the Chinese form's
+#: defaults (北京, 经济赋能, the catalogue's words for these msgids) are stored as the English
+#: values every other CBO has, so one city is never counted as two.
+CBO_TEXT_ALIASES = {"北京": "Beijing", "北京市": "Beijing", "经济赋能": "Economic Empowerment"}
+CBO_DEFAULTS = {"city": N_("Beijing"), "sector": N_("Economic Empowerment")}
+
+
+def choice_value(text: Any) -> Any:
+    """What a person or a spreadsheet wrote for a choice, as its stored value: the value itself,
+    a short form (CHOICE_ALIASES) or its label in either language (新近进城, 在读, "Recent
+    arrival"): the labels the forms show are what people copy into spreadsheets. Anything else
+    comes back as written, for the model to refuse with the list of choices."""
+    if not isinstance(text, str):
+        return text
+    key = text.strip().casefold()
+    return _choice_lookup().get(key) or _choice_lookup().get(key.replace(" ", "_").replace("-", "_")) or \
+        key.replace(" ", "_").replace("-", "_")
+
+
+_LOOKUP: dict[str, str] = {}
+
+
+def _choice_lookup() -> dict[str, str]:
+    if not _LOOKUP:
+        from fieldtui.i18n import translations
+
+        zh = translations("zh")
+        for value, label in CHOICE_LABELS.items():
+            for text in (value, label, zh.gettext(label)):
+                _LOOKUP.setdefault(text.casefold(), value)
+        for alias, value in CHOICE_ALIASES.items():
+            _LOOKUP.setdefault(alias.casefold(), value)
+    return _LOOKUP
+
 
 def values(choice: Any) -> tuple[str, ...]:
     """The stored values of a choice, in the order forms offer them."""

@@ -138,14 +138,15 @@ class FieldApp(App[None]):
                          key=lambda a: (not isinstance(a.node, (Screen, App)), not a.binding.show))
         for active in actives:
             binding = active.binding
-            if not binding.description or binding.system:
-                continue
+            if not binding.description or binding.system or "super" in binding.key:
+                continue  # super+c: Textual's own copy key, nothing to look up
             row = (self.get_key_display(binding), binding.description)
             if row not in seen:
                 seen.add(row)
                 keys.append(row)
         keys.append(("Ctrl+P", _("Command palette")))
-        self.push_screen(HelpScreen(keys))
+        notes = getattr(self.screen, "HELP_NOTES", ())
+        self.push_screen(HelpScreen(keys, notes))
 
     # ---- who is working, headquarters' key -------------------------------------------------
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from fieldtui.core import summary
+from fieldtui.core import pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
@@ -115,6 +115,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             check_merged(conn, written, checked.pseudonymised)  # every rule holds for the result
+            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
             counts = {t: vars(c) for t, c in result.tables.items()}

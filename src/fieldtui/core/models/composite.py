@@ -14,8 +14,9 @@ from fieldtui.core.models.fields import (
     MIN_TRAINEE_AGE,
     age_on,
 )
-from fieldtui.core.models.messages import _field_error
+from fieldtui.core.models.messages import _field_error, _field_errors
 from fieldtui.core.models.records import AfterSchool, OtherProgramme, Participant, Training
+from fieldtui.i18n import _
 
 
 class TraineeRecord(BaseModel):
@@ -46,25 +47,40 @@ class ChildRecord(BaseModel):
     @model_validator(mode="after")
     def _child(self) -> ChildRecord:
         p, e = self.participant, self.enrolment
-        age = age_on(p.birth_year, p.birth_date, e.start_date)
-        if not MIN_CHILD_AGE <= age <= MAX_CHILD_AGE:
-            raise _field_error(
-                "participant.birth_year", "child_age",
-                "the child must be {lo}–{hi} years old when the programme starts",
-                lo=MIN_CHILD_AGE, hi=MAX_CHILD_AGE,
-            )
-        if age < CHILD_CONSENT_AGE:
-            if not e.guardian_name:
-                raise _field_error(
-                    "enrolment.guardian_name", "guardian_required",
-                    "is required for a child under {age} (PIPL)", age=CHILD_CONSENT_AGE,
-                )
-            if not e.guardian_consent:
-                raise _field_error(
-                    "enrolment.guardian_consent", "consent_required",
-                    "must be recorded for a child under {age} (PIPL)", age=CHILD_CONSENT_AGE,
-                )
+        broken = child_rules(age_on(p.birth_year, p.birth_date, e.start_date), e.guardian_name, e.guardian_consent)
+        if broken:
+            raise _field_errors(broken)
         return self
+
+    @staticmethod
+    def partial_rules(data: dict) -> dict[str, str]:
+        """The child rules on a form that does not validate yet, with whatever fields parse: so
+        the guardian and consent are asked for on the same save as a missing school."""
+        p, e = (v.model_dump() if isinstance(v, BaseModel) else v or {}
+                for v in (data.get("participant"), data.get("enrolment")))
+        try:
+            year = int(p.get("birth_year") or str(p.get("birth_date") or "")[:4])
+            born = dt.date.fromisoformat(p["birth_date"]) if p.get("birth_date") else None
+            start = dt.date.fromisoformat(str(e.get("start_date")))
+        except (TypeError, ValueError, KeyError):
+            return {}
+        return child_rules(age_on(year, born, start), e.get("guardian_name"), bool(e.get("guardian_consent")))
+
+
+def child_rules(age: int, guardian: str | None, consent: bool) -> dict[str, str]:
+    """{field path: message} of every child rule broken (age; guardian and consent under 14: PIPL)."""
+    broken: dict[str, str] = {}
+    if not MIN_CHILD_AGE <= age <= MAX_CHILD_AGE:
+        broken["participant.birth_year"] = _("the child must be {lo}–{hi} years old when the programme starts").format(
+            lo=MIN_CHILD_AGE, hi=MAX_CHILD_AGE)
+    elif age < CHILD_CONSENT_AGE:
+        if not (guardian or "").strip():
+            broken["enrolment.guardian_name"] = _("is required for a child under {age} (PIPL)").format(
+                age=CHILD_CONSENT_AGE)
+        if not consent:
+            broken["enrolment.guardian_consent"] = _("must be recorded for a child under {age} (PIPL)").format(
+                age=CHILD_CONSENT_AGE)
+    return broken
 
 
 class ParticipantRecord(BaseModel):

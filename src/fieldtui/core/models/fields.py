@@ -92,6 +92,21 @@ def _date_not_future(value: dt.date | None) -> dt.date | None:
     return value
 
 
+PLANNED_DAYS = 366
+
+
+def _date_planned(value: dt.date | None) -> dt.date | None:
+    """A date that may be planned: within a year ahead (a course's start and end)."""
+    if value is None:
+        return None
+    if value > clock.today() + dt.timedelta(days=PLANNED_DAYS):
+        raise _rule("too_far_ahead", "can be planned at most a year ahead (until {latest})",
+                    latest=(clock.today() + dt.timedelta(days=PLANNED_DAYS)).isoformat())
+    if value < EARLIEST_DATE:
+        raise _rule("too_early", "must be on or after {earliest}", earliest=EARLIEST_DATE.isoformat())
+    return value
+
+
 def _blank_to_none(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None

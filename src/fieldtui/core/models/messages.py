@@ -10,12 +10,40 @@ from pydantic_core import PydanticCustomError
 
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.vocabulary import LABELS
-from fieldtui.i18n import N_, _, labelled
+from fieldtui.i18n import N_, _, labelled, listed
 
 
 def _field_error(field: str, code: str, message: str, **ctx: Any) -> PydanticCustomError:
     """A model-level rule failure pinned to one field (so forms can show it beside that field)."""
     return PydanticCustomError(code, _(message), {**ctx, "field": field})
+
+
+def _field_errors(broken: dict[str, str]) -> PydanticCustomError:
+    """Several model-level rules broken at once, {field path: message already translated}: a
+    form shows every one of them on the first save, not one per save."""
+    first = next(iter(broken))
+    return PydanticCustomError("rules", broken[first], {"field": first, "fields": broken})
+
+
+def date_message(value: Any) -> str:
+    """Why a date was not understood, as specifically as the text allows ("1990-02-30 is not a
+    date: February 1990 has 28 days"); `must be a date written YYYY-MM-DD` otherwise."""
+    import calendar
+    import re
+
+    from fieldtui.core.formatting import month_year
+
+    text = value.strip() if isinstance(value, str) else ""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            return _("{text} is not a date: there is no month {month}").format(text=text, month=month)
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return _("{text} is not a date: {when} has {days} days").format(
+                text=text, when=month_year(year, month), days=days)
+    return _("must be a date written YYYY-MM-DD, e.g. 2010-03-01")
 
 
 _TYPE_MESSAGES = {
@@ -37,8 +65,14 @@ _TYPE_MESSAGES = {
 
 
 def _choice_message(loc: tuple, err: dict) -> str:
-    expected = err.get("ctx", {}).get("expected", "")
-    return _("must be one of: {choices}").format(choices=expected.replace("'", ""))
+    """The choices by their labels in the reader's language ("Enrolled, Completed, Dropped";
+    "在读、已结业、已退出"): pydantic's own list is English ("'a', 'b' or 'c'")."""
+    import re
+
+    from fieldtui.core.vocabulary import choice_label
+
+    values = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+    return _("must be one of: {choices}").format(choices=listed([choice_label(v) for v in values]))
 
 
 def messages_from(exc: ValidationError) -> dict[str, str]:
@@ -46,7 +80,14 @@ def messages_from(exc: ValidationError) -> dict[str, str]:
     out: dict[str, str] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(str(p) for p in err["loc"] if not isinstance(p, int))
-        pinned = (err.get("ctx") or {}).get("field")
+        ctx = err.get("ctx") or {}
+        if isinstance(ctx.get("fields"), dict):  # several model-level rules at once
+            for path, text in ctx["fields"].items():
+                key = ".".join(loc + tuple(path.split(".")))
+                label = _(LABELS.get(key.rsplit(".", 1)[-1], "")) if key.rsplit(".", 1)[-1] in LABELS else ""
+                out.setdefault(key, labelled(label, text) if label else text)
+            continue
+        pinned = ctx.get("field")
         if pinned:  # a model-level rule that names the field it is about
             loc = loc + tuple(pinned.split("."))
         key = ".".join(loc) if loc else "__root__"
@@ -64,6 +105,8 @@ def messages_from(exc: ValidationError) -> dict[str, str]:
                 "greater_than": _("must be more than {n}"),
                 "less_than": _("must be less than {n}"),
             }[etype].format(n=bound)
+        elif etype in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+            msg = date_message(err.get("input"))
         elif etype in _TYPE_MESSAGES:
             msg = _(_TYPE_MESSAGES[etype])
         else:
@@ -76,8 +119,16 @@ def messages_from(exc: ValidationError) -> dict[str, str]:
 
 
 def validate(model: type[BaseModel], data: Any) -> Any:
-    """Build `model` from `data`, raising RecordInvalid with people's messages on failure."""
+    """Build `model` from `data`, raising RecordInvalid with people's messages on failure: every
+    message at once, the rules across fields included where the fields they need parse (a
+    model's `partial_rules`), so a form is corrected in one go rather than one save per rule."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RecordInvalid(messages_from(exc)) from None
+        errors = messages_from(exc)
+        partial = getattr(model, "partial_rules", None)
+        if partial is not None and isinstance(data, dict):
+            for path, message in partial(data).items():
+                leaf = path.rsplit(".", 1)[-1]
+                errors.setdefault(path, labelled(_(LABELS[leaf]), message) if leaf in LABELS else message)
+        raise RecordInvalid(errors) from None

@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fieldtui.core import clock
+from fieldtui.core import clock, vocabulary
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models.fields import (
     MAX_MONEY_CNY,
     _blank_to_none,
     _date_not_future,
+    _date_planned,
     _optional_text,
     _required_text,
     _rule,
@@ -27,13 +28,14 @@ from fieldtui.core.models.fields import (
 )
 from fieldtui.core.models.messages import _field_error
 from fieldtui.core.vocabulary import (
-    CHOICE_ALIASES,
+    CHOICE_LABELS,
     AfterSchoolProgramme,
     CBOProgramme,
     Gender,
     Origin,
     OtherProgrammeKind,
     TrainingStatus,
+    choice_value,
 )
 from fieldtui.i18n import _, labelled
 
@@ -63,6 +65,11 @@ class CBO(Record):
     @classmethod
     def _text(cls, v: Any) -> str:
         return _required_text(v, 120)
+
+    @field_validator("city", "sector")
+    @classmethod
+    def _one_spelling(cls, v: str) -> str:
+        return vocabulary.CBO_TEXT_ALIASES.get(v, v)
 
     @field_validator("grant_usd", mode="before")
     @classmethod
@@ -101,8 +108,12 @@ class CBO(Record):
         if v is None or v == "":
             return []
         if isinstance(v, str):
-            v = [p.strip() for p in re.split(r"[,，;\s]+", v) if p.strip()]
-        return list(dict.fromkeys(v))
+            pieces = [p.strip() for p in re.split(r"[,，;；、\n]+", v) if p.strip()]
+            v = []
+            for piece in pieces:  # "vocational_training after_school" still means two
+                known = choice_value(piece) in CHOICE_LABELS
+                v += [piece] if known or " " not in piece else piece.split()
+        return list(dict.fromkeys(choice_value(p) for p in v))
 
     @property
     def display_name(self) -> str:
@@ -163,8 +174,7 @@ class Participant(Record):
         v = _blank_to_none(v)
         if v is None:
             raise _rule("required", "is required")
-        key = str(v).strip().lower().replace(" ", "_").replace("-", "_")
-        return CHOICE_ALIASES.get(key, key)
+        return choice_value(v)
 
     @field_validator("birth_date", mode="before")
     @classmethod
@@ -232,11 +242,22 @@ class Enrolment(Record):
 
 
 class Training(Enrolment):
-    """A vocational-training enrolment."""
+    """A vocational-training enrolment. A course is recorded when people sign up, so its dates
+    may be planned: up to a year ahead (`PLANNED_DAYS`), never for a completed course."""
 
     course: str
     status: TrainingStatus = "enrolled"
     income_before_cny: float | None = Field(default=None, ge=0, le=MAX_MONEY_CNY)
+
+    @field_validator("start_date", "end_date")
+    @classmethod
+    def _dates(cls, v: dt.date | None) -> dt.date | None:
+        return _date_planned(v)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, v: Any) -> Any:
+        return choice_value(v)
 
     @field_validator("course", mode="before")
     @classmethod
@@ -252,6 +273,9 @@ class Training(Enrolment):
     def _completed(self) -> Training:
         if self.status == "completed" and self.end_date is None:
             raise _field_error("end_date", "completed_needs_end", "is required when the course is completed")
+        if self.status == "completed" and self.end_date > clock.today():
+            raise _field_error("end_date", "completed_in_future",
+                               "is in the future, so the course is not completed yet")
         return self
 
 
@@ -263,6 +287,11 @@ class AfterSchool(Enrolment):
     guardian_name: str | None = None
     guardian_consent: bool = False
     programme: AfterSchoolProgramme = "after_school"
+
+    @field_validator("programme", mode="before")
+    @classmethod
+    def _programme(cls, v: Any) -> Any:
+        return choice_value(v)
 
     @field_validator("school", mode="before")
     @classmethod
@@ -280,6 +309,11 @@ class OtherProgramme(Enrolment):
 
     programme: OtherProgrammeKind
     description: str | None = None
+
+    @field_validator("programme", mode="before")
+    @classmethod
+    def _programme(cls, v: Any) -> Any:
+        return choice_value(v)
 
     @field_validator("description", mode="before")
     @classmethod

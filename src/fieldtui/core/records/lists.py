@@ -1,20 +1,25 @@
 """The list and search planner: one page of any list by keyset, at the same cost at 10k or 1M.
 
 Lists page by keyset (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET.
-Search means "a search column starts with the text" (case-insensitive, wildcards literal),
-answered per column through its own index; `count(..., limit=n)` stops at n + 1 so a list shows
-"10,000+" without counting a million rows. What each list selects lives in core/kinds.py.
+Search means "a search column starts with the text" (case-insensitive, wildcards literal), or
+the name's pinyin or initials start with the letters typed ("wangjianguo", "wjg":
+core/pinyin.py), answered per column through its own index; lists of people are in pinyin
+order; `count(..., limit=n)` stops at n + 1 so a list shows "10,000+" without counting a million
+rows. What each list selects lives in core/kinds.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.kinds import ListSpec
 
 #: Above this many index matches a search walks the list in sort order instead (see page()).
 SEARCH_INDEX_CAP = 2000
+_AFTER = pinyin.AFTER  # "starts with x" is the key range [x, x + _AFTER)
+#: First syllables read for initials before walking the letter's whole stretch instead.
+MAX_SYLLABLES = 80
 
 
 def _like_prefix(search: str) -> str:
@@ -42,6 +47,10 @@ class Lists:
         phones: digits) by a key range with LIKE kept for exactness."""
         like = _like_prefix(search)
         parts = []
+        letters = pinyin.query_letters(search) if "p.full_name" in spec.search else None
+        if letters:  # pinyin ("wangjianguo") and initials ("wjg"): key ranges of their own indexes
+            for col in ("k.pinyin", "k.initials"):
+                parts.append((col, f"{col} >= ? AND {col} < ?", [letters, letters + _AFTER]))
         for col in spec.search:
             if col in kinds.NOCASE_INDEXED or spec.table_alias == "c":
                 parts.append((col, f"{col} LIKE ? ESCAPE '\\'", [like]))
@@ -61,31 +70,36 @@ class Lists:
 
     def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
              descending: bool = False, after: tuple[Any, str] | None = None, limit: int = 200,
-             include_deleted: bool = False) -> list[dict[str, Any]]:
+             include_deleted: bool = False, only: str | None = None) -> list[dict[str, Any]]:
         """One page of a list, by keyset: rows after `after` = (sort value, id) of the last row seen.
 
         A search is answered per column: columns with few matches (at most SEARCH_INDEX_CAP in
         their index) are looked up and sorted; a column with many is filtered while walking the
         list in sort order, which finds a page within a few thousand rows. Each arm returns one
-        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows."""
+        page and the arms are merged, so a keystroke costs about the same at 10k and 1M rows.
+        `only`: just that row, if the list and its search hold it (with its sort value)."""
         spec = kinds.kind(kind).list
         sort_expr = spec.sorts[sort or spec.default_sort]
         key = f"{spec.table_alias}.id"
         where, params = self._where(spec, cbo_id, include_deleted)
+        if only is not None:
+            where.append(f"{key} = ?")
+            params.append(only)
         if after is not None:
             where.append(f"({sort_expr}, {key}) {'<' if descending else '>'} (?, ?)")
             params += list(after)
         order = "DESC" if descending else "ASC"
         selects, all_params = [], []
-        for extra, ps in self._arms(spec, search.strip(), sort_expr):
+        for extra, ps, ranged in self._arms(spec, search.strip(), sort_expr):
             conds = where + extra
-            walk = not any(c.startswith(("p.full_name >=", f"{spec.table_alias}.rowid IN")) for c in extra)
-            if sort_expr == "p.full_name" and after is None and walk:
-                # Always true (names are NOT NULL text), but it tells the planner to walk the name
-                # index in order and stop after one page instead of sorting every row.
-                conds = [*conds, "p.full_name < x''" if descending else "p.full_name >= ''"]
+            walk = sort_expr == kinds.NAME_SORT and not any(c.startswith(f"{spec.table_alias}.rowid IN")
+                                                            for c in extra)
+            if walk and after is None and not ranged:
+                # Always true (sort keys are NOT NULL text), but it tells the planner to walk the
+                # name index in order and stop after one page instead of sorting every row.
+                conds = [*conds, f"{sort_expr} < x''" if descending else f"{sort_expr} >= ''"]
             select = spec.select
-            if sort_expr == "p.full_name" and walk and spec.name_walk_from:
+            if walk and spec.name_walk_from:
                 select = select[:select.index(" FROM ")] + spec.name_walk_from
             selects.append(f"SELECT * FROM (SELECT {sort_expr} AS _sort, {select[len('SELECT '):]}"
                            f"{' WHERE ' + ' AND '.join(conds) if conds else ''} "
@@ -98,12 +112,13 @@ class Lists:
             all_params.append(limit)
         return [dict(r) for r in self.conn.execute(sql, all_params)]
 
-    def _arms(self, spec: ListSpec, search: str, sort_expr: str) -> list[tuple[list[str], list[Any]]]:
-        """The (conditions, params) of each query a search needs: one for the columns with few
-        matches (an index lookup), one per column with many (a filter on the walk in sort order)."""
+    def _arms(self, spec: ListSpec, search: str, sort_expr: str) -> list[tuple[list[str], list[Any], bool]]:
+        """The (conditions, params, ranged) of each query a search needs: one for the columns with
+        few matches (an index lookup), one per column with many (a filter on the walk in sort
+        order; `ranged` when its conditions already bound the walk to one stretch of the order)."""
         if not search:
-            return [([], [])]
-        arms: list[tuple[list[str], list[Any]]] = []
+            return [([], [], False)]
+        arms: list[tuple[list[str], list[Any], bool]] = []
         few, many = [], []
         for part in self._search_parts(spec, search):
             col, cond, ps = part
@@ -116,15 +131,58 @@ class Lists:
             (many if found > SEARCH_INDEX_CAP and spec.table_alias != "c" else few).append(part)
         if few:
             sql, ps = self._matches(spec, few)
-            arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps))
-        for col, _cond, _ps in many:
-            if col == sort_expr == "p.full_name" and not any(ch.isascii() and ch.isalpha() for ch in search):
-                # Without ASCII letters LIKE is exact, so its matches are one range of the sort.
-                arms.append(([f"{col} LIKE ? ESCAPE '\\'", f"{col} >= ?", f"{col} < ?"],
-                             [_like_prefix(search), search, search + "\U0010ffff"]))
-            else:  # "+": a filter on the walk, not an index
-                arms.append(([f"+{col} LIKE ? ESCAPE '\\'"], [_like_prefix(search)]))
+            arms.append(([f"{spec.table_alias}.rowid IN ({sql})"], ps, True))
+        for col, cond, ps in many:
+            letters = pinyin.query_letters(search) or ""
+            if col == "k.initials" and sort_expr == kinds.NAME_SORT and len(letters) > 1:
+                arms += self._initials_arms(letters, ps)
+                continue
+            arms += self._walk_arms(col, cond, ps, search, sort_expr)
         return arms
+
+    def _initials_arms(self, letters: str, ps: list[Any]) -> list[tuple[list[str], list[Any], bool]]:
+        """Initials of two letters or more ("zz", "wjg") with many matches: a name's second
+        syllable follows its first after a space, so the matches lie in one narrow stretch per
+        first syllable ("zhang z…", "zhao z…"). Those syllables are read by hopping the sort-key
+        index (one lookup each, a few dozen per letter) rather than walking the whole letter."""
+        first, arms = letters[0], []
+        at = first
+        for _ in range(MAX_SYLLABLES):
+            row = self.conn.execute("SELECT sort_key FROM participant_keys WHERE sort_key >= ? AND sort_key < ? "
+                                    "ORDER BY sort_key LIMIT 1", (at, first + _AFTER)).fetchone()
+            if row is None:
+                return arms
+            head = row[0].split(pinyin.SEPARATOR, 1)[0].split(" ", 1)[0]
+            lo = f"{head} {letters[1]}"
+            arms.append(([f"{kinds.NAME_SORT} >= ?", f"{kinds.NAME_SORT} < ?", "+k.initials >= ?",
+                          "+k.initials < ?"], [lo, lo + _AFTER, *ps], True))
+            at = head + " " + _AFTER
+        # more first syllables than Mandarin has (Latin names): the letter's whole stretch
+        return [([f"{kinds.NAME_SORT} >= ?", f"{kinds.NAME_SORT} < ?", "+k.initials >= ?", "+k.initials < ?"],
+                 [first, first + _AFTER, *ps], True)]
+
+    @staticmethod
+    def _walk_arms(col: str, cond: str, ps: list[Any], search: str,
+                   sort_expr: str) -> list[tuple[list[str], list[Any], bool]]:
+        """A search column with many matches, filtered while walking the list in sort order. In
+        pinyin order its matches lie in a few stretches of the walk (core/pinyin.py): a name's
+        pinyin in `pinyin_ranges`, its initials within its first letter, a name that starts with
+        Chinese characters where the pinyin of those characters starts its sort key."""
+        if sort_expr == kinds.NAME_SORT:
+            letters = pinyin.query_letters(search)
+            if col == "k.pinyin" and letters:
+                return [([f"{sort_expr} >= ?", f"{sort_expr} < ?", "+k.pinyin >= ?", "+k.pinyin < ?"],
+                         [lo, hi, *ps], True) for lo, hi in pinyin.pinyin_ranges(letters)]
+            if col == "k.initials" and letters:
+                return [([f"{sort_expr} >= ?", f"{sort_expr} < ?", "+k.initials >= ?", "+k.initials < ?"],
+                         [letters[0], letters[0] + _AFTER, *ps], True)]
+            prefix = pinyin.han_prefix(search) if col == "p.full_name" else None
+            if prefix:
+                return [([f"+{col} LIKE ? ESCAPE '\\'", f"{sort_expr} >= ?", f"{sort_expr} < ?"],
+                         [_like_prefix(search), prefix, prefix + _AFTER], True)]
+        if col.startswith("k."):  # "+": a filter on the walk, not an index
+            return [([f"+{col} >= ?", f"+{col} < ?"], ps, False)]
+        return [([f"+{col} LIKE ? ESCAPE '\\'"], [_like_prefix(search)], False)]
 
     def count(self, kind: str, *, search: str = "", cbo_id: str | None = None,
               include_deleted: bool = False, limit: int | None = None) -> int:

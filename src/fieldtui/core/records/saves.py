@@ -16,7 +16,7 @@ import json
 import operator
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.errors import NotFound, RecordInvalid
 from fieldtui.core.ids import new_id
 from fieldtui.core.lazy import lazy_module
@@ -153,6 +153,14 @@ class Saves(Audit):
         # Only text reaches here from our saves; anything else is a damaged page: left out, not shown.
         return [(r[0], r[1]) for r in rows if isinstance(r[0], str) and isinstance(r[1], str)]
 
+    def cbo_names(self) -> list[tuple[str, str, str]]:
+        """(name in the current language, id, name in the other) of the live CBOs: a form's CBO
+        choice finds a CBO by either name."""
+        zh = language() == "zh"
+        rows = self.conn.execute("SELECT name_zh, name_en, id FROM cbos WHERE deleted = 0 ORDER BY name_en").fetchall()
+        return [(r[0], r[2], r[1]) if zh else (r[1], r[2], r[0]) for r in rows
+                if all(isinstance(v, str) for v in r)]
+
     def _check_cbo(self, cbo_id: str) -> None:
         row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (cbo_id,)).fetchone()
         if row is None or row[0]:
@@ -165,6 +173,7 @@ class Saves(Audit):
             self._check_cbo(person.cbo_id)
             at = self.clock()
             pid = self._write("participants", _row_for(person), at)
+            pinyin.refresh_keys(self.conn, "?", (pid,))
             row = _row_for(enrolment)
             row["participant_id"] = pid
             eid = self._write(table, row, at)
@@ -282,8 +291,9 @@ class Saves(Audit):
                 live = self.conn.execute("SELECT count(*) FROM participants WHERE cbo_id = ? AND deleted = 0",
                                          (row_id,)).fetchone()[0]
                 if live:
-                    raise RecordInvalid({"cbo_id": _("This CBO still has {n} participants; remove or move them first")
-                                         .format(n=live)})
+                    said = (_("This CBO still has 1 participant; remove or move them first") if live == 1 else
+                            _("This CBO still has {n} participants; remove or move them first"))
+                    raise RecordInvalid({"cbo_id": said.format(n=f"{live:,}")})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
                 self._set_deleted(t, rid, 1, at)
@@ -322,4 +332,6 @@ class Saves(Audit):
         get = operator.itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
         plain = _PLAIN_TYPES  # stored as they are: convert only the rest (dates, bools, lists)
         self.conn.executemany(sql, ([v if type(v) in plain else _db_value(v) for v in get(r)] for r in rows))
+        if table == "participants":  # their pinyin keys (core/pinyin.py), in the same transaction
+            pinyin.refresh_keys(self.conn, "SELECT value FROM json_each(?)", (json.dumps([r["id"] for r in rows]),))
 

@@ -88,7 +88,7 @@ def apply_rows(store: Store, report: ImportReport, columns: list[str | None], ro
                 try:
                     wrote = save(values, line)
                 except RecordInvalid as exc:
-                    report.error(line, "; ".join(exc.errors.values()))
+                    report.error(line, str(exc))
                     if report.error_count >= MAX_PROBLEMS and not skip_invalid:
                         report.stopped_at = line
                         break

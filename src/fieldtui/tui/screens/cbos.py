@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import formatting as fmt
-from fieldtui.i18n import N_
+from fieldtui.core import vocabulary
+from fieldtui.i18n import N_, _
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen
 from fieldtui.tui.widgets.paged_table import Column
@@ -22,18 +23,18 @@ class CBOForm(RecordFormScreen):
     MODEL = "CBO"
     PERSON = None
     FIELDS = [
-        Field("name_zh", N_("Chinese name")),
-        Field("name_en", N_("English name")),
-        Field("city", N_("City")),
-        Field("sector", N_("Sector")),
-        Field("grant_usd", N_("Grant (US$)"), "number"),
-        Field("target_direct", N_("Target (direct beneficiaries)"), "int"),
-        Field("sii", N_("Social Impact Index"), "number", placeholder="20–100"),
-        Field("programmes", N_("Programmes"), placeholder="vocational_training, after_school"),
+        Field("name_zh"),
+        Field("name_en"),
+        Field("city"),
+        Field("sector"),
+        Field("grant_usd", "number", hint=N_("the whole grant, in US dollars")),
+        Field("target_direct", "int", hint=N_("direct beneficiaries the grant is to reach")),
+        Field("sii", "number", hint=N_("20 to 100, from the assessment; empty if not assessed")),
+        Field("programmes", hint=N_("e.g. Vocational training, After school (separated by commas)")),
     ]
 
     def new_values(self) -> dict[str, Any]:
-        return {"city": "Beijing", "sector": "Economic Empowerment"}
+        return {key: _(msgid) for key, msgid in vocabulary.CBO_DEFAULTS.items()}
 
     def load(self, record_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         dumped = self.app.store.get_cbo(record_id).model_dump(mode="json", warnings=False)

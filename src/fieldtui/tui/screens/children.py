@@ -8,7 +8,7 @@ from fieldtui.core import clock, vocabulary
 from fieldtui.i18n import N_
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, person_columns
-from fieldtui.tui.screens.people import PERSON_FIELDS, person_defaults
+from fieldtui.tui.screens.people import PERSON_FIELDS, needs_guardian, person_defaults
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field, heading
 
@@ -26,14 +26,17 @@ class ChildForm(RecordFormScreen):
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("After-school enrolment")),
-        Field("enrolment.school", N_("School")),
-        Field("enrolment.grade", N_("Grade"), "int", placeholder="1–9"),
-        Field("enrolment.guardian_name", N_("Guardian")),
-        Field("enrolment.guardian_consent", N_("Guardian consent recorded"), "check"),
-        Field("enrolment.programme", N_("Programme"), "select", PROGRAMME_OPTIONS),
-        Field("enrolment.start_date", N_("Start date"), "date"),
-        Field("enrolment.end_date", N_("End date"), "date"),
+        Field("enrolment.school"),
+        Field("enrolment.grade", "int", hint=N_("1 to 9")),
+        Field("enrolment.start_date", "date"),
+        Field("enrolment.guardian_name", hint=N_("needed for a child under 14 (PIPL)"),
+              show_if=lambda v: needs_guardian(v, "enrolment.start_date")),
+        Field("enrolment.guardian_consent", "check", hint=N_("the guardian agreed to this record (PIPL)"),
+              show_if=lambda v: needs_guardian(v, "enrolment.start_date")),
+        Field("enrolment.programme", "select", PROGRAMME_OPTIONS),
+        Field("enrolment.end_date", "date"),
     ]
+    REQUIRED_ALSO = ("enrolment.guardian_name", "enrolment.guardian_consent")
 
     def new_values(self) -> dict[str, Any]:
         return {**person_defaults(self.app.store.operator), "enrolment.start_date": clock.today().isoformat(),

@@ -55,6 +55,15 @@ class ExchangeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = _("Export / merge")
+        self.query_one("#export-path", Input).focus()
+        self._return_to: str | None = None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a file box does what its button does."""
+        event.stop()
+        button = {"export-path": "export", "merge-files": "merge"}.get(event.input.id or "")
+        if button:
+            self.query_one(f"#{button}", Button).press()
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
@@ -71,6 +80,7 @@ class ExchangeScreen(Screen[None]):
         return working
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._return_to = event.button.id  # the focus comes back here afterwards, not to the checkbox
         if event.button.id == "export":
             out = self.query_one("#export-path", Input).value.strip()
             if not out:
@@ -99,9 +109,14 @@ class ExchangeScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._done, working, str(exc), None, True)
             return
-        message = (_("Exported {n} rows to {path}, sealed for headquarters.") if result.sealed
-                   else _("Exported {n} rows to {path}.")).format(n=sum(result.counts.values()), path=result.path)
-        self.app.call_from_thread(self._done, working, message, None, False)
+        rows = sum(result.counts.values())
+        said = (_("Exported 1 row to {path}.") if rows == 1 else _("Exported {n} rows to {path}.")).format(
+            n=f"{rows:,}", path=result.path)
+        if result.sealed:
+            said += " " + _("Sealed for headquarters: only its key opens it.")
+        said += " " + (_("Pseudonymised: no names, phones or birth dates in it.") if result.pseudonymised else
+                       _("Not pseudonymised: it holds names, phones and birth dates; keep it safe."))
+        self.app.call_from_thread(self._done, working, said, None, False)
 
     @work(thread=True, exclusive=True)
     def run_merge(self, working: Working, files: list[Path]) -> None:
@@ -111,9 +126,12 @@ class ExchangeScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._done, working, str(exc), None, True)
             return
-        refused = len(report.refused)
-        message = (_("{n} of {total} files refused.").format(n=refused, total=len(report.files)) if refused
-                   else _("All {total} files merged.").format(total=len(report.files)))
+        refused, total = len(report.refused), len(report.files)
+        if refused:
+            message = (_("1 file refused.") if total == 1 else _("{n} of {total} files refused.")).format(
+                n=refused, total=total)
+        else:
+            message = _("The file was merged.") if total == 1 else _("All {total} files merged.").format(total=total)
         self.app.call_from_thread(self._done, working, message, report, bool(refused))
 
     def _to(self, working: Working) -> exchange.Progress:
@@ -127,3 +145,5 @@ class ExchangeScreen(Screen[None]):
         self.query_one("#report", Static).update(merge_report(report) if report else "")
         if report is not None and (report.uncounted or any(c.conflicts for c in report.totals().values())):
             self._status(message + " " + _("Ctrl+R: review conflicts and people no longer counted."), error=error)
+        if self._return_to:
+            self.call_after_refresh(self.query_one(f"#{self._return_to}", Button).focus)

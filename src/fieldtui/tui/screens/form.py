@@ -17,9 +17,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
+from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
+from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates
 from fieldtui.tui.widgets.record_form import Field, RecordForm
@@ -33,6 +35,8 @@ models = lazy_module("fieldtui.core.models")
 class RecordFormScreen(Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
 
+    HELP_NOTES = FORM_NOTES
+
     KIND: ClassVar[str]
     NEW_TITLE: ClassVar[str]
     EDIT_TITLE: ClassVar[str]
@@ -41,6 +45,8 @@ class RecordFormScreen(Screen[str | None]):
     FIELDS: ClassVar[list[Field]]
     #: Attribute of the composite holding the person (for duplicate checks), or None.
     PERSON: ClassVar[str | None] = "participant"
+    #: Required only where shown (skip logic), so not required by the model itself.
+    REQUIRED_ALSO: ClassVar[tuple[str, ...]] = ()
 
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
@@ -49,12 +55,14 @@ class RecordFormScreen(Screen[str | None]):
     ]
 
     def __init__(self, record_id: str | None = None, *, draft: dict[str, Any] | None = None,
-                 defaults: dict[str, Any] | None = None) -> None:
+                 defaults: dict[str, Any] | None = None, person_id: str | None = None) -> None:
         super().__init__(classes="form-screen")
         self.record_id = record_id
         self.draft = draft
         self.defaults = defaults or {}
-        self.hidden: dict[str, Any] = {}
+        #: a new enrolment of this existing person (the person view's "enrol in another programme")
+        self.person_id = person_id
+        self.hidden: dict[str, Any] = {"participant.id": person_id} if person_id else {}
         self.baseline: dict[str, Any] = {}
         self.dirty = False
         self._draft_timer: Timer | None = None
@@ -76,6 +84,18 @@ class RecordFormScreen(Screen[str | None]):
 
     # ---- helpers for subclasses ------------------------------------------------------------
 
+    def required(self) -> frozenset[str]:
+        """Paths of the fields the model requires (marked * from the start), and REQUIRED_ALSO."""
+        model = getattr(models, self.MODEL)
+        out = set(self.REQUIRED_ALSO)
+        for name, info in model.model_fields.items():
+            inner = info.annotation
+            if isinstance(inner, type) and hasattr(inner, "model_fields"):
+                out |= {f"{name}.{n}" for n, i in inner.model_fields.items() if i.is_required()}
+            elif info.is_required():
+                out.add(name)
+        return frozenset(out)
+
     def values_from(self, dumped: dict[str, Any]) -> dict[str, Any]:
         """Field values from `model_dump(mode="json", warnings=False)` of a stored record (no
         warnings: a row that breaks today's rules comes back unvalidated, see `store._stored`)."""
@@ -90,6 +110,8 @@ class RecordFormScreen(Screen[str | None]):
                 node = ", ".join(node)
             if field.kind == "check":
                 out[field.path] = bool(node)
+            elif isinstance(node, float) and node.is_integer():
+                out[field.path] = str(int(node))  # 2500, not "2500.0"
             else:
                 out[field.path] = "" if node is None else str(node)
         return out
@@ -113,14 +135,14 @@ class RecordFormScreen(Screen[str | None]):
 
     @property
     def draft_key(self) -> str:
-        return f"{self.KIND}:{self.record_id or 'new'}"
+        return f"{self.KIND}:{self.record_id or ('person-' + self.person_id if self.person_id else 'new')}"
 
     def compose(self) -> ComposeResult:
         yield Header()
         title = _(self.EDIT_TITLE if self.record_id else self.NEW_TITLE)
         yield Static(title, classes="form-title")
-        cbos = self.app.store.cbo_choices()
-        yield RecordForm(self.FIELDS, cbo_options=cbos, id="record-form")
+        cbos = self.app.store.cbo_names()
+        yield RecordForm(self.FIELDS, cbo_options=cbos, required=self.required(), id="record-form")  # type: ignore[arg-type]
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -132,15 +154,58 @@ class RecordFormScreen(Screen[str | None]):
                 self.dismiss(None)
                 return
         else:
-            values = {**self.new_values(), **self.defaults}
+            values = {**self.new_values(), **self.last_choices(), **self.defaults}
         self.form.set_values(values)
         self.baseline = self.form.values()
         if self.draft:
             self.form.set_values(self.draft["data"].get("values", {}))
             self.hidden = self.draft["data"].get("hidden", self.hidden)
             self.dirty = self.form.values() != self.baseline
-        first = self.form.input_fields[0]
-        self.form.widget_for(first.path).focus()
+        self.lock_person()
+        self.focus_first()
+
+    def lock_person(self) -> None:
+        """Enrolling an existing person: their fields are shown, not edited here (the enrolment
+        is added to the stored person, so a change typed here would be lost)."""
+        if not self.person_id:
+            return
+        for field in self.form.input_fields:
+            if field.path.startswith("participant."):
+                self.form.widget_for(field.path).disabled = True
+
+    def focus_first(self) -> None:
+        """The first required field still empty (a new record), else the first field."""
+        form = self.form
+        values = form.values()
+        fields = [f for f in form.input_fields if not form.widget_for(f.path).disabled]
+        empty = [f for f in fields if f.path in form.required and form.shown(f) and form.is_empty(values[f.path])]
+        target = empty[0] if empty and not self.record_id else fields[0]
+        form.widget_for(target.path).focus()
+
+    def last_choices(self) -> dict[str, Any]:
+        """A new record starts with the CBO of the last one saved in this session (a registration
+        queue is one CBO's), or the file's only CBO."""
+        field = next((f for f in self.FIELDS if f.kind == "cbo"), None)
+        if field is None:
+            return {}
+        cbos = self.app.store.cbo_names()
+        last = getattr(self.app, "last_cbo", None)
+        if last in {c[1] for c in cbos}:
+            return {field.path: last}
+        return {field.path: cbos[0][1]} if len(cbos) == 1 else {}
+
+    async def refresh_language(self) -> None:
+        """F12: the same form in the other language, with everything typed kept (and its draft)."""
+        values, focused = self.form.values(), self.focused
+        focused_id = focused.id if focused is not None else None
+        await self.recompose()
+        self.form.set_values(values)
+        self.form.refresh_bindings()
+        self.lock_person()
+        if focused_id and self.query(f"#{focused_id}"):
+            self.query_one(f"#{focused_id}").focus()
+        else:
+            self.focus_first()
 
     # ---- dirty state and drafts ----------------------------------------------------------------
 
@@ -241,16 +306,21 @@ class RecordFormScreen(Screen[str | None]):
             self._write(record)
             return
         existing = self.app.store.enrolment_of(self.KIND, participant_id)
-        if existing is None:
-            self.notify(_("That person is registered in another programme; find them in its list."),
-                        severity="warning")
-            return
         self.discard()
+        if existing is None:  # registered in another programme: enrol the same person in this one
+            from fieldtui.tui.screens.person import PersonScreen
+
+            self.app.switch_screen(PersonScreen(participant_id))
+            return
         self.app.switch_screen(type(self)(existing))
 
     def _write(self, record: Any) -> None:
         try:
-            row_id = self.save(record)
+            if self.person_id:
+                part = kinds.kind(self.KIND).part or ""
+                row_id = self.app.store.save_enrolment_of(self.person_id, getattr(record, part))
+            else:
+                row_id = self.save(record)
         except RecordInvalid as exc:
             self.show_errors(exc.errors)
             return
@@ -258,5 +328,8 @@ class RecordFormScreen(Screen[str | None]):
             self.notify(str(exc), severity="error")
             return
         self.discard()
+        cbo = self.form.values().get("participant.cbo_id")
+        if cbo:
+            self.app.last_cbo = cbo  # type: ignore[attr-defined]
         self.notify(_("Saved."))
         self.dismiss(row_id)

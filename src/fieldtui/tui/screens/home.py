@@ -19,6 +19,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.i18n import _
 from fieldtui.tui.commands import NAVIGATION
+from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).
@@ -31,6 +32,8 @@ SMALL_FILE_BYTES = 16 * 1024 * 1024
 
 class HomeScreen(Screen[None]):
     """Headline figures of the open file and the way to each area."""
+
+    HELP_NOTES = FIGURE_NOTES
 
     # The app's F-keys, shown in this screen's footer (elsewhere they would crowd out local actions).
     BINDINGS = [

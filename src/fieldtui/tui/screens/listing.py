@@ -10,11 +10,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import kinds
+from fieldtui.core import kinds, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.history import show_history
+from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
@@ -24,11 +25,16 @@ def cbo_name(row: dict[str, Any]) -> str:
 
 
 def person_columns() -> list[Column]:
-    return [Column("full_name", "Name", "name"), Column("cbo", "CBO", "cbo", render=cbo_name)]
+    """The person's name (姓名) and CBO, first in every list of people; a CBO's long name is cut
+    short so the columns after it fit at 80 columns."""
+    return [Column("full_name", vocabulary.LABELS["full_name"], "name", max_width=14),
+            Column("cbo", vocabulary.LABELS["cbo_id"], "cbo", render=cbo_name, max_width=12)]
 
 
 class RecordListScreen(Screen[None]):
     """One store list kind in a PagedList; the form class handles add and edit."""
+
+    HELP_NOTES = LIST_NOTES
 
     #: Its kind in core/kinds.py, which gives the title and the nouns ("1 trainee", "12 trainees").
     KIND: ClassVar[str]
@@ -39,6 +45,7 @@ class RecordListScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "new", _("New")),
         Binding("ctrl+o", "edit", _("Edit")),
+        Binding("space", "person", _("Person")),
         Binding("f8", "delete", _("Remove")),
         Binding("f9", "restore", _("Restore")),
         Binding("ctrl+t", "toggle_removed", _("Removed")),
@@ -95,7 +102,21 @@ class RecordListScreen(Screen[None]):
         self.action_edit()
 
     def _saved(self, row_id: str | None) -> None:
-        self.refresh_rows(keep_id=row_id)
+        """Back from a form: the list shows the record just saved, with the cursor on it, even
+        where it is far down the list or the search on screen would hide it."""
+        if row_id is None:
+            self.refresh_rows()
+            return
+        self.table.show_row(row_id)
+
+    def action_person(self) -> None:
+        """Space: the person on this row across programmes (screens/person.py)."""
+        row = self.table.current_row()
+        if row is None or not row.get("participant_id"):
+            return
+        from fieldtui.tui.screens.person import PersonScreen
+
+        self.app.push_screen(PersonScreen(row["participant_id"]))
 
     # ---- remove and restore ------------------------------------------------------------------
 
@@ -116,7 +137,7 @@ class RecordListScreen(Screen[None]):
             try:
                 self.app.store.delete(self.KIND, row["id"])
             except (RecordInvalid, StoreError) as exc:
-                message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+                message = str(exc)
                 self.notify(message, severity="error")
                 return
             self.notify(_("Removed {name}. Ctrl+T shows removed records; F9 restores.").format(
@@ -134,7 +155,7 @@ class RecordListScreen(Screen[None]):
         try:
             self.app.store.restore(self.KIND, row["id"])
         except (RecordInvalid, StoreError) as exc:
-            message = "; ".join(exc.errors.values()) if isinstance(exc, RecordInvalid) else str(exc)
+            message = str(exc)
             self.notify(message, severity="error")
             return
         self.notify(_("Restored {name}.").format(name=self.row_name(row)))
@@ -152,7 +173,10 @@ class RecordListScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Restore is offered only while removed records are shown."""
+        """Restore is offered only while removed records are shown; the person view only in lists
+        of people."""
+        if action == "person":
+            return self.KIND != "cbos"
         return action != "restore" or self.table.include_deleted
 
     # ---- search and sort --------------------------------------------------------------------------

@@ -26,10 +26,10 @@ class ParticipantForm(RecordFormScreen):
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("Programme")),
-        Field("programme.programme", N_("Programme"), "select", OTHER_OPTIONS),
-        Field("programme.description", N_("Description")),
-        Field("programme.start_date", N_("Start date"), "date"),
-        Field("programme.end_date", N_("End date"), "date"),
+        Field("programme.programme", "select", OTHER_OPTIONS),
+        Field("programme.start_date", "date"),
+        Field("programme.description", hint=N_("what the programme is, if Other")),
+        Field("programme.end_date", "date"),
     ]
 
     def new_values(self) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Fields shared by every form that registers a person (trainee, child, other participant)."""
+"""Fields shared by every form that registers a person (trainee, child, other participant).
+
+Their order is the order of a registration queue: the required questions first, each answered
+with typing or one key, so Enter walks from one to the next (README: "Registering one trainee").
+"""
 
 from __future__ import annotations
 
@@ -16,19 +20,40 @@ ORIGIN_OPTIONS = vocabulary.options(vocabulary.Origin)
 
 PERSON_FIELDS: list[Field] = [
     heading(N_("Person")),
-    Field("participant.cbo_id", N_("CBO"), "cbo"),
-    Field("participant.full_name", N_("Full name")),
-    Field("participant.gender", N_("Gender"), "select", GENDER_OPTIONS),
-    Field("participant.birth_year", N_("Birth year"), "int", placeholder="YYYY"),
-    Field("participant.birth_date", N_("Birth date"), "date"),
-    Field("participant.province", N_("Province of origin"), placeholder="河南 / Henan"),
-    Field("participant.origin", N_("Raised in city / recent arrival"), "select", ORIGIN_OPTIONS),
-    Field("participant.phone", N_("Phone"), placeholder="13812345678"),
-    Field("participant.household_members", N_("Household members benefiting"), "int", placeholder="0"),
-    Field("participant.registered_on", N_("Registration date"), "date"),
-    Field("participant.registered_by", N_("Registered by")),
+    Field("participant.cbo_id", "cbo"),
+    Field("participant.full_name", hint=N_("as on the ID card")),
+    Field("participant.gender", "select", GENDER_OPTIONS),
+    Field("participant.birth_year", "int", placeholder="YYYY", hint=N_("or only the birth date, below")),
+    Field("participant.birth_date", "date", hint=N_("if known")),
+    Field("participant.province", "province", hint=N_("where the hukou is: type hn, henan or 河南")),
+    Field("participant.origin", "select", ORIGIN_OPTIONS),
+    Field("participant.phone", hint=N_("11-digit mobile number, if the person has one")),
+    Field("participant.household_members", "int",
+          hint=N_("other people at home who benefit (indirect beneficiaries); empty: none")),
+    Field("participant.registered_on", "date"),
+    Field("participant.registered_by", hint=N_("the staff member registering")),
 ]
+
+#: The person's fields, by path without "participant.", for a form that enrols them again.
+PERSON_PATHS = tuple(f.path for f in PERSON_FIELDS if f.kind != "heading")
 
 
 def person_defaults(operator: str) -> dict[str, Any]:
     return {"participant.registered_on": clock.today().isoformat(), "participant.registered_by": operator}
+
+
+def needs_guardian(values: dict[str, Any], start_path: str) -> bool:
+    """Skip logic: a guardian is asked for only for a child under 14 when the programme starts
+    (PIPL), or while the age cannot be told yet."""
+    import datetime as dt
+
+    from fieldtui.core.models.fields import CHILD_CONSENT_AGE, age_on
+
+    try:
+        born_text = str(values.get("participant.birth_date") or "").strip()
+        born = dt.date.fromisoformat(born_text) if born_text else None
+        year = born.year if born else int(str(values.get("participant.birth_year") or "").strip())
+        start = dt.date.fromisoformat(str(values.get(start_path) or "").strip())
+    except ValueError:
+        return True
+    return age_on(year, born, start) < CHILD_CONSENT_AGE

@@ -23,12 +23,12 @@ class PlacementForm(RecordFormScreen):
     MODEL = "Placement"
     PERSON = None
     FIELDS = [
-        Field("training_id", N_("Trainee"), "trainee"),
-        Field("employer", N_("Employer")),
-        Field("job_title", N_("Job title")),
-        Field("start_date", N_("Start date"), "date"),
-        Field("wage_cny", N_("Monthly wage (¥)"), "number"),
-        Field("verified", N_("Verified"), "check"),
+        Field("training_id", "trainee", hint=N_("Enter: find the trainee by name, pinyin, phone or ID")),
+        Field("employer"),
+        Field("job_title"),
+        Field("start_date", "date"),
+        Field("wage_cny", "number"),
+        Field("verified", "check", hint=N_("the job was confirmed with the employer or the person")),
     ]
 
     def new_values(self) -> dict[str, Any]:

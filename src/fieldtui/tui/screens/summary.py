@@ -26,11 +26,14 @@ from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
 from fieldtui.tui.screens.donor_report import DonorReportScreen
+from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
 
 CUSTOM = "custom"
+#: The headline figures, in order (F1 explains each: screens/help.py).
+FIGURES = ("direct", "indirect", "trainees", "placed", "after-school", "others", "grants", "cost", "sii", "progress")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -66,12 +69,16 @@ def short_quarter(period: str) -> str:
 class SummaryScreen(DonorReportScreen):
     """The initiative's figures from `core.summary`, the same module the CLI uses."""
 
+    HELP_NOTES = FIGURE_NOTES
+
     CSS_PATH = [STYLES / "summary.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="summary.back"),
         Binding("ctrl+r", "reload", _("Reload"), id="summary.reload"),
         Binding("f9", "write_report", _("Write donor report…"), id="summary.report"),
+        Binding("pagedown", "scroll_body(1)", _("Scroll"), show=False),
+        Binding("pageup", "scroll_body(-1)", _("Scroll"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -92,12 +99,12 @@ class SummaryScreen(DonorReportScreen):
             yield Input(placeholder=_("from YYYY-MM-DD"), max_length=10, id="filter-from", compact=True)
             yield Input(placeholder=_("to YYYY-MM-DD"), max_length=10, id="filter-to", compact=True)
         yield Static(id="filter-message", markup=False)  # quotes what was typed
-        with VerticalScroll(id="summary-body"):
+        with VerticalScroll(id="summary-body", can_focus=True):
             yield Static(fmt.no_data_note(), id="summary-note")
             with Grid(id="figures"):
-                for key in ("direct", "indirect", "trainees", "placed", "after-school",
-                            "grants", "cost", "sii", "progress"):
+                for key in FIGURES:
                     yield Static(id=f"fig-{key}", classes="figure")
+            yield Static(id="cost-note", markup=False)
             with Vertical(classes="section"):
                 yield Static(_("Featured projects"), classes="section-title")
                 yield DataTable(id="projects", cursor_type="row", zebra_stripes=True)
@@ -131,6 +138,12 @@ class SummaryScreen(DonorReportScreen):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_scroll_body(self, pages: int) -> None:
+        """PageDown/PageUp scroll the figures from wherever the focus is (at 80x24 most of them
+        are below the first screen)."""
+        body = self.query_one("#summary-body", VerticalScroll)
+        body.scroll_page_down() if pages > 0 else body.scroll_page_up()
+
     async def refresh_language(self) -> None:
         """F12: relabel everything and recompute (figures are only loaded on resume, not on mount)."""
         self.title = _("Summary")
@@ -160,6 +173,13 @@ class SummaryScreen(DonorReportScreen):
         if keep in {value for _label, value in options}:
             select.value = keep
 
+    def _stale(self, hidden: bool = False) -> None:
+        """The figures on screen no longer match the filters: dimmed and marked, or hidden when
+        the filters cannot have figures at all (To before From)."""
+        body = self.query_one("#summary-body")
+        body.add_class("-stale")
+        body.set_class(hidden, "-hidden")
+
     def _message(self, text: str = "") -> None:
         message = self.query_one("#filter-message", Static)
         message.update(text)
@@ -179,10 +199,13 @@ class SummaryScreen(DonorReportScreen):
                 dates[key] = dt.date.fromisoformat(text)
             except ValueError:
                 self._message(_("{field}: {text} is not a date; write YYYY-MM-DD, e.g. 2010-01-31").format(
-                    field=label, text=text))
+                    field=label, text=text) + " " + _("(the figures below are for the filters before)"))
+                self._stale()
                 return None
         if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
-            self._message(_("To must be on or after From"))
+            self._message(_("To ({to}) is before From ({start}): no figures for that range").format(
+                to=dates["to"].isoformat(), start=dates["from"].isoformat()))
+            self._stale(hidden=True)
             return None
         self._message()
         cbo = self.query_one("#filter-cbo", Select).value
@@ -254,6 +277,7 @@ class SummaryScreen(DonorReportScreen):
 
     def _loaded(self, figures: Figures) -> None:
         self.figures = figures
+        self.query_one("#summary-body").remove_class("-stale", "-hidden")
         self._apply_choices(figures.choices)
         self._show(figures)
         self.query_one("#summary-body").loading = False
@@ -278,12 +302,16 @@ class SummaryScreen(DonorReportScreen):
             ("trainees", fmt.number(r.trainees), _("Trainees")),
             ("placed", placed, _("Placed in jobs (rate)")),
             ("after-school", fmt.number(r.after_school_children), _("After-school children")),
+            ("others", fmt.number(r.other_participants), _("Other programmes")),
             ("grants", fmt.usd(r.grant_usd), _("Grants")),
-            ("cost", fmt.usd(r.cost_per_life_usd, 2), _("Cost per life")),
+            ("cost", fmt.usd(r.cost_per_life_usd, 2), _("Cost per life") + (" *" if r.cost_per_life_note else "")),
             ("sii", fmt.sii(r.sii_mean), _("SII (mean)")),
             ("progress", progress, _("Progress to target")),
         ):
             self.query_one(f"#fig-{key}", Static).update(f"[b]{value}[/b]\n[dim]{label}[/dim]")
+        note = self.query_one("#cost-note", Static)
+        note.update(f"* {r.cost_per_life_note}" if r.cost_per_life_note else "")
+        note.display = bool(r.cost_per_life_note)
         self._fill_projects(r)
         rows = [(self._cbo_name(c.name, c.name_zh), c.direct_beneficiaries, c.target_direct, False) for c in r.cbos]
         if len(r.cbos) > 1:

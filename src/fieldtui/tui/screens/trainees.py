@@ -26,11 +26,11 @@ class TraineeForm(RecordFormScreen):
     FIELDS = [
         *PERSON_FIELDS,
         heading(N_("Training")),
-        Field("training.course", N_("Course")),
-        Field("training.start_date", N_("Start date"), "date"),
-        Field("training.end_date", N_("End date"), "date"),
-        Field("training.status", N_("Status"), "select", STATUS_OPTIONS),
-        Field("training.income_before_cny", N_("Monthly income before training (¥)"), "number"),
+        Field("training.course"),
+        Field("training.start_date", "date", hint=N_("may be planned up to a year ahead")),
+        Field("training.end_date", "date", hint=N_("planned or actual; needed once completed")),
+        Field("training.status", "select", STATUS_OPTIONS),
+        Field("training.income_before_cny", "number", hint=N_("per month, before the course; empty if unknown")),
     ]
 
     def new_values(self) -> dict[str, Any]:
@@ -50,7 +50,7 @@ class TraineeListScreen(RecordListScreen):
     FORM = TraineeForm
     COLUMNS = [
         *person_columns(),
-        Column("course", N_("Course"), "course"),
+        Column("course", N_("Course"), "course", max_width=10),
         Column("status", N_("Status"), "status", render=lambda r: vocabulary.choice_label(r["status"])),
         Column("start_date", N_("Start"), "start"),
         Column("birth_year", N_("Born"), "birth_year"),

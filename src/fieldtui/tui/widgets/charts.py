@@ -154,13 +154,14 @@ class ColumnChart(_Chart):
             return [Text(self.empty, style=self.get_component_rich_style("chart--empty", partial=True))]
         axis_style = self.get_component_rich_style("chart--axis", partial=True)
         bar_style = self._series_style(0)
-        maximum = max(self.values, default=0)
+        labels, values = self._fitted(width)
+        maximum = max(values, default=0)
         top, bottom = self.fmt(maximum), self.fmt(0)
         axis_w = max(cell_len(top), cell_len(bottom))
-        n = len(self.labels)
+        n = len(labels)
         col_w = max(1, min(8, (width - axis_w - 1) // n))
         bar_w = max(1, col_w - 1) if col_w > 1 else 1
-        heights = [round(v / maximum * self.rows * 8) if maximum > 0 else 0 for v in self.values]
+        heights = [round(v / maximum * self.rows * 8) if maximum > 0 else 0 for v in values]
         lines: list[Text] = []
         for r in range(self.rows):
             floor = (self.rows - r - 1) * 8
@@ -173,12 +174,23 @@ class ColumnChart(_Chart):
                 line.append(" " * (col_w - bar_w))
             lines.append(line)
         lines.append(Text(" " * axis_w + "└" + "─" * (col_w * n), style=axis_style))
-        lines.append(self._label_line(axis_w, col_w))
+        lines.append(self._label_line(labels, axis_w, col_w))
         return lines
 
-    def _label_line(self, axis_w: int, col_w: int) -> Text:
+    def _fitted(self, width: int) -> tuple[list[str], list[float]]:
+        """More periods than columns (one registration years after the rest): neighbouring
+        periods summed into one column, labelled by the first, so every column and the labels
+        under them still fit (they used to run off the edge, labels and all)."""
+        labels, values = self.labels, list(self.values)
+        room = max(1, width - max(cell_len(self.fmt(max(values, default=0))), 1) - 1)
+        if len(labels) <= room:
+            return labels, values
+        k = ceil(len(labels) / room)
+        return ([labels[i] for i in range(0, len(labels), k)],
+                [sum(values[i:i + k]) for i in range(0, len(values), k)])
+
+    def _label_line(self, labels: list[str], axis_w: int, col_w: int) -> Text:
         """Full labels if they fit, else short ones, else every k-th short label."""
-        labels = self.labels
         if max(cell_len(lb) for lb in labels) >= col_w:
             labels = [self.short(lb) for lb in labels]
         need = max(cell_len(lb) for lb in labels) + 1

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -47,6 +48,8 @@ class Column:
     label: str
     sort: str | None = None
     render: Callable[[dict[str, Any]], str] | None = None
+    #: at most this many cells wide (longer text ends in "…"), so every column fits at 80 columns
+    max_width: int | None = None
 
     def text(self, row: dict[str, Any]) -> str:
         if self.render is not None:
@@ -72,6 +75,12 @@ class PagedTable(DataTable):
     sort: var[str | None] = var(None, init=False)
     descending: var[bool] = var(False, init=False)
     include_deleted: var[bool] = var(False, init=False)
+
+    @dataclass
+    class FiltersCleared(Message):
+        """The search and CBO filter were dropped to show a saved record."""
+
+        table: PagedTable
 
     @dataclass
     class Reloaded(Message):
@@ -102,6 +111,8 @@ class PagedTable(DataTable):
         self._after: tuple[Any, str] | None = None
         self._exhausted = False
         self._pending = False
+        #: the rows start somewhere down the list (around a saved record), not at its top
+        self.windowed = False
 
     def watch_search(self) -> None:
         self.reload()
@@ -119,7 +130,40 @@ class PagedTable(DataTable):
 
         The rows on screen stay until the new ones arrive; a query still running is superseded."""
         self._pending = True
+        self.windowed = False
         self._fetch(self._query(), None, (keep_id, place))
+
+    def show_row(self, row_id: str) -> None:
+        """Reload with the cursor on `row_id`: the page that holds it (wherever it is in the
+        list), and no search or CBO filter if they would hide it (PagedList clears its boxes)."""
+        self._pending = True
+        self._locate(self._query(), row_id)
+
+    @work(thread=True, exclusive=True, group="rows", exit_on_error=False)
+    def _locate(self, query: dict[str, Any], row_id: str) -> None:
+        filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
+        sort = {"sort": query["sort"], "descending": query["descending"]}
+        with reading(self.app) as store:
+            if not store.page(self.kind, only=row_id, **sort, **filters):
+                filters = {"search": "", "cbo_id": None, "include_deleted": query["include_deleted"]}
+            target = store.page(self.kind, only=row_id, **sort, **filters)
+            before = store.page(self.kind, after=(target[0]["_sort"], row_id), limit=PREFETCH_MARGIN,
+                                **{**sort, "descending": not sort["descending"]}, **filters) if target else []
+            start = (before[-1]["_sort"], before[-1]["id"]) if len(before) == PREFETCH_MARGIN else None
+            rows = store.page(self.kind, after=start, limit=self.page_size, **sort, **filters)
+            total = store.count(self.kind, limit=COUNT_LIMIT if not filters["search"] else SEARCH_COUNT_LIMIT,
+                                **filters)
+        deliver(self.app, self._located, filters, total, rows, row_id, start is not None)
+
+    def _located(self, filters: dict[str, Any], total: int, rows: list[dict[str, Any]], row_id: str,
+                 window: bool) -> None:
+        if (filters["search"], filters["cbo_id"]) != (self.search, self.cbo_id):
+            self.set_reactive(PagedTable.search, filters["search"])
+            self.set_reactive(PagedTable.cbo_id, filters["cbo_id"])
+            self.post_message(self.FiltersCleared(self))
+        limit = SEARCH_COUNT_LIMIT if filters["search"] else COUNT_LIMIT
+        self._arrived(True, total, rows, (row_id, None), limit)
+        self.windowed = window
 
     def total_text(self) -> str:
         """The row count as shown: "10,000+" once counting stopped at the limit."""
@@ -152,7 +196,7 @@ class PagedTable(DataTable):
                  keep: tuple[str | None, int | None], limit: int) -> None:
         self._pending = False
         if first:
-            self._reset_columns()
+            self._reset_columns(rows)
             self.total = total or 0
             self.count_limit = limit
         self._add_rows(rows)
@@ -166,13 +210,17 @@ class PagedTable(DataTable):
         elif self.cursor_row >= self.row_count - PREFETCH_MARGIN:
             self.load_next_page()
 
-    def _reset_columns(self) -> None:
+    def _reset_columns(self, rows: list[dict[str, Any]]) -> None:
         self.clear(columns=True)
         for col in self.spec_columns:
             label = _(col.label)
             if col.sort and col.sort == self.sort:
                 label += " ▼" if self.descending else " ▲"
-            self.add_column(label, key=col.key)
+            width = None
+            if col.max_width:
+                widest = max([cell_len(label)] + [cell_len(fmt.shown(col.text(r))) for r in rows])
+                width = min(widest, max(col.max_width, cell_len(label)))
+            self.add_column(label, key=col.key, width=width)
         self.rows_by_id = {}
         self._after = None
         self._exhausted = False
@@ -188,11 +236,18 @@ class PagedTable(DataTable):
             # Text, never str: DataTable parses a str as Rich markup, and these are people's own
             # words ("[/]" in a course raised MarkupError and the list could not be shown).
             style = removed if row.get("deleted") else ""
-            cells: list[Any] = [Text(fmt.shown(col.text(row)), style=style) for col in self.spec_columns]
+            cells: list[Any] = [self._cell(col, row, style) for col in self.spec_columns]
             if row.get("deleted"):  # struck through, and marked for terminals without strikethrough
                 cells[0] = Text.assemble(("✕ ", "bold"), cells[0])
             self.add_row(*cells, key=row["id"])
         measure_rows_now(self)
+
+    def _cell(self, col: Column, row: dict[str, Any], style: str) -> Text:
+        text = Text(fmt.shown(col.text(row)), style=style, no_wrap=True)
+        if col.max_width:
+            width = self.columns[col.key].width if col.key in self.columns else col.max_width  # type: ignore[index]
+            text.truncate(width, overflow="ellipsis")
+        return text
 
     def move_to(self, row_id: str) -> None:
         """Put the cursor on a row if it is loaded (after an edit, keep the place)."""
@@ -208,6 +263,14 @@ class PagedTable(DataTable):
         return self.rows_by_id.get(key.value)
 
     # ---- paging and sorting ---------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        """Up on the first row of rows that start down the list (around a saved record): the
+        list again from its top."""
+        if self.windowed and self.cursor_row == 0:
+            self.reload()
+            return
+        super().action_cursor_up()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if not self._exhausted and event.cursor_row >= self.row_count - PREFETCH_MARGIN:
@@ -280,6 +343,14 @@ class PagedList(Vertical):
         one, many = self.noun  # (singular, plural) msgids: "1 trainee", "4,395 trainees"
         noun = _(one if event.table.total == 1 else many)
         self.query_one("#row-count", Label).update(f"{event.table.total_text()} {noun}")
+
+    def on_paged_table_filters_cleared(self, event: PagedTable.FiltersCleared) -> None:
+        event.stop()
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#search", Input).value = ""
+            if self.cbo_filter:
+                self.query_one("#cbo-filter", Select).clear()
+        self.notify(_("The search was cleared to show the record just saved."))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":

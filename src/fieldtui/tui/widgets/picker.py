@@ -15,14 +15,19 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
-from fieldtui.i18n import _
+from fieldtui.i18n import _, language
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
 
 
 def trainee_label(row: dict[str, Any]) -> str:
-    return fmt.shown(f"{row['full_name']} · {row.get('course') or ''} · {row.get('cbo_en') or ''}")
+    """Enough to tell two 王建国 apart: birth year and phone beside the name, then the course,
+    its start and the CBO (in the reader's language)."""
+    cbo = (row.get("cbo_zh") if language() == "zh" else row.get("cbo_en")) or ""
+    parts = [row["full_name"], str(row.get("birth_year") or ""), row.get("phone") or "",
+             row.get("course") or "", row.get("start_date") or "", cbo]
+    return fmt.shown(" · ".join(p for p in parts if p))
 
 
 class TraineePicker(ModalScreen[Choice | None]):
@@ -69,9 +74,10 @@ class TraineePicker(ModalScreen[Choice | None]):
         # Up/down move through the choices while the cursor stays in the search box.
         if event.key in ("up", "down") and self.focused is self.query_one("#picker-search", Input):
             options = self.query_one("#picker-options", OptionList)
-            if event.key == "down":
-                options.action_cursor_down()
-            else:
+            at = options.highlighted
+            if event.key == "down" and at is not None and at < options.option_count - 1:
+                options.action_cursor_down()  # never from the last back to the first
+            elif event.key == "up" and at:
                 options.action_cursor_up()
             event.stop()
 

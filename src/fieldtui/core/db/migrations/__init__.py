@@ -33,6 +33,10 @@ or a trigger body cannot cut one in two.
    (JSON, keyed by audit.seq: personal data, so in this file only, never exported); operators,
    the people who work on this file (a name, an optional PIN as a salted scrypt hash). New
    tables only, so older exports still upgrade (they have no audit table to alter).
+9. 0009_pinyin_keys: `participant_keys`, each person's name in pinyin order and their pinyin and
+   initials for search (core/pinyin.py), filled for the people already there by SQL functions
+   `apply()` registers on the connection. Local to the file like `audit` (not a record table:
+   never exported, merged or checked), kept current by every write of a person.
 """
 
 from __future__ import annotations
@@ -67,7 +71,11 @@ def statements(script: str) -> list[str]:
 def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
           transaction: Callable[[], AbstractContextManager] | None = None) -> None:
     """Run scripts `start`..`end - 1` on `conn`, each with its version stamp, each inside
-    `transaction()` (the store's BEGIN IMMEDIATE) or, without one, in the caller's own."""
+    `transaction()` (the store's BEGIN IMMEDIATE) or, without one, in the caller's own.
+    The SQL functions scripts call (core/pinyin.py) are registered on `conn` first."""
+    from fieldtui.core import pinyin
+
+    pinyin.register(conn)
     for n in range(start, end):
         with transaction() if transaction is not None else nullcontext():
             for statement in statements(SCRIPTS[n]):

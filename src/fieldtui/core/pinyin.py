@@ -1,0 +1,167 @@
+"""Pinyin keys of people's names: the order Chinese users expect, and search by pinyin or initials.
+
+A phone's contacts list 丁, 万, 严, 乔 as ding, wan, yan, qiao (not by code point), and people
+find 王建国 by typing "wangjianguo" or "wjg" faster than through an input method. Each person's
+keys are kept in `participant_keys` (migration 0006), a table local to the file like `audit`:
+not a record table, so exports and merges never carry it.
+
+- `sort_key`: the name's syllables without tones, a space between them (so 万里 "wan li" comes
+  before 王建国 "wang jian guo": compared syllable by syllable, as ICU's pinyin collation and so
+  Android's contacts do), then \\x01 and the name itself (ties among 王建国 / 汪建国 go by
+  character, never at random). Latin names sort by their words among the Chinese ones ("Li Wei"
+  beside 李伟); a name that starts with neither goes last.
+- `pinyin`: the letters alone ("wangjianguo"), `initials`: the first letter of each syllable or
+  word ("wjg"). Both start with the sort key's first letter, and a pinyin that starts with
+  "wangj" has a sort key that starts with "wangj", "wang ", "wan "…: `pinyin_ranges` gives those
+  stretches of the order, which a search walks instead of the whole list (records/lists.py).
+
+Polyphonic characters take their commonest reading, except a first character that is a known
+surname with its own reading (单 Shàn, 曾 Zēng…). pypinyin is loaded on the first name converted
+(saving a record, opening an older file), never by the lists or the summary: searching compares
+letters people type with the stored keys.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import unicodedata
+from functools import lru_cache
+
+#: Surnames whose reading differs from the character's commonest one.
+SURNAMES = {
+    "单": "shan", "曾": "zeng", "区": "ou", "仇": "qiu", "解": "xie", "朴": "piao", "查": "zha",
+    "乐": "yue", "翟": "zhai", "覃": "qin", "召": "shao", "缪": "miao", "繁": "po", "盖": "ge",
+    "种": "chong", "柏": "bai", "黑": "he", "宓": "mi", "员": "yun", "秘": "bi", "尉": "yu",
+    "长": "chang", "重": "chong", "沈": "shen", "贾": "jia", "葛": "ge", "任": "ren", "华": "hua",
+}
+SEPARATOR = "\x01"
+#: Names that start with neither a letter nor a Chinese character go after every other.
+LAST = "~"
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    """pypinyin without its phrase dictionary: names are not phrases, and the dictionary costs
+    ~45 MiB and 0.3 s to load, the character table ~12 MiB and 0.1 s."""
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    from pypinyin import Style, lazy_pinyin
+
+    return lambda ch: lazy_pinyin(ch, style=Style.NORMAL, errors="ignore", v_to_u=False)
+
+
+@lru_cache(maxsize=32768)
+def _syllable(ch: str) -> str:
+    """The toneless pinyin of one character ("" for a character that is not Chinese)."""
+    found = _converter()(ch)
+    return found[0].lower() if found and found[0].isascii() and found[0].isalpha() else ""
+
+
+def _tokens(name: str) -> list[str]:
+    """The name as lower-case ASCII words: one per Chinese character, one per Latin word."""
+    text = unicodedata.normalize("NFKD", name)
+    out: list[str] = []
+    word = ""
+    for i, ch in enumerate(text):
+        if unicodedata.combining(ch):
+            continue
+        if ch.isascii() and ch.isalnum():
+            word += ch.lower()
+            continue
+        if word:
+            out.append(word)
+            word = ""
+        if "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f":
+            first = not out
+            syllable = SURNAMES.get(ch) if first and i == 0 else None
+            syllable = syllable or _syllable(ch)
+            if syllable:
+                out.append(syllable)
+    if word:
+        out.append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def keys(name: str) -> tuple[str, str, str]:
+    """(sort_key, pinyin, initials) of a name."""
+    tokens = _tokens(name or "")
+    pinyin = "".join(tokens)
+    initials = "".join(t[0] for t in tokens)
+    spaced = " ".join(tokens)
+    lead = spaced if spaced[:1].isalpha() else LAST + spaced
+    return f"{lead}{SEPARATOR}{name}", pinyin, initials
+
+
+def sort_key(name: str) -> str:
+    return keys(name)[0]
+
+
+def full(name: str) -> str:
+    """"王建国" -> "wangjianguo"."""
+    return keys(name)[1]
+
+
+def initials(name: str) -> str:
+    """"王建国" -> "wjg"."""
+    return keys(name)[2]
+
+
+def query_letters(text: str) -> str | None:
+    """What a search compares with the keys: the typed letters without spaces, lower case, or
+    None when the text is not plain letters (a phone, an id, Chinese characters)."""
+    letters = "".join(text.split()).lower()
+    return letters if letters.isascii() and letters.isalpha() else None
+
+
+#: Above every character: "starts with x" is the key range [x, x + AFTER).
+AFTER = "\U0010ffff"
+
+
+def pinyin_ranges(letters: str) -> list[tuple[str, str]]:
+    """Sort-key ranges holding every name whose pinyin starts with `letters`: either its first
+    syllable starts with them ("wa" -> "wang …"), or the first syllable is one of their
+    beginnings ("wangj" -> "wang …", "wan …", "wa …", "w …": most hold nothing)."""
+    out = [(letters, letters + AFTER)]
+    for i in range(len(letters) - 1, 0, -1):
+        head = letters[:i] + " "
+        out.append((head, head + AFTER))
+    return out
+
+
+def han_prefix(text: str) -> str | None:
+    """The sort-key prefix of names that start with `text` when it is all Chinese characters
+    ("王建" -> "wang jian"), so a search walks one stretch of the pinyin order; else None."""
+    text = text.strip()
+    if not text or not all("\u3400" <= ch <= "\u9fff" for ch in text):
+        return None
+    tokens = _tokens(text)
+    return " ".join(tokens) if len(tokens) == len(text) else None
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """`fieldtui_sort_key(name)`, `fieldtui_pinyin(name)` and `fieldtui_initials(name)` on a
+    connection, for the SQL that fills the table (migration 0006, `refresh_keys`)."""
+    for fn, index in (("fieldtui_sort_key", 0), ("fieldtui_pinyin", 1), ("fieldtui_initials", 2)):
+        conn.create_function(fn, 1, lambda name, i=index: keys(name if isinstance(name, str) else "")[i],
+                             deterministic=True)
+
+
+_UPSERT = (
+    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials) "
+    "SELECT p.id, p.full_name, fieldtui_sort_key(p.full_name), fieldtui_pinyin(p.full_name), "
+    "fieldtui_initials(p.full_name) FROM participants p WHERE p.id IN ({ids}) AND NOT EXISTS ("
+    "SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id AND x.name IS p.full_name) "
+    "ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, "
+    "pinyin = excluded.pinyin, initials = excluded.initials"
+)
+
+
+def refresh_keys(conn: sqlite3.Connection, participant_ids_sql: str, params: tuple | dict = ()) -> None:
+    """Bring the keys of the participants whose ids `participant_ids_sql` selects up to date
+    (those whose name changed or who have none), in the caller's transaction.
+
+    The one call anything that writes `participants` outside the store's saves makes afterwards:
+    the merge (e.g. "SELECT id FROM src.participants"), bulk inserts."""
+    register(conn)
+    conn.execute(_UPSERT.format(ids=participant_ids_sql), params)
