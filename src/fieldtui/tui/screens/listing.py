@@ -14,8 +14,8 @@ from fieldtui.core import kinds, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui.screens.form import RecordFormScreen
-from fieldtui.tui.screens.history import show_history
 from fieldtui.tui.screens.help import LIST_NOTES
+from fieldtui.tui.screens.history import show_history
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
