@@ -1,7 +1,8 @@
 """The validation models (pydantic): every rule about a record and the message a person sees.
 
-records.py: one model per stored record; composite.py: what a form edits in one go (a person and
-an enrolment); fields.py: the rules fields share; messages.py: pydantic's errors in people's words.
+records.py: one model per stored record (outcomes.py: follow-ups, attendance, volunteers);
+composite.py: what a form edits in one go (a person and an enrolment); fields.py: the rules
+fields share; messages.py: pydantic's errors in people's words.
 The words themselves (labels, choices) are in core/vocabulary.py, which loads without pydantic.
 Failures surface as `RecordInvalid` (core/errors.py): field path -> message.
 """
@@ -27,6 +28,22 @@ from fieldtui.core.models.fields import (
     normalise_province,
 )
 from fieldtui.core.models.messages import messages_from, validate
+from fieldtui.core.models.outcomes import (
+    FOLLOWUP_EARLY_DAYS,
+    FOLLOWUP_GRACE_DAYS,
+    FOLLOWUP_MONTHS,
+    Attendance,
+    Followup,
+    Session,
+    Volunteer,
+    VolunteerHours,
+    add_months,
+    check_attendance,
+    check_followup_against_placement,
+    check_volunteer_hours,
+    due_on,
+    last_start_due_by,
+)
 from fieldtui.core.models.records import (
     CBO,
     AfterSchool,
@@ -41,9 +58,11 @@ from fieldtui.core.models.records import (
 from fieldtui.core.vocabulary import CHOICE_ALIASES, LABELS
 
 __all__ = [
-    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY",
-    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES", "AfterSchool", "ChildRecord", "Enrolment", "OtherProgramme",
-    "Participant", "ParticipantRecord", "Placement", "Record", "RecordInvalid", "TraineeRecord", "Training",
-    "ValidationError", "age_on", "check_placement_against_training", "clean_text", "messages_from",
-    "normalise_phone", "normalise_province", "today", "validate",
+    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "FOLLOWUP_EARLY_DAYS", "FOLLOWUP_GRACE_DAYS",
+    "FOLLOWUP_MONTHS", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY", "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
+    "AfterSchool", "Attendance", "ChildRecord", "Enrolment", "Followup", "OtherProgramme", "Participant",
+    "ParticipantRecord", "Placement", "Record", "RecordInvalid", "Session", "TraineeRecord", "Training",
+    "ValidationError", "Volunteer", "VolunteerHours", "add_months", "age_on", "check_attendance",
+    "check_followup_against_placement", "check_placement_against_training", "check_volunteer_hours", "clean_text",
+    "due_on", "last_start_due_by", "messages_from", "normalise_phone", "normalise_province", "today", "validate",
 ]

@@ -22,6 +22,13 @@ or a trigger body cannot cut one in two.
    per-person probes and enrolment -> person lookups, a BINARY name index that gives lists their
    order, NOCASE indexes for the other prefix-searched columns. Each replaced index is a prefix of
    its successor. No triggers (merged files stay inert).
+6. 0006_outcomes: what happened after the programmes (core/models/outcomes.py): followups (a
+   placement checked 3/6/12 months on), sessions and attendance (after-school; a session not held
+   has no marks), volunteers and volunteer_hours. Indexes for the follow-ups due list (placements
+   walked by start date, checks looked up per placement), the figures at 1M (a person's traits
+   beside their id for the breakdowns; a placement's start and wage beside its training for the
+   medians; attendance per child) and the new lists. placements_live and participants_key are
+   prefixes of their successors.
 """
 
 from __future__ import annotations
