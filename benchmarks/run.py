@@ -98,8 +98,13 @@ BEST_COUNT_SQL = "SELECT count(*) FROM (SELECT 1 FROM trainings WHERE deleted = 
 BEST_SEARCH_SQL = (
     "SELECT t.id, p.full_name FROM participants p JOIN trainings t ON t.participant_id = p.id "
     "WHERE p.full_name LIKE ? AND t.deleted = 0 LIMIT 100")
+#: A person counts while one of their enrolments is live (summary.LIVE_ENROLMENT), written by hand.
+LIVE = ("(EXISTS (SELECT 1 FROM trainings e WHERE e.participant_id = p.id AND e.deleted = 0) "
+        "OR EXISTS (SELECT 1 FROM after_school e WHERE e.participant_id = p.id AND e.deleted = 0) "
+        "OR EXISTS (SELECT 1 FROM other_programmes e WHERE e.participant_id = p.id AND e.deleted = 0))")
 BEST_SUMMARY_SQL = (
-    "SELECT cbo_id, count(*), total(household_members) FROM participants WHERE deleted = 0 GROUP BY cbo_id",
+    f"SELECT cbo_id, count(*), total(household_members) FROM participants p WHERE deleted = 0 AND {LIVE} "
+    "GROUP BY cbo_id",
     "SELECT p.cbo_id, count(*), total(x.c), total(x.pl) FROM (SELECT t.participant_id AS pid, "
     "max(t.status = 'completed') AS c, max(EXISTS (SELECT 1 FROM placements pl WHERE pl.training_id = t.id "
     "AND pl.deleted = 0)) AS pl FROM trainings t WHERE t.deleted = 0 GROUP BY t.participant_id) x "
@@ -118,7 +123,8 @@ BEST_FILTERED_SQL = (
     "WHERE t.participant_id = p.id AND t.deleted = 0 AND pl.deleted = 0)), "
     "sum(EXISTS (SELECT 1 FROM after_school e WHERE e.participant_id = p.id AND e.deleted = 0)), "
     "sum(EXISTS (SELECT 1 FROM other_programmes e WHERE e.participant_id = p.id AND e.deleted = 0)) "
-    "FROM participants p WHERE p.deleted = 0 AND p.cbo_id = ? AND p.registered_on BETWEEN ? AND ? GROUP BY p.cbo_id")
+    f"FROM participants p WHERE p.deleted = 0 AND {LIVE} AND p.cbo_id = ? AND p.registered_on BETWEEN ? AND ? "
+    "GROUP BY p.cbo_id")
 QUARTER = (dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 
 

@@ -17,6 +17,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import NotFound, RecordInvalid
 from fieldtui.core.ids import new_id
 from fieldtui.core.lazy import lazy_module
+from fieldtui.core.records import history
 from fieldtui.core.records.audit import Audit
 from fieldtui.i18n import _, labelled, language
 
@@ -89,13 +90,12 @@ class Saves(Audit):
             )
             self._audit("create", table, row_id, at)
         else:
-            sets = ", ".join(f"{c} = ?" for c in row)
-            cur = self.conn.execute(
-                f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0",
-                [*row.values(), at, row_id],
-            )
-            if cur.rowcount != 1:
+            stored = self.conn.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted = 0", (row_id,)).fetchone()
+            if stored is None:
                 raise NotFound(_("that record no longer exists or was removed"))
+            history.note_changes(self.conn, table, dict(stored), row, at)
+            sets = ", ".join(f"{c} = ?" for c in row)
+            self.conn.execute(f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [*row.values(), at, row_id])
             self._audit("update", table, row_id, at)
         return row_id
 
@@ -108,6 +108,17 @@ class Saves(Audit):
         except _models.ValidationError:  # saved before a rule was tightened, or damaged
             raise RecordInvalid({field: labelled(label, _(
                 "breaks a rule in its own record; open that record and correct it first"))}) from None
+
+    def _set_deleted(self, table: str, row_id: str, deleted: int, at: str) -> bool:
+        """Remove (1) or restore (0) one row, as a new version of its `deleted` field."""
+        stored = self.conn.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted = ?",
+                                   (row_id, 1 - deleted)).fetchone()
+        if stored is None:
+            return False
+        history.note_changes(self.conn, table, dict(stored), {"deleted": deleted}, at)
+        self.conn.execute(f"UPDATE {table} SET deleted = ?, updated_at = ? WHERE id = ?", (deleted, at, row_id))
+        self._audit("delete" if deleted else "restore", table, row_id, at)
+        return True
 
     def _require(self, table: str, row_id: str) -> dict[str, Any]:
         row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
@@ -185,6 +196,21 @@ class Saves(Audit):
             participant=record.participant.model_copy(update={"id": pid}),
             programme=record.programme.model_copy(update={"id": eid, "participant_id": pid}),
         )
+
+    def save_enrolment_of(self, participant_id: str, enrolment: Any) -> str:
+        """Enrol an existing, live person in another programme (no second person is made): the
+        enrolment's table comes from the registry, and the composite rules (a trainee's age, a
+        child's guardian and consent) are checked with the stored person. Returns its id."""
+        kind = next(k for k in kinds.KINDS if k.enrols_person and k.model == type(enrolment).__name__)
+        with self.transaction():
+            person = stored(_models.Participant, self._require("participants", participant_id))
+            if person.deleted:
+                raise NotFound(_("that record no longer exists or was removed"))
+            _models.validate(getattr(_models, kind.record), {
+                "participant": person.model_dump(), kind.part: enrolment.model_dump()})
+            row = _row_for(enrolment)
+            row["participant_id"] = participant_id
+            return self._write(kind.table, row, self.clock())
 
     def get_participant(self, participant_id: str) -> Participant:
         return stored(_models.Participant, self._require("participants", participant_id))
@@ -273,10 +299,7 @@ class Saves(Audit):
                                          .format(n=live)})
             at = self.clock()
             for t, rid in self._cascade(table, row_id):
-                cur = self.conn.execute(f"UPDATE {t} SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0",
-                                        (at, rid))
-                if cur.rowcount:
-                    self._audit("delete", t, rid, at)
+                self._set_deleted(t, rid, 1, at)
 
     def restore(self, kind: str, row_id: str) -> None:
         """Undo a soft delete, bringing back what was removed with it in the same moment."""
@@ -295,10 +318,7 @@ class Saves(Audit):
             if column is not None:
                 targets.append(("participants", row[column]))
             for t, rid in targets:
-                cur = self.conn.execute(f"UPDATE {t} SET deleted = 0, updated_at = ? WHERE id = ? AND deleted = 1",
-                                        (at, rid))
-                if cur.rowcount:
-                    self._audit("restore", t, rid, at)
+                self._set_deleted(t, rid, 0, at)
 
     # ---- bulk (sample data, imports) -----------------------------------------------------
 

@@ -32,13 +32,15 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from fieldtui.core import kinds
 from fieldtui.core.store import Store, StoreError
 from fieldtui.core.summary import counts, outcomes
 from fieldtui.core.summary.figures import DIMENSIONS, CBOFigures, Filters, GroupFigures, Outcomes, Summary
 from fieldtui.core.summary.tally import Tally
 from fieldtui.i18n import _
 
-__all__ = ["DIMENSIONS", "CBOFigures", "Filters", "GroupFigures", "Outcomes", "Summary", "compute", "resolve_cbo"]
+__all__ = ["DIMENSIONS", "LIVE_ENROLMENT", "CBOFigures", "Filters", "GroupFigures", "Outcomes", "Summary", "compute",
+           "resolve_cbo", "uncounted"]
 
 
 def _cbo_figures(r: Any) -> CBOFigures:
@@ -69,9 +71,30 @@ def resolve_cbo(store: Store, text: str) -> str:
     return rows[0][0]
 
 
+#: A person with at least one live enrolment (each probe is a covering index: participant, deleted).
+LIVE_ENROLMENT = "(" + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {t.name} e WHERE e.{t.person_column} = p.id AND e.deleted = 0)"
+    for t in kinds.TABLES if t.person_column) + ")"
+
+
+def uncounted(store: Store) -> list[dict[str, Any]]:
+    """Live people counted nowhere, for review: no live enrolment (each laptop removed a
+    different one), or a removed CBO (another laptop added them after it was removed)."""
+    return [dict(r) for r in store.conn.execute(
+        "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
+        f"CASE WHEN c.deleted THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "
+        f"JOIN cbos c ON c.id = p.cbo_id WHERE p.deleted = 0 AND (c.deleted = 1 OR NOT {LIVE_ENROLMENT}) "
+        "ORDER BY c.name_en, p.full_name, p.id")]
+
+
 def _people_filter(filters: Filters) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause (and its parameters) for participants, alias p, shared by every aggregate."""
-    person_where = ["p.deleted = 0"]
+    """The WHERE clause (and its parameters) for participants, alias p, shared by every aggregate.
+
+    A person counts (a direct beneficiary, their household indirect ones) only while at least
+    one of their enrolments is live. On a laptop removing the last enrolment removes the person
+    too; at headquarters two laptops may each remove one of a person's two enrolments, and the
+    person must then count nowhere, as on any laptop (they are listed by `uncounted`)."""
+    person_where = ["p.deleted = 0", LIVE_ENROLMENT]
     params: dict[str, Any] = {}
     if filters.cbo_id:
         person_where.append("p.cbo_id = :cbo")

@@ -22,7 +22,8 @@ or a trigger body cannot cut one in two.
    per-person probes and enrolment -> person lookups, a BINARY name index that gives lists their
    order, NOCASE indexes for the other prefix-searched columns. Each replaced index is a prefix of
    its successor. No triggers (merged files stay inert).
-6. 0006_outcomes: what happened after the programmes (core/models/outcomes.py): followups (a
+6. 0006_field_history: each field's versions, stamps only (core/records/history.py).
+7. 0007_outcomes: what happened after the programmes (core/models/outcomes.py): followups (a
    placement checked 3/6/12 months on), sessions and attendance (after-school; a session not held
    has no marks), volunteers and volunteer_hours. Indexes for the follow-ups due list (placements
    walked by start date, checks looked up per placement), the figures at 1M (a person's traits

@@ -1,0 +1,44 @@
+"""Each field's history of versions, without its values: how headquarters tells an edit made
+on top of another from two edits made side by side, whoever made them and whatever laptop
+or copy of a file they came from.
+
+A field's version is the stamp of the save that last changed it (`updated_at`, UTC to the
+microsecond); a field never changed since the record was created has the version `created_at`.
+Each change is one row of `field_changes`: (table, row, field, stamp, base), where base is the
+version the change was made on (several rows with one stamp when a change settles a
+conflict: it is made on every version it settles). Only stamps: no names, phones or other
+values, so the history travels in every export, pseudonymised ones included.
+
+Versions of one field form a graph; its *heads* are the versions nothing was made on. One head:
+everyone agrees. Several heads: edits made side by side; the newest head's value is kept and
+the others are conflicts (exchange/merge.py). Copying a file copies its history, so two copies
+edited apart share the base of their edits and are seen as side by side, as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+#: Columns that are not content: they identify or stamp a row.
+NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
+
+
+def heads(conn: sqlite3.Connection, table: str, row_id: str, field: str, created_at: str) -> list[str]:
+    """The versions of a field nothing was made on (newest first); `created_at` if never changed."""
+    found = [r[0] for r in conn.execute(
+        "SELECT DISTINCT stamp FROM field_changes f WHERE tbl = ? AND row_id = ? AND field = ? AND NOT EXISTS ("
+        "SELECT 1 FROM field_changes g WHERE g.tbl = f.tbl AND g.row_id = f.row_id AND g.field = f.field "
+        "AND g.base = f.stamp) ORDER BY stamp DESC", (table, row_id, field))]
+    return found or [created_at]
+
+
+def note_changes(conn: sqlite3.Connection, table: str, old: dict[str, Any], new: dict[str, Any], at: str) -> list[str]:
+    """Record a new version, stamped `at`, of every field whose value differs between the stored
+    row `old` and the values `new` about to replace them; returns the fields changed."""
+    changed = [f for f, v in new.items() if f not in NOT_CONTENT and f in old and old[f] != v]
+    for field in changed:
+        for base in heads(conn, table, old["id"], field, old["created_at"]):
+            conn.execute("INSERT OR IGNORE INTO field_changes (tbl, row_id, field, stamp, base) VALUES (?, ?, ?, ?, ?)",
+                         (table, old["id"], field, at, base))
+    return changed
