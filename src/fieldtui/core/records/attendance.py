@@ -84,8 +84,7 @@ class Attendances:
             at = self.clock()
             if present is None:
                 for mark_id, _was in live:
-                    self.conn.execute("UPDATE attendance SET deleted = 1, updated_at = ? WHERE id = ?", (at, mark_id))
-                    self._audit("delete", "attendance", mark_id, at)
+                    self._set_deleted("attendance", mark_id, 1, at)
                 return
             mark = _models.Attendance(session_id=session_id, enrolment_id=enrolment_id, present=present,
                                       id=live[0][0] if live else None)
