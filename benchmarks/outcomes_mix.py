@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from fieldtui.core.models.outcomes import add_months
+from fieldtui.core.schedule import add_months
 
 #: Marks per held session at 1M participants (scaled down with N: a CBO's roster shrinks with it).
 MARKS_PER_SESSION = 30

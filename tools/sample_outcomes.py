@@ -40,8 +40,8 @@ from fieldtui.core.models import (
     check_attendance,
     check_followup_against_placement,
     check_volunteer_hours,
-    due_on,
 )
+from fieldtui.core.schedule import due_on
 
 #: Share of placements still employed at a check, per CBO (English name).
 RETENTION = {"China Children and Teenagers' Fund": 0.86, "Compassion for Migrant Children": 0.78,

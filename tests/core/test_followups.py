@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from fieldtui.core import clock, summary
-from fieldtui.core.models import Followup, Placement, RecordInvalid, add_months, due_on, last_start_due_by, validate
+from fieldtui.core.models import Followup, Placement, RecordInvalid, validate
+from fieldtui.core.schedule import add_months, due_on, last_start_due_by
 from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo, trainee
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_, _, language
 
 Gender = Literal["female", "male", "other"]
 Origin = Literal["recent_arrival", "city_raised"]
@@ -28,6 +28,25 @@ NotEmployedReason = Literal["quit", "dismissed", "contract_ended", "moved_away",
 VolunteerActivity = Literal["after_school", "super_saturday", "training", "other"]
 #: Age bands of the summary's breakdowns (age at registration).
 AgeBand = Literal["0-13", "14-17", "18-24", "25-44", "45+"]
+
+#: English key -> Chinese name of every provincial-level division (hukou origin).
+PROVINCES: dict[str, str] = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西",
+    "Inner Mongolia": "内蒙古", "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江",
+    "Shanghai": "上海", "Jiangsu": "江苏", "Zhejiang": "浙江", "Anhui": "安徽",
+    "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
+    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西",
+    "Hainan": "海南", "Chongqing": "重庆", "Sichuan": "四川", "Guizhou": "贵州",
+    "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
+    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆", "Hong Kong": "香港",
+    "Macau": "澳门", "Taiwan": "台湾",
+}
+
+
+def province_name(key: str) -> str:
+    """A stored province ("Henan") as people read it: 河南 in Chinese."""
+    return PROVINCES.get(key, key) if language() == "zh" else key
+
 
 #: Stored value -> label, for every choice above (a value means the same in every choice).
 CHOICE_LABELS: dict[str, str] = {

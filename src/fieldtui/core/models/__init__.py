@@ -29,20 +29,14 @@ from fieldtui.core.models.fields import (
 )
 from fieldtui.core.models.messages import messages_from, validate
 from fieldtui.core.models.outcomes import (
-    FOLLOWUP_EARLY_DAYS,
-    FOLLOWUP_GRACE_DAYS,
-    FOLLOWUP_MONTHS,
     Attendance,
     Followup,
     Session,
     Volunteer,
     VolunteerHours,
-    add_months,
     check_attendance,
     check_followup_against_placement,
     check_volunteer_hours,
-    due_on,
-    last_start_due_by,
 )
 from fieldtui.core.models.records import (
     CBO,
@@ -58,11 +52,11 @@ from fieldtui.core.models.records import (
 from fieldtui.core.vocabulary import CHOICE_ALIASES, LABELS
 
 __all__ = [
-    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "FOLLOWUP_EARLY_DAYS", "FOLLOWUP_GRACE_DAYS",
-    "FOLLOWUP_MONTHS", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY", "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
+    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY",
+    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
     "AfterSchool", "Attendance", "ChildRecord", "Enrolment", "Followup", "OtherProgramme", "Participant",
     "ParticipantRecord", "Placement", "Record", "RecordInvalid", "Session", "TraineeRecord", "Training",
-    "ValidationError", "Volunteer", "VolunteerHours", "add_months", "age_on", "check_attendance",
+    "ValidationError", "Volunteer", "VolunteerHours", "age_on", "check_attendance",
     "check_followup_against_placement", "check_placement_against_training", "check_volunteer_hours", "clean_text",
-    "due_on", "last_start_due_by", "messages_from", "normalise_phone", "normalise_province", "today", "validate",
+    "messages_from", "normalise_phone", "normalise_province", "today", "validate",
 ]

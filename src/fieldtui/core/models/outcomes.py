@@ -1,8 +1,7 @@
 """What happened after the programmes: job follow-ups, after-school attendance, volunteers.
 
 - `Followup`: a placement checked 3, 6 or 12 months after it started: still employed (same
-  employer? monthly wage?) or why not. Its check comes due on the same day N months after the
-  placement started (the month's last day when that day does not exist: `due_on`).
+  employer? monthly wage?) or why not. When each check falls due: core/schedule.py.
 - `Session` and `Attendance`: an after-school or Super Saturday session of a CBO on a date, held
   or not held (not held: nobody is marked, nothing counts), and each enrolled child present or
   absent (a child without a mark is "not marked", which is not "absent").
@@ -14,7 +13,6 @@ The rules that need another record (the placement, the session, the child) are t
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -32,6 +30,7 @@ from fieldtui.core.models.fields import (
 )
 from fieldtui.core.models.messages import _field_error
 from fieldtui.core.models.records import Record
+from fieldtui.core.schedule import FOLLOWUP_EARLY_DAYS, due_on
 from fieldtui.core.vocabulary import (
     AfterSchoolProgramme,
     FollowupMonth,
@@ -41,36 +40,6 @@ from fieldtui.core.vocabulary import (
     values,
 )
 from fieldtui.i18n import _, labelled
-
-#: The checks of a placement, in months after it started.
-FOLLOWUP_MONTHS: tuple[int, ...] = tuple(int(v) for v in values(FollowupMonth))
-#: A check can be recorded from this many days before it is due (people are met when they can be).
-FOLLOWUP_EARLY_DAYS = 14
-#: A check is "due" for this many days after its due date, then "overdue".
-FOLLOWUP_GRACE_DAYS = 30
-MAX_HOURS = 24
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day when that day does not exist
-    (30 November + 3 months = 28 February). Never decreasing in `day`, which the due list needs."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def due_on(start: dt.date, months: int) -> dt.date:
-    """The day a placement that started on `start` is due for its `months`-month check."""
-    return add_months(start, months)
-
-
-def last_start_due_by(day: dt.date, months: int) -> dt.date:
-    """The latest start whose `months`-month check is due on or before `day` (starts on or before
-    it are due; a start after it is not yet): the due list's and the summary's index bound."""
-    start = add_months(day, -months)  # due on or before `day`, at most a few days early
-    while add_months(start + dt.timedelta(days=1), months) <= day:
-        start += dt.timedelta(days=1)
-    return start
 
 
 def _required(v: Any) -> Any:
@@ -151,8 +120,7 @@ class Followup(Record):
                 raise _field_error("reason", "required", "is required when not employed")
             if self.wage_cny is not None:
                 raise _field_error("wage_cny", "wage_unemployed", "leave empty when not employed")
-            if self.same_employer:
-                raise _field_error("same_employer", "same_unemployed", "leave unticked when not employed")
+            self.same_employer = None  # says nothing without a job (a form's tick box may still be on)
         return self
 
 
@@ -272,7 +240,7 @@ class VolunteerHours(Record):
     volunteer_id: str
     activity: VolunteerActivity
     worked_on: dt.date
-    hours: float = Field(gt=0, le=MAX_HOURS)
+    hours: float = Field(gt=0, le=24)
     session_id: str | None = None
 
     @field_validator("volunteer_id", mode="before")

@@ -132,6 +132,21 @@ class Attendances:
         return self.conn.execute(f"SELECT count(*) FROM (SELECT 1{_CHILD_FROM} WHERE {' AND '.join(where)}{cap})",
                                  params).fetchone()[0]
 
+    def session_marks(self, session_id: str) -> tuple[int, int]:
+        """(present, absent) marks of a session."""
+        present, marked = self.conn.execute(
+            "SELECT total(present), count(*) FROM attendance WHERE session_id = ? AND deleted = 0",
+            (session_id,)).fetchone()
+        return int(present), marked - int(present)
+
+    def mark_rest_present(self, session_id: str) -> int:
+        """Mark every child of the roster not marked yet as present, in one transaction; how many."""
+        with self.transaction():
+            rest = self.roster_unmarked(session_id)
+            for enrolment_id in rest:
+                self.mark(session_id, enrolment_id, True)
+        return len(rest)
+
     def roster_unmarked(self, session_id: str) -> list[str]:
         """Enrolment ids of the roster's children not marked yet (for "mark the rest present")."""
         where, params = self._roster_where(session_id)

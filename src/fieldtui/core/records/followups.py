@@ -1,7 +1,7 @@
 """Job follow-ups: recording a check, and the list of checks due and overdue.
 
-A placement has three checks, 3, 6 and 12 months after it started (core/models/outcomes.py says
-when each is due). Checks are not stored until they are done: the due list is computed from the
+A placement has three checks, 3, 6 and 12 months after it started (core/schedule.py says when
+each is due). Checks are not stored until they are done: the due list is computed from the
 live placements and the follow-ups recorded, so nothing has to be created when a placement is
 saved, imported or merged.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from fieldtui.core import clock
+from fieldtui.core import clock, schedule
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.lazy import lazy_module
 from fieldtui.core.records.saves import _row_for, stored
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from fieldtui.core.models import Followup
 
 _models = lazy_module("fieldtui.core.models")
-
-
-def due_sql(start: str, months: int) -> str:
-    """The check's due date in SQL, as `core.models.outcomes.due_on` computes it: the same day N
-    months on, or the last day of that month when the day does not exist (SQLite alone would roll
-    30 November + 3 months over to 2 March)."""
-    return f"min(date({start}, '+{months} months'), date({start}, 'start of month', '+{months + 1} months', '-1 day'))"
 
 
 _ROW = ("pl.id AS placement_id, {n} AS due_month, {due} AS due_on, pl.start_date AS placement_start, pl.employer, "
@@ -70,18 +63,18 @@ class Followups:
                   limit: int | None) -> tuple[list[str], list[Any]]:
         """One SELECT per month of the checks due by `today` and not recorded, newest first."""
         arms, params = [], []
-        for n in _models.FOLLOWUP_MONTHS:
-            due = due_sql("pl.start_date", n)
+        for n in schedule.FOLLOWUP_MONTHS:
+            due = schedule.due_sql("pl.start_date", n)
             where = ["pl.deleted = 0", "t.deleted = 0", "p.deleted = 0", "pl.start_date <= ?",
                      "NOT EXISTS (SELECT 1 FROM followups f WHERE f.placement_id = pl.id AND f.due_month = "
                      f"{n} AND f.deleted = 0)"]
-            ps: list[Any] = [_models.last_start_due_by(today, n).isoformat()]
+            ps: list[Any] = [schedule.last_start_due_by(today, n).isoformat()]
             if cbo_id:
                 where.append("p.cbo_id = ?")
                 ps.append(cbo_id)
             if after is not None:
                 (a_due, a_start), (a_id, a_month) = after[0].split(" "), after[1].rsplit(":", 1)
-                bound = _models.last_start_due_by(dt.date.fromisoformat(a_due), n).isoformat()
+                bound = schedule.last_start_due_by(dt.date.fromisoformat(a_due), n).isoformat()
                 where += ["pl.start_date <= ?", f"({due}, pl.start_date, pl.id, {n}) < (?, ?, ?, ?)"]
                 ps += [bound, a_due, a_start, a_id, int(a_month)]
             select = f"SELECT {_ROW.format(n=n, due=due)}{_FROM} WHERE {' AND '.join(where)}"
@@ -102,7 +95,7 @@ class Followups:
         arms, params = self._due_arms(cbo_id, after, today, limit)
         sql = (" UNION ALL ".join(arms) + " ORDER BY due_on DESC, placement_start DESC, placement_id DESC, "
                f"due_month DESC LIMIT {int(limit)}")
-        overdue_before = (today - dt.timedelta(days=_models.FOLLOWUP_GRACE_DAYS)).isoformat()
+        overdue_before = schedule.overdue_before(today).isoformat()
         rows = []
         for r in self.conn.execute(sql, params):
             row = dict(r)

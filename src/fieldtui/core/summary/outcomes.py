@@ -1,7 +1,7 @@
 """What happened after the programmes, per CBO: job follow-ups and retention, income before
 training against the wage after placement (medians), attendance, volunteers.
 
-- Follow-ups (core/models/outcomes.py says when a check is due): per live placement on a live
+- Follow-ups (core/schedule.py says when a check is due): per live placement on a live
   training, for each of the 3/6/12-month checks whose date has come, its latest live record
   (by check date): employed counts as retained; none recorded yet is "due" within
   FOLLOWUP_GRACE_DAYS of its date and "overdue" after. One pass over the placements.
@@ -20,14 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fieldtui.core import clock
-from fieldtui.core.lazy import lazy_module
+from fieldtui.core import clock, schedule
 from fieldtui.core.summary.figures import CBOFigures, Filters
 from fieldtui.core.summary.tally import Tally
-
-# Only the date arithmetic is used (models.outcomes is loaded with it; the summary screen's
-# memory target is about pydantic, which these functions do not need at run time).
-_dates = lazy_module("fieldtui.core.models.outcomes")
 
 
 def _latest_check(n: int) -> str:
@@ -38,12 +33,12 @@ def _latest_check(n: int) -> str:
 def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], today: dt.date | None = None) -> None:
     """Due, overdue, reached and retained checks per CBO (and group) into `tally`."""
     today = today or clock.today()
-    late = today - dt.timedelta(days=_dates.FOLLOWUP_GRACE_DAYS + 1)
+    late = schedule.overdue_before(today) - dt.timedelta(days=1)  # due on or before it: overdue
     bounds = {}
-    for n in _dates.FOLLOWUP_MONTHS:
-        bounds[f"reach{n}"] = _dates.last_start_due_by(today, n).isoformat()
-        bounds[f"late{n}"] = _dates.last_start_due_by(late, n).isoformat()
-    months = _dates.FOLLOWUP_MONTHS
+    for n in schedule.FOLLOWUP_MONTHS:
+        bounds[f"reach{n}"] = schedule.last_start_due_by(today, n).isoformat()
+        bounds[f"late{n}"] = schedule.last_start_due_by(late, n).isoformat()
+    months = schedule.FOLLOWUP_MONTHS
     reached = [f"total(x.start <= :reach{n})" for n in months]
     retained = [f"total(x.start <= :reach{n} AND x.f{n} = 1)" for n in months]
     due = " + ".join(f"total(x.start <= :reach{n} AND x.start > :late{n} AND x.f{n} IS NULL)" for n in months)

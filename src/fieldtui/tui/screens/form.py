@@ -73,6 +73,10 @@ class RecordFormScreen(Screen[str | None]):
         """Write the validated record; return its list-row id."""
         raise NotImplementedError
 
+    def first_field(self) -> str:
+        """The field that has the focus when the form opens."""
+        return self.form.input_fields[0].path
+
     # ---- helpers for subclasses ------------------------------------------------------------
 
     def values_from(self, dumped: dict[str, Any]) -> dict[str, Any]:
@@ -138,8 +142,7 @@ class RecordFormScreen(Screen[str | None]):
             self.form.set_values(self.draft["data"].get("values", {}))
             self.hidden = self.draft["data"].get("hidden", self.hidden)
             self.dirty = self.form.values() != self.baseline
-        first = self.form.input_fields[0]
-        self.form.widget_for(first.path).focus()
+        self.form.widget_for(self.first_field()).focus()
 
     # ---- dirty state and drafts ----------------------------------------------------------------
 

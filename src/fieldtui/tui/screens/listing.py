@@ -34,6 +34,8 @@ class RecordListScreen(Screen[None]):
     COLUMNS: ClassVar[list[Column]]
     FORM: ClassVar[type[RecordFormScreen]]
     CBO_FILTER: ClassVar[bool] = True
+    #: Newest first (a list whose first sort column is a date people want recent).
+    DESCENDING: ClassVar[bool] = False
 
     BINDINGS = [
         Binding("ctrl+n", "new", _("New")),
@@ -53,7 +55,8 @@ class RecordListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         kind = kinds.kind(self.KIND)
-        yield PagedList(self.KIND, self.COLUMNS, (kind.singular, kind.plural), cbo_filter=self.CBO_FILTER, id="list")
+        yield PagedList(self.KIND, self.COLUMNS, (kind.singular, kind.plural), cbo_filter=self.CBO_FILTER,
+                        descending=self.DESCENDING, id="list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

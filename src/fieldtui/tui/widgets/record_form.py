@@ -19,12 +19,13 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from fieldtui.i18n import _
-from fieldtui.tui.widgets.picker import PickerField
+from fieldtui.tui.widgets.picker import SOURCES, PickerField
 
 
 @dataclass(frozen=True)
 class Field:
-    """One form field. `kind`: text, date, int, number, select, check, trainee, heading."""
+    """One form field. `kind`: text, date, int, number, select, check, heading, or a picker's
+    source (trainee, placement, volunteer, session: widgets/picker.py)."""
 
     path: str
     label: str
@@ -83,8 +84,8 @@ class RecordForm(VerticalScroll):
                           prompt=_("Choose a CBO…"))  # Text: CBO names are data, never markup
         if field.kind == "check":
             return Checkbox(_("yes"), id=wid, compact=True)
-        if field.kind == "trainee":
-            return PickerField(id=wid)
+        if field.kind in SOURCES:
+            return PickerField(source=field.kind, id=wid)
         placeholder = field.placeholder or _PLACEHOLDERS.get(field.kind, "")
         restrict = {"int": r"[0-9]*", "date": r"[0-9\-]*"}.get(field.kind)
         return Input(placeholder=placeholder, id=wid, compact=True, restrict=restrict)
