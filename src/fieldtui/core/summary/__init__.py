@@ -87,14 +87,16 @@ def uncounted(store: Store) -> list[dict[str, Any]]:
         "ORDER BY c.name_en, p.full_name, p.id")]
 
 
-def _people_filter(filters: Filters) -> tuple[str, dict[str, Any]]:
+def _people_filter(filters: Filters, live: bool = True) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (and its parameters) for participants, alias p, shared by every aggregate.
 
     A person counts (a direct beneficiary, their household indirect ones) only while at least
     one of their enrolments is live. On a laptop removing the last enrolment removes the person
     too; at headquarters two laptops may each remove one of a person's two enrolments, and the
-    person must then count nowhere, as on any laptop (they are listed by `uncounted`)."""
-    person_where = ["p.deleted = 0", LIVE_ENROLMENT]
+    person must then count nowhere, as on any laptop (they are listed by `uncounted`). `live=False`
+    leaves that rule to the caller (the counts read it off their own probes; the outcomes reach
+    people through a live enrolment)."""
+    person_where = ["p.deleted = 0", LIVE_ENROLMENT] if live else ["p.deleted = 0"]
     params: dict[str, Any] = {}
     if filters.cbo_id:
         person_where.append("p.cbo_id = :cbo")
@@ -135,13 +137,13 @@ def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool 
     figures = _cbos(store, filters)
     if not figures:
         return Summary(filters=filters, cbos=[])
-    people, params = _people_filter(filters)
+    people, params = _people_filter(filters, live=False)
     tally = Tally(figures, traits=outcomes_too)
     counts.count_people(store.conn, tally, filters.narrow, people, params)
     if not outcomes_too:
         return Summary(filters=filters, cbos=list(figures.values()))
     outcomes.followups(store.conn, tally, people, params)
-    totals = outcomes.medians(store.conn, figures, people, params)
+    totals = outcomes.medians(store.conn, figures, filters.narrow, people, params)
     outcomes.attendance(store.conn, tally, filters.narrow, people, params)
     outcomes.volunteers(store.conn, figures, filters)
     return Summary(filters=filters, cbos=list(figures.values()), breakdowns=tally.breakdowns(),

@@ -1,11 +1,14 @@
 """Who was reached: people, trainees (completed, placed), after-school children and other
-participants per CBO (and per group of people for the breakdowns).
+participants per CBO (and per group of people for the breakdowns), in one pass over the people.
 
-Two shapes of the same figures, chosen for speed (benchmarks/): a filter narrowing the people to a
-slice of one index (a CBO, a date range) walks those people and probes each one's enrolments
-(covering indexes: milliseconds); without one, each enrolment table is read once in person order
-and the distinct people are looked up (participants_traits holds what the grouping needs beside
-the id), which beats a million probes per table.
+Each live person is read once, with what they joined found by probing each enrolment table's
+(participant, deleted) index: trainee (and completed), placed, after-school child, other
+participant. A person counts only while one of those is live (summary.LIVE_ENROLMENT's rule, here
+read off the same probes). Without a filter the pass walks participants_traits, which holds
+beside each id what the grouping needs, in id order, so the probes walk the enrolment indexes in
+order too; measured at 1M participants (benchmarks/) this one pass costs less than reading each
+enrolment table once and looking its people up, and it gives every count at once. With a CBO or a
+date range the same pass walks that slice of its own index.
 """
 
 from __future__ import annotations
@@ -14,39 +17,29 @@ from typing import Any
 
 from fieldtui.core.summary.tally import Tally
 
-_LIVE_TRAINING = "t.participant_id = p.id AND t.deleted = 0"
+_LIVE = "t.participant_id = p.id AND t.deleted = 0"
+#: Per person: NULL if no live training, else 1 if one of them is completed, else 0.
+TRAINEE = f"(SELECT max(t.status = 'completed') FROM trainings t WHERE {_LIVE})"
+PLACED = (f"EXISTS (SELECT 1 FROM trainings t JOIN placements pl ON pl.training_id = t.id "
+          f"WHERE {_LIVE} AND pl.deleted = 0)")
+CHILD = "EXISTS (SELECT 1 FROM after_school e WHERE e.participant_id = p.id AND e.deleted = 0)"
+OTHER = "EXISTS (SELECT 1 FROM other_programmes e WHERE e.participant_id = p.id AND e.deleted = 0)"
+
+
+def people_sql(keys: tuple[str, ...], people: str, narrow: bool) -> str:
+    """The pass: rows of (keys..., people, households, trainees, completed, placed, children, others)."""
+    inner_keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
+    outer_keys = ", ".join(f"k{i}" for i in range(len(keys)))
+    walk = "" if narrow else " INDEXED BY participants_traits"
+    # LIMIT -1: the probes run once per person, in the walk's order, not again per use after the sort.
+    return (f"SELECT {outer_keys}, count(*), total(hh), total(tr IS NOT NULL), total(tr), total(pl), total(ch), "
+            f"total(ot) FROM (SELECT {inner_keys}, p.household_members AS hh, {TRAINEE} AS tr, {PLACED} AS pl, "
+            f"{CHILD} AS ch, {OTHER} AS ot FROM participants p{walk} WHERE {people} LIMIT -1) "
+            f"WHERE tr IS NOT NULL OR ch OR ot GROUP BY {outer_keys}")
 
 
 def count_people(conn: Any, tally: Tally, narrow: bool, people: str, params: dict[str, Any]) -> None:
-    """Add every count of people to `tally` (see the module docstring for the two shapes)."""
-    keys = tally.keys
-
-    def grouped(sql: str) -> list[Any]:
-        return conn.execute(sql, params).fetchall()
-
-    if narrow:
-        tally.add(grouped(
-            f"SELECT {keys}, count(*), total(p.household_members), "
-            f"sum(EXISTS (SELECT 1 FROM trainings t WHERE {_LIVE_TRAINING})), "
-            f"sum(EXISTS (SELECT 1 FROM trainings t WHERE {_LIVE_TRAINING} AND t.status = 'completed')), "
-            f"sum(EXISTS (SELECT 1 FROM trainings t JOIN placements pl ON pl.training_id = t.id "
-            f"WHERE {_LIVE_TRAINING} AND pl.deleted = 0)), "
-            "sum(EXISTS (SELECT 1 FROM after_school e WHERE e.participant_id = p.id AND e.deleted = 0)), "
-            "sum(EXISTS (SELECT 1 FROM other_programmes e WHERE e.participant_id = p.id AND e.deleted = 0)) "
-            f"FROM participants p WHERE {people} GROUP BY {keys}"),
-            "direct_beneficiaries", "indirect_beneficiaries", "trainees", "trainees_completed",
-            "trainees_placed", "after_school_children", "other_participants")
-        return
-
-    tally.add(grouped(f"SELECT {keys}, count(*), total(p.household_members) FROM participants p WHERE {people} "
-                      f"GROUP BY {keys}"), "direct_beneficiaries", "indirect_beneficiaries")
-    tally.add(grouped(
-        f"SELECT {keys}, count(*), total(x.completed), total(x.placed) FROM ("
-        "SELECT t.participant_id AS pid, max(t.status = 'completed') AS completed, max(EXISTS ("
-        "SELECT 1 FROM placements pl WHERE pl.training_id = t.id AND pl.deleted = 0)) AS placed "
-        "FROM trainings t WHERE t.deleted = 0 GROUP BY t.participant_id) x "
-        f"JOIN participants p ON p.id = x.pid WHERE {people} GROUP BY {keys}"),
-        "trainees", "trainees_completed", "trainees_placed")
-    for table, field in (("after_school", "after_school_children"), ("other_programmes", "other_participants")):
-        tally.add(grouped(f"SELECT {keys}, count(*) FROM participants p WHERE {people} AND p.id IN ("
-                          f"SELECT participant_id FROM {table} WHERE deleted = 0) GROUP BY {keys}"), field)
+    """Add every count of people to `tally` (`people`: the filters, without the live-enrolment rule)."""
+    tally.add(conn.execute(people_sql(tally.key_list, people, narrow), params).fetchall(),
+              "direct_beneficiaries", "indirect_beneficiaries", "trainees", "trainees_completed",
+              "trainees_placed", "after_school_children", "other_participants")

@@ -57,20 +57,27 @@ def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], toda
               *(f"retained_{n}m" for n in months))
 
 
+#: Each placed person's latest live placement (bare columns of a max() come from its row):
+#: from the placements when every person counts, from the people when a filter narrows them.
 _LATEST_PLACEMENT = (
     "SELECT p.cbo_id AS cbo, max(pl.start_date) AS latest, pl.wage_cny AS wage, t.income_before_cny AS income "
-    "FROM placements pl JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
-    "WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} GROUP BY p.id")
+    "FROM {walk} WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} GROUP BY p.id")
+_FROM_PLACEMENTS = ("placements pl CROSS JOIN trainings t ON t.id = pl.training_id "
+                    "CROSS JOIN participants p ON p.id = t.participant_id")
+_FROM_PEOPLE = ("participants p CROSS JOIN trainings t ON t.participant_id = p.id "
+                "CROSS JOIN placements pl ON pl.training_id = t.id")
 
 
-def medians(conn: Any, figures: dict[str, CBOFigures], people: str, params: dict[str, Any]) -> dict[str, float]:
+def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str,
+            params: dict[str, Any]) -> dict[str, float]:
     """Medians per CBO into `figures`; returns the totals' ({"income": ..., "wage": ...})."""
     arms = []
     for what, where in (("income", "WHERE income IS NOT NULL"), ("wage", "")):
         for cbo, part in (("cbo", "PARTITION BY cbo "), ("NULL", "")):
             arms.append(f"SELECT {cbo} AS cbo, '{what}' AS what, {what} AS value, row_number() OVER "
                         f"({part}ORDER BY {what}) AS rn, count(*) OVER ({part.strip()}) AS n FROM v {where}")
-    sql = (f"WITH v AS MATERIALIZED ({_LATEST_PLACEMENT.format(people=people)}) "
+    latest = _LATEST_PLACEMENT.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
+    sql = (f"WITH v AS MATERIALIZED ({latest}) "
            f"SELECT cbo, what, avg(value) FROM ({' UNION ALL '.join(arms)}) "
            "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY cbo, what")
     totals: dict[str, float] = {}
