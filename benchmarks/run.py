@@ -359,6 +359,7 @@ def fig_merge(count: int, size: int, folder: Path | None = None) -> Figure:
     """One run each (minutes of work): exchange.merge into a new HQ file vs raw ATTACH + INSERT
     into a new file with the same schema and indexes, one transaction per file."""
     from fieldtui.core import exchange
+    from fieldtui.core.exchange.merge import _merge_cache_kib
     from fieldtui.core.store import RECORD_TABLES, Store
 
     files = export_files(count, size, folder)
@@ -376,7 +377,7 @@ def fig_merge(count: int, size: int, folder: Path | None = None) -> Figure:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             if tuned:  # the settings exchange.merge gives itself, so the comparison is like for like
-                conn.execute(f"PRAGMA cache_size = {-exchange._merge_cache_kib()}")
+                conn.execute(f"PRAGMA cache_size = {-_merge_cache_kib()}")
                 conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("PRAGMA wal_autocheckpoint = 0")
             start = time.perf_counter()

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from fieldtui.core import exchange, summary
+from fieldtui.core.exchange import schema, worker
+from fieldtui.core.exchange import versions as row_versions
 from fieldtui.core.ids import new_id
 from fieldtui.core.models import Placement
 from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store
@@ -273,9 +275,9 @@ def test_older_schema_export_is_upgraded_and_merged(tmp_path):
     shutil.copyfile(FIXTURES / "schema_v1.db", v1)
     # a v1 export: the v1 file pruned to the export schema, with a manifest
     conn = sqlite3.connect(v1, isolation_level=None)
-    exchange._prune_to_export_schema(conn)
+    schema.prune_to_export_schema(conn)
     conn.execute(exchange.MANIFEST_DDL)
-    counts = exchange._counts(conn)
+    counts = schema.counts(conn)
     manifest = {"format": "1", "export_id": "v1-export", "device_id": "v1-device", "schema_version": "1",
                 "counts": __import__("json").dumps(counts), "checksum": exchange.content_checksum(conn),
                 "pseudonymised": "0", "cbos": "[]", "created_at": "2010-06-01"}
@@ -363,7 +365,7 @@ def test_hq_local_edit_and_unchanged_resend_do_not_conflict(tmp_path):
 def reseal(path: Path) -> None:
     """Recompute counts and checksum after editing: the checksum detects damage, it is no signature."""
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE manifest SET value = ? WHERE key = 'counts'", (json.dumps(exchange._counts(conn)),))
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'counts'", (json.dumps(schema.counts(conn)),))
     conn.execute("UPDATE manifest SET value = ? WHERE key = 'checksum'", (exchange.content_checksum(conn),))
     conn.commit()
     conn.close()
@@ -568,15 +570,15 @@ def _hq_state(hq: Path) -> tuple[bytes, bytes]:
 @pytest.fixture
 def pipelined(monkeypatch):
     """Merges check files in the worker process whatever their size; counts the checks made here."""
-    monkeypatch.setattr(exchange, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(worker, "PIPELINE_MIN_BYTES", 0)
     here: list[Path] = []
-    check_here = exchange._check_outcome
+    check_here = worker._check_outcome
 
     def counted(path, work, hq_path):
         here.append(path)
         return check_here(path, work, hq_path)
 
-    monkeypatch.setattr(exchange, "_check_outcome", counted)
+    monkeypatch.setattr(worker, "_check_outcome", counted)
     return here
 
 
@@ -615,19 +617,19 @@ def test_pipelined_merge_in_any_order_gives_the_same_file(tmp_path, two_fields, 
 
 def test_a_worker_that_dies_is_replaced_by_checking_here(tmp_path, two_fields, pipelined, monkeypatch):
     _a, _b, ea, eb, _ = two_fields
-    submit = exchange._CheckWorker.submit
+    submit = worker._CheckWorker.submit
 
     def submit_and_die(self, *args):
         submit(self, *args)
         self.proc.kill()
 
-    monkeypatch.setattr(exchange._CheckWorker, "submit", submit_and_die)
+    monkeypatch.setattr(worker._CheckWorker, "submit", submit_and_die)
     hq = tmp_path / "hq.db"
     report = exchange.merge(hq, [ea, eb])
     assert [f.accepted for f in report.files] == [True, True]
     assert pipelined == [ea, eb]
     expected = tmp_path / "expected.db"
-    monkeypatch.setattr(exchange, "PIPELINE_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(worker, "PIPELINE_MIN_BYTES", 1 << 62)
     exchange.merge(expected, [ea, eb])
     assert table_contents(hq) == table_contents(expected)
 
@@ -650,7 +652,7 @@ def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_p
     _a, _b, ea, eb, _ = two_fields
     expected = tmp_path / "expected.db"
     exchange.merge(expected, [ea, eb])
-    versions_file = exchange._row_versions_file
+    versions_file = row_versions.row_versions_file
 
     def other_columns(copy, workdir):
         out = versions_file(copy, workdir)
@@ -661,7 +663,7 @@ def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_p
         conn.close()
         return out
 
-    monkeypatch.setattr(exchange, "_row_versions_file", other_columns)
+    monkeypatch.setattr(row_versions, "row_versions_file", other_columns)
     hq = tmp_path / "hq.db"
     exchange.merge(hq, [ea, eb])
     assert table_contents(hq) == table_contents(expected)

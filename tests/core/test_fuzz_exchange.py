@@ -26,7 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldtui.core import exchange, summary, tabular
+from fieldtui.core import exchange, sheets, summary
+from fieldtui.core.exchange import schema
 from fieldtui.core.models import CBO, validate
 from fieldtui.core.store import RECORD_TABLES, Store, StoreError
 from tests.core.test_fuzz_open import mutate, mutations
@@ -166,7 +167,7 @@ def reseal(path: Path) -> None:
     (A value the checksum cannot hold, e.g. a BLOB, leaves the old seal: merge must refuse it.)"""
     conn = sqlite3.connect(path)
     try:
-        counts = json.dumps(exchange._counts(conn))
+        counts = json.dumps(schema.counts(conn))
         checksum = exchange.content_checksum(conn)
     except sqlite3.OperationalError:
         return
@@ -299,7 +300,7 @@ def _import_outcome(db: Path, sheet: Path, outcomes: collections.Counter) -> Non
     with Store.open(db) as s:
         before = list(s.conn.iterdump())
         try:
-            report = tabular.import_table(s, "trainees", sheet)
+            report = sheets.import_table(s, "trainees", sheet)
         except StoreError as exc:
             _one_line(str(exc))
             assert list(s.conn.iterdump()) == before
@@ -366,8 +367,8 @@ def xlsx_bytes(tmp_path_factory) -> bytes:
     csv_path = d / "rows.csv"
     csv_path.write_text("\n".join(CSV_ROWS), encoding="utf-8")
     with Store.open(db) as s:
-        assert tabular.import_table(s, "trainees", csv_path).ok
-        tabular.export_table(s, "trainees", d / "rows.xlsx")
+        assert sheets.import_table(s, "trainees", csv_path).ok
+        sheets.export_table(s, "trainees", d / "rows.xlsx")
     return (d / "rows.xlsx").read_bytes()
 
 
@@ -403,7 +404,7 @@ def test_hostile_spreadsheets_import_safely_or_are_refused(hostile, name, tmp_pa
         out = tmp_path / "back.csv"
         with Store.open_readonly(db) as s:
             names = {r["full_name"] for r in s.page("trainees")}
-            tabular.export_table(s, "trainees", out)
+            sheets.export_table(s, "trainees", out)
         assert any(n.startswith(("=", "@", "-")) for n in names)
         cells = [c for line in out.read_text(encoding="utf-8-sig").splitlines() for c in line.split(",")]
         assert not [c for c in cells if c.lstrip('"').startswith(("=", "@", "+", "-"))]

@@ -67,12 +67,12 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
     from rich.console import Console
 
     from fieldtui.cli.reports import import_report
-    from fieldtui.core import tabular
+    from fieldtui.core import sheets
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
     with Store.open(db) as store:
-        report = tabular.import_table(store, kind, file, skip_invalid=skip_invalid)
+        report = sheets.import_table(store, kind, file, skip_invalid=skip_invalid)
     Console().print(import_report(report))
     if report.errors and not skip_invalid:
         click.echo(_("fieldtui: error: {n} bad rows; nothing was written (fix them, or use --skip-invalid)").format(
@@ -87,12 +87,12 @@ def import_cmd(db: str, file: str, kind: str, skip_invalid: bool) -> None:
 @lang_option
 def export_table_cmd(db: str, out: str, kind: str) -> None:
     """Write a list of DB (or its summary) to OUT.csv or OUT.xlsx for a spreadsheet."""
-    from fieldtui.core import tabular
+    from fieldtui.core import sheets
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
     with Store.open_readonly(db) as store:
-        n = tabular.export_table(store, kind, out)
+        n = sheets.export_table(store, kind, out)
     click.echo(_("Wrote {n} rows to {path}.").format(n=n, path=out))
 
 

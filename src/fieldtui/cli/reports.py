@@ -9,7 +9,7 @@ from rich.text import Text
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds
 from fieldtui.core.exchange import MergeReport
-from fieldtui.core.tabular import ImportReport
+from fieldtui.core.sheets import ImportReport
 from fieldtui.i18n import _
 
 

@@ -98,6 +98,16 @@ def check_path_usable(path: Path) -> None:
         raise StoreError(_("{path} is a symbolic link to a missing file (or a loop)").format(path=path))
 
 
+def check_output_path(out: Path) -> None:
+    """One line for a path a new file cannot be written to: a broken or looping link, a missing
+    folder, a folder where the file goes."""
+    check_path_usable(out)
+    if not out.parent.is_dir():
+        raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
+    if out.is_dir():
+        raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+
+
 def create_private_file(path: Path) -> None:
     """Create `path` empty with mode 0600 (records of migrants and children are personal data)."""
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

@@ -10,7 +10,7 @@ or a trigger body cannot cut one in two.
    placements (every record: created_at, updated_at, deleted as a tombstone flag).
 2. 0002_consent_audit_phone: guardian consent (PIPL: children under 14), the audit trail, phone
    search, date filters.
-3. 0003_exchange: what headquarters has merged (core/exchange/merge.py has the semantics).
+3. 0003_exchange: what headquarters has merged (core/exchange/versions.py has the semantics).
    merges: one row per export merged (re-merging it is a no-op); row_versions: every version of
    every row seen, per device (a device's history is linear: that is how "newer" is known), with
    device -> devices.seq and export -> merges.seq (0: headquarters' own edit), small on purpose;

@@ -1,0 +1,235 @@
+"""Checking a file given to merge, before anything is written: refused in one line, or a checked
+private copy at the current schema version.
+
+- The file is copied into the merge's private work folder and only the copy is read from then
+  on (the original may change). Checked in order: SQLite header and size, quick_check,
+  application id, schema version, the exact schema expected for that version (any extra table,
+  trigger or view is refused), manifest counts and checksum, value types and lengths.
+- Until quick_check passes, the check connection reads text as bytes. Values of the wrong
+  storage class (a BLOB anywhere, text in a number column) are refused before anything hashes
+  them (versions.row_hash never raises either: an exception there would abort the merge).
+- Older versions are upgraded by our migrations on the checked copy; then every row is checked
+  against the models (rules.py) and its version hashed (versions.row_versions_file).
+- The checksum detects damage, not forgery: foreign keys and CHECKs are enforced on the way in
+  (merge.py), and a violation refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fieldtui.core.db import files as db_files
+from fieldtui.core.db import migrations
+from fieldtui.core.db.connect import APPLICATION_ID, SQLITE_MAGIC
+from fieldtui.core.db.files import create_private_file
+from fieldtui.core.db.migrations import SCHEMA_VERSION
+from fieldtui.core.exchange import versions
+from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked, scratch_failure
+from fieldtui.core.exchange.rules import check_rows
+from fieldtui.core.exchange.schema import (
+    EXPORT_FORMAT,
+    columns,
+    content_checksum,
+    counts,
+    expected_schema,
+    schema_listing,
+)
+from fieldtui.core.ids import new_id
+from fieldtui.core.kinds import RECORD_TABLES
+from fieldtui.i18n import _
+
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_ROWS_PER_TABLE = 20_000_000
+MAX_CELL_CHARS = 4000
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+_TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
+
+
+@dataclass
+class CheckedFile:
+    copy: Path  # private, checked, at the current schema version
+    manifest: dict[str, str]
+    export_id: str
+    device_id: str
+    checksum: str
+    pseudonymised: bool
+    version: int
+    versions: Path  # each row's version, computed from the copy (`versions.row_versions_file`)
+
+
+def check_file(path: Path, workdir: Path) -> CheckedFile:
+    """Refuse (raise Refused) unless `path` is an intact fieldtui export; return a checked copy."""
+    if db_files.is_open_here(path):  # reading it with open() would drop this process's locks on it
+        raise Refused(_("this is the headquarters file itself"))
+    _header_checks(path)
+    copy = workdir / f"{new_id()}.db"
+    create_private_file(copy)
+    with open(path, "rb") as src, open(copy, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    _header_checks(copy)  # the copy is what we trust from here on (the original may change)
+    manifest, version, checksum = _check_copy(copy)
+    if version < SCHEMA_VERSION:
+        copy = _upgrade(copy, workdir)
+    pseudonymised = manifest["pseudonymised"] == "1"
+    check_rows(copy, pseudonymised)
+    row_versions = versions.row_versions_file(copy, workdir)
+    return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
+                       pseudonymised, version, row_versions)
+
+
+def _header_checks(path: Path) -> None:
+    """The file's size and SQLite header, read as bytes before SQLite opens it."""
+    if not path.exists():
+        raise Refused(_("no such file"))
+    if not path.is_file():
+        raise Refused(_("not a file"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise Refused(_("too large ({size} bytes)").format(size=size))
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise Refused(_("not a SQLite database"))
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = (struct.unpack(">I", head[o:o + 4])[0] for o in (24, 28, 92))
+    if page_size < 512 or page_size & (page_size - 1):
+        raise Refused(_("damaged SQLite header"))
+    if pages and change_counter == valid_for and size < pages * page_size:
+        raise Refused(_("truncated: {size} bytes, the header says {expected}").format(
+            size=size, expected=pages * page_size))
+    if size % page_size:
+        raise Refused(_("truncated: size is not a whole number of pages"))
+    if struct.unpack(">I", head[56:60])[0] not in (0, 1):  # exports are UTF-8 (ATTACH needs the same)
+        raise Refused(_("a SQLite database of another application, not a fieldtui export"))
+
+
+def _check_copy(copy: Path) -> tuple[dict[str, str], int, str]:
+    """Check the private copy through SQLite; returns its manifest, schema version and checksum."""
+    try:
+        conn = open_checked(copy)
+    except sqlite3.DatabaseError:
+        raise Refused(DAMAGED()) from None
+    conn.text_factory = bytes  # until quick_check passed
+    try:
+        if [tuple(r) for r in conn.execute("PRAGMA quick_check").fetchall()] != [(b"ok",)]:
+            raise Refused(DAMAGED())
+        conn.text_factory = str  # the pages are sound: the file's text is decoded from here on
+        version = _check_schema(conn)
+        manifest = _read_manifest(conn, version)
+        _check_content(conn, manifest)
+        checksum = content_checksum(conn)
+        if checksum != manifest["checksum"]:
+            raise Refused(_("checksum does not match the content (damaged or edited after export)"))
+    except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError):  # SQLite's text may quote content: not shown
+        raise Refused(DAMAGED()) from None  # (TypeError: a BLOB where the file's structure has text)
+    finally:
+        conn.close()
+    return manifest, version, checksum
+
+
+def _check_schema(conn: sqlite3.Connection) -> int:
+    """A fieldtui export of a version we read, with exactly that version's schema; returns it."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise Refused(_("a SQLite database of another application, not a fieldtui export"))
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise Refused(_("written by a newer fieldtui (schema {found}, this version reads up to {known}); "
+                        "please update fieldtui").format(found=version, known=SCHEMA_VERSION))
+    if version < 1:
+        raise Refused(_("has no schema version"))
+    if "manifest" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}:
+        raise Refused(_("a fieldtui file but not an export (no manifest): use `fieldtui export` first"))
+    found = schema_listing(conn)
+    expected = expected_schema(version)
+    if found != list(expected):
+        extra = sorted({(t, n) for t, n, _tn, _s in found} - {(t, n) for t, n, _tn, _s in expected})
+        if extra:
+            raise Refused(_("unexpected {kind} {name!r} in the file").format(kind=extra[0][0], name=extra[0][1]))
+        raise Refused(_("its tables do not match schema version {version}").format(version=version))
+    return version
+
+
+def _read_manifest(conn: sqlite3.Connection, version: int) -> dict[str, str]:
+    manifest = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM manifest")}
+    for required in ("format", "export_id", "device_id", "schema_version", "counts", "checksum", "pseudonymised"):
+        if required not in manifest:
+            raise Refused(_("manifest lacks {key}").format(key=required))
+    if manifest["format"] != EXPORT_FORMAT:
+        raise Refused(_("unknown export format {format}").format(format=manifest["format"][:20]))
+    if manifest["schema_version"] != str(version):
+        raise Refused(_("manifest schema version does not match the file"))
+    if not _ID.fullmatch(manifest["export_id"]) or not _ID.fullmatch(manifest["device_id"]):
+        raise Refused(_("manifest ids are malformed"))
+    try:
+        declared = json.loads(manifest["counts"])
+    except ValueError:
+        raise Refused(_("manifest counts are malformed")) from None
+    if not isinstance(declared, dict) or not all(isinstance(v, int) for v in declared.values()):
+        raise Refused(_("manifest counts are malformed"))
+    return manifest
+
+
+def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
+    """Rows as many as the manifest declares (and not implausibly many), values of the declared
+    types and of plausible lengths."""
+    found = counts(conn)
+    declared = json.loads(manifest["counts"])
+    for table in RECORD_TABLES:
+        if found[table] > MAX_ROWS_PER_TABLE:
+            raise Refused(_("too many rows in {table}").format(table=table))
+        if declared.get(table) != found[table]:
+            raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
+                declared=declared.get(table), table=table, found=found[table]))
+    for table in RECORD_TABLES:
+        _check_types(conn, table)
+        lengths = ", ".join(f"coalesce(length({c}), 0)" for c in columns(conn, table))
+        longest = conn.execute(f"SELECT max(max({lengths})) FROM {table}").fetchone()[0]
+        if (longest or 0) > MAX_CELL_CHARS:
+            raise Refused(_("a value in {table} is implausibly long").format(table=table))
+
+
+def _check_types(conn: sqlite3.Connection, table: str) -> None:
+    """Every value of the declared type (SQLite would store 'abc' in a REAL column, or a BLOB
+    anywhere: JSON and the row hash cannot hold one). Runs before anything hashes the rows."""
+    for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
+        allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
+        allowed = allowed if (notnull or pk) else (*allowed, "null")
+        types = ", ".join(f"'{k}'" for k in allowed)
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE typeof({col}) NOT IN ({types}))").fetchone()[0]:
+            raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=col))
+
+
+@contextmanager
+def _plain_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN")
+    yield
+    conn.execute("COMMIT")
+
+
+def _upgrade(copy: Path, workdir: Path) -> Path:
+    """Run our migrations on the (already checked) older export, on a private copy."""
+    upgraded = workdir / f"{new_id()}-upgraded.db"
+    create_private_file(upgraded)
+    src = open_checked(copy)
+    dest = sqlite3.connect(upgraded, isolation_level=None)
+    try:
+        src.backup(dest)
+        dest.execute("PRAGMA trusted_schema = OFF")
+        version = dest.execute("PRAGMA user_version").fetchone()[0]
+        migrations.apply(dest, version, transaction=lambda: _plain_transaction(dest))
+    except sqlite3.DatabaseError as exc:
+        raise scratch_failure(exc, workdir, Refused(_("cannot be upgraded to this version"))) from None
+    finally:
+        src.close()
+        dest.close()
+    copy.unlink(missing_ok=True)
+    return upgraded

@@ -1,0 +1,178 @@
+"""Headquarters merge: checked exports folded into one file, one transaction per file.
+
+- Every file is checked (check.py, rules.py) before anything of it is written; a bad file is
+  refused with one line and leaves headquarters byte-identical. The checking overlaps the
+  merging (worker.py).
+- An export is merged once: re-merging the same export id is a no-op (the same id with other
+  content is refused). Pseudonymised and identified exports never mix in one file.
+- One transaction per file; each table merged by versions (versions.py has the semantics).
+  Foreign keys and CHECKs are enforced on the way in, and a violation refuses the whole file.
+- Each commit is synced; while merging, the connection has a larger page cache and checkpoints
+  every second file (MERGE_CACHE_KIB, CHECKPOINT_EVERY), then gets the store's settings back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fieldtui.core.clock import utc_now
+from fieldtui.core.db import files as db_files
+from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange.check import CheckedFile
+from fieldtui.core.exchange.hostile import Refused
+from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
+from fieldtui.core.exchange.schema import Progress, no_progress
+from fieldtui.core.exchange.versions import device_seq, merge_table, row_hash
+from fieldtui.core.exchange.worker import checked_files, checker
+from fieldtui.core.kinds import RECORD_TABLES
+from fieldtui.core.store import Store
+from fieldtui.i18n import _
+
+#: The headquarters connection's page cache while merging, at most (SQLite takes it only as pages
+#: are read), and never more than a sixteenth of the memory: a file's rows land all over the
+#: indexes, and with the store's small cache (db/connect.py) their inner pages would be read
+#: again from the OS for row after row. The store's own cache is restored after the merge.
+MERGE_CACHE_KIB = 256 * 1024
+#: Checkpoint (copy the write-ahead log into the file) after every this many merged files, not
+#: after each: consecutive files touch mostly the same index pages, so each is written back once
+#: per pair. Every commit is still synced (synchronous = FULL): durability does not depend on it;
+#: the log grows to about two files' worth of pages meanwhile.
+CHECKPOINT_EVERY = 2
+
+
+def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
+          progress: Progress = no_progress, operator: str | None = None) -> MergeReport:
+    """Merge exports into the headquarters file (created if missing); see the module docstring."""
+    hq_path = Path(hq_path)
+    with Store.open(hq_path, create=True, operator=operator) as hq:
+        return merge_into(hq, files, progress=progress)
+
+
+def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = no_progress) -> MergeReport:
+    """Merge exports into an open store (the TUI's own file, or the HQ file)."""
+    if hq.path is None:
+        raise StoreError(_("only a file on disk can receive a merge"))
+    report = MergeReport(hq.path)
+    hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
+    paths = [Path(name) for name in files]
+    with db_files.work_folder("merge") as work, checker(paths) as worker, _merge_settings(hq.conn):
+        outcomes = checked_files(paths, work, hq.path, worker)
+        merged = 0
+        for i, path in enumerate(paths):
+            progress("merge", i, len(paths))
+            result = FileResult(path, accepted=False)
+            report.files.append(result)
+            checked = next(outcomes)
+            if isinstance(checked, str):
+                result.reason = checked
+                continue
+            try:
+                _merge_one(hq, checked, result)
+            except Refused as exc:
+                result.reason = str(exc)
+            finally:
+                checked.copy.unlink(missing_ok=True)
+                checked.versions.unlink(missing_ok=True)
+            if result.accepted and not result.already_merged:
+                merged += 1
+                if merged % CHECKPOINT_EVERY == 0:
+                    _checkpoint(hq.conn)
+        progress("merge", len(paths), len(paths))
+    return report
+
+
+def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
+    """Merge one checked file in one transaction, or refuse it (Refused) having written nothing."""
+    result.export_id = checked.export_id
+    if _already_merged(hq.conn, checked):
+        result.accepted = True
+        result.already_merged = True
+        result.tables = {t: TableCounts() for t in RECORD_TABLES}
+        return
+    flag = _pseudonymised_flag(hq, checked)
+    conn = hq.conn
+    conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
+    try:
+        conn.execute("ATTACH DATABASE ? AS ver", (str(checked.versions),))
+        with hq.transaction():
+            hq_device = device_seq(conn, hq.get_meta("device_id") or "hq")
+            device = device_seq(conn, checked.device_id)
+            export = conn.execute(
+                "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
+                "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+            for table in RECORD_TABLES:
+                result.tables[table] = merge_table(conn, table, device, export, hq_device)
+            if flag is None:
+                hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
+            counts = {t: vars(c) for t, c in result.tables.items()}
+            conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), export))
+    except sqlite3.IntegrityError as exc:
+        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
+    except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
+        raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
+            path=result.path.name, reason=exc)) from None
+    finally:
+        for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name IN ('src', 'ver')").fetchall():
+            conn.execute(f"DETACH DATABASE {name}")
+    result.accepted = True
+
+
+def _already_merged(conn: sqlite3.Connection, checked: CheckedFile) -> bool:
+    """True if this export was merged before (nothing to do); refused if its content differs."""
+    row = conn.execute("SELECT checksum FROM merges WHERE export_id = ?", (checked.export_id,)).fetchone()
+    if row is not None and row[0] != checked.checksum:
+        raise Refused(_("an export with the same id but different content was already merged"))
+    return row is not None
+
+
+def _pseudonymised_flag(hq: Store, checked: CheckedFile) -> str | None:
+    """Whether headquarters holds pseudonymised records ("1"), identified ones ("0"), or none yet
+    (None); refused if the file's are of the other kind."""
+    flag = hq.get_meta("hq_pseudonymised")
+    if flag is None:
+        has_rows = hq.conn.execute("SELECT EXISTS (SELECT 1 FROM participants) OR EXISTS (SELECT 1 FROM cbos)"
+                                   ).fetchone()[0]
+        flag = "0" if has_rows else None
+    if flag is not None and flag != ("1" if checked.pseudonymised else "0"):
+        raise Refused(_("cannot mix pseudonymised and identified records in one file"))
+    return flag
+
+
+def _merge_cache_kib() -> int:
+    try:
+        memory_kib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 1 GiB
+        memory_kib = 1024**2
+    return max(2048, min(MERGE_CACHE_KIB, memory_kib // 16))
+
+
+@contextmanager
+def _merge_settings(conn: sqlite3.Connection) -> Iterator[None]:
+    """For the merge: a larger page cache, scratch tables in memory, checkpoints every
+    CHECKPOINT_EVERY files; after it, the store's own settings and the log checkpointed."""
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0]
+              for name in ("main.cache_size", "temp_store", "wal_autocheckpoint")}
+    conn.execute(f"PRAGMA main.cache_size = {-_merge_cache_kib()}")
+    conn.execute("PRAGMA temp_store = MEMORY")  # the per-file scratch tables (versions.py)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):  # never hide the merge's own error; the store works either way
+            for name, value in before.items():
+                conn.execute(f"PRAGMA {name} = {int(value)}")
+        _checkpoint(conn)  # else the next commit would (a pause in the TUI), or the close
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the committed log into the file. A failure (disk full…) loses nothing: the log keeps
+    every commit, and the next checkpoint (at the latest on closing) tries again."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()

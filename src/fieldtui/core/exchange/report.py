@@ -1,0 +1,53 @@
+"""What a merge says it did: per file accepted or refused (with the one-line reason), and per
+table the rows inserted, updated, deleted, unchanged and now in conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fieldtui.core.kinds import RECORD_TABLES
+
+
+@dataclass
+class TableCounts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class FileResult:
+    path: Path
+    accepted: bool
+    reason: str = ""
+    export_id: str = ""
+    already_merged: bool = False
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for c in self.tables.values())
+
+
+@dataclass
+class MergeReport:
+    hq_path: Path
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if not f.accepted]
+
+    @property
+    def accepted(self) -> list[FileResult]:
+        return [f for f in self.files if f.accepted]
+
+    def totals(self) -> dict[str, TableCounts]:
+        out = {t: TableCounts() for t in RECORD_TABLES}
+        for f in self.accepted:
+            for t, c in f.tables.items():
+                for k in ("inserted", "updated", "deleted", "conflicts", "unchanged"):
+                    setattr(out[t], k, getattr(out[t], k) + getattr(c, k))
+        return out

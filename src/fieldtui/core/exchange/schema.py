@@ -1,0 +1,104 @@
+"""What an export file is: the record tables and `meta` as our migrations build them, and a
+`manifest` that describes them (counts per table, a checksum of their content).
+
+Only the record tables travel (plus `meta` with the device id, and the `manifest`): no audit,
+no drafts, no merge bookkeeping, no triggers, views or secondary indexes. The export builds its
+file with the migrations and then prunes it (`prune_to_export_schema`); the check rebuilds the
+same schema for the version a file declares (`expected_schema`) and refuses any difference, so
+an extra table, trigger or view never reaches headquarters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+
+from fieldtui.core.db import migrations
+from fieldtui.core.kinds import RECORD_TABLES
+
+EXPORT_FORMAT = "1"
+MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+KEPT_TABLES = (*RECORD_TABLES, "meta")
+
+#: How export and merge report progress: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def json_array(cols: list[str], alias: str = "") -> str:
+    """SQL for a row as a JSON array of `cols` (what is hashed)."""
+    prefix = f"{alias}." if alias else ""
+    return "json_array(" + ", ".join(prefix + c for c in cols) + ")"
+
+
+def json_object(cols: list[str], alias: str = "") -> str:
+    """SQL for a row as a JSON object of `cols` (what people review in a conflict)."""
+    prefix = f"{alias}." if alias else ""
+    return "json_object(" + ", ".join(f"'{c}', {prefix}{c}" for c in cols) + ")"
+
+
+def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
+    """SHA-256 over the record tables: table name, then each row as a JSON array, ordered by id."""
+    digest = hashlib.sha256()
+    for table in RECORD_TABLES:
+        cols = columns(conn, table, schema)
+        digest.update(f"#{table}\n".encode())
+        for (text,) in conn.execute(f"SELECT {json_array(cols)} FROM {schema}.{table} ORDER BY id"):
+            digest.update(text.encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def counts(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
+    """Rows per record table (what the manifest declares)."""
+    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in RECORD_TABLES}
+
+
+def prune_to_export_schema(conn: sqlite3.Connection) -> None:
+    """Keep only the record tables and meta: no triggers, views, indexes or other tables."""
+    for kind in ("trigger", "view"):
+        for (name,) in conn.execute(f"SELECT name FROM sqlite_master WHERE type = '{kind}'").fetchall():
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    while True:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                            ).fetchall()
+        extra = [n for (n,) in rows if n not in KEPT_TABLES]
+        if not extra:
+            break
+        conn.execute(f'DROP TABLE IF EXISTS "{extra[0]}"')
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def create_export_schema(conn: sqlite3.Connection, version: int = migrations.SCHEMA_VERSION) -> None:
+    """The schema of an export of `version`: the migrations, pruned, and the manifest table."""
+    migrations.apply(conn, 0, version)
+    prune_to_export_schema(conn)
+    conn.execute(MANIFEST_DDL)
+
+
+def schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """Every schema object as (type, name, table, SQL with white space folded), sorted."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    # str(): a damaged file can hold a BLOB here (bytes do not sort with str; "b'…'" matches nothing)
+    return sorted((str(t), str(n), str(tn), " ".join(str(sql or "").split())) for t, n, tn, sql in rows)
+
+
+@cache
+def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
+    """What an export of schema `version` contains: built by the same migrations and pruning."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        create_export_schema(conn, version)
+        return tuple(schema_listing(conn))
+    finally:
+        conn.close()
