@@ -43,7 +43,6 @@ from fieldtui.core.exchange.schema import (
     schema_listing,
 )
 from fieldtui.core.ids import new_id
-from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.i18n import _
 
 MAX_FILE_BYTES = 4 * 1024**3
@@ -183,13 +182,13 @@ def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
     types and of plausible lengths."""
     found = counts(conn)
     declared = json.loads(manifest["counts"])
-    for table in RECORD_TABLES:
+    for table in found:
         if found[table] > MAX_ROWS_PER_TABLE:
             raise Refused(_("too many rows in {table}").format(table=table))
         if declared.get(table) != found[table]:
             raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
                 declared=declared.get(table), table=table, found=found[table]))
-    for table in RECORD_TABLES:
+    for table in found:
         _check_types(conn, table)
         lengths = ", ".join(f"coalesce(length({c}), 0)" for c in columns(conn, table))
         longest = conn.execute(f"SELECT max(max({lengths})) FROM {table}").fetchone()[0]

@@ -46,10 +46,17 @@ def json_object(cols: list[str], alias: str = "") -> str:
     return "json_object(" + ", ".join(f"'{c}', {prefix}{c}" for c in cols) + ")"
 
 
+def tables_in(conn: sqlite3.Connection, schema: str = "main") -> list[str]:
+    """The record tables a file holds, in registry order: an older version's export lacks the
+    tables of later kinds (its checksum and counts were computed without them)."""
+    present = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+    return [t for t in RECORD_TABLES if t in present]
+
+
 def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
     """SHA-256 over the record tables: table name, then each row as a JSON array, ordered by id."""
     digest = hashlib.sha256()
-    for table in RECORD_TABLES:
+    for table in tables_in(conn, schema):
         cols = columns(conn, table, schema)
         digest.update(f"#{table}\n".encode())
         for (text,) in conn.execute(f"SELECT {json_array(cols)} FROM {schema}.{table} ORDER BY id"):
@@ -60,7 +67,7 @@ def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
 
 def counts(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
     """Rows per record table (what the manifest declares)."""
-    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in RECORD_TABLES}
+    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in tables_in(conn, schema)}
 
 
 def prune_to_export_schema(conn: sqlite3.Connection) -> None:
