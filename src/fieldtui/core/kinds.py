@@ -128,6 +128,7 @@ class Kind:
     list: ListSpec
     #: (alias of the keyed table, SELECT of every field a spreadsheet round-trips)
     sheet: tuple[str, str]
+    saver: str  # the Store method that saves a validated record of the kind (forms, `fieldtui import`)
     importable: bool  # `fieldtui import --kind` takes it
     #: a person's enrolment: removing the last one removes the person (records/saves.py); the
     #: attribute of the composite record (`record`) that holds the enrolment
@@ -167,7 +168,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("c", "SELECT c.id, c.name_en, c.name_zh, c.city, c.sector, c.grant_usd, c.target_direct, c.sii, "
                     "c.programmes FROM cbos c"),
-        importable=False,
+        saver="save_cbo", importable=False,
     ),
     Kind(
         key="trainees", table="trainings", record="TraineeRecord", title=N_("Trainees"), singular=N_("trainee"),
@@ -184,7 +185,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
                     "t.income_before_cny" + _ENROLMENT_FROM.format(table="trainings", a="t")),
-        importable=True, part="training",
+        saver="save_trainee", importable=True, part="training",
     ),
     Kind(
         key="children", table="after_school", record="ChildRecord", title=N_("After-school children"),
@@ -202,7 +203,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
                     "a.programme, a.start_date, a.end_date" + _ENROLMENT_FROM.format(table="after_school", a="a")),
-        importable=True, part="enrolment",
+        saver="save_child", importable=True, part="enrolment",
     ),
     Kind(
         key="placements", table="placements", record="Placement", title=N_("Job placements"),
@@ -226,7 +227,7 @@ KINDS: tuple[Kind, ...] = (
                      "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
                      "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
                      "JOIN cbos c ON c.id = p.cbo_id"),
-        importable=True,
+        saver="save_placement", importable=True,
     ),
     Kind(
         key="others", table="other_programmes", record="ParticipantRecord", title=N_("Other participants"),
@@ -243,7 +244,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date"
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
-        importable=True, part="programme",
+        saver="save_participant", importable=True, part="programme",
     ),
     Kind(
         key="followups", table="followups", record="Followup", title=N_("Job follow-ups"), singular=N_("follow-up"),
@@ -266,7 +267,7 @@ KINDS: tuple[Kind, ...] = (
         sheet=("fu", "SELECT fu.id, fu.placement_id, c.name_en AS cbo, p.full_name, pl.employer AS placement_employer, "
                      "pl.start_date AS placement_start, fu.due_month, fu.checked_on, fu.employed, fu.same_employer, "
                      "fu.wage_cny, fu.reason, fu.note" + _FROM_PLACEMENT.format(table="followups", a="fu")),
-        importable=True,
+        saver="save_followup", importable=True,
     ),
     Kind(
         key="sessions", table="sessions", record="Session", title=N_("Sessions"), singular=N_("session"),
@@ -284,7 +285,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("se", "SELECT se.id, c.name_en AS cbo, se.programme, se.held_on, se.held, se.topic "
                      "FROM sessions se JOIN cbos c ON c.id = se.cbo_id"),
-        importable=True,
+        saver="save_session", importable=True,
     ),
     Kind(
         key="attendance", table="attendance", record="Attendance", title=N_("Attendance"),
@@ -308,7 +309,7 @@ KINDS: tuple[Kind, ...] = (
                      "p.full_name, am.present FROM attendance am JOIN sessions se ON se.id = am.session_id "
                      "JOIN after_school a ON a.id = am.enrolment_id JOIN participants p ON p.id = a.participant_id "
                      "JOIN cbos c ON c.id = p.cbo_id"),
-        importable=True,
+        saver="save_attendance", importable=True,
     ),
     Kind(
         key="volunteers", table="volunteers", record="Volunteer", title=N_("Volunteers"), singular=N_("volunteer"),
@@ -326,7 +327,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("v", "SELECT v.id, c.name_en AS cbo, v.full_name, v.phone, v.affiliation, v.joined_on "
                     "FROM volunteers v JOIN cbos c ON c.id = v.cbo_id"),
-        importable=True,
+        saver="save_volunteer", importable=True,
     ),
     Kind(
         key="volunteer_hours", table="volunteer_hours", record="VolunteerHours", title=N_("Volunteer hours"),
@@ -345,7 +346,7 @@ KINDS: tuple[Kind, ...] = (
         sheet=("vh", "SELECT vh.id, vh.volunteer_id, c.name_en AS cbo, v.full_name, vh.activity, vh.worked_on, "
                      "vh.hours, vh.session_id FROM volunteer_hours vh JOIN volunteers v ON v.id = vh.volunteer_id "
                      "JOIN cbos c ON c.id = v.cbo_id"),
-        importable=True,
+        saver="save_volunteer_hours", importable=True,
     ),
 )
 KIND: Mapping[str, Kind] = MappingProxyType({k.key: k for k in KINDS})
