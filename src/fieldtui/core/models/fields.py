@@ -66,6 +66,14 @@ def _required_text(value: Any, max_len: int) -> str:
     return value
 
 
+def person_name(value: Any) -> str:
+    """A person's name (a participant's, a volunteer's): required, at most 60 characters, a letter in it."""
+    name = _required_text(value, 60)
+    if not any(ch.isalpha() for ch in name):
+        raise _rule("name_letters", "must contain letters or Chinese characters")
+    return name
+
+
 def _optional_text(value: Any, max_len: int) -> str | None:
     value = clean_text(value, max_len=max_len)
     return value or None

@@ -27,6 +27,7 @@ from fieldtui.core.models.fields import (
     _required_text,
     _rule,
     normalise_phone,
+    person_name,
 )
 from fieldtui.core.models.messages import _field_error
 from fieldtui.core.models.records import Record
@@ -213,10 +214,7 @@ class Volunteer(Record):
     @field_validator("full_name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> str:
-        v = _required_text(v, 60)
-        if not any(ch.isalpha() for ch in v):
-            raise _rule("name_letters", "must contain letters or Chinese characters")
-        return v
+        return person_name(v)
 
     @field_validator("phone", mode="before")
     @classmethod
