@@ -83,13 +83,17 @@ class RecordListScreen(Screen[None]):
         self.app.push_screen(self.FORM(defaults=self.form_defaults()), self._saved)
 
     def action_edit(self) -> None:
+        row = self.live_row()
+        if row is not None:
+            self.app.push_screen(self.FORM(row["id"]), self._saved)
+
+    def live_row(self) -> dict[str, Any] | None:
+        """The row under the cursor if it can be opened; a removed one says how to restore it."""
         row = self.table.current_row()
-        if row is None:
-            return
-        if row.get("deleted"):
+        if row is not None and row.get("deleted"):
             self.notify(_("This record was removed; restore it (F9) to edit it."), severity="warning")
-            return
-        self.app.push_screen(self.FORM(row["id"]), self._saved)
+            return None
+        return row
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -92,10 +92,7 @@ class SessionListScreen(RecordListScreen):
     def action_roster(self) -> None:
         from fieldtui.tui.screens.roster import RosterScreen
 
-        row = self.table.current_row()
+        row = self.live_row()
         if row is None:
-            return
-        if row.get("deleted"):
-            self.notify(_("This record was removed; restore it (F9) to edit it."), severity="warning")
             return
         self.app.push_screen(RosterScreen(row["id"]), lambda _done: self.refresh_rows(keep_id=row["id"]))
