@@ -7,8 +7,9 @@ the secondary indexes dropped during the load and rebuilt from their own SQL aft
 sorted build is several times faster than a million random index inserts).
 
 Mix: 55% trainees (about 55% of them placed, so placements are ~30% of N), 30% after-school
-children, 15% other programmes; ~2% of participants soft-deleted. Ids are UUIDv7 with
-time-ordered milliseconds in registration order, as field laptops write them.
+children, 15% other programmes; ~2% of participants soft-deleted; then the outcomes
+(benchmarks/outcomes_mix.py: follow-ups, sessions and attendance, volunteers and their hours).
+Ids are UUIDv7 with time-ordered milliseconds in registration order, as field laptops write them.
 
 Files are cached under benchmarks/data/ keyed by N, seed, schema version and GENERATOR_VERSION.
 """
@@ -23,11 +24,12 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import outcomes_mix
 from fieldtui.core.db.migrations import SCHEMA_VERSION, SCRIPTS
 from fieldtui.core.ids import new_id
 from fieldtui.core.store import Store
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DATA_DIR = Path(__file__).resolve().parent / "data"
 N_CBOS = 50
 BATCH = 20_000
@@ -125,6 +127,8 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
             surnames = rng.choices(SURNAMES, weights=[max(1, 60 - i) for i in range(len(SURNAMES))], k=8192)
 
             done = 0
+            placed_rows: list[tuple] = []
+            enrolled: dict[tuple[int, str], list[tuple[int, str]]] = {}
             while done < n:
                 m = min(BATCH, n - done)
                 people, trainings, children, others, placements = [], [], [], [], []
@@ -162,15 +166,20 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
                             "end_date": end, "status": status, "income_before_cny": float(600 + i % 80 * 10),
                             "created_at": at, "updated_at": at, "deleted": deleted})
                         if placed:
+                            placed_rows.append((nid(day_ms), end, float(1200 + i % 28 * 50), deleted))
                             placements.append({
-                                "id": nid(day_ms), "training_id": tid, "employer": EMPLOYERS[i % len(EMPLOYERS)],
+                                "id": placed_rows[-1][0], "training_id": tid,
+                                "employer": EMPLOYERS[i % len(EMPLOYERS)],
                                 "job_title": JOBS[c], "start_date": end, "wage_cny": float(1200 + i % 28 * 50),
                                 "verified": i & 1, "created_at": at, "updated_at": at, "deleted": deleted})
                     elif child:
+                        eid = nid(day_ms)
+                        programme = "after_school" if i % 5 else "super_saturday"
+                        enrolled.setdefault((cbo_i, programme), []).append((i * PERIOD_DAYS // n, eid))
                         children.append({
-                            "id": nid(day_ms), "participant_id": pid, "school": SCHOOLS[i % len(SCHOOLS)],
+                            "id": eid, "participant_id": pid, "school": SCHOOLS[i % len(SCHOOLS)],
                             "grade": max(1, min(6, age - 5)), "guardian_name": surnames[i & 8191] + "父",
-                            "programme": "after_school" if i % 5 else "super_saturday", "start_date": day.isoformat(),
+                            "programme": programme, "start_date": day.isoformat(),
                             "end_date": None, "guardian_consent": 1, "created_at": at, "updated_at": at,
                             "deleted": deleted})
                     else:
@@ -185,6 +194,8 @@ def generate(n: int, path: str | os.PathLike, *, seed: int = SEED, cbos: int = N
                 store.insert_rows("other_programmes", others)
                 store.insert_rows("placements", placements)
                 done += m
+            outcomes_mix.add(store, rng, nid, _stamp, placed_rows, enrolled, cbo_ids, PERIOD_START,
+                             PERIOD_DAYS, ms0, n)
             loaded = time.perf_counter()
             for sql in indexes:
                 conn.execute(sql)

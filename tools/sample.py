@@ -15,6 +15,9 @@ Targets sum to the revised goal of 9,100 (the two vocational programmes that fel
 CCTF and CMC's pilot, as the report says); indirect beneficiaries sum to 20,985. The report
 publishes only totals for trainees, after-school children and indirect beneficiaries: the split
 across CBOs above is our reading of the report, stated here so nobody mistakes it for data.
+
+Job follow-ups, after-school attendance and volunteers are illustrative only (the report has no
+numbers for them): tools/sample_outcomes.py says how they are made up.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from fieldtui.core.models import (
     Training,
 )
 from fieldtui.core.store import Store
+from tools.sample_outcomes import Outcomes
 
 SEED = 2011
 PERIOD_START = dt.date(2008, 9, 1)
@@ -99,13 +103,13 @@ class Builder:
 
     # ---- small deterministic helpers -----------------------------------------------
 
-    def id_at(self, day: dt.date) -> str:
+    def id_at(self, day: dt.date, rng: random.Random | None = None) -> str:
         ms = int(dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC).timestamp() * 1000)
         self.clock_ms = max(self.clock_ms + 1, ms)
-        return new_id(self.clock_ms, self.rng.randbytes(10))
+        return new_id(self.clock_ms, (rng or self.rng).randbytes(10))
 
-    def stamp(self, day: dt.date) -> str:
-        seconds = self.rng.randrange(8 * 3600)
+    def stamp(self, day: dt.date, rng: random.Random | None = None) -> str:
+        seconds = (rng or self.rng).randrange(8 * 3600)
         return (dt.datetime(day.year, day.month, day.day, 1, tzinfo=dt.UTC)
                 + dt.timedelta(seconds=seconds)).isoformat(timespec="microseconds")
 
@@ -164,14 +168,15 @@ class Builder:
                 self.child(cbo_id, staff, next(households))
             for _ in range(plan.pupils):
                 self.pupil(cbo_id, staff, next(households))
+        Outcomes(self, SEED + 1).build()  # after every person, from its own generators
         self.rows["cbos"] = [dict(r, programmes=list(r["programmes"])) for r in self.rows["cbos"]]
         with store.transaction():
             for table, table_rows in self.rows.items():
                 store.insert_rows(table, table_rows)
 
-    def add(self, table: str, model, on: dt.date, actor: str, **extra) -> str:
-        row_id = self.id_at(on)
-        at = self.stamp(on)
+    def add(self, table: str, model, on: dt.date, actor: str, rng: random.Random | None = None, **extra) -> str:
+        row_id = self.id_at(on, rng)
+        at = self.stamp(on, rng)
         data = model.model_dump(exclude={"id", "deleted"})
         self.rows[table].append({"id": row_id, **data, **extra, "created_at": at, "updated_at": at, "deleted": 0})
         self.rows["audit"].append({"at": at, "actor": actor, "action": "create", "table_name": table,

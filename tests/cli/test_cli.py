@@ -32,6 +32,18 @@ def test_summary_table_shows_the_figures():
         assert text in result.output, text
 
 
+def test_summary_table_shows_the_outcomes_and_breakdowns():
+    result = run("summary", str(SAMPLE_DB))
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    for expected in ("Still employed at 6 months 70.9%", "Change in monthly income +¥950",
+                     "Attendance (held sessions) 86.0%", "Volunteers 50", "Volunteer hours 393",
+                     "│ Female │ 5,164 │ 3,366 │ 2,545 │ 820 │ 70.3% │"):
+        assert expected in lines, expected
+    for title in ("By sex", "By age at registration", "By origin", "By province of origin"):
+        assert title in lines
+
+
 def test_summary_filters():
     result = run("summary", str(SAMPLE_DB), "--json", "--cbo", "Bright Angel Fund")
     assert json.loads(result.output)["direct_beneficiaries"] == 200

@@ -23,9 +23,12 @@ OLD_FILES = sorted(FIXTURES.glob("schema_v*.db"), key=lambda p: int(re.findall(r
 
 
 def _counts(path: Path) -> dict[str, int]:
+    """Rows per record table (a table that came with a later version counts 0 in an older file)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] if t in present else 0
+                for t in RECORD_TABLES}
     finally:
         conn.close()
 

@@ -394,7 +394,9 @@ class StoreMachine(RuleBasedStateMachine):
                 figures[p["cbo"]]["placed"].add(t["person"])
         actual = summary.compute(self.store, summary.Filters(date_to=date_to))
         by_id = {c.id: c for c in actual.cbos}
-        model = summary.Summary(filters=summary.Filters(date_to=date_to), cbos=[
+        # The model counts people; the outcome figures and breakdowns are the computed ones (checked
+        # against the counts in `breakdowns_sum_to_totals`).
+        model = dataclasses.replace(actual, cbos=[
             dataclasses.replace(by_id[cid], **dict(
                 direct_beneficiaries=f["direct"], indirect_beneficiaries=f["indirect"],
                 trainees=len(f["trainees"]), trainees_completed=len(f["completed"]),
@@ -410,6 +412,13 @@ class StoreMachine(RuleBasedStateMachine):
         for date_to in (None, CUTOFF):
             got = summary.compute(self.store, summary.Filters(date_to=date_to)).to_json()
             assert got == self.expected(date_to)
+
+    @invariant()
+    def breakdowns_sum_to_totals(self):
+        got = summary.compute(self.store).to_json()
+        for groups in got["breakdowns"].values():
+            for key in ("direct_beneficiaries", "trainees", "trainees_placed", "after_school_children"):
+                assert sum(g[key] for g in groups.values()) == got[key], key
 
     @invariant()
     def list_counts_equal_model(self):

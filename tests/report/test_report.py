@@ -193,26 +193,56 @@ def test_the_report_language_leaves_the_process_language_alone(tmp_path):
 
 
 def test_a_section_appears_once_the_summary_has_its_figure(tmp_path, monkeypatch):
-    """How the outcomes issue extends the report: a section keyed on a new Summary attribute."""
-    retention = sections.TableSection(
-        "retention", "Retention", "Retention", "Project",
-        columns=(sections.Column("Retained at 6 months", sections.PCT1, "retention_rate"),),
+    """How a later change extends the report: a section keyed on a new Summary attribute."""
+    dropout = sections.TableSection(
+        "dropout", "Dropouts", "Dropouts", "Project",
+        columns=(sections.Column("Dropped out", sections.PCT1, "dropout_rate"),),
         items=sections.per_cbo, total=sections.whole, charts=(sections.Chart("bars", (0,)),),
-        when=sections.has("retention_rate"))
-    monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS, retention])
+        when=sections.has("dropout_rate"))
+    monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS, dropout])
     for module in ("html", "xlsx"):
         monkeypatch.setattr(f"fieldtui.core.report.{module}.SECTIONS", sections.SECTIONS)
     write_report(SAMPLE_DB, tmp_path / "before")
-    assert 'id="retention"' not in (tmp_path / "before" / "report.html").read_text(encoding="utf-8")
-    monkeypatch.setattr(summary.CBOFigures, "retention_rate", property(lambda c: 0.5), raising=False)
-    monkeypatch.setattr(summary.Summary, "retention_rate", property(lambda s: 0.625), raising=False)
+    assert 'id="dropout"' not in (tmp_path / "before" / "report.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(summary.CBOFigures, "dropout_rate", property(lambda c: 0.5), raising=False)
+    monkeypatch.setattr(summary.Summary, "dropout_rate", property(lambda s: 0.625), raising=False)
     write_report(SAMPLE_DB, tmp_path / "after")
     tables, _text = html_tables((tmp_path / "after" / "report.html").read_text(encoding="utf-8"))
-    assert tables["retention"][1][1] == "50.0%" and tables["retention"][-1][1] == "62.5%"
+    assert tables["dropout"][1][1] == "50.0%" and tables["dropout"][-1][1] == "62.5%"
     book = openpyxl.load_workbook(tmp_path / "after" / "report.xlsx")
-    assert book["Retention"]["B5"].value == 0.5 and book["Retention"]["B5"].number_format == "0.0%"
+    assert book["Dropouts"]["B5"].value == 0.5 and book["Dropouts"]["B5"].number_format == "0.0%"
     per_cbo = book["Xin Zhi Guan"]
-    assert ["Retained at 6 months", 0.5] in [[c.value for c in row] for row in per_cbo.iter_rows()]
+    assert ["Dropped out", 0.5] in [[c.value for c in row] for row in per_cbo.iter_rows()]
+
+
+def test_outcomes_and_breakdowns_are_in_both_files_with_the_summarys_figures(tmp_path):
+    written = tmp_path / "out"
+    write_report(SAMPLE_DB, written)
+    tables, _text = html_tables((written / "report.html").read_text(encoding="utf-8"))
+    assert tables["retention"][-1] == ["All CBOs", "0", "655", "82.1%", "70.9%", "66.3%"]
+    assert tables["income_change"][-1] == ["All CBOs", "¥1,000", "¥1,950", "+¥950"]
+    assert tables["attendance"][-1] == ["All CBOs", "86.0%", "50", "393"]
+    for dimension in ("sex", "age_band", "origin", "province"):
+        rows = tables[f"by_{dimension}"]
+        assert rows[-1][:5] == ["Total", "8,231", "4,395", "3,245", "1,758"]
+        assert sum(int(r[1].replace(",", "")) for r in rows[1:-1]) == 8231  # each person in one group
+    assert tables["by_sex"][1] == ["Female", "5,164", "3,366", "2,545", "820", "70.3%"]
+    book = openpyxl.load_workbook(written / "report.xlsx")
+    assert {"Retention", "Income change", "Attendance", "By sex", "By province of origin"} <= set(book.sheetnames)
+    per_cbo = [[c.value for c in row] for row in book["Compassion for Migrant Children"].iter_rows()]
+    assert ["Volunteers", 36] in per_cbo and ["Still employed at 6 months", 0.6822] in per_cbo
+
+
+def test_a_file_without_outcomes_has_no_outcome_sections(tmp_path):
+    from fieldtui.core.store import Store
+    from tests.core.test_store import make_cbo, trainee
+
+    with Store.open(tmp_path / "new.db", create=True) as store:
+        store.save_trainee(trainee(make_cbo(store)))
+    write_report(tmp_path / "new.db", tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="by_sex"' in page
+    assert not any(f'id="{key}"' in page for key in ("retention", "income_change", "attendance"))
 
 
 def test_achievements_only_state_the_summarys_figures():
@@ -223,8 +253,13 @@ def test_achievements_only_state_the_summarys_figures():
     found = dict(figures.achievements(data))
     assert found["Vocational training"] == "4,395 trainees, 73.8% placed in jobs (3,245 people)."
     assert found["Progress against target"] == "90% of the target reached: 8,231 of 9,100 lives."
+    assert found["Jobs kept"] == "70.9% of the placed trainees checked were still employed 6 months after placement."
+    assert found["Income"] == ("Median monthly income rose from ¥1,000 before training to ¥1,950 after placement "
+                               "(+¥950).")
+    assert found["Volunteers"] == "50 volunteers gave 393 hours."
     numbers = set(re.findall(r"[\d,.]+\d", " ".join(found.values())))
-    allowed = {"8,231", "20,985", "4,395", "73.8", "3,245", "1,758", "90", "9,100", "1,087,406", "132.11", "4"}
+    allowed = {"8,231", "20,985", "4,395", "73.8", "3,245", "1,758", "90", "9,100", "1,087,406", "132.11", "4",
+               "70.9", "6", "1,000", "1,950", "950", "50", "393"}
     assert numbers <= allowed
 
 

@@ -205,3 +205,27 @@ def test_cli_quarter_is_checked_like_the_screen_dates(sample_copy):
     assert bad.exit_code == 2 and "2010Q5 is not a quarter: write it like 2010Q1" in bad.output
     both = CliRunner().invoke(main, ["summary", str(sample_copy), "--quarter", "2010Q1", "--from", "2010-01-01"])
     assert both.exit_code == 2 and "--quarter cannot be combined with --from or --to" in both.output
+
+
+async def test_screen_shows_the_outcomes_and_breakdowns_that_sum_to_the_totals(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_summary(pilot)
+        shown = {key: text(app, f"#out-{key}").splitlines() for key in (
+            "retention_6m", "income_change_cny", "attendance_rate", "volunteers", "volunteer_hours")}
+        assert shown == {
+            "retention_6m": ["70.9%", "Still employed at 6 months"],
+            "income_change_cny": ["+¥950", "Change in monthly income"],
+            "attendance_rate": ["86.0%", "Attendance (held sessions)"],
+            "volunteers": ["50", "Volunteers"], "volunteer_hours": ["393", "Volunteer hours"],
+        }
+        table = app.screen.query_one("#breakdowns", DataTable)
+        rows = [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+        titles = [i for i, r in enumerate(rows) if r[1] == ""]
+        assert [rows[i][0] for i in titles] == ["By sex", "By age at registration", "By origin",
+                                                "By province of origin"]
+        for start, end in zip(titles, [*titles[1:], len(rows)], strict=True):
+            groups = rows[start + 1:end]
+            assert sum(int(r[1].replace(",", "")) for r in groups) == 8231  # lives changed, each person once
+            assert sum(int(r[4].replace(",", "")) for r in groups) == 1758  # after-school children
+        assert rows[1][:2] == ["Female", "5,164"]

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core.summary import Summary
+from fieldtui.core.summary import DIMENSIONS, Summary
+from fieldtui.core.summary.lines import BREAKDOWN_COLUMNS, DIMENSION_TITLES, breakdown_rows, outcome_lines
 from fieldtui.i18n import _, language
 
 
@@ -51,9 +52,31 @@ def summary_table(result: Summary) -> Group:
                          fmt.usd(c.cost_per_life_usd, 2))
         people.add_row(name, fmt.number(c.indirect_beneficiaries), fmt.number(c.trainees),
                        fmt.number(c.trainees_placed), fmt.number(c.after_school_children), fmt.percent(c.progress))
-    parts = [head, projects, people]
+    parts = [head, projects, people, *outcome_tables(result)]
     if result.cost_per_life_note:
         parts.append(Text(result.cost_per_life_note, style="dim"))
     if result.is_empty:
         parts.append(Text(fmt.no_data_note(), style="yellow"))
     return Group(*parts)
+
+
+def outcome_tables(result: Summary) -> list[Table]:
+    """What happened after the programmes, then each breakdown (each sums to the totals above)."""
+    outcomes = Table(title=_("Outcomes"), show_header=False, box=None, pad_edge=False)
+    outcomes.add_column(style="bold", overflow="fold")
+    outcomes.add_column(justify="right")
+    for label, value in outcome_lines(result, _):
+        outcomes.add_row(label, value)
+    tables = [outcomes]
+    for dimension in DIMENSIONS:
+        rows = breakdown_rows(result, dimension, _, language() == "zh")
+        if not rows:
+            continue
+        table = Table(title=_(DIMENSION_TITLES[dimension]))
+        table.add_column("", ratio=1, overflow="fold")
+        for header, _attr, _kind in BREAKDOWN_COLUMNS:
+            table.add_column(_(header), justify="right", overflow="fold")
+        for group, values in rows:
+            table.add_row(Text(group), *values)  # a province is data (never markup)
+        tables.append(table)
+    return tables

@@ -96,5 +96,37 @@ def long_date(value: dt.date | None, lang: str | None = None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+# Kinds of figure: how a column of figures reads (`figure`); the donor report formats Excel cells by them too.
+COUNT, USD, USD2, PCT, PCT1, SII, CNY, CNY_CHANGE, HOURS = (
+    "count", "usd", "usd2", "pct", "pct1", "sii", "cny", "cny_change", "hours")
+
+
+def signed_cny(value: float | None) -> str:
+    """A change of money: "+¥950", "−¥120", "¥0"."""
+    if value is None:
+        return DASH
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return f"{sign}{cny(abs(value))}"
+
+
+def hours(value: float | None) -> str:
+    """Hours in quarters: "393", "5.5", "2.75"."""
+    if value is None:
+        return DASH
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def figure(kind: str, value: object) -> str:
+    """A figure of the given kind as people read it."""
+    if kind in (USD, USD2):
+        return usd(value, 2 if kind == USD2 else 0)  # type: ignore[arg-type]
+    if kind in (PCT, PCT1):
+        return percent(value, 1 if kind == PCT1 else 0)  # type: ignore[arg-type]
+    writers = {COUNT: number, SII: sii, CNY: cny, CNY_CHANGE: signed_cny, HOURS: hours}
+    if kind in writers:
+        return writers[kind](value)  # type: ignore[operator]
+    return DASH if value is None else str(value)
+
+
 def no_data_note() -> str:
     return _("No participants match these filters: every figure is zero.")

@@ -8,6 +8,8 @@ its nouns and its key. Everything that enumerates tables or kinds reads them fro
 kind means its model (core/models.py), an entry here and its screen (README: "Adding a kind").
 
 Nouns are msgids (`N_`): `_()` translates them where they are shown, in either language.
+The outcome kinds (follow-ups, sessions, attendance, volunteers and their hours) have no function
+key of their own (F1-F12 are taken): the home menu and the command palette open them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ class Table:
     personal: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: the person a row belongs to (its composite rules read the person), if any
     person_column: str | None = None
+    #: rows of other tables removed (and restored) with a row of this one: (table, its column naming this row)
+    cascade: tuple[tuple[str, str], ...] = ()
+    #: (column, table, msgid) of each parent a live row needs live: restoring it waits for the parent
+    parents: tuple[tuple[str, str, str], ...] = ()
 
 
 #: In foreign-key order (parents first): exports copy and merges apply them in this order.
@@ -40,18 +46,31 @@ TABLES: tuple[Table, ...] = (
     Table("cbos", "CBO", N_("CBOs")),
     Table("participants", "Participant", N_("People"),
           personal=MappingProxyType({"full_name": "h", "phone": "h", "birth_date": "x"})),
-    Table("trainings", "Training", N_("Trainings"), person_column="participant_id"),
+    Table("trainings", "Training", N_("Trainings"), person_column="participant_id",
+          cascade=(("placements", "training_id"),)),
     Table("after_school", "AfterSchool", N_("After-school enrolments"),
-          personal=MappingProxyType({"guardian_name": "h"}), person_column="participant_id"),
+          personal=MappingProxyType({"guardian_name": "h"}), person_column="participant_id",
+          cascade=(("attendance", "enrolment_id"),)),
     Table("other_programmes", "OtherProgramme", N_("Other programmes"),
           personal=MappingProxyType({"description": "x"}), person_column="participant_id"),
-    Table("placements", "Placement", N_("Placements")),
+    Table("placements", "Placement", N_("Placements"), cascade=(("followups", "placement_id"),),
+          parents=(("training_id", "trainings", N_("Restore the trainee first")),)),
+    Table("followups", "Followup", N_("Job follow-ups"), personal=MappingProxyType({"note": "x"}),
+          parents=(("placement_id", "placements", N_("Restore the job placement first")),)),
+    Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"),)),
+    Table("attendance", "Attendance", N_("Attendance marks"),
+          parents=(("session_id", "sessions", N_("Restore the session first")),
+                   ("enrolment_id", "after_school", N_("Restore the child first")))),
+    Table("volunteers", "Volunteer", N_("Volunteers"), personal=MappingProxyType({"full_name": "h", "phone": "h"}),
+          cascade=(("volunteer_hours", "volunteer_id"),)),
+    Table("volunteer_hours", "VolunteerHours", N_("Volunteer hours"),
+          parents=(("volunteer_id", "volunteers", N_("Restore the volunteer first")),)),
 )
 TABLE: Mapping[str, Table] = MappingProxyType({t.name: t for t in TABLES})
 RECORD_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)
 #: The person's columns a blanked tombstone must keep NOT NULL: replaced by this name.
 REMOVED_NAME = "(removed)"
-NOT_NULL_PERSONAL = frozenset({("participants", "full_name")})
+NOT_NULL_PERSONAL = frozenset({("participants", "full_name"), ("volunteers", "full_name")})
 
 # --------------------------------------------------------------------------- list queries
 
@@ -85,10 +104,15 @@ _PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender
 #: Table of each alias the list queries use.
 ALIAS_TABLE: Mapping[str, str] = MappingProxyType({
     "c": "cbos", "p": "participants", "t": "trainings", "a": "after_school", "o": "other_programmes",
-    "pl": "placements", "k": "participant_keys"})
+    "pl": "placements", "fu": "followups", "se": "sessions", "am": "attendance", "v": "volunteers",
+    "vh": "volunteer_hours", "k": "participant_keys"})
 #: Search columns with a NOCASE index, so `LIKE 'prefix%'` is an index range; the others
-#: (ids, phone) have BINARY indexes and are searched by key range (records/lists.py).
-NOCASE_INDEXED = frozenset({"p.full_name", "a.guardian_name", "pl.employer"})
+#: (ids, phone, dates) have BINARY indexes and are searched by key range (records/lists.py).
+NOCASE_INDEXED = frozenset({"p.full_name", "a.guardian_name", "pl.employer", "v.full_name"})
+#: A list's own FROM is found by its upper-case keyword (records/lists.py), so a column that
+#: counts other rows for the rows shown writes its subquery's "from" in lower case.
+_FROM_PLACEMENT = (" FROM {table} {a} JOIN placements pl ON pl.id = {a}.placement_id JOIN trainings t ON t.id = "
+                   "pl.training_id JOIN participants p ON p.id = t.participant_id JOIN cbos c ON c.id = p.cbo_id")
 
 # --------------------------------------------------------------------------- kinds
 
@@ -104,11 +128,12 @@ class Kind:
     singular: str  # N_(): "1 trainee", the draft question
     plural: str  # N_(): "12 trainees"
     short: str  # N_(): the key's label in footers and the palette
-    key_binding: str  # the function key that opens its list
+    key_binding: str | None  # the function key that opens its list (the home menu and Ctrl+P always do)
     screen: str  # "module:Class" of its list screen (the TUI imports it; the core never does)
     list: ListSpec
     #: (alias of the keyed table, SELECT of every field a spreadsheet round-trips)
     sheet: tuple[str, str]
+    saver: str  # the Store method that saves a validated record of the kind (forms, `fieldtui import`)
     importable: bool  # `fieldtui import --kind` takes it
     #: a person's enrolment: removing the last one removes the person (records/saves.py); the
     #: attribute of the composite record (`record`) that holds the enrolment
@@ -148,7 +173,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("c", "SELECT c.id, c.name_en, c.name_zh, c.city, c.sector, c.grant_usd, c.target_direct, c.sii, "
                     "c.programmes FROM cbos c"),
-        importable=False,
+        saver="save_cbo", importable=False,
     ),
     Kind(
         key="trainees", table="trainings", record="TraineeRecord", title=N_("Trainees"), singular=N_("trainee"),
@@ -165,7 +190,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
                     "t.income_before_cny" + _ENROLMENT_FROM.format(table="trainings", a="t")),
-        importable=True, part="training",
+        saver="save_trainee", importable=True, part="training",
     ),
     Kind(
         key="children", table="after_school", record="ChildRecord", title=N_("After-school children"),
@@ -183,7 +208,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
                     "a.programme, a.start_date, a.end_date" + _ENROLMENT_FROM.format(table="after_school", a="a")),
-        importable=True, part="enrolment",
+        saver="save_child", importable=True, part="enrolment",
     ),
     Kind(
         key="placements", table="placements", record="Placement", title=N_("Job placements"),
@@ -208,7 +233,7 @@ KINDS: tuple[Kind, ...] = (
                      "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
                      "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
                      "JOIN cbos c ON c.id = p.cbo_id"),
-        importable=True,
+        saver="save_placement", importable=True,
     ),
     Kind(
         key="others", table="other_programmes", record="ParticipantRecord", title=N_("Other participants"),
@@ -225,7 +250,109 @@ KINDS: tuple[Kind, ...] = (
         ),
         sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date"
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
-        importable=True, part="programme",
+        saver="save_participant", importable=True, part="programme",
+    ),
+    Kind(
+        key="followups", table="followups", record="Followup", title=N_("Job follow-ups"), singular=N_("follow-up"),
+        plural=N_("follow-ups"), short=N_("Follow-ups"), key_binding=None,
+        screen=f"{_SCREENS}.followups:FollowupScreen",
+        list=ListSpec(
+            select=f"SELECT fu.id, fu.placement_id, t.participant_id, {_PERSON}, pl.employer, pl.job_title, "
+            "pl.start_date AS placement_start, fu.due_month, fu.checked_on, fu.employed, fu.same_employer, "
+            "fu.wage_cny, fu.reason, fu.deleted" + _FROM_PLACEMENT.format(table="followups", a="fu"),
+            table_alias="fu",
+            search=("p.full_name", "p.phone", "pl.employer", "fu.id", "p.id"),
+            sorts={"name": "p.full_name", "cbo": "c.name_en", "checked": "fu.checked_on", "month": "fu.due_month",
+                   "employer": "pl.employer"},
+            cbo_column="p.cbo_id",
+            default_sort="name",
+            name_walk_from=" FROM participants p CROSS JOIN trainings t ON t.participant_id = p.id "
+            "CROSS JOIN placements pl ON pl.training_id = t.id CROSS JOIN followups fu ON fu.placement_id = pl.id "
+            "JOIN cbos c ON c.id = p.cbo_id",
+        ),
+        sheet=("fu", "SELECT fu.id, fu.placement_id, c.name_en AS cbo, p.full_name, pl.employer AS placement_employer, "
+                     "pl.start_date AS placement_start, fu.due_month, fu.checked_on, fu.employed, fu.same_employer, "
+                     "fu.wage_cny, fu.reason, fu.note" + _FROM_PLACEMENT.format(table="followups", a="fu")),
+        saver="save_followup", importable=True,
+    ),
+    Kind(
+        key="sessions", table="sessions", record="Session", title=N_("Sessions"), singular=N_("session"),
+        plural=N_("sessions"), short=N_("Sessions"), key_binding=None, screen=f"{_SCREENS}.sessions:SessionListScreen",
+        list=ListSpec(
+            select="SELECT se.id, se.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, se.held_on, se.programme, "
+            "se.held, se.topic, (SELECT count(*) from attendance m where m.session_id = se.id and m.deleted = 0) "
+            "AS marked, (SELECT total(m.present) from attendance m where m.session_id = se.id and m.deleted = 0) "
+            "AS present, se.deleted FROM sessions se JOIN cbos c ON c.id = se.cbo_id",
+            table_alias="se",
+            search=("se.held_on", "se.topic", "se.id"),
+            sorts={"date": "se.held_on", "programme": "se.programme", "cbo": "c.name_en"},
+            cbo_column="se.cbo_id",
+            default_sort="date",
+        ),
+        sheet=("se", "SELECT se.id, c.name_en AS cbo, se.programme, se.held_on, se.held, se.topic "
+                     "FROM sessions se JOIN cbos c ON c.id = se.cbo_id"),
+        saver="save_session", importable=True,
+    ),
+    Kind(
+        key="attendance", table="attendance", record="Attendance", title=N_("Attendance"),
+        singular=N_("attendance mark"), plural=N_("attendance marks"), short=N_("Attendance"), key_binding=None,
+        screen=f"{_SCREENS}.attendance:AttendanceScreen",
+        list=ListSpec(
+            select=f"SELECT am.id, am.session_id, am.enrolment_id, a.participant_id, {_PERSON}, se.held_on, "
+            "se.programme, se.held, am.present, am.deleted FROM attendance am "
+            "JOIN sessions se ON se.id = am.session_id JOIN after_school a ON a.id = am.enrolment_id "
+            "JOIN participants p ON p.id = a.participant_id JOIN cbos c ON c.id = p.cbo_id",
+            table_alias="am",
+            search=("p.full_name", "p.id", "am.id"),
+            sorts={"name": "p.full_name", "date": "se.held_on", "cbo": "c.name_en"},
+            cbo_column="p.cbo_id",
+            default_sort="name",
+            name_walk_from=" FROM participants p CROSS JOIN after_school a ON a.participant_id = p.id "
+            "CROSS JOIN attendance am ON am.enrolment_id = a.id JOIN sessions se ON se.id = am.session_id "
+            "JOIN cbos c ON c.id = p.cbo_id",
+        ),
+        sheet=("am", "SELECT am.id, am.session_id, se.held_on, se.programme, am.enrolment_id, c.name_en AS cbo, "
+                     "p.full_name, am.present FROM attendance am JOIN sessions se ON se.id = am.session_id "
+                     "JOIN after_school a ON a.id = am.enrolment_id JOIN participants p ON p.id = a.participant_id "
+                     "JOIN cbos c ON c.id = p.cbo_id"),
+        saver="save_attendance", importable=True,
+    ),
+    Kind(
+        key="volunteers", table="volunteers", record="Volunteer", title=N_("Volunteers"), singular=N_("volunteer"),
+        plural=N_("volunteers"), short=N_("Volunteers"), key_binding=None,
+        screen=f"{_SCREENS}.volunteers:VolunteerListScreen",
+        list=ListSpec(
+            select="SELECT v.id, v.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, v.full_name, v.phone, "
+            "v.affiliation, v.joined_on, (SELECT total(h.hours) from volunteer_hours h where h.volunteer_id = v.id "
+            "and h.deleted = 0) AS hours, v.deleted FROM volunteers v JOIN cbos c ON c.id = v.cbo_id",
+            table_alias="v",
+            search=("v.full_name", "v.phone", "v.id"),
+            sorts={"name": "v.full_name", "cbo": "c.name_en", "joined": "v.joined_on"},
+            cbo_column="v.cbo_id",
+            default_sort="name",
+        ),
+        sheet=("v", "SELECT v.id, c.name_en AS cbo, v.full_name, v.phone, v.affiliation, v.joined_on "
+                    "FROM volunteers v JOIN cbos c ON c.id = v.cbo_id"),
+        saver="save_volunteer", importable=True,
+    ),
+    Kind(
+        key="volunteer_hours", table="volunteer_hours", record="VolunteerHours", title=N_("Volunteer hours"),
+        singular=N_("time entry"), plural=N_("time entries"), short=N_("Hours"), key_binding=None,
+        screen=f"{_SCREENS}.volunteer_hours:HoursListScreen",
+        list=ListSpec(
+            select="SELECT vh.id, vh.volunteer_id, v.full_name, v.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
+            "vh.activity, vh.worked_on, vh.hours, vh.session_id, vh.deleted FROM volunteer_hours vh "
+            "JOIN volunteers v ON v.id = vh.volunteer_id JOIN cbos c ON c.id = v.cbo_id",
+            table_alias="vh",
+            search=("v.full_name", "vh.worked_on", "vh.id"),
+            sorts={"date": "vh.worked_on", "name": "v.full_name", "activity": "vh.activity", "cbo": "c.name_en"},
+            cbo_column="v.cbo_id",
+            default_sort="date",
+        ),
+        sheet=("vh", "SELECT vh.id, vh.volunteer_id, c.name_en AS cbo, v.full_name, vh.activity, vh.worked_on, "
+                     "vh.hours, vh.session_id FROM volunteer_hours vh JOIN volunteers v ON v.id = vh.volunteer_id "
+                     "JOIN cbos c ON c.id = v.cbo_id"),
+        saver="save_volunteer_hours", importable=True,
     ),
 )
 KIND: Mapping[str, Kind] = MappingProxyType({k.key: k for k in KINDS})

@@ -2,8 +2,9 @@
 
 Its parts live in core/records/, one capability each: base (opening, schema, transactions, the
 journal), saves (writes, removal), lists (the list and search planner), people (duplicates, a
-person's enrolments), drafts, audit (and each record's history), operators (who is working).
-Screens and commands call a `Store`; nothing else writes
+person's enrolments), drafts, audit (and each record's history), operators (who is working);
+followups (checks and the due list), attendance (sessions, marks, rosters, rates), volunteers
+(and their hours). Screens and commands call a `Store`; nothing else writes
 SQL for records, except the exchange (core/exchange/), which copies whole tables between files.
 """
 
@@ -24,15 +25,18 @@ from fieldtui.core.errors import (
     StoreReadOnly,
 )
 from fieldtui.core.kinds import RECORD_TABLES
+from fieldtui.core.records.attendance import Attendances
 from fieldtui.core.records.base import StoreBase
 from fieldtui.core.records.drafts import Drafts
+from fieldtui.core.records.followups import Followups
 from fieldtui.core.records.lists import Lists
 from fieldtui.core.records.operators import Operators
 from fieldtui.core.records.people import People
 from fieldtui.core.records.saves import Saves
+from fieldtui.core.records.volunteers import Volunteers
 
 
-class Store(StoreBase, Saves, Lists, People, Drafts, Operators):
+class Store(StoreBase, Saves, Lists, People, Drafts, Operators, Followups, Attendances, Volunteers):
     """One open fieldtui file. Create with `Store.open(path)`; use as a context manager."""
 
 

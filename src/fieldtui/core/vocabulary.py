@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-from fieldtui.i18n import N_, _
+from fieldtui.i18n import N_, _, language
 
 Gender = Literal["female", "male", "other"]
 Origin = Literal["recent_arrival", "city_raised"]
@@ -19,6 +19,34 @@ TrainingStatus = Literal["enrolled", "completed", "dropped"]
 AfterSchoolProgramme = Literal["after_school", "super_saturday"]
 OtherProgrammeKind = Literal["low_cost_school", "blind_adult_training", "other"]
 CBOProgramme = Literal["vocational_training", "after_school", "low_cost_school", "other"]
+#: When a placement is checked on (months after it started).
+FollowupMonth = Literal["3", "6", "12"]
+#: Why a placed trainee no longer works (a follow-up that finds them out of work, or unreached).
+NotEmployedReason = Literal["quit", "dismissed", "contract_ended", "moved_away", "studying", "family", "health",
+                            "unreachable", "other"]
+#: What a volunteer's hours were given to.
+VolunteerActivity = Literal["after_school", "super_saturday", "training", "other"]
+#: Age bands of the summary's breakdowns (age at registration).
+AgeBand = Literal["0-13", "14-17", "18-24", "25-44", "45+"]
+
+#: English key -> Chinese name of every provincial-level division (hukou origin).
+PROVINCES: dict[str, str] = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西",
+    "Inner Mongolia": "内蒙古", "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江",
+    "Shanghai": "上海", "Jiangsu": "江苏", "Zhejiang": "浙江", "Anhui": "安徽",
+    "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
+    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西",
+    "Hainan": "海南", "Chongqing": "重庆", "Sichuan": "四川", "Guizhou": "贵州",
+    "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
+    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆", "Hong Kong": "香港",
+    "Macau": "澳门", "Taiwan": "台湾",
+}
+
+
+def province_name(key: str) -> str:
+    """A stored province ("Henan") as people read it: 河南 in Chinese."""
+    return PROVINCES.get(key, key) if language() == "zh" else key
+
 
 #: Stored value -> label, for every choice above (a value means the same in every choice).
 CHOICE_LABELS: dict[str, str] = {
@@ -28,6 +56,12 @@ CHOICE_LABELS: dict[str, str] = {
     "after_school": N_("After school"), "super_saturday": N_("Super Saturday"),
     "low_cost_school": N_("Low-cost school"), "blind_adult_training": N_("Blind adult training"),
     "vocational_training": N_("Vocational training"),
+    "3": N_("3 months"), "6": N_("6 months"), "12": N_("12 months"),
+    "quit": N_("Left the job"), "dismissed": N_("Dismissed"), "contract_ended": N_("Contract ended"),
+    "moved_away": N_("Moved away"), "studying": N_("Studying"), "family": N_("Family care"),
+    "health": N_("Health"), "unreachable": N_("Could not be reached"),
+    "training": N_("Training"),
+    "0-13": N_("Under 14"), "14-17": N_("14–17"), "18-24": N_("18–24"), "25-44": N_("25–44"), "45+": N_("45 and over"),
 }
 
 #: Short forms staff type or spreadsheets carry, mapped to the stored value.
@@ -125,6 +159,25 @@ LABELS: dict[str, str] = {
     "job_title": N_("Job title"),
     "wage_cny": N_("Monthly wage (¥)"),
     "verified": N_("Verified"),
+    "placement_id": N_("Job placement"),
+    "due_month": N_("Check"),
+    "checked_on": N_("Checked on"),
+    "employed": N_("Still employed"),
+    "same_employer": N_("Same employer"),
+    "reason": N_("If not, why not"),
+    "note": N_("Note"),
+    "held_on": N_("Date"),
+    "held": N_("Held"),
+    "topic": N_("Topic"),
+    "session_id": N_("Session"),
+    "enrolment_id": N_("Child"),
+    "present": N_("Present"),
+    "affiliation": N_("School or workplace"),
+    "joined_on": N_("Joined on"),
+    "volunteer_id": N_("Volunteer"),
+    "activity": N_("Activity"),
+    "worked_on": N_("Date"),
+    "hours": N_("Hours"),
 }
 
 

@@ -38,8 +38,10 @@ def _screens() -> dict[str, Any]:
 
 
 def _kind_bindings() -> list[Binding]:
-    """F2, F3, F4, F6, F7: each kind's list, from the registry (F5 is the summary)."""
-    return [Binding(k.key_binding, f"open({k.key!r})", k.short, id=k.key, show=False) for k in kinds.KINDS]
+    """F2, F3, F4, F6, F7: each kind's list, from the registry (F5 is the summary; kinds without a
+    key of their own open from the home menu and the command palette)."""
+    return [Binding(k.key_binding, f"open({k.key!r})", k.short, id=k.key, show=False)
+            for k in kinds.KINDS if k.key_binding]
 
 
 class FieldApp(App[None]):

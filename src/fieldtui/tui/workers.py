@@ -51,8 +51,13 @@ def deliver(app: App, apply: Callable[..., Any], *args: Any) -> None:
     worker = get_current_worker()
 
     def current() -> None:
-        if not worker.is_cancelled:
-            apply(*args)
+        # Also dropped when the worker's screen is being closed (popped while its result was on
+        # the way: its widgets are already gone, the worker not yet cancelled). The test is
+        # Textual's own before a recompose (Widget._pruning; Textual is pinned exactly).
+        node = worker.node
+        if worker.is_cancelled or not getattr(node, "is_attached", True) or getattr(node, "_pruning", False):
+            return
+        apply(*args)
 
     if not worker.is_cancelled:  # a cancelled worker (screen gone, app closing) asks nothing
         app.call_from_thread(current)

@@ -1,7 +1,8 @@
 """The validation models (pydantic): every rule about a record and the message a person sees.
 
-records.py: one model per stored record; composite.py: what a form edits in one go (a person and
-an enrolment); fields.py: the rules fields share; messages.py: pydantic's errors in people's words.
+records.py: one model per stored record (outcomes.py: follow-ups, attendance, volunteers);
+composite.py: what a form edits in one go (a person and an enrolment); fields.py: the rules
+fields share; messages.py: pydantic's errors in people's words.
 The words themselves (labels, choices) are in core/vocabulary.py, which loads without pydantic.
 Failures surface as `RecordInvalid` (core/errors.py): field path -> message.
 """
@@ -27,6 +28,16 @@ from fieldtui.core.models.fields import (
     normalise_province,
 )
 from fieldtui.core.models.messages import messages_from, validate
+from fieldtui.core.models.outcomes import (
+    Attendance,
+    Followup,
+    Session,
+    Volunteer,
+    VolunteerHours,
+    check_attendance,
+    check_followup_against_placement,
+    check_volunteer_hours,
+)
 from fieldtui.core.models.records import (
     CBO,
     AfterSchool,
@@ -42,8 +53,10 @@ from fieldtui.core.vocabulary import CHOICE_ALIASES, LABELS
 
 __all__ = [
     "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY",
-    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES", "AfterSchool", "ChildRecord", "Enrolment", "OtherProgramme",
-    "Participant", "ParticipantRecord", "Placement", "Record", "RecordInvalid", "TraineeRecord", "Training",
-    "ValidationError", "age_on", "check_placement_against_training", "clean_text", "messages_from",
-    "normalise_phone", "normalise_province", "today", "validate",
+    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
+    "AfterSchool", "Attendance", "ChildRecord", "Enrolment", "Followup", "OtherProgramme", "Participant",
+    "ParticipantRecord", "Placement", "Record", "RecordInvalid", "Session", "TraineeRecord", "Training",
+    "ValidationError", "Volunteer", "VolunteerHours", "age_on", "check_attendance",
+    "check_followup_against_placement", "check_placement_against_training", "check_volunteer_hours", "clean_text",
+    "messages_from", "normalise_phone", "normalise_province", "today", "validate",
 ]

@@ -15,20 +15,9 @@ from pydantic_core import PydanticCustomError
 
 from fieldtui.core import clock
 from fieldtui.core.formatting import UNPRINTABLE
+from fieldtui.core.vocabulary import PROVINCES
 from fieldtui.i18n import _
 
-#: English key -> Chinese name of every provincial-level division (hukou origin).
-PROVINCES: dict[str, str] = {
-    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西",
-    "Inner Mongolia": "内蒙古", "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江",
-    "Shanghai": "上海", "Jiangsu": "江苏", "Zhejiang": "浙江", "Anhui": "安徽",
-    "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
-    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西",
-    "Hainan": "海南", "Chongqing": "重庆", "Sichuan": "四川", "Guizhou": "贵州",
-    "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
-    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆", "Hong Kong": "香港",
-    "Macau": "澳门", "Taiwan": "台湾",
-}
 _PROVINCE_LOOKUP: dict[str, str] = {}
 for _en, _zh in PROVINCES.items():
     for _alias in (_en, _zh, _zh + "省", _zh + "市"):
@@ -75,6 +64,14 @@ def _required_text(value: Any, max_len: int) -> str:
     if not value:
         raise _rule("required", "is required")
     return value
+
+
+def person_name(value: Any) -> str:
+    """A person's name (a participant's, a volunteer's): required, at most 60 characters, a letter in it."""
+    name = _required_text(value, 60)
+    if not any(ch.isalpha() for ch in name):
+        raise _rule("name_letters", "must contain letters or Chinese characters")
+    return name
 
 
 def _optional_text(value: Any, max_len: int) -> str | None:

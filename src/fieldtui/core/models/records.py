@@ -25,6 +25,7 @@ from fieldtui.core.models.fields import (
     _rule,
     normalise_phone,
     normalise_province,
+    person_name,
 )
 from fieldtui.core.models.messages import _field_error
 from fieldtui.core.vocabulary import (
@@ -158,10 +159,7 @@ class Participant(Record):
     @field_validator("full_name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> str:
-        v = _required_text(v, 60)
-        if not any(ch.isalpha() for ch in v):
-            raise _rule("name_letters", "must contain letters or Chinese characters")
-        return v
+        return person_name(v)
 
     @field_validator("registered_by", mode="before")
     @classmethod

@@ -106,6 +106,16 @@ class Saves(Audit):
             self._audit("update", table, row_id, at, {f: (old[f], row[f]) for f in changed})
         return row_id
 
+    def _parent(self, model: Any, table: str, row_id: str | None, field: str, label: str) -> Any:
+        """The stored row a new record hangs off, as its model (None if there is none); a row that
+        breaks today's rules is refused in words: it must be corrected in its own form first."""
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone() if row_id else None
+        try:
+            return model.model_validate(dict(row)) if row else None
+        except _models.ValidationError:  # saved before a rule was tightened, or damaged
+            raise RecordInvalid({field: labelled(label, _(
+                "breaks a rule in its own record; open that record and correct it first"))}) from None
+
     def _set_deleted(self, table: str, row_id: str, deleted: int, at: str) -> bool:
         """Remove (1) or restore (0) one row, as a new version of its `deleted` field."""
         stored = self.conn.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted = ?",
@@ -259,17 +269,14 @@ class Saves(Audit):
     # ---- delete / restore -------------------------------------------------------------
 
     def _cascade(self, table: str, row_id: str) -> list[tuple[str, str]]:
-        """The rows that go (and come back) with a list row: its placements, and its person when
-        this was the person's only live enrolment (so the person stops counting as a beneficiary)."""
-        rows = [(table, row_id)]
-        if table == "cbos":
+        """The rows that go (and come back) with a list row: what hangs off it (kinds.Table.cascade:
+        a training's placements and their follow-ups, a session's attendance...), and its person
+        when this was the person's only live enrolment (so the person stops counting)."""
+        rows = [(table, row_id), *self._hanging_off(table, row_id)]
+        column = kinds.TABLE[table].person_column
+        if column is None:
             return rows
-        if table == "placements":
-            return rows
-        if table == "trainings":
-            rows += [("placements", r[0]) for r in self.conn.execute(
-                "SELECT id FROM placements WHERE training_id = ?", (row_id,))]
-        pid = self.conn.execute(f"SELECT participant_id FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
+        pid = self.conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
         others = self.conn.execute(
             "SELECT (SELECT count(*) FROM trainings WHERE participant_id = :p AND deleted = 0 AND id != :e)"
             " + (SELECT count(*) FROM after_school WHERE participant_id = :p AND deleted = 0 AND id != :e)"
@@ -279,6 +286,19 @@ class Saves(Audit):
         if not others:
             rows.append(("participants", pid))
         return rows
+
+    def _hanging_off(self, table: str, row_id: str, removed_at: str | None = None) -> list[tuple[str, str]]:
+        """Rows of the tables that cascade from `table` naming this row, and theirs in turn; with
+        `removed_at`, only those removed in that same moment (what a restore brings back)."""
+        out: list[tuple[str, str]] = []
+        for child, column in kinds.TABLE[table].cascade:
+            sql, params = f"SELECT id FROM {child} WHERE {column} = ?", [row_id]
+            if removed_at is not None:
+                sql += " AND deleted = 1 AND updated_at = ?"
+                params.append(removed_at)
+            for (child_id,) in self.conn.execute(sql, params).fetchall():
+                out += [(child, child_id), *self._hanging_off(child, child_id, removed_at)]
+        return out
 
     def delete(self, kind: str, row_id: str) -> None:
         """Soft-delete a list row (a tombstone that travels to headquarters); restorable."""
@@ -305,19 +325,15 @@ class Saves(Audit):
             row = self._require(table, row_id)
             if not row["deleted"]:
                 return
+            for column, parent, message in kinds.TABLE[table].parents:
+                found = self.conn.execute(f"SELECT deleted FROM {parent} WHERE id = ?", (row[column],)).fetchone()
+                if found is None or found[0]:
+                    raise RecordInvalid({column: _(message)})
             at = self.clock()
-            deleted_at = row["updated_at"]
-            targets = [(table, row_id)]
-            if table == "trainings":
-                targets += [("placements", r[0]) for r in self.conn.execute(
-                    "SELECT id FROM placements WHERE training_id = ? AND deleted = 1 AND updated_at = ?",
-                    (row_id, deleted_at))]
-            if table != "cbos" and table != "placements":
-                targets.append(("participants", row["participant_id"]))
-            if table == "placements":
-                training = self._require("trainings", row["training_id"])
-                if training["deleted"]:
-                    raise RecordInvalid({"training_id": _("Restore the trainee first")})
+            targets = [(table, row_id), *self._hanging_off(table, row_id, row["updated_at"])]
+            column = kinds.TABLE[table].person_column
+            if column is not None:
+                targets.append(("participants", row[column]))
             for t, rid in targets:
                 self._set_deleted(t, rid, 0, at)
 

@@ -145,6 +145,7 @@ def achievements(data: ReportData) -> list[tuple[str, str]]:
             s.after_school_children, N_("{children} child took part in after-school programmes."),
             N_("{children} children took part in after-school programmes."),
         ).format(children=fmt.number(s.after_school_children))))
+    found += _outcome_achievements(s)
     if s.progress is not None:
         found.append((_("Progress against target"), _(
             "{progress} of the target reached: {direct} of {target} lives."
@@ -155,4 +156,22 @@ def achievements(data: ReportData) -> list[tuple[str, str]]:
             len(s.cbos), N_("{grant} invested through {n} CBO: {cost} per life changed."),
             N_("{grant} invested through {n} CBOs: {cost} per life changed."),
         ).format(grant=fmt.usd(s.grant_usd), n=fmt.number(len(s.cbos)), cost=fmt.usd(s.cost_per_life_usd, 2))))
+    return found
+
+
+def _outcome_achievements(s: summary.Summary) -> list[tuple[str, str]]:
+    """Did lives change: jobs kept, income, volunteers (only figures the file has)."""
+    found = []
+    if s.retention_6m is not None:
+        found.append((_("Jobs kept"), _("{rate} of the placed trainees checked were still employed 6 months "
+                                        "after placement.").format(rate=fmt.percent(s.retention_6m, 1))))
+    if s.income_change_cny is not None:
+        found.append((_("Income"), _("Median monthly income rose from {before} before training to {after} "
+                                     "after placement ({change}).").format(
+            before=fmt.cny(s.median_income_before_cny), after=fmt.cny(s.median_wage_after_cny),
+            change=fmt.signed_cny(s.income_change_cny))))
+    if s.volunteers:
+        found.append((_("Volunteers"), plural(
+            s.volunteers, N_("{n} volunteer gave {hours} hours."), N_("{n} volunteers gave {hours} hours."),
+        ).format(n=fmt.number(s.volunteers), hours=fmt.hours(s.volunteer_hours))))
     return found

@@ -6,16 +6,11 @@ inline SVG charts and a table; XLSX as a sheet with formatted numbers and native
 "projects" section is the Summary sheet's donor table). Headline figures, key achievements and
 provenance frame these sections (html.py, xlsx.py).
 
-Extending: when `Summary` gains a figure (the outcomes issue: retention, income change,
-attendance, volunteers, breakdowns by sex/age/origin/province), append a `TableSection` whose
-columns name the new attributes and whose `when` is `has("attribute")`, e.g.
-
-    TableSection("retention", N_("Retention"), N_("Retention"), N_("Project"),
-                 columns=(Column(N_("Retained at 6 months"), PCT1, "retention_rate"),),
-                 items=per_cbo, total=whole, charts=(Chart("bars", (0,)),), when=has("retention_rate"))
-
-and a breakdown section uses `items=lambda d: [(c.label, c) for c in d.summary.by_sex]`. Sections
-whose figures a file does not have are left out of both files, so a report never shows a blank.
+Extending: when `Summary` gains a figure, append a `TableSection` whose columns name the new
+attributes and whose `when` says when a file has them; sections whose figures a file does not
+have are left out of both files, so a report never shows a blank. The outcome sections (job
+retention, income change, attendance and volunteers, the four breakdowns) name their figures as
+core/summary/lines.py does, which the summary screen and the CLI read too.
 """
 
 from __future__ import annotations
@@ -26,25 +21,14 @@ from typing import Any
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core.report.figures import ReportData
-from fieldtui.core.report.text import N_, _, cbo_name
+from fieldtui.core.report.text import N_, _, cbo_name, lang
+from fieldtui.core.summary import DIMENSIONS
+from fieldtui.core.summary.lines import BREAKDOWN_COLUMNS, DIMENSION_TITLES, group_label
 
-# Kinds of value: how each is written in HTML (core.formatting) and formatted in Excel.
-COUNT, USD, USD2, PCT, PCT1, SII, CNY = "count", "usd", "usd2", "pct", "pct1", "sii", "cny"
-
-
-def written(kind: str, value: object) -> str:
-    """A value of a section's column as people read it (core.formatting)."""
-    if kind == COUNT:
-        return fmt.number(value)  # type: ignore[arg-type]
-    if kind in (USD, USD2):
-        return fmt.usd(value, 2 if kind == USD2 else 0)  # type: ignore[arg-type]
-    if kind in (PCT, PCT1):
-        return fmt.percent(value, 1 if kind == PCT1 else 0)  # type: ignore[arg-type]
-    if kind == SII:
-        return fmt.sii(value)  # type: ignore[arg-type]
-    if kind == CNY:
-        return fmt.cny(value)  # type: ignore[arg-type]
-    return fmt.DASH if value is None else str(value)
+# Kinds of value: how each is written in HTML and formatted in Excel (core.formatting).
+COUNT, USD, USD2, PCT, PCT1, SII, CNY = fmt.COUNT, fmt.USD, fmt.USD2, fmt.PCT, fmt.PCT1, fmt.SII, fmt.CNY
+CNY_CHANGE, HOURS = fmt.CNY_CHANGE, fmt.HOURS
+written = fmt.figure
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +63,7 @@ class TableSection:
     note: str | None = None  # msgid shown under the table
     new_page: bool = False  # printed from the top of a page
     label_at: int = 0  # position of the row-label column among the columns (the donor puts SII first)
+    total_label: str = N_("All CBOs")  # msgid of the total row
     when: Callable[[ReportData], bool] = lambda data: True
 
     def headers(self) -> list[str]:
@@ -91,7 +76,7 @@ class TableSection:
         out = [(label, [getattr(item, c.attr) for c in self.columns], False) for label, item in self.items(data)]
         if self.total is not None and len(out) > 1:
             whole = self.total(data)
-            out.append((_("All CBOs"), [getattr(whole, c.total_attr or c.attr) for c in self.columns], True))
+            out.append((_(self.total_label), [getattr(whole, c.total_attr or c.attr) for c in self.columns], True))
         return out
 
 
@@ -106,6 +91,22 @@ def whole(data: ReportData) -> Any:
 def has(attr: str) -> Callable[[ReportData], bool]:
     """A section shown only once `Summary` has `attr` (figures added by a later change)."""
     return lambda data: hasattr(data.summary, attr)
+
+
+def _followed_up(data: ReportData) -> bool:
+    s = data.summary
+    return s.outcomes.reached_3m + s.followups_due + s.followups_overdue > 0
+
+
+def _breakdown(dimension: str) -> TableSection:
+    """People of each group of one dimension; the total row is the summary's own (they sum to it)."""
+    return TableSection(
+        f"by_{dimension}", DIMENSION_TITLES[dimension], DIMENSION_TITLES[dimension], N_("Group"),
+        columns=tuple(Column(title, kind, attr) for title, attr, kind in BREAKDOWN_COLUMNS),
+        items=lambda d: [(group_label(dimension, key, _, lang() == "zh"), group)
+                         for key, group in d.summary.breakdown(dimension)],
+        total=whole, total_label=N_("Total"), charts=(Chart("bars", (0,)),),
+        when=lambda d: bool(d.summary.breakdown(dimension)))
 
 
 SECTIONS: list[TableSection] = [
@@ -150,4 +151,34 @@ SECTIONS: list[TableSection] = [
         columns=(Column(N_("Registrations"), COUNT, "registrations"),),
         items=lambda d: [(f"{p.period[:4]} {p.period[4:]}", p) for p in d.registrations],
         charts=(Chart("columns", (0,)),), when=lambda d: bool(d.registrations)),
+    TableSection(
+        "retention", N_("Job retention after placement"), N_("Retention"), N_("Project"),
+        columns=(Column(N_("Job follow-ups due"), COUNT, "followups_due"),
+                 Column(N_("Job follow-ups overdue"), COUNT, "followups_overdue"),
+                 Column(N_("Still employed at 3 months"), PCT1, "retention_3m"),
+                 Column(N_("Still employed at 6 months"), PCT1, "retention_6m"),
+                 Column(N_("Still employed at 12 months"), PCT1, "retention_12m")),
+        items=per_cbo, total=whole, charts=(Chart("bars", (2, 3, 4)),), new_page=True, when=_followed_up,
+        note=N_("Of the placements whose check has come due: a check not yet recorded counts as not employed "
+                "(the due and overdue columns say how many are not known yet).")),
+    TableSection(
+        "income_change", N_("Monthly income before training and wage after placement (medians, ¥)"),
+        N_("Income change"), N_("Project"),
+        columns=(Column(N_("Median monthly income before training"), CNY, "median_income_before_cny"),
+                 Column(N_("Median wage after placement"), CNY, "median_wage_after_cny"),
+                 Column(N_("Change in monthly income"), CNY_CHANGE, "income_change_cny")),
+        items=per_cbo, total=whole, charts=(Chart("bars", (0, 1)),),
+        note=N_("Each placed trainee once (their latest placement); the total's medians are taken over "
+                "all of them, not from the CBOs' medians."),
+        when=lambda d: d.summary.median_wage_after_cny is not None),
+    TableSection(
+        "attendance", N_("Attendance and volunteers"), N_("Attendance"), N_("Project"),
+        columns=(Column(N_("Attendance (held sessions)"), PCT1, "attendance_rate"),
+                 Column(N_("Volunteers"), COUNT, "volunteers"),
+                 Column(N_("Volunteer hours"), HOURS, "volunteer_hours")),
+        items=per_cbo, total=whole, charts=(Chart("bars", (2,)),),
+        note=N_("Sessions that were not held count nowhere, and a child not marked is neither present nor "
+                "absent. Volunteers give their time: they are never counted among the beneficiaries."),
+        when=lambda d: d.summary.outcomes.marked + d.summary.volunteers > 0),
+    *(_breakdown(dimension) for dimension in DIMENSIONS),
 ]

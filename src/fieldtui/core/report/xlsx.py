@@ -44,7 +44,8 @@ from fieldtui.core.report.sections import (
 from fieldtui.core.report.text import _, cbo_name
 
 FORMATS = {COUNT: "#,##0", USD: '"US$"#,##0', USD2: '"US$"#,##0.00', PCT: "0%", PCT1: "0.0%",
-           SII: "0.00", CNY: '"¥"#,##0', "score": "0.0"}  # score: the SII mean as the donor writes it
+           SII: "0.00", CNY: '"¥"#,##0', "score": "0.0",  # score: the SII mean as the donor writes it
+           fmt.CNY_CHANGE: '+"¥"#,##0;-"¥"#,##0;"¥"0', fmt.HOURS: "#,##0.00"}
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")

@@ -45,15 +45,14 @@ class _RowSaver:
         self.written_people = LineIndex(store, "import_people")  # person id -> line of this file
 
     def save(self, values: dict[str, Any], line: int) -> bool:
-        if not self.kind.enrols_person:  # a placement
-            self.store.save_placement(validate(getattr(models, self.kind.model), self._own(values)))
+        save = getattr(self.store, self.kind.saver)  # the kind's own save (kinds.Kind.saver)
+        if not self.kind.enrols_person:  # a placement, follow-up, session, mark, volunteer, hours
+            save(validate(getattr(models, self.kind.model), self._with_cbo(self._own(values), "cbo_id")))
             return True
         record = validate(getattr(models, self.kind.record),
                           {"participant": self._person(values), self.kind.part: self._own(values)})
         self._note_duplicates(record.participant, line)
-        saver = {"trainees": self.store.save_trainee, "children": self.store.save_child,
-                 "others": self.store.save_participant}
-        saved = saver[self.kind.key](record)
+        saved = save(record)
         self.written_people.add(saved.participant.id, line)
         return True
 
@@ -61,14 +60,21 @@ class _RowSaver:
         return {k: values.get(k) for k in self.fields if k in values}
 
     def _person(self, values: dict[str, Any]) -> dict[str, Any]:
-        """The person's fields; the CBO named by id or either name (a file with one CBO need not name it)."""
-        person = {k: values.get(k) for k in PERSON_FIELDS if k in values}
-        if str(person.get("cbo_id") or "").strip():
-            person["cbo_id"] = cbo_id_of(person["cbo_id"], self.cbos)
-        elif len(set(self.cbos.values())) == 1:
-            person["cbo_id"] = next(iter(self.cbos.values()))
+        """The person's fields, their CBO found as `_with_cbo` says."""
+        person = self._with_cbo({k: values.get(k) for k in PERSON_FIELDS if k in values}, "participant.cbo_id")
         person.setdefault("registered_by", self.store.operator)
         return person
+
+    def _with_cbo(self, row: dict[str, Any], where: str) -> dict[str, Any]:
+        """`row` with its CBO named by id or either name (a file with one CBO need not name it);
+        rows of kinds without a CBO of their own are left as they are."""
+        if "cbo_id" not in self.fields and where == "cbo_id":
+            return row
+        if str(row.get("cbo_id") or "").strip():
+            row["cbo_id"] = cbo_id_of(row["cbo_id"], self.cbos, where)
+        elif len(set(self.cbos.values())) == 1:
+            row["cbo_id"] = next(iter(self.cbos.values()))
+        return row
 
     def _note_duplicates(self, person: Any, line: int) -> None:
         for dup in self.store.possible_duplicates(person):
@@ -88,10 +94,10 @@ def cbo_lookup(store: Store) -> dict[str, str]:
     return out
 
 
-def cbo_id_of(text: Any, cbos: dict[str, str]) -> str:
+def cbo_id_of(text: Any, cbos: dict[str, str], where: str = "participant.cbo_id") -> str:
     """The id of the CBO a cell names by id or either name; one line if none is called that."""
     text = str(text).strip()
     if text.casefold() not in cbos:
         shown = " ".join(_CONTROL.sub(" ", text).split())[:80]  # one line, whatever the cell holds
-        raise RecordInvalid({"participant.cbo_id": _("CBO") + ": " + _("no CBO called {name}").format(name=shown)})
+        raise RecordInvalid({where: _("CBO") + ": " + _("no CBO called {name}").format(name=shown)})
     return cbos[text.casefold()]

@@ -23,8 +23,6 @@ from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
 _GETTERS = {"trainees": "get_trainee", "children": "get_child", "others": "get_other", "placements": "get_placement"}
-_SAVERS = {"trainees": "save_trainee", "children": "save_child", "others": "save_participant",
-           "placements": "save_placement"}
 
 
 def update_table(store: Store, kind: str, path: str | os.PathLike) -> ImportReport:
@@ -62,7 +60,7 @@ class _RowUpdater:
             record = models.validate(getattr(models, self.kind.record), self._composite(before, values))
         if record.model_dump(mode="json") == before:
             return False
-        getattr(self.store, _SAVERS[self.kind.key])(record)
+        getattr(self.store, self.kind.saver)(record)  # the kind's own save (kinds.Kind.saver)
         return True
 
     def _composite(self, before: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

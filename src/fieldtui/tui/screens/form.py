@@ -82,6 +82,11 @@ class RecordFormScreen(Screen[str | None]):
         """Write the validated record; return its list-row id."""
         raise NotImplementedError
 
+    def first_field(self) -> str:
+        """The field that has the focus when the form opens ("": the first required one still
+        empty, see focus_first); a form that knows better says which (a follow-up from the due list)."""
+        return ""
+
     # ---- helpers for subclasses ------------------------------------------------------------
 
     def required(self) -> frozenset[str]:
@@ -176,6 +181,9 @@ class RecordFormScreen(Screen[str | None]):
     def focus_first(self) -> None:
         """The first required field still empty (a new record), else the first field."""
         form = self.form
+        if self.first_field():
+            form.widget_for(self.first_field()).focus()
+            return
         values = form.values()
         fields = [f for f in form.input_fields if not form.widget_for(f.path).disabled]
         empty = [f for f in fields if f.path in form.required and form.shown(f) and form.is_empty(values[f.path])]

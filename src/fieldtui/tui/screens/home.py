@@ -23,7 +23,7 @@ from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).
-MENU_KEYS = {**{k.key: k.key_binding.upper() for k in kinds.KINDS}, "summary": "F5"}
+MENU_KEYS = {**{k.key: (k.key_binding or "").upper() for k in kinds.KINDS}, "summary": "F5"}
 
 
 #: Below this size (about 15,000 people) the figures take under ~50 ms: count them in place.
@@ -37,7 +37,7 @@ class HomeScreen(Screen[None]):
 
     # The app's F-keys, shown in this screen's footer (elsewhere they would crowd out local actions).
     BINDINGS = [
-        *(Binding(k.key_binding, f"app.open({k.key!r})", k.short) for k in kinds.KINDS),
+        *(Binding(k.key_binding, f"app.open({k.key!r})", k.short) for k in kinds.KINDS if k.key_binding),
         Binding("f5", "app.open_summary", _("Summary")),
     ]
 
@@ -76,7 +76,7 @@ class HomeScreen(Screen[None]):
             from fieldtui.core import summary
 
             try:
-                self._show_figures(summary.compute(self.app.store))
+                self._show_figures(summary.compute(self.app.store, outcomes_too=False))
             except (StoreError, sqlite3.DatabaseError) as exc:
                 self._figures_failed(exc)
             return
@@ -91,7 +91,7 @@ class HomeScreen(Screen[None]):
 
         try:
             with reading(self.app) as store:
-                result = summary.compute(store)
+                result = summary.compute(store, outcomes_too=False)
         except (StoreError, sqlite3.DatabaseError) as exc:
             deliver(self.app, self._figures_failed, exc)  # dropped if interrupted on purpose
             return

@@ -41,6 +41,8 @@ class RecordListScreen(Screen[None]):
     COLUMNS: ClassVar[list[Column]]
     FORM: ClassVar[type[RecordFormScreen]]
     CBO_FILTER: ClassVar[bool] = True
+    #: Newest first (a list whose first sort column is a date people want recent).
+    DESCENDING: ClassVar[bool] = False
 
     BINDINGS = [
         Binding("ctrl+n", "new", _("New")),
@@ -62,7 +64,8 @@ class RecordListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         kind = kinds.kind(self.KIND)
-        yield PagedList(self.KIND, self.COLUMNS, (kind.singular, kind.plural), cbo_filter=self.CBO_FILTER, id="list")
+        yield PagedList(self.KIND, self.COLUMNS, (kind.singular, kind.plural), cbo_filter=self.CBO_FILTER,
+                        descending=self.DESCENDING, id="list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -89,13 +92,17 @@ class RecordListScreen(Screen[None]):
         self.app.push_screen(self.FORM(defaults=self.form_defaults()), self._saved)
 
     def action_edit(self) -> None:
+        row = self.live_row()
+        if row is not None:
+            self.app.push_screen(self.FORM(row["id"]), self._saved)
+
+    def live_row(self) -> dict[str, Any] | None:
+        """The row under the cursor if it can be opened; a removed one says how to restore it."""
         row = self.table.current_row()
-        if row is None:
-            return
-        if row.get("deleted"):
+        if row is not None and row.get("deleted"):
             self.notify(_("This record was removed; restore it (F9) to edit it."), severity="warning")
-            return
-        self.app.push_screen(self.FORM(row["id"]), self._saved)
+            return None
+        return row
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -28,6 +28,7 @@ from fieldtui.tui import STYLES
 from fieldtui.tui.screens.donor_report import DonorReportScreen
 from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.widgets.outcomes import OutcomesPanel
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
 
@@ -123,6 +124,7 @@ class SummaryScreen(DonorReportScreen):
                     yield Static(_("Income before training vs wage after placement (¥/month)"),
                                  classes="section-title")
                     yield BarChart(fmt=fmt.cny, id="chart-income")
+            yield OutcomesPanel(id="outcomes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -330,6 +332,7 @@ class SummaryScreen(DonorReportScreen):
             [(_("Income before training"), [i.income_before_cny for i in income]),
              (_("Wage after placement"), [i.wage_cny for i in income])],
         )
+        self.query_one(OutcomesPanel).show(r)
 
     def _fill_projects(self, r: summary.Summary) -> None:
         """The donor's 'Featured projects' table; the project column takes the width left over."""

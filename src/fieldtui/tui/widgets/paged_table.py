@@ -1,7 +1,10 @@
 """A list over `Store.page()`: one keyset page at a time, never every row.
 
 `PagedTable` is the DataTable that pages; `PagedList` adds the search box, the CBO filter and the
-row count around it. Screens configure both with `Column`s and a store list kind.
+row count around it. Screens configure both with `Column`s and a store list kind, or with a
+`source`: lists that are not a kind's rows (the follow-ups due, a session's roster, attendance
+rates) page through `Store.<source>_page` and count through `Store.<source>_count`, which take
+the same query (and the table's `params`) and the same keyset.
 """
 
 from __future__ import annotations
@@ -94,8 +97,12 @@ class PagedTable(DataTable):
         def control(self) -> PagedTable:
             return self.table
 
-    def __init__(self, kind: str, columns: list[Column], *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+    def __init__(self, kind: str, columns: list[Column], *, page_size: int = PAGE_SIZE, source: str | None = None,
+                 params: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.source = source
+        #: Extra query parameters of a `source` (a session id, "often absent only"); reload() after a change.
+        self.params: dict[str, Any] = dict(params or {})
         self._cell_render_cache = LRUCache(CELL_CACHE)
         self._row_render_cache = LRUCache(ROW_CACHE)
         self._row_renderable_cache = LRUCache(ROW_CACHE)
@@ -123,7 +130,7 @@ class PagedTable(DataTable):
 
     def _query(self) -> dict[str, Any]:
         return {"search": self.search, "cbo_id": self.cbo_id, "include_deleted": self.include_deleted,
-                "sort": self.sort, "descending": self.descending}
+                "sort": self.sort, "descending": self.descending, "params": dict(self.params)}
 
     def reload(self, keep_id: str | None = None, place: int | None = None) -> None:
         """Run the query again from the first page (after a search, filter, sort or save).
@@ -187,9 +194,15 @@ class PagedTable(DataTable):
         filters = {k: query[k] for k in ("search", "cbo_id", "include_deleted")}
         limit = SEARCH_COUNT_LIMIT if query["search"].strip() else COUNT_LIMIT
         with reading(self.app) as store:
-            total = store.count(self.kind, limit=limit, **filters) if first else None
-            rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
-                              limit=self.page_size, **filters)
+            if self.source is not None:
+                filters.update(query["params"])
+                count = getattr(store, f"{self.source}_count")
+                total = count(limit=limit, **filters) if first else None
+                rows = getattr(store, f"{self.source}_page")(after=after, limit=self.page_size, **filters)
+            else:
+                total = store.count(self.kind, limit=limit, **filters) if first else None
+                rows = store.page(self.kind, sort=query["sort"], descending=query["descending"], after=after,
+                                  limit=self.page_size, **filters)
         deliver(self.app, self._arrived, first, total, rows, keep, limit)
 
     def _arrived(self, first: bool, total: int | None, rows: list[dict[str, Any]],
@@ -315,22 +328,29 @@ class PagedList(Vertical):
     """
 
     def __init__(self, kind: str, columns: list[Column], noun: tuple[str, str], *, cbo_filter: bool = True,
-                 **kwargs: Any) -> None:
+                 search: bool = True, source: str | None = None, params: dict[str, Any] | None = None,
+                 descending: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.descending = descending
         self.kind = kind
         self.columns = columns
         self.noun = noun
         self.cbo_filter = cbo_filter
+        self.searchable = search
+        self.source, self.params = source, params
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="paged-list-bar"):
-            yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
+            if self.searchable:
+                yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
             if self.cbo_filter:
                 options = [(Text(name), cbo_id) for name, cbo_id in self.app.store.cbo_choices()]
                 yield Select(options, prompt=_("All CBOs"), id="cbo-filter", compact=True)
             yield Label(id="row-count")
-        yield PagedTable(self.kind, self.columns, id="table")
+        table = PagedTable(self.kind, self.columns, source=self.source, params=self.params, id="table")
+        table.set_reactive(PagedTable.descending, self.descending)  # the first query's order (no reload yet)
+        yield table
 
     @property
     def table(self) -> PagedTable:

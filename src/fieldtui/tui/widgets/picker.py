@@ -1,7 +1,13 @@
-"""Searchable pickers: choose one row of a long list (a trainee for a placement) by typing."""
+"""Searchable pickers: choose one row of a long list (a trainee for a placement, a placement for a
+follow-up, a volunteer or a session for hours) by typing.
+
+A form field of kind "trainee", "placement", "volunteer" or "session" is a `PickerField`; Enter
+opens a `Picker` over that kind's list (`Store.page`, searched as the list screen searches it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +21,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
-from fieldtui.i18n import _, language
+from fieldtui.core import vocabulary
+from fieldtui.i18n import N_, _, language
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
+PAGE = 50
 
 
 def trainee_label(row: dict[str, Any]) -> str:
@@ -30,19 +38,51 @@ def trainee_label(row: dict[str, Any]) -> str:
     return fmt.shown(" · ".join(p for p in parts if p))
 
 
-class TraineePicker(ModalScreen[Choice | None]):
-    """Type part of a name, phone or ID; Enter takes the highlighted trainee."""
+def placement_label(row: dict[str, Any]) -> str:
+    return fmt.shown(f"{row['full_name']} · {row.get('employer') or ''} · {row.get('start_date') or ''}")
+
+
+def volunteer_label(row: dict[str, Any]) -> str:
+    return fmt.shown(f"{row['full_name']} · {row.get('affiliation') or ''} · {row.get('cbo_en') or ''}")
+
+
+def session_label(row: dict[str, Any]) -> str:
+    return fmt.shown(f"{row['held_on']} · {vocabulary.choice_label(row['programme'])} · {row.get('cbo_en') or ''}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a picker's choices come from: a list kind, what to keep of it, how a row reads."""
+
+    title: str  # msgid
+    kind: str
+    label: Callable[[dict[str, Any]], str]
+    keep: Callable[[dict[str, Any]], bool] = lambda row: True
+
+
+SOURCES: dict[str, Source] = {
+    "trainee": Source(N_("Choose a trainee"), "trainees", trainee_label, lambda r: r["status"] != "dropped"),
+    "placement": Source(N_("Choose a job placement"), "placements", placement_label),
+    "volunteer": Source(N_("Choose a volunteer"), "volunteers", volunteer_label),
+    "session": Source(N_("Choose a session"), "sessions", session_label, lambda r: bool(r["held"])),
+}
+
+
+class Picker(ModalScreen[Choice | None]):
+    """Type part of a name, phone or ID; Enter takes the highlighted row."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    SOURCE = "trainee"
 
-    def __init__(self, search: str = "") -> None:
+    def __init__(self, search: str = "", *, source: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
+        self.source = SOURCES[source or self.SOURCE]
         self.initial = search
         self.rows: dict[str, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Static(_("Choose a trainee"), classes="dialog-title")
+            yield Static(_(self.source.title), classes="dialog-title")
             yield Input(self.initial, placeholder=_("Search name, phone or ID…"), id="picker-search")
             yield OptionList(id="picker-options")
 
@@ -52,11 +92,11 @@ class TraineePicker(ModalScreen[Choice | None]):
 
     def refresh_options(self) -> None:
         search = self.query_one("#picker-search", Input).value
-        rows = self.app.store.trainee_choices(search=search)
+        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE) if self.source.keep(r)]
         self.rows = {r["id"]: r for r in rows}
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
-        options.add_options([Option(Text(trainee_label(r)), id=r["id"]) for r in rows])  # never markup
+        options.add_options([Option(Text(self.source.label(r)), id=r["id"]) for r in rows])  # never markup
         if rows:
             options.highlighted = 0
 
@@ -87,10 +127,16 @@ class TraineePicker(ModalScreen[Choice | None]):
 
     def _choose(self, row_id: str | None) -> None:
         if row_id is not None and row_id in self.rows:
-            self.dismiss((row_id, trainee_label(self.rows[row_id])))
+            self.dismiss((row_id, self.source.label(self.rows[row_id])))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TraineePicker(Picker):
+    """The placement form's picker: live trainees who did not drop out."""
+
+    SOURCE = "trainee"
 
 
 class PickerField(Static, can_focus=True):
@@ -108,8 +154,9 @@ class PickerField(Static, can_focus=True):
         def control(self) -> PickerField:
             return self.field
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, source: str = "trainee", id: str | None = None) -> None:
         super().__init__("", id=id, classes="picker-field", markup=False)  # shows a name
+        self.source = source
         self.value: str = ""
         self.label: str = ""
 
@@ -130,7 +177,8 @@ class PickerField(Static, can_focus=True):
                 self.set_choice(*choice)
                 self.post_message(self.Changed(self))
 
-        self.app.push_screen(TraineePicker(), chosen)
+        picker = TraineePicker() if self.source == "trainee" else Picker(source=self.source)
+        self.app.push_screen(picker, chosen)
 
     def on_click(self) -> None:
         self.action_pick()

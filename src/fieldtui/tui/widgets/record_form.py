@@ -28,13 +28,14 @@ from textual.widgets import Checkbox, Input, Label, Static
 from fieldtui.core import vocabulary
 from fieldtui.i18n import _
 from fieldtui.tui.widgets.choice import ChoiceField, Option
-from fieldtui.tui.widgets.picker import PickerField
+from fieldtui.tui.widgets.picker import SOURCES, PickerField
 
 
 @dataclass(frozen=True)
 class Field:
-    """One form field. `kind`: text, date, int, number, select, cbo, province, check, trainee,
-    heading. The label is the field's own (vocabulary.LABELS) unless `title` says otherwise."""
+    """One form field. `kind`: text, date, int, number, select, cbo, province, check, heading, or
+    a picker's source (trainee, placement, volunteer, session: widgets/picker.py). The label is
+    the field's own (vocabulary.LABELS) unless `title` says otherwise."""
 
     path: str
     kind: str = "text"
@@ -123,8 +124,8 @@ class RecordForm(VerticalScroll):
             return ChoiceField(province_options(), id=wid, prompt=_("type part of the name to choose"))
         if field.kind == "check":
             return Checkbox(_("yes"), id=wid, compact=True)
-        if field.kind == "trainee":
-            return PickerField(id=wid)
+        if field.kind in SOURCES:
+            return PickerField(source=field.kind, id=wid)
         placeholder = field.placeholder or _PLACEHOLDERS.get(field.kind, "")
         restrict = {"int": r"[0-9]*", "date": r"[0-9\-]*", "number": r"[0-9.,]*"}.get(field.kind)
         return Input(placeholder=placeholder, id=wid, compact=True, restrict=restrict)

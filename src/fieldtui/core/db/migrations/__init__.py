@@ -37,6 +37,13 @@ or a trigger body cannot cut one in two.
    initials for search (core/pinyin.py), filled for the people already there by SQL functions
    `apply()` registers on the connection. Local to the file like `audit` (not a record table:
    never exported, merged or checked), kept current by every write of a person.
+10. 0010_outcomes: what happened after the programmes (core/models/outcomes.py): followups (a
+   placement checked 3/6/12 months on), sessions and attendance (after-school; a session not held
+   has no marks), volunteers and volunteer_hours. Indexes for the follow-ups due list (placements
+   walked by start date, checks looked up per placement), the figures at 1M (a person's traits
+   beside their id for the breakdowns; a placement's start and wage beside its training for the
+   medians; attendance per child) and the new lists. placements_live and participants_key are
+   prefixes of their successors.
 """
 
 from __future__ import annotations

@@ -1,0 +1,162 @@
+"""The initiative's figures, computed once, here, for the TUI, the CLI table, the JSON and the
+donor report alike: `compute()` returns one `Summary`.
+
+Each figure group is one SQL aggregate grouped by CBO (and by the person's sex, age band, origin
+and province for the breakdowns; no Python loop over people); totals are sums of the per-CBO
+rows, which is exact because a person belongs to exactly one CBO, and each breakdown sums the
+same rows. The modules: figures.py (the dataclasses and the JSON), counts.py (people reached),
+outcomes.py (follow-ups, medians, attendance, volunteers), tally.py (rows into figures).
+
+Definitions (the donor's):
+- direct beneficiaries: distinct live participants (a person counts once, whatever they joined);
+- indirect beneficiaries: sum of household members who benefit;
+- trainees / completed / placed: distinct live people with a live training / a completed one /
+  a live placement on a live training; placement rate = placed / trainees;
+- after-school children: distinct live people with a live after-school enrolment;
+- cost per life: grant / direct beneficiaries (US$, 2 decimals); SII mean: mean of the projects'
+  scores; progress: direct / target;
+- outcomes (retention at 3/6/12 months, median income before and wage after, attendance rate,
+  volunteers and their hours): outcomes.py; volunteers are never beneficiaries;
+- breakdowns: direct beneficiaries, trainees, placed, after-school children and retention at 6
+  months per sex, age band at registration (0-13, 14-17, 18-24, 25-44, 45+), origin, province.
+Filters: CBO, city (of the CBO) and a date range on the participant's registration date.
+Grants are whole-project amounts, so a date filter narrows people, not money.
+
+The results are plain dataclasses, not pydantic models: they come from our own SQL, not from a
+person, so there is nothing to validate, and the home and summary screens then never load the
+validation models (~15 MiB of the app's memory, benchmarks/).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from fieldtui.core import kinds
+from fieldtui.core.store import Store, StoreError
+from fieldtui.core.summary import counts, outcomes
+from fieldtui.core.summary.figures import (
+    COST_PER_LIFE_NOTE,
+    DIMENSIONS,
+    CBOFigures,
+    Filters,
+    GroupFigures,
+    Outcomes,
+    Summary,
+)
+from fieldtui.core.summary.tally import Tally
+from fieldtui.i18n import _
+
+__all__ = ["COST_PER_LIFE_NOTE", "DIMENSIONS", "LIVE_ENROLMENT", "CBOFigures", "Filters", "GroupFigures", "Outcomes",
+           "Summary", "compute", "resolve_cbo", "uncounted"]
+
+
+def _cbo_figures(r: Any) -> CBOFigures:
+    """A CBO row as figures. The store only ever writes numbers and text here, so anything else
+    (NULL, a BLOB) is a damaged page read without an error: reported as damage, never a traceback."""
+    texts = (r["id"], r["name_en"], r["name_zh"], r["city"])
+    numbers = (r["grant_usd"], r["target_direct"])
+    if not all(isinstance(v, str) for v in texts) or not all(_is_number(v) for v in numbers) \
+            or not (r["sii"] is None or _is_number(r["sii"])):
+        raise sqlite3.DatabaseError("damaged: a CBO row holds a value of the wrong type")
+    return CBOFigures(id=r["id"], name=r["name_en"], name_zh=r["name_zh"], city=r["city"],
+                      grant_usd=float(r["grant_usd"]), sii=None if r["sii"] is None else float(r["sii"]),
+                      target_direct=int(r["target_direct"]))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def resolve_cbo(store: Store, text: str) -> str:
+    """A CBO id from its id, English or Chinese name (case-insensitive), or a clear error."""
+    rows = store.conn.execute(
+        "SELECT id FROM cbos WHERE deleted = 0 AND (id = :t OR lower(name_en) = lower(:t) OR name_zh = :t)",
+        {"t": text.strip()},
+    ).fetchall()
+    if len(rows) != 1:
+        raise StoreError(_("no CBO called {name}").format(name=text))
+    return rows[0][0]
+
+
+#: A person with at least one live enrolment (each probe is a covering index: participant, deleted).
+LIVE_ENROLMENT = "(" + " OR ".join(
+    f"EXISTS (SELECT 1 FROM {t.name} e WHERE e.{t.person_column} = p.id AND e.deleted = 0)"
+    for t in kinds.TABLES if t.person_column) + ")"
+
+
+def uncounted(store: Store) -> list[dict[str, Any]]:
+    """Live people counted nowhere, for review: no live enrolment (each laptop removed a
+    different one), or a removed CBO (another laptop added them after it was removed)."""
+    return [dict(r) for r in store.conn.execute(
+        "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
+        f"CASE WHEN c.deleted THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "
+        f"JOIN cbos c ON c.id = p.cbo_id WHERE p.deleted = 0 AND (c.deleted = 1 OR NOT {LIVE_ENROLMENT}) "
+        "ORDER BY c.name_en, p.full_name, p.id")]
+
+
+def _people_filter(filters: Filters, live: bool = True) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (and its parameters) for participants, alias p, shared by every aggregate.
+
+    A person counts (a direct beneficiary, their household indirect ones) only while at least
+    one of their enrolments is live. On a laptop removing the last enrolment removes the person
+    too; at headquarters two laptops may each remove one of a person's two enrolments, and the
+    person must then count nowhere, as on any laptop (they are listed by `uncounted`). `live=False`
+    leaves that rule to the caller (the counts read it off their own probes; the outcomes reach
+    people through a live enrolment)."""
+    person_where = ["p.deleted = 0", LIVE_ENROLMENT] if live else ["p.deleted = 0"]
+    params: dict[str, Any] = {}
+    if filters.cbo_id:
+        person_where.append("p.cbo_id = :cbo")
+        params["cbo"] = filters.cbo_id
+    if filters.city:
+        person_where.append("p.cbo_id IN (SELECT id FROM cbos WHERE deleted = 0 AND lower(city) = lower(:city))")
+        params["city"] = filters.city
+    if filters.date_from:
+        person_where.append("p.registered_on >= :from")
+        params["from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        person_where.append("p.registered_on <= :to")
+        params["to"] = filters.date_to.isoformat()
+    return " AND ".join(person_where), params
+
+
+def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
+    """The CBOs the filters keep, highest SII first, with their figures still to count."""
+    cbo_where, cbo_params = ["deleted = 0"], {}
+    if filters.cbo_id:
+        cbo_where.append("id = :cbo")
+        cbo_params["cbo"] = filters.cbo_id
+    if filters.city:
+        cbo_where.append("lower(city) = lower(:city)")
+        cbo_params["city"] = filters.city
+    cbo_rows = store.conn.execute(
+        "SELECT id, name_en, name_zh, city, grant_usd, sii, target_direct FROM cbos WHERE "
+        + " AND ".join(cbo_where) + " ORDER BY sii DESC, name_en",
+        cbo_params,
+    ).fetchall()
+    dated = filters.date_from is not None or filters.date_to is not None
+    out = {r["id"]: _cbo_figures(r) for r in cbo_rows}
+    for figures in out.values():
+        figures.dated = dated
+    return out
+
+
+def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool = True) -> Summary:
+    """All figures, per CBO and in total, for the given filters. `outcomes_too=False` counts the
+    people reached and nothing else (the home screen's headline: no breakdowns, no outcomes)."""
+    filters = filters or Filters()
+    figures = _cbos(store, filters)
+    if not figures:
+        return Summary(filters=filters, cbos=[])
+    people, params = _people_filter(filters, live=False)
+    tally = Tally(figures, traits=outcomes_too)
+    counts.count_people(store.conn, tally, filters.narrow, people, params)
+    if not outcomes_too:
+        return Summary(filters=filters, cbos=list(figures.values()))
+    outcomes.followups(store.conn, tally, people, params)
+    totals = outcomes.medians(store.conn, figures, filters.narrow, people, params)
+    outcomes.attendance(store.conn, tally, filters.narrow, people, params)
+    outcomes.volunteers(store.conn, figures, filters)
+    return Summary(filters=filters, cbos=list(figures.values()), breakdowns=tally.breakdowns(),
+                   median_income_before_cny=totals.get("income"), median_wage_after_cny=totals.get("wage"))

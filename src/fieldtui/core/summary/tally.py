@@ -1,0 +1,80 @@
+"""Rows of the figure queries into CBO figures and breakdowns: one place adds them up.
+
+Every query groups its rows by CBO and, when the breakdowns are wanted, by the person's traits
+(sex, origin, province, age band at registration) too. The same row is added to its CBO and to
+each of its groups, so each breakdown sums to the CBO totals by construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from fieldtui.core.summary.figures import DIMENSIONS, CBOFigures, GroupFigures
+from fieldtui.core.vocabulary import AgeBand, Gender, Origin, values
+
+#: Age bands by their first age (core.vocabulary.AgeBand, in order).
+BAND_STARTS = (0, 14, 18, 25, 45)
+_AGE = ("CAST(substr(p.registered_on, 1, 4) AS INTEGER) - p.birth_year"
+        " - (substr(p.registered_on, 6, 5) < coalesce(substr(p.birth_date, 6, 5), '07-01'))")
+#: Age -> band digit, for ages 0-99 (the age is computed once: a lookup, not a chain of comparisons).
+_BAND_DIGITS = "".join(str(sum(age >= start for start in BAND_STARTS) - 1) for age in range(100))
+#: The age band at registration, as `models.age_on` counts years (1 July when only the year is known).
+AGE_BAND = (f"CASE substr('{_BAND_DIGITS}', max(0, min({_AGE}, 99)) + 1, 1) "
+            + " ".join(f"WHEN '{i}' THEN '{band}'" for i, band in enumerate(values(AgeBand)[:-1]))
+            + f" ELSE '{values(AgeBand)[-1]}' END")
+#: GROUP BY keys: the CBO alone, or the CBO and the person's traits in DIMENSIONS order.
+BY_CBO = ("p.cbo_id",)
+BY_TRAITS = ("p.cbo_id", "p.gender", AGE_BAND, "p.origin", "p.province")
+_ORDER = {"sex": values(Gender), "age_band": values(AgeBand), "origin": values(Origin)}
+
+
+class Tally:
+    """Adds query rows (CBO id, [traits,] values...) to the CBOs' figures and the groups."""
+
+    def __init__(self, figures: dict[str, CBOFigures], traits: bool):
+        self.figures = figures
+        self.traits = traits
+        self.groups: dict[str, dict[str, GroupFigures]] = {d: {} for d in DIMENSIONS} if traits else {}
+
+    @property
+    def key_list(self) -> tuple[str, ...]:
+        return BY_TRAITS if self.traits else BY_CBO
+
+    @property
+    def keys(self) -> str:
+        """The GROUP BY list (and the first columns of every row `add` takes)."""
+        return ", ".join(self.key_list)
+
+    def add(self, rows: Iterable[Any], *fields: str) -> None:
+        width = len(self.key_list)
+        grouped = [f for f in fields if f in _GROUP_FIELDS]
+        for row in rows:
+            cbo = self.figures.get(row[0])
+            if cbo is None:  # a removed CBO's people, or another city's
+                continue
+            numbers = [float(v or 0) if f in _FLOATS else int(v or 0) for f, v in zip(fields, row[width:], strict=True)]
+            for field, value in zip(fields, numbers, strict=True):
+                setattr(cbo, field, getattr(cbo, field) + value)
+            for dimension, key in zip(DIMENSIONS, row[1:width], strict=False):
+                group = self.groups[dimension].setdefault(str(key), GroupFigures(str(key)))
+                for field, value in zip(fields, numbers, strict=True):
+                    if field in grouped:
+                        setattr(group, field, getattr(group, field) + value)
+
+    def breakdowns(self) -> dict[str, dict[str, GroupFigures]]:
+        """Each dimension's groups in the order shown: the vocabulary's, provinces largest first."""
+        out = {}
+        for dimension, groups in self.groups.items():
+            order = _ORDER.get(dimension)
+            if order is not None:
+                keys = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
+            else:
+                keys = sorted(groups, key=lambda k: (-groups[k].direct_beneficiaries, k))
+            out[dimension] = {k: groups[k] for k in keys}
+        return out
+
+
+_FLOATS = frozenset({"volunteer_hours"})
+_GROUP_FIELDS = frozenset(f.name for f in dataclasses.fields(GroupFigures)) - {"key"}

@@ -1,0 +1,53 @@
+"""The outcomes' kinds go out to a spreadsheet and come back in (CSV and XLSX): a file whose
+follow-ups, marks and hours were lost gets the same figures back from its own export."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from fieldtui.core import sheets
+from fieldtui.core.store import Store
+from tests.core.test_outcomes_exchange import figures, fill
+from tests.core.test_store import make_cbo
+
+LOST = ("attendance", "followups", "volunteer_hours")
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_outcomes_round_trip_through_a_spreadsheet(tmp_path, ext):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        fill(s)
+        for kind in LOST:
+            assert sheets.export_table(s, kind, tmp_path / f"{kind}.{ext}") > 0
+    lost = tmp_path / "lost.db"
+    shutil.copyfile(field, lost)
+    conn = sqlite3.connect(lost)
+    for table in LOST:
+        conn.execute(f"DELETE FROM {table}")
+    conn.commit()
+    conn.close()
+    assert figures(lost)["volunteer_hours"] == 0
+    with Store.open(lost) as s:
+        for kind in reversed(LOST):  # hours, follow-ups, then marks
+            report = sheets.import_table(s, kind, tmp_path / f"{kind}.{ext}")
+            assert report.ok and report.written == 1 + (kind == "attendance"), report.errors
+    assert figures(lost) == figures(field)
+
+
+def test_sessions_and_volunteers_name_their_cbo_in_the_sheet(tmp_path):
+    with Store.open(tmp_path / "field.db", create=True) as s:
+        fill(s)
+        for kind in ("sessions", "volunteers"):
+            sheets.export_table(s, kind, tmp_path / f"{kind}.csv")
+    with Store.open(tmp_path / "other.db", create=True) as other:
+        make_cbo(other, "Xin Zhi Guan")
+        make_cbo(other)  # the sheet names "Bright Angel Fund"
+        for kind, n in (("sessions", 2), ("volunteers", 1)):
+            report = sheets.import_table(other, kind, tmp_path / f"{kind}.csv")
+            assert (report.ok, report.written) == (True, n), report.errors
+        assert {r[0] for r in other.conn.execute(
+            "SELECT c.name_en FROM sessions s JOIN cbos c ON c.id = s.cbo_id")} == {"Bright Angel Fund"}
