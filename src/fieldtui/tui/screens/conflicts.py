@@ -7,6 +7,7 @@ rules, carried in the next export). Below, the live people the figures no longer
 CBO was removed, or every programme of theirs was), so someone can correct them.
 
 The lists are small and read on the UI thread through `app.store` (tui/workers.py rule 1).
+`core.exchange` (and with it pydantic) is imported when the screen is shown, not with the app.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from fieldtui.core import exchange, kinds, summary, vocabulary
 from fieldtui.core import formatting as fmt
+from fieldtui.core import kinds, summary, vocabulary
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import N_, _, language
 from fieldtui.tui import STYLES
@@ -63,6 +64,8 @@ class ConflictsScreen(Screen[None]):
 
     def refresh_lists(self, message: str = "") -> None:
         """Read both lists again (after a choice, or on arrival)."""
+        from fieldtui.core import exchange
+
         conflicts = exchange.conflicts(self.app.store)  # type: ignore[attr-defined]
         self._fill_conflicts(conflicts)
         self._fill_uncounted(summary.uncounted(self.app.store))  # type: ignore[attr-defined]
@@ -73,6 +76,8 @@ class ConflictsScreen(Screen[None]):
         self.query_one("#conflicts-status", Static).update(message)
 
     def _fill_conflicts(self, conflicts: list[dict[str, Any]]) -> None:
+        from fieldtui.core import exchange
+
         table = self.query_one("#conflicts-table", DataTable)
         table.clear(columns=True)
         table.add_columns(_("Record"), _("Person"), _("CBO"), _("Field"), "#", _("Value"), _("Device"),
@@ -124,6 +129,8 @@ class ConflictsScreen(Screen[None]):
             self._settle(picked[0], "current")
 
     def _settle(self, conflict: dict[str, Any], take: str) -> None:
+        from fieldtui.core import exchange
+
         try:
             exchange.resolve_conflict(self.app.store, conflict["row_id"], conflict["field"], take)  # type: ignore[attr-defined]
         except StoreError as exc:
