@@ -111,11 +111,19 @@ def test_conflicts_list_and_resolve(tmp_path, two_fields):  # noqa: F811 - the i
     hq = tmp_path / "hq.db"
     assert run("merge", hq, ea, eb).exit_code == 0
     r = run("conflicts", hq)
-    assert r.exit_code == 0 and "participants" in r.output and "phone" in r.output
-    assert "13800000001" not in r.output and "13800000002" not in r.output  # field names, not values
-    row_id = exchange_conflicts(hq)[0]["row_id"]
-    assert run("conflicts", hq, "--resolve", row_id).exit_code == 0
+    assert r.exit_code == 0 and "Phone" in r.output
+    assert "13800000001" in r.output and "13800000002" in r.output  # every value, for a person to choose
+    (conflict,) = exchange_conflicts(hq)
+    assert conflict["person"] in r.output
+    short = conflict["row_id"][:8]
+    assert short in r.output and conflict["row_id"] not in r.output  # fits 80 columns
+    other = conflict["versions"][1]["value"]
+    r = run("conflicts", hq, "--resolve", short, "--take", "2")
+    assert r.exit_code == 0, r.output
     assert "No conflicts" in run("conflicts", hq).output
+    with Store.open_readonly(hq) as s:
+        phone = s.conn.execute("SELECT phone FROM participants WHERE id = ?", (conflict["row_id"],)).fetchone()[0]
+    assert phone == other
     r = run("conflicts", hq, "--resolve", "nope")
     assert r.exit_code == 2 and "no conflict for nope" in r.output
 

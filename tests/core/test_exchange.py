@@ -42,7 +42,7 @@ def table_contents(path: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     try:
         out = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in RECORD_TABLES}
-        out["conflicts"] = conn.execute("SELECT * FROM conflicts ORDER BY tbl, row_id, device_id").fetchall()
+        out["conflicts"] = conn.execute("SELECT * FROM field_conflicts ORDER BY tbl, row_id, field, stamp").fetchall()
         return out
     finally:
         conn.close()
@@ -77,7 +77,8 @@ def test_export_is_private_and_described_by_its_manifest(tmp_path, two_fields):
     conn = sqlite3.connect(ea)
     manifest = dict(conn.execute("SELECT key, value FROM manifest"))
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {*RECORD_TABLES, "meta", "manifest"}  # no audit, no drafts, no merge state
+    # no audit, no drafts, no merge state; the fields' histories (stamps only) travel
+    assert tables == {*RECORD_TABLES, "field_changes", "meta", "manifest"}
     assert manifest["schema_version"] == str(SCHEMA_VERSION)
     with Store.open_readonly(a) as s:
         assert manifest["device_id"] == s.get_meta("device_id")
@@ -107,8 +108,9 @@ def test_two_fields_merge_with_right_counts_and_one_conflict(tmp_path, two_field
         assert s.get_participant(base[0].participant.id).full_name == "张一一"
         assert s.get_participant(base[1].participant.id).deleted
         rows = exchange.conflicts(s)
-    assert {r["tbl"] for r in rows} == {"participants"}
-    assert {rows[0]["kept"]["phone"], rows[0]["other"]["phone"]} == {"13800000001", "13800000002"}
+    [conflict] = rows
+    assert (conflict["tbl"], conflict["field"]) == ("participants", "phone")
+    assert [v["value"] for v in conflict["versions"]] == ["13800000002", "13800000001"]  # B's (newest) kept
 
 
 def test_remerge_is_a_no_op(tmp_path, two_fields):
@@ -134,7 +136,7 @@ def test_order_does_not_matter(tmp_path, two_fields):
         exchange.merge(hq, list(order))
         results.append(table_contents(hq))
     assert all(r == results[0] for r in results)
-    assert len(results[0]["conflicts"]) == 1
+    assert len({c[:3] for c in results[0]["conflicts"]}) == 1  # one field, both values kept
 
 
 def test_deletion_is_not_undone_by_an_older_file(tmp_path):
@@ -197,6 +199,25 @@ def test_truncated_file_is_refused(tmp_path, two_fields):
     data = two_fields[3].read_bytes()
     bad.write_bytes(data[: len(data) // 2])
     _assert_refused(tmp_path, hq, bad, "truncated")
+
+
+def test_sparse_export_is_refused_without_writing_its_size(tmp_path, two_fields):
+    """An export made 4 GiB by a hole (a few KB on disk) is refused before it is copied."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "sparse.db"
+    shutil.copyfile(two_fields[3], bad)
+    with open(bad, "r+b") as fh:
+        fh.truncate(4 * 1024**3)
+    assert bad.stat().st_blocks * 512 < 1024**2  # really sparse on this file system
+    _assert_refused(tmp_path, hq, bad, "sparse")
+
+
+def test_bytes_after_the_last_page_are_refused(tmp_path, two_fields):
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    bad = tmp_path / "padded.db"
+    data = two_fields[3].read_bytes()
+    bad.write_bytes(data + bytes(len(data)))
+    _assert_refused(tmp_path, hq, bad, "after its last page")
 
 
 def test_non_sqlite_file_is_refused(tmp_path, two_fields):
@@ -465,9 +486,22 @@ def test_a_rule_broken_in_a_resealed_file_is_named_without_the_value(tmp_path, t
     pid = conn.execute("SELECT id FROM participants WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
     conn.close()
     bad = _reseal_edit(tmp_path, two_fields[3],
-                       f"UPDATE participants SET full_name = '秘密' || char(0) WHERE id = '{pid}'")
+                       f"UPDATE participants SET full_name = '秘密' || char(1) WHERE id = '{pid}'")
     _assert_refused(tmp_path, hq, bad, f"participants row {pid} breaks a rule: Full name:")
     assert "秘密" not in exchange.merge(hq, [bad]).files[0].reason
+
+
+def test_a_nul_byte_cannot_hide_the_length_of_a_value(tmp_path, two_fields):
+    """SQLite's length() of text stops at a NUL: 10 MB behind one were let in."""
+    hq = _hq_with_one_merge(tmp_path, two_fields)
+    conn = sqlite3.connect(two_fields[3])
+    pid = conn.execute("SELECT id FROM participants WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    for n, tail in enumerate(("''", "hex(zeroblob(5000000))")):
+        bad = _reseal_edit(tmp_path, two_fields[3], f"UPDATE participants SET full_name = '秘密' || char(0) || {tail} "
+                           f"WHERE id = '{pid}'")
+        bad = bad.rename(tmp_path / f"nul-{n}.db")
+        _assert_refused(tmp_path, hq, bad, "a value in participants")
 
 
 @pytest.mark.parametrize("edit, words", [
@@ -611,7 +645,7 @@ def test_pipelined_merge_in_any_order_gives_the_same_file(tmp_path, two_fields, 
         assert [f.accepted for f in report.files] == [True, True, True]
         assert report.files[2].already_merged
         results.append(table_contents(hq))
-    assert results[0] == results[1] and len(results[0]["conflicts"]) == 1
+    assert results[0] == results[1] and len({c[:3] for c in results[0]["conflicts"]}) == 1
     assert len(pipelined) == 2  # one file of each merge checked here
 
 
@@ -670,10 +704,11 @@ def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_p
     versions = []
     for path in (hq, expected):
         conn = sqlite3.connect(path)
-        versions.append(conn.execute("SELECT tbl, row_id, updated_at, hash FROM row_versions ORDER BY 1, 2, 3, 4"
+        versions.append(conn.execute("SELECT tbl, row_id, field, stamp, base, device FROM field_changes "
+                                     "ORDER BY 1, 2, 3, 4, 5"
                                      ).fetchall())
         conn.close()
-    assert versions[0] == versions[1] and len(versions[0]) > 10
+    assert versions[0] == versions[1] and len(versions[0]) == 5  # 3 edits, 2 removals
 
 
 def test_merge_settings_are_the_stores_own_again_after_a_merge(tmp_path, two_fields):

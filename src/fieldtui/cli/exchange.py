@@ -103,35 +103,31 @@ def export_table_cmd(db: str, out: str, kind: str) -> None:
 
 @main.command("conflicts")
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--resolve", "resolve", metavar="ROW_ID", help="Mark this row's conflicts as reviewed.")
+@click.option("--resolve", "resolve", metavar="ID", help="Settle the conflicts of the record whose id starts so.")
+@click.option("--field", "field", metavar="FIELD", help="With --resolve: only this field.")
+@click.option("--take", "take", metavar="N", help="With --resolve: the version numbered N as listed "
+              "(default: the one shown now).")
 @lang_option
-def conflicts_cmd(db: str, resolve: str | None) -> None:
-    """List rows changed on two devices (which fields differ), or mark one as reviewed."""
+def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | None) -> None:
+    """List fields changed two ways on different devices, every value with where and when it was
+    made; or settle one record's (--resolve ID [--field F] [--take N])."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
+    from fieldtui.cli.reports import conflicts_report
     from fieldtui.core import exchange
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
     if resolve:
         with Store.open(db) as store:
-            n = exchange.resolve_conflict(store, resolve)
-        said = _("Marked 1 conflict of {id} as reviewed.") if n == 1 else _("Marked {n} conflicts of {id} as reviewed.")
-        click.echo(said.format(n=f"{n:,}", id=resolve))
+            n = exchange.resolve_conflict(store, resolve, field, take)
+        click.echo(_("Conflicts settled for {id}: {n}.").format(n=n, id=resolve))
         return
+    if field or take:
+        raise click.UsageError(_("--field and --take go with --resolve ID"))
     with Store.open_readonly(db) as store:
         rows = exchange.conflicts(store)
     if not rows:
         click.echo(_("No conflicts."))
         return
-    table = Table(title=_("Rows changed on two devices"))
-    for label in (_("Table"), _("Row id"), _("Kept (newer)"), _("Other version"), _("Fields that differ")):
-        table.add_column(label)
-    for r in rows:
-        kept, other = r["kept"], r["other"]
-        differ = [k for k in kept if k not in ("updated_at",) and kept.get(k) != other.get(k)]
-        table.add_row(*(Text(v) for v in (str(r["tbl"]), str(r["row_id"]), str(r["kept_updated_at"])[:19],
-                                          str(r["other_updated_at"])[:19], ", ".join(differ))))
-    Console().print(table)
+    Console(highlight=False).print(conflicts_report(rows, exchange.short_ids(rows)))

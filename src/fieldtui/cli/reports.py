@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import kinds
+from fieldtui.core import kinds, vocabulary
 from fieldtui.core.exchange import MergeReport
 from fieldtui.core.sheets import ImportReport
 from fieldtui.i18n import _
@@ -40,11 +40,53 @@ def merge_report(report: MergeReport) -> Group:
     parts: list = [files, rows]
     conflicts = sum(c.conflicts for c in report.totals().values())
     if conflicts:
-        said = (_("1 row was changed on two devices: both versions are kept in the conflicts table for review; "
-                  "the newer one is shown.") if conflicts == 1 else
-                _("{n} rows were changed on two devices: both versions are kept in the conflicts table "
-                  "for review; the newer one is shown."))
-        parts.append(Text(said.format(n=fmt.number(conflicts)), style="yellow"))
+        parts.append(Text(_("{n} records have a field changed two ways on different devices: every value is "
+                            "kept for review (fieldtui conflicts); the newest is shown meanwhile.").format(
+            n=fmt.number(conflicts)), style="yellow"))
+    if report.uncounted:
+        parts.append(uncounted_report(report.uncounted))
+    return Group(*parts)
+
+
+#: How many people a report names before it gives a count of the rest.
+SHOWN = 50
+
+
+def uncounted_report(people: list[dict]) -> Group:
+    """Live people the figures no longer count, and why, so someone corrects them."""
+    why = {"cbo_removed": _("their CBO was removed"), "no_enrolment": _("no programme left (all removed)")}
+    # (the same two reasons as tui/screens/conflicts.py's _WHY)
+    table = Table(title=_("People no longer counted ({n}): please review").format(n=fmt.number(len(people))))
+    for label in (_("Person"), _("CBO"), _("Why"), _("Id")):
+        table.add_column(label)
+    for p in people[:SHOWN]:
+        cbo = p["cbo_zh"] if fmt.language() == "zh" and p["cbo_zh"] else p["cbo_en"]
+        table.add_row(Text(fmt.shown(p["full_name"] or "")), Text(fmt.shown(cbo or "")), why[p["why"]], p["id"])
+    parts: list = [table]
+    if len(people) > SHOWN:
+        parts.append(Text(_("… and {n} more.").format(n=fmt.number(len(people) - SHOWN))))
+    return Group(*parts)
+
+
+def conflicts_report(conflicts: list[dict], ids: dict[str, str]) -> Group:
+    """Each conflict: the record (an id prefix `--resolve` takes), person and CBO, the field, and
+    every version numbered (1 is the one shown meanwhile) with its value, device and time."""
+    parts: list = []
+    for c in conflicts:
+        cbo = c["cbo_zh"] if fmt.language() == "zh" and c["cbo_zh"] else c["cbo_en"]
+        who = " · ".join(fmt.shown(str(x)) for x in (c["person"], cbo) if x)
+        table_label = _(kinds.TABLE[c["tbl"]].label) if c["tbl"] in kinds.TABLE else c["tbl"]
+        head = Text(f"{ids[c['row_id']]}  {table_label}  {who}  ", style="bold")
+        head.append(_(vocabulary.label(c["field"])), style="bold yellow")
+        rows = Table(show_header=False, box=None, padding=(0, 1))
+        for n, v in enumerate(c["versions"], start=1):
+            value = fmt.DASH if v["value"] is None else fmt.shown(str(v["value"]))
+            mark = _("(shown now)") if v["kept"] else ""
+            device = str(v["device"])
+            device = "…" + device[-8:] if len(device) > 13 else device  # a uuid7's tail tells devices apart
+            rows.add_row(str(n), Text(value), Text(fmt.shown(device)),
+                         v["stamp"][:19].replace("T", " "), mark)
+        parts += [head, rows]
     return Group(*parts)
 
 

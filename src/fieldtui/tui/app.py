@@ -29,9 +29,11 @@ def _screens() -> dict[str, Any]:
     for kind in kinds.KINDS:
         module, name = kind.screen.split(":")
         out[kind.key] = getattr(importlib.import_module(module), name)
+    from fieldtui.tui.screens.conflicts import ConflictsScreen
     from fieldtui.tui.screens.summary import SummaryScreen
 
     out["summary"] = SummaryScreen
+    out["conflicts"] = ConflictsScreen
     return out
 
 

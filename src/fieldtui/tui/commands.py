@@ -16,6 +16,7 @@ from fieldtui.i18n import N_, _
 NAVIGATION: list[tuple[str, str]] = [
     *((k.key, k.title) for k in kinds.KINDS),
     ("summary", N_("Summary")),
+    ("conflicts", N_("Conflicts to review")),
     ("home", N_("Home")),
 ]
 

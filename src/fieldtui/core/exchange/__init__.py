@@ -8,8 +8,8 @@ One module a step, each saying why it works as it does:
   rules      every live row against the models, as a form would check it
   worker     a second process checking the next file while this one merges
   merge      one transaction per file, headquarters' settings while merging
-  versions   the merge semantics: versions of rows, the row kept, conflicts; a table's merge
-  conflicts  listing conflicts for review, and marking them resolved
+  versions   the merge semantics: field versions by their history, the value kept, conflicts
+  conflicts  conflicts for review (who, field, every value), and settling them
   report     what a merge says it did
 
 The functions `export`, `merge` and `conflicts` are the names of their modules too, and win on
@@ -19,7 +19,7 @@ the package: take anything else of those modules by its full path
 
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS_PER_TABLE, CheckedFile, check_file
-from fieldtui.core.exchange.conflicts import conflicts, resolve_conflict
+from fieldtui.core.exchange.conflicts import conflicts, resolve_conflict, short_ids
 from fieldtui.core.exchange.export import KEY_ENV, ExportResult, export
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.merge import CHECKPOINT_EVERY, MERGE_CACHE_KIB, merge, merge_into
@@ -34,5 +34,5 @@ __all__ = [
     "MAX_FILE_BYTES", "MAX_ROWS_PER_TABLE", "MERGE_CACHE_KIB", "PIPELINE_MIN_BYTES", "ROW_BATCH", "CheckedFile",
     "ExportResult", "FileResult", "MergeReport", "Progress", "Refused", "StoreError", "TableCounts", "check_file",
     "check_rows", "conflicts", "content_checksum", "expected_schema", "export", "merge", "merge_into",
-    "resolve_conflict", "row_hash",
+    "resolve_conflict", "row_hash", "short_ids",
 ]

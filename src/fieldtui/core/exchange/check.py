@@ -43,7 +43,6 @@ from fieldtui.core.exchange.schema import (
     schema_listing,
 )
 from fieldtui.core.ids import new_id
-from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.i18n import _
 
 MAX_FILE_BYTES = 4 * 1024**3
@@ -85,15 +84,26 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
                        pseudonymised, version, row_versions)
 
 
+#: A file larger than SPARSE_FROM bytes that uses less than 1/SPARSE_RATIO of its size on disk
+#: is refused (an export has no holes; compressed file systems rarely reach 8x on SQLite pages).
+SPARSE_FROM = 64 * 1024 * 1024
+SPARSE_RATIO = 8
+
+
 def _header_checks(path: Path) -> None:
     """The file's size and SQLite header, read as bytes before SQLite opens it."""
     if not path.exists():
         raise Refused(_("no such file"))
     if not path.is_file():
         raise Refused(_("not a file"))
-    size = path.stat().st_size
+    st = path.stat()
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise Refused(_("too large ({size} bytes)").format(size=size))
+    if size > SPARSE_FROM and st.st_blocks * 512 * SPARSE_RATIO < size:
+        # Mostly holes: copying it would write its whole size of zeros into the HQ folder.
+        raise Refused(_("a sparse file ({size} bytes, {used} on disk): not an export as fieldtui writes it").format(
+            size=size, used=st.st_blocks * 512))
     with open(path, "rb") as fh:
         head = fh.read(100)
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
@@ -106,6 +116,9 @@ def _header_checks(path: Path) -> None:
     if pages and change_counter == valid_for and size < pages * page_size:
         raise Refused(_("truncated: {size} bytes, the header says {expected}").format(
             size=size, expected=pages * page_size))
+    if pages and change_counter == valid_for and size > pages * page_size:
+        raise Refused(_("{extra} bytes after its last page: not an export as fieldtui writes it").format(
+            extra=size - pages * page_size))
     if size % page_size:
         raise Refused(_("truncated: size is not a whole number of pages"))
     if struct.unpack(">I", head[56:60])[0] not in (0, 1):  # exports are UTF-8 (ATTACH needs the same)
@@ -183,18 +196,28 @@ def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
     types and of plausible lengths."""
     found = counts(conn)
     declared = json.loads(manifest["counts"])
-    for table in RECORD_TABLES:
-        if found[table] > MAX_ROWS_PER_TABLE:
+    for table, n in found.items():
+        if n > MAX_ROWS_PER_TABLE:
             raise Refused(_("too many rows in {table}").format(table=table))
-        if declared.get(table) != found[table]:
+        if declared.get(table) != n:
             raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
-                declared=declared.get(table), table=table, found=found[table]))
-    for table in RECORD_TABLES:
+                declared=declared.get(table), table=table, found=n))
+    for table in found:
         _check_types(conn, table)
-        lengths = ", ".join(f"coalesce(length({c}), 0)" for c in columns(conn, table))
-        longest = conn.execute(f"SELECT max(max({lengths})) FROM {table}").fetchone()[0]
-        if (longest or 0) > MAX_CELL_CHARS:
-            raise Refused(_("a value in {table} is implausibly long").format(table=table))
+        _check_lengths(conn, table)
+
+
+def _check_lengths(conn: sqlite3.Connection, table: str) -> None:
+    """No value longer than MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest
+    (SQLite's length() of text stops at a NUL), and no NUL at all (no form can type one)."""
+    cols = columns(conn, table)
+    lengths = ", ".join(f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in cols)
+    longest = conn.execute(f"SELECT max(max({lengths})) FROM {table}").fetchone()[0]
+    if (longest or 0) > MAX_CELL_CHARS:  # characters, or bytes / 4 (UTF-8: at most 4 a character)
+        raise Refused(_("a value in {table} is implausibly long").format(table=table))
+    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in cols)
+    if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {nul})").fetchone()[0]:
+        raise Refused(_("a value in {table} holds a NUL byte").format(table=table))
 
 
 def _check_types(conn: sqlite3.Connection, table: str) -> None:

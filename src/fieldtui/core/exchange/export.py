@@ -36,6 +36,7 @@ from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.core.exchange.schema import (
     EXPORT_FORMAT,
+    HISTORY,
     Progress,
     columns,
     content_checksum,
@@ -203,6 +204,7 @@ def _copy_snapshot(conn: sqlite3.Connection, src: Path, pseudonymise: bool, devi
         exprs = _select_exprs(table, cols, pseudonymise)
         conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
                      f"SELECT {', '.join(exprs)} FROM src.{table}")
+    conn.execute(f"INSERT INTO main.{HISTORY} SELECT * FROM src.{HISTORY}")  # stamps only: no values
     conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
     cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
         "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]

@@ -21,15 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fieldtui.core import pinyin
+from fieldtui.core import pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
+from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, no_progress
-from fieldtui.core.exchange.versions import device_seq, merge_table, row_hash
+from fieldtui.core.exchange.versions import HISTORY_SINCE, merge_table, row_hash
 from fieldtui.core.exchange.worker import checked_files, checker
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.store import Store
@@ -85,6 +86,7 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 if merged % CHECKPOINT_EVERY == 0:
                     _checkpoint(hq.conn)
         progress("merge", len(paths), len(paths))
+    report.uncounted = summary.uncounted(hq)
     return report
 
 
@@ -102,14 +104,14 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
     try:
         conn.execute("ATTACH DATABASE ? AS ver", (str(checked.versions),))
         with hq.transaction():
-            hq_device = device_seq(conn, hq.get_meta("device_id") or "hq")
-            device = device_seq(conn, checked.device_id)
             export = conn.execute(
                 "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
                 (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+            written: dict[str, list[str]] = {}
             for table in RECORD_TABLES:
-                result.tables[table] = merge_table(conn, table, device, export, hq_device)
+                result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
+            check_merged(conn, written, checked.pseudonymised)  # every rule holds for the result
             pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")

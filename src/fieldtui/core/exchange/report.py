@@ -1,5 +1,6 @@
 """What a merge says it did: per file accepted or refused (with the one-line reason), and per
-table the rows inserted, updated, deleted, unchanged and now in conflict."""
+table the rows inserted, updated, deleted, unchanged and now in conflict; then the people the
+figures no longer count (no live enrolment, or a removed CBO), for someone to review."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class FileResult:
 class MergeReport:
     hq_path: Path
     files: list[FileResult] = field(default_factory=list)
+    #: live people counted nowhere after the merge (core.summary.uncounted): id, name, CBO, why
+    uncounted: list[dict] = field(default_factory=list)
 
     @property
     def refused(self) -> list[FileResult]:

@@ -18,6 +18,7 @@ rule broken, never a value from the row.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -61,16 +62,48 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
         conn.close()
 
 
+#: How far ahead of this machine's clock a time stamp may be (laptops' clocks drift; a stamp years
+#: ahead would win every later edit).
+CLOCK_SLACK = dt.timedelta(days=1)
+_STAMP = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+
+
 def _check_ids_and_stamps(conn: sqlite3.Connection) -> None:
-    """Every row, tombstones too: an id of 1-64 safe characters, time stamps that start with a date."""
+    """Every row, tombstones too: an id of 1-64 safe characters, time stamps that start with a
+    date, none later than tomorrow (a wrong clock), none updated before it was created."""
+    limit = {"limit": (dt.datetime.now(dt.UTC) + CLOCK_SLACK).isoformat(timespec="microseconds")}
     bad = conn.execute("SELECT tbl FROM (" + " UNION ALL ".join(
         f"SELECT '{t}' AS tbl FROM {t} WHERE NOT (length(id) BETWEEN 1 AND 64"
         f" AND id NOT GLOB '*[^A-Za-z0-9_.:-]*'"
-        f" AND updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
-        f" AND created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')"
+        f" AND updated_at {_STAMP} AND created_at {_STAMP})"
         for t in kinds.RECORD_TABLES) + ") LIMIT 1").fetchone()
     if bad is not None:
         raise Refused(_("rows of {table} have malformed ids or time stamps").format(table=bad[0]))
+    late = conn.execute("SELECT tbl, stamp FROM (" + " UNION ALL ".join(
+        f"SELECT '{t}' AS tbl, max(updated_at, created_at) AS stamp FROM {t} "
+        f"WHERE updated_at > :limit OR created_at > :limit OR updated_at < created_at"
+        for t in kinds.RECORD_TABLES) + ") LIMIT 1", limit).fetchone()
+    if late is not None:
+        raise Refused(_("{table} has a change dated {stamp}, later than today or before it was made: the "
+                        "laptop's clock is wrong; correct it, save again and export").format(
+            table=late[0], stamp=str(late[1])[:10]))
+    if conn.execute("SELECT count(*) FROM pragma_table_list WHERE name = 'field_changes'").fetchone()[0]:
+        _check_history(conn, limit)
+
+
+def _check_history(conn: sqlite3.Connection, limit: dict[str, str]) -> None:
+    """The field histories: of this file's rows and real fields, each change later than its
+    base and not later than tomorrow."""
+    known = " UNION ALL ".join(f"SELECT '{t}' AS tbl, id FROM {t}" for t in kinds.RECORD_TABLES)
+    fields = " UNION ALL ".join(f"SELECT '{t}' AS tbl, name FROM pragma_table_info('{t}')" for t in kinds.RECORD_TABLES)
+    bad = conn.execute(
+        f"SELECT 1 FROM field_changes f WHERE NOT (f.stamp {_STAMP} AND f.base {_STAMP} AND f.base < f.stamp "
+        "AND f.stamp <= :limit AND length(f.device) BETWEEN 1 AND 64 "
+        f"AND EXISTS (SELECT 1 FROM ({known}) k WHERE k.tbl = f.tbl AND k.id = f.row_id) "
+        f"AND EXISTS (SELECT 1 FROM ({fields}) c WHERE c.tbl = f.tbl AND c.name = f.field "
+        "AND c.name NOT IN ('id', 'created_at', 'updated_at'))) LIMIT 1", limit).fetchone()
+    if bad is not None:
+        raise Refused(_("its history of changes does not match its rows (edited after export?)"))
 
 
 def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool) -> None:
@@ -83,7 +116,7 @@ def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool
             except RecordInvalid as exc:
                 raise Refused(_("{table} row {id} breaks a rule: {rule}").format(
                     table=check.table, id=row["id"], rule=next(iter(exc.errors.values()), ""))) from None
-            except (ValueError, TypeError):  # e.g. malformed programmes JSON
+            except (ValueError, TypeError, RecursionError):  # malformed (or absurdly nested) programmes JSON
                 raise Refused(_("{table} row {id} is malformed").format(table=check.table, id=row["id"])) from None
 
 
@@ -104,6 +137,9 @@ class _RowCheck:
     before: Callable[[Row, bool], None] | None = None
     after: Callable[[Any, Row], Any] | None = None
     composite: tuple[Any, str] | None = None
+    #: at headquarters after a merge: an enrolment's person must be live (in a file alone, the
+    #: person may live only at headquarters: that is checked after the merge)
+    person_required: bool = False
 
     @classmethod
     def of(cls, table: kinds.Table) -> _RowCheck:
@@ -120,6 +156,9 @@ class _RowCheck:
         if self.composite is not None and row["p_birth_year"] is not None:  # its person is live
             composite, part = self.composite
             validate(composite, {"participant": _person(row), part: record})
+        elif self.composite is not None and self.person_required:
+            raise RecordInvalid({"participant_id": labelled(_(LABELS["participant_id"]), _(
+                "must be an existing person who has not been removed"))})
 
 
 def _live_rows(table: kinds.Table) -> str:
@@ -132,6 +171,36 @@ def _live_rows(table: kinds.Table) -> str:
                 f"p.registered_on AS p_registered_on FROM {table.name} e "
                 f"LEFT JOIN participants p ON p.id = e.{table.person_column} AND p.deleted = 0 WHERE e.deleted = 0")
     return f"SELECT * FROM {table.name} WHERE deleted = 0"
+
+
+def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudonymised: bool) -> None:
+    """After a file's rows are written (inside its transaction): every rule holds for what it
+    wrote, read against headquarters' own rows: an enrolment of a person who lives only here or
+    was removed here, a birth year that makes a trainee 9, a placement on a training removed
+    here. The first broken rule refuses the file (Refused: the transaction rolls back)."""
+    conn.execute("DROP TABLE IF EXISTS temp.written")
+    conn.execute("CREATE TEMP TABLE written (tbl TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+    conn.executemany("INSERT OR IGNORE INTO temp.written VALUES (?, ?)",
+                     ((t, i) for t, ids in written.items() for i in ids))
+    try:
+        for table in kinds.TABLES:
+            check = _RowCheck.of(table)
+            check = dataclasses.replace(check, select=f"{check.select} AND {_written_or_depends(table)}",
+                                        person_required=True)
+            _check_table(conn, check, pseudonymised)
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.written")
+
+
+def _written_or_depends(table: kinds.Table) -> str:
+    """The rows of `table` to check again: written by the merge, or reading a row it wrote."""
+    def mine(name: str) -> str:
+        return f"(SELECT id FROM temp.written WHERE tbl = '{name}')"
+    if table.name == "placements":
+        return f"(pl.id IN {mine('placements')} OR pl.training_id IN {mine('trainings')})"
+    if table.person_column:
+        return f"(e.id IN {mine(table.name)} OR e.{table.person_column} IN {mine('participants')})"
+    return f"id IN {mine(table.name)}"
 
 
 def _date(value: str | None) -> dt.date | None:

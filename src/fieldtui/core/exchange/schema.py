@@ -20,7 +20,12 @@ from fieldtui.core.kinds import RECORD_TABLES
 
 EXPORT_FORMAT = "1"
 MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-KEPT_TABLES = (*RECORD_TABLES, "meta")
+#: The field histories travel with the records (records/history.py: stamps and ids, no values).
+HISTORY = "field_changes"
+#: What an export carries and its manifest counts and checksums (the history since schema 6).
+EXCHANGED_TABLES = (*RECORD_TABLES, HISTORY)
+KEPT_TABLES = (*EXCHANGED_TABLES, "meta")
+_ORDER = {HISTORY: "tbl, row_id, field, stamp, base"}
 
 #: How export and merge report progress: (stage, done, total).
 Progress = Callable[[str, int, int], None]
@@ -46,21 +51,28 @@ def json_object(cols: list[str], alias: str = "") -> str:
     return "json_object(" + ", ".join(f"'{c}', {prefix}{c}" for c in cols) + ")"
 
 
+def exchanged(conn: sqlite3.Connection, schema: str = "main") -> list[str]:
+    """The exchanged tables this file has (an export from before schema 6 has no history)."""
+    present = {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+    return [t for t in EXCHANGED_TABLES if t in present]
+
+
 def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
-    """SHA-256 over the record tables: table name, then each row as a JSON array, ordered by id."""
+    """SHA-256 over the exchanged tables: table name, then each row as a JSON array, in key order."""
     digest = hashlib.sha256()
-    for table in RECORD_TABLES:
+    for table in exchanged(conn, schema):
         cols = columns(conn, table, schema)
         digest.update(f"#{table}\n".encode())
-        for (text,) in conn.execute(f"SELECT {json_array(cols)} FROM {schema}.{table} ORDER BY id"):
+        order = _ORDER.get(table, "id")
+        for (text,) in conn.execute(f"SELECT {json_array(cols)} FROM {schema}.{table} ORDER BY {order}"):
             digest.update(text.encode())
             digest.update(b"\n")
     return digest.hexdigest()
 
 
 def counts(conn: sqlite3.Connection, schema: str = "main") -> dict[str, int]:
-    """Rows per record table (what the manifest declares)."""
-    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in RECORD_TABLES}
+    """Rows per exchanged table (what the manifest declares)."""
+    return {t: conn.execute(f"SELECT count(*) FROM {schema}.{t}").fetchone()[0] for t in exchanged(conn, schema)}
 
 
 def prune_to_export_schema(conn: sqlite3.Connection) -> None:

@@ -1,26 +1,27 @@
-"""Versions of rows, and how one table of a checked file is merged by them: the merge semantics.
+"""The merge semantics: each field of a row keeps the newest of the versions nothing was made on;
+versions made side by side with different values are a conflict that keeps every value.
 
-- A version of a row is (updated_at, hash of its other columns). Every version seen is recorded
-  per device in `row_versions`. A device's history is linear, so version Y descends from X when
-  one device has had both and Y is later; and every version descends from the row's creation
-  version (updated_at = created_at: ids are created once). Headquarters' own edits count as a
-  device (its history: the merged version it edited, then its edit).
-- The row kept is the greatest version seen (updated_at, then hash: last writer wins with a
-  deterministic tie-break). So a deletion is never undone by an older file, re-merging changes
-  nothing, and any order of files gives the same rows.
-- CONFLICT ("changed on both sides"): some device's latest version of the row has other content
-  than the kept one (updated_at aside) and neither descends from the other (no device has had
-  both). Each such pair is one row of `conflicts` (both versions as JSON, the device and the
-  export that brought the other version). Conflicts are recomputed for every row a file
-  touches, so the table is a function of the set of versions merged: the same in any order. The
-  newer version is kept meanwhile; a person reviews it (conflicts.py).
+- Versions are per field (core/records/history.py): every change is a version made on the one
+  before, and that history (`field_changes`: stamps and device ids, no values) travels in every
+  export. Headquarters keeps the union of every history it merged; a field's *heads* are the
+  versions nothing was made on. Nothing depends on a file's claimed identity: two copies of one
+  file edited apart share the base of their edits, and are seen as side by side.
+- A row of a file is 'new' (inserted as it is), 'same' (the content headquarters has: the check
+  hashed each row) or 'changed'. Each field of a changed row whose value differs is settled by
+  its heads: one head -> its value (an edit made on top of another wins, whatever its clock);
+  several -> edits made side by side: the newest head's value is kept meanwhile, and every
+  head's value is kept in `field_conflicts` for a person to choose (conflicts.py). Edits of
+  different fields on two sides both apply.
+- The result is a function of the union of histories and of each version's value: any order of
+  files gives the same rows and conflicts, and merging a file again changes nothing.
+- Exports from before field histories (schema < 6) bring none: a field they changed is taken as
+  one version made on the row's creation at the row's updated_at, so it is side by side with
+  any other change of it (kept as a conflict, never lost). Headquarters' own rows changed before
+  it had histories are taken the same way.
 
-The check hashes each row's version into a side file (`row_versions_file`, in the worker process
-when there is one): the merge runs no Python per row. `merge_table` is set-based SQL (INSERT ...
-SELECT / UPDATE ... FROM), every step driven from the file's rows (CROSS JOIN fixes the order:
-without statistics the planner may otherwise scan the whole headquarters table once per file,
-quadratic overall), over scratch tables: `inc` (the file's versions and their fate), `loc`
-(rows headquarters edited since), `multi` (rows seen from another device too).
+The check hashes each row into a side file (`row_versions_file`, in the worker process when
+there is one), so telling 'same' rows costs no Python per row; only changed rows are settled
+field by field (`_settle_row`), the rest is set-based SQL driven from the file's rows.
 """
 
 from __future__ import annotations
@@ -30,15 +31,18 @@ import json
 import sqlite3
 from pathlib import Path
 
+from fieldtui.core import kinds
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, scratch_failure
 from fieldtui.core.exchange.report import TableCounts
-from fieldtui.core.exchange.schema import columns, json_array, json_object
+from fieldtui.core.exchange.schema import columns, json_array
 from fieldtui.core.kinds import RECORD_TABLES
 
-#: The export named for a version: the merged file's id, or 'local' (headquarters' own edit).
-_EXPORT_ID = "coalesce((SELECT export_id FROM merges WHERE seq = {seq}), 'local')"
-_SCRATCH = ("inc", "multi", "loc")
+#: The schema version whose exports carry field histories (`field_changes`).
+HISTORY_SINCE = 6
+_SCRATCH = ("inc",)
+#: Columns that are not content: settled by the merge itself (ids, stamps).
+_NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
 
 
 def row_hash(value: object) -> str:
@@ -88,30 +92,29 @@ def row_versions_file(copy: Path, workdir: Path) -> Path:
     return out
 
 
-def device_seq(conn: sqlite3.Connection, device_id: str) -> int:
-    """The small number `row_versions` knows a device by (added on first sight)."""
-    conn.execute("INSERT OR IGNORE INTO devices (device_id) VALUES (?)", (device_id,))
-    return conn.execute("SELECT seq FROM devices WHERE device_id = ?", (device_id,)).fetchone()[0]
-
-
-def merge_table(conn: sqlite3.Connection, table: str, device: int, export: int, hq_device: int) -> TableCounts:
-    """Merge one table of the attached file (`src`, its versions in `ver`) into headquarters,
-    inside the caller's transaction; returns what happened to its rows."""
+def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:
+    """Merge one table of the attached file (`src`, its row hashes in `ver`) into headquarters,
+    inside the caller's transaction; returns what happened and the ids it wrote."""
     cols = columns(conn, table)
-    content = hashed_columns(cols)
-    p = {"t": table, "dev": device, "eid": export, "hq": hq_device}
     _drop_scratch(conn)
-    _versions_in(conn, table, content)
-    _headquarters_edits(conn, table, content, p)
-    _record_versions(conn, p)
-    _compare_with_kept(conn, table, p)
-    multi = _rows_seen_elsewhere(conn, p)
-    _keep_losing_content(conn, table, cols, p)
-    _write_rows(conn, table, cols)
-    _recompute_conflicts(conn, table, cols, p, multi)
-    counts = _table_counts(conn, p)
+    _versions_in(conn, table, hashed_columns(cols))
+    _compare_with_kept(conn, table, hashed_columns(cols))
+    counts = TableCounts()
+    counts.inserted = _insert_new(conn, table, cols)
+    written = [r[0] for r in conn.execute("SELECT id FROM temp.inc WHERE state = 'new'")]
+    for (row_id,) in conn.execute("SELECT id FROM temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
+        outcome = _settle_row(conn, table, cols, row_id, legacy)
+        if outcome in ("updated", "deleted"):
+            written.append(row_id)
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+    counts.unchanged += _same_rows(conn, table)
+    conn.execute("INSERT OR IGNORE INTO main.field_changes (tbl, row_id, field, stamp, base, device) "
+                 "SELECT tbl, row_id, field, stamp, base, device FROM src.field_changes WHERE tbl = ?", (table,))
+    counts.conflicts = conn.execute(
+        "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM temp.inc)",
+        (table,)).fetchone()[0]
     _drop_scratch(conn)
-    return counts
+    return counts, written
 
 
 def _drop_scratch(conn: sqlite3.Connection) -> None:
@@ -120,133 +123,147 @@ def _drop_scratch(conn: sqlite3.Connection) -> None:
 
 
 def _versions_in(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
-    """`inc`: the file's version of each of its rows, from the side file the check wrote when it
-    hashed the same columns as headquarters has, else hashed here."""
-    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
-                 "del INTEGER NOT NULL, mu TEXT, mh TEXT, mdel INTEGER, state TEXT) WITHOUT ROWID")
+    """`inc`: the file's rows and the hash of each one's content, from the side file the check
+    wrote when it hashed the same columns as headquarters has, else hashed here."""
+    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, h TEXT NOT NULL, state TEXT) WITHOUT ROWID")
     hashed = conn.execute("SELECT hashed FROM ver.columns WHERE tbl = ?", (table,)).fetchone()
     if hashed is not None and json.loads(hashed[0]) == content:  # hashed with the check
-        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, u, h, del FROM ver.{table}")
+        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, h FROM ver.{table}")
     else:
-        conn.execute(f"INSERT INTO temp.inc (id, u, h, del) SELECT id, updated_at, "
-                     f"fieldtui_hash({json_array(content)}), deleted FROM src.{table}")
+        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, fieldtui_hash({json_array(content)}) FROM src.{table}")
 
 
-def _headquarters_edits(conn: sqlite3.Connection, table: str, content: list[str], p: dict) -> None:
-    """Headquarters' own edits since the last merge, of rows this file has, become versions of the
-    HQ "device": its history is the merged version it edited (the greatest seen so far), then the edit."""
-    conn.execute("CREATE TEMP TABLE loc (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO temp.loc SELECT m.id FROM temp.inc i CROSS JOIN main.{table} m ON m.id = i.id "
-                 "WHERE NOT EXISTS (SELECT 1 FROM row_versions v WHERE v.tbl = :t AND v.row_id = m.id "
-                 "AND v.updated_at = m.updated_at)", p)
-    if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.loc)").fetchone()[0]:
-        return
-    conn.execute(
-        "INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
-        "SELECT :t, l.id, w.updated_at, w.hash, :hq, 0 FROM temp.loc l CROSS JOIN row_versions w "
-        "ON w.tbl = :t AND w.row_id = l.id WHERE (w.updated_at, w.hash) = (SELECT z.updated_at, z.hash "
-        "FROM row_versions z WHERE z.tbl = :t AND z.row_id = l.id ORDER BY z.updated_at DESC, z.hash DESC "
-        "LIMIT 1)", p)
-    conn.execute("INSERT OR IGNORE INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
-                 f"SELECT :t, m.id, m.updated_at, fieldtui_hash({json_array(content, 'm')}), :hq, 0 "
-                 f"FROM temp.loc l CROSS JOIN main.{table} m ON m.id = l.id", p)
+def _compare_with_kept(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
+    """Each file row is 'new' (not here yet), 'same' (headquarters' row has its content) or
+    'changed'. Only rows both sides have are hashed here (CROSS JOIN: driven from the file)."""
+    conn.execute(f"UPDATE temp.inc SET state = CASE WHEN m.h = temp.inc.h THEN 'same' ELSE 'changed' END FROM "
+                 f"(SELECT m.id, fieldtui_hash({json_array(content, 'm')}) AS h FROM temp.inc i "
+                 f"CROSS JOIN main.{table} m ON m.id = i.id) m WHERE m.id = temp.inc.id")
+    conn.execute("UPDATE temp.inc SET state = 'new' WHERE state IS NULL")
 
 
-def _record_versions(conn: sqlite3.Connection, p: dict) -> None:
-    """The file's versions join the device's history. The export named in a conflict is the least
-    export id that brought the version (so it is the same in any order)."""
-    conn.execute("INSERT INTO row_versions (tbl, row_id, updated_at, hash, device, export) "
-                 "SELECT :t, id, u, h, :dev, :eid FROM temp.inc WHERE true "
-                 "ON CONFLICT DO UPDATE SET export = excluded.export WHERE "
-                 f"{_EXPORT_ID.format(seq='excluded.export')} < {_EXPORT_ID.format(seq='row_versions.export')}", p)
+def _same_rows(conn: sqlite3.Connection, table: str) -> int:
+    """Rows whose content headquarters has: only the later stamp is taken (so any order of files
+    gives the same stamps); returns how many."""
+    conn.execute(f"UPDATE main.{table} SET updated_at = s.updated_at FROM src.{table} s "
+                 f"WHERE s.id = main.{table}.id AND s.updated_at > main.{table}.updated_at "
+                 "AND s.id IN (SELECT id FROM temp.inc WHERE state = 'same')")
+    return conn.execute("SELECT count(*) FROM temp.inc WHERE state = 'same'").fetchone()[0]
 
 
-def _compare_with_kept(conn: sqlite3.Connection, table: str, p: dict) -> None:
-    """The kept version of each row now, and what the file's version does to it: 'new' (no such
-    row yet), 'win' (greater: it replaces the kept one), 'lose' (smaller) or 'same'."""
-    conn.execute(
-        f"UPDATE temp.inc SET mu = m.updated_at, mdel = m.deleted, mh = (SELECT max(v.hash) FROM row_versions v "
-        f"WHERE v.tbl = :t AND v.row_id = m.id AND v.updated_at = m.updated_at) FROM main.{table} m "
-        "WHERE m.id = temp.inc.id", p)
-    conn.execute("UPDATE temp.inc SET state = CASE WHEN mu IS NULL THEN 'new' WHEN (u, h) > (mu, mh) THEN 'win' "
-                 "WHEN (u, h) < (mu, mh) THEN 'lose' ELSE 'same' END")
-
-
-def _rows_seen_elsewhere(conn: sqlite3.Connection, p: dict) -> bool:
-    """`multi`: the file's rows that another device has versions of too; whether there is any."""
-    conn.execute("CREATE TEMP TABLE multi (id TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute("INSERT INTO temp.multi SELECT i.id FROM temp.inc i WHERE EXISTS (SELECT 1 FROM row_versions v "
-                 "WHERE v.tbl = :t AND v.row_id = i.id AND v.device != :dev)", p)
-    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM temp.multi)").fetchone()[0])
-
-
-def _keep_losing_content(conn: sqlite3.Connection, table: str, cols: list[str], p: dict) -> None:
-    """`row_data`: the content of versions that stop (or never start) being the kept one, where
-    another device is involved: they may be one side of a conflict."""
-    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
-                 f"SELECT :t, m.id, m.updated_at, i.mh, {json_object(cols, 'm')} FROM temp.inc i "
-                 f"CROSS JOIN main.{table} m ON m.id = i.id WHERE i.state = 'win' "
-                 "AND i.id IN (SELECT id FROM temp.multi)", p)
-    conn.execute(f"INSERT OR IGNORE INTO row_data (tbl, row_id, updated_at, hash, data) "
-                 f"SELECT :t, s.id, s.updated_at, i.h, {json_object(cols, 's')} FROM src.{table} s "
-                 "JOIN temp.inc i ON i.id = s.id WHERE i.state = 'lose' AND i.id IN (SELECT id FROM temp.multi)", p)
-
-
-def _write_rows(conn: sqlite3.Connection, table: str, cols: list[str]) -> None:
-    """New rows are inserted; rows whose file version wins are replaced by it."""
+def _insert_new(conn: sqlite3.Connection, table: str, cols: list[str]) -> int:
     col_list = ", ".join(cols)
-    conn.execute(f"INSERT INTO main.{table} ({col_list}) SELECT {col_list} FROM src.{table} s "
-                 "WHERE s.id IN (SELECT id FROM temp.inc WHERE state = 'new')")
-    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
-    conn.execute(f"UPDATE main.{table} SET {sets} FROM src.{table} s WHERE s.id = main.{table}.id "
-                 f"AND main.{table}.id IN (SELECT id FROM temp.inc WHERE state = 'win')")
+    return conn.execute(f"INSERT INTO main.{table} ({col_list}) SELECT {col_list} FROM src.{table} s "
+                        "WHERE s.id IN (SELECT id FROM temp.inc WHERE state = 'new')").rowcount
 
 
-#: The greatest hash among the versions with the kept row's stamp: the kept version's.
-_KEPT_HASH = ("(SELECT max(w.hash) FROM row_versions w WHERE w.tbl = :t AND w.row_id = m.id "
-              "AND w.updated_at = m.updated_at)")
+# --------------------------------------------------------------------------- one changed row
 
 
-def _recompute_conflicts(conn: sqlite3.Connection, table: str, cols: list[str], p: dict, multi: bool) -> None:
-    """The conflicts of every row this file touched, recomputed from all versions seen: each
-    device's latest version x that is not the kept one, not the row's creation and not later than
-    the kept one, when no device has had both x and the kept version."""
-    conn.execute("DELETE FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.multi)", p)
-    if not multi:  # only rows seen from two devices or more can be in conflict (and they stay so)
-        return
-    conn.execute(
-        "INSERT INTO conflicts (tbl, row_id, device_id, export_id, kept_updated_at, kept, other_updated_at, other) "
-        f"SELECT :t, x.row_id, (SELECT device_id FROM devices WHERE seq = x.device), "
-        f"{_EXPORT_ID.format(seq='x.export')}, m.updated_at, {json_object(cols, 'm')}, x.updated_at, "
-        "coalesce(d.data, '{}') "
-        f"FROM temp.multi mu CROSS JOIN row_versions x ON x.tbl = :t AND x.row_id = mu.id "
-        f"JOIN main.{table} m ON m.id = x.row_id "
-        "LEFT JOIN row_data d ON d.tbl = :t AND d.row_id = x.row_id AND d.updated_at = x.updated_at "
-        "AND d.hash = x.hash "
-        "WHERE x.tbl = :t AND x.updated_at != m.created_at "
-        "AND NOT EXISTS (SELECT 1 FROM row_versions y WHERE y.tbl = :t AND y.row_id = x.row_id "
-        "  AND y.device = x.device AND (y.updated_at, y.hash) > (x.updated_at, x.hash)) "
-        f"AND x.updated_at <= m.updated_at AND x.hash != {_KEPT_HASH} "
-        "AND NOT EXISTS (SELECT 1 FROM row_versions a JOIN row_versions b ON b.device = a.device "
-        "  AND b.tbl = :t AND b.row_id = a.row_id "
-        "  WHERE a.tbl = :t AND a.row_id = x.row_id AND a.updated_at = x.updated_at AND a.hash = x.hash "
-        f"  AND b.updated_at = m.updated_at AND b.hash = {_KEPT_HASH})", p)
+def _settle_row(conn: sqlite3.Connection, table: str, cols: list[str], row_id: str, legacy: bool) -> str:
+    """Settle each differing field of one row both sides have; returns 'updated', 'deleted' or
+    'unchanged' (what the file did to headquarters' row)."""
+    here = dict(conn.execute(f"SELECT * FROM main.{table} WHERE id = ?", (row_id,)).fetchone())
+    there = dict(conn.execute(f"SELECT * FROM src.{table} WHERE id = ?", (row_id,)).fetchone())
+    device = conn.execute("SELECT value FROM src.meta WHERE key = 'device_id'").fetchone()
+    device = device[0] if device else "unknown"
+    taken: dict[str, object] = {}
+    # Headquarters' row changed with no history at all: changed before histories existed here
+    # (a row with any history has every change recorded; a blanked tombstone is no change).
+    assume_ours = here["updated_at"] > here["created_at"] and conn.execute(
+        "SELECT 1 FROM main.field_changes WHERE tbl = ? AND row_id = ? LIMIT 1", (table, row_id)).fetchone() is None
+    for field in cols:
+        if field in _NOT_CONTENT or here[field] == there[field]:
+            continue
+        ours = _history(conn, "main", table, row_id, field)
+        theirs = _history(conn, "src", table, row_id, field)
+        if legacy and not theirs:
+            theirs = _assumed(conn, table, row_id, field, there, device)
+        if not ours and assume_ours:
+            ours = _assumed(conn, table, row_id, field, here, "headquarters")
+        value = _settle_field(conn, table, row_id, field, here, there, ours, theirs, device)
+        if value is not _KEEP:
+            taken[field] = value
+    if taken and taken.get("deleted", here["deleted"]) == 1:  # removed: no personal data kept here either
+        taken.update(_blanked(table))
+    taken = {c: v for c, v in taken.items() if v != here[c]}  # a blanked tombstone's fields: no change
+    sets = "".join(f"{c} = ?, " for c in taken)  # the later stamp whatever is taken: any order, same rows
+    conn.execute(f"UPDATE main.{table} SET {sets}updated_at = max(updated_at, ?) WHERE id = ?",
+                 [*taken.values(), there["updated_at"], row_id])
+    if not taken:
+        return "unchanged"
+    return "deleted" if taken.get("deleted") == 1 else "updated"
 
 
-def _table_counts(conn: sqlite3.Connection, p: dict) -> TableCounts:
-    """What the file did to the table's rows, and how many of them are now in conflict."""
-    counts = TableCounts()
-    for state, new_del, old_del, n in conn.execute(
-            "SELECT state, del, mdel, count(*) FROM temp.inc GROUP BY state, del, mdel"):
-        if state == "new":
-            counts.inserted += n
-        elif state == "win" and new_del and not old_del:
-            counts.deleted += n
-        elif state == "win":
-            counts.updated += n
-        else:
-            counts.unchanged += n
-    counts.conflicts = conn.execute(
-        "SELECT count(DISTINCT row_id) FROM conflicts WHERE tbl = :t AND row_id IN (SELECT id FROM temp.inc)",
-        p).fetchone()[0]
-    return counts
+_KEEP = object()
+
+
+def _blanked(table: str) -> dict[str, object]:
+    """The personal fields of a tombstone, blanked as an export blanks them."""
+    return {c: kinds.REMOVED_NAME if (table, c) in kinds.NOT_NULL_PERSONAL else None
+            for c in kinds.TABLE[table].personal}
+
+
+def _history(conn: sqlite3.Connection, schema: str, table: str, row_id: str, field: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in conn.execute(
+        f"SELECT stamp, base FROM {schema}.field_changes WHERE tbl = ? AND row_id = ? AND field = ?",
+        (table, row_id, field))]
+
+
+def _assumed(conn: sqlite3.Connection, table: str, row_id: str, field: str, row: dict, device: str
+             ) -> list[tuple[str, str]]:
+    """A change without a history (made before there were histories): one version made on the
+    row's creation, at the row's last save; kept in headquarters' history from now on."""
+    conn.execute("INSERT OR IGNORE INTO main.field_changes (tbl, row_id, field, stamp, base, device) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (table, row_id, field, row["updated_at"], row["created_at"], device))
+    return [(row["updated_at"], row["created_at"])]
+
+
+def _head(history: list[tuple[str, str]], created_at: str) -> str:
+    """A side's current version of a field: its newest head (the one whose value it shows)."""
+    bases = {b for _s, b in history}
+    return max((s for s, _b in history if s not in bases), default=created_at)
+
+
+def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str, here: dict, there: dict,
+                  ours: list[tuple[str, str]], theirs: list[tuple[str, str]], device: str) -> object:
+    """The value a differing field keeps (or _KEEP for headquarters' own), by the heads of the
+    union of both histories; side-by-side heads with different values go to `field_conflicts`."""
+    created = here["created_at"]
+    mine, yours = _head(ours, created), _head(theirs, created)
+    union = set(ours) | set(theirs)
+    bases = {b for _s, b in union}
+    heads = ({s for s, _b in union} | {mine, yours}) - bases
+    values = {mine: here[field], yours: there[field]}
+    sources = dict(conn.execute("SELECT stamp, device FROM field_conflicts WHERE tbl = ? AND row_id = ? "
+                                "AND field = ?", (table, row_id, field)).fetchall())
+    for stamp, value in conn.execute("SELECT stamp, value FROM field_conflicts WHERE tbl = ? AND row_id = ? "
+                                     "AND field = ?", (table, row_id, field)):
+        values.setdefault(stamp, value)
+    if mine == yours:  # one version, two values: one side's was blanked in a tombstone
+        return there[field] if not there["deleted"] else _KEEP
+    winner = max(heads)
+    conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", (table, row_id, field))
+    if len({_text(values[h]) for h in heads if h in values}) > 1:  # side by side, two values: keep them all
+        sources.setdefault(yours, device)
+        sources.setdefault(mine, _device_of(conn, table, row_id, field, mine))
+        for stamp in sorted(heads):
+            conn.execute("INSERT INTO field_conflicts (tbl, row_id, field, stamp, value, device) VALUES "
+                         "(?, ?, ?, ?, ?, ?)", (table, row_id, field, stamp, values.get(stamp),
+                                                sources.get(stamp) or _device_of(conn, table, row_id, field, stamp)))
+    return there[field] if winner == yours and winner != mine else _KEEP
+
+
+def _text(value: object) -> str | None:
+    """A value as field_conflicts stores it (TEXT): 3 and '3' are one value."""
+    return None if value is None else str(value)
+
+
+def _device_of(conn: sqlite3.Connection, table: str, row_id: str, field: str, stamp: str) -> str:
+    """Where a version was made, as its history says (the row's creation: where it was created)."""
+    for schema in ("main", "src"):
+        row = conn.execute(f"SELECT device FROM {schema}.field_changes WHERE tbl = ? AND row_id = ? AND field = ? "
+                           "AND stamp = ?", (table, row_id, field, stamp)).fetchone()
+        if row is not None:
+            return row[0]
+    return "headquarters"

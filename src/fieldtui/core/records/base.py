@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -42,6 +43,20 @@ from fieldtui.core.ids import new_id
 from fieldtui.i18n import _
 
 
+def _location(ident: tuple[int, int] | None) -> str | None:
+    """Where this file is, as a short hash of the machine's id and the file's (device, inode):
+    enough to tell a copy from the original, without keeping the machine's id in the file."""
+    if ident is None:
+        return None
+    try:
+        machine = Path("/etc/machine-id").read_text().strip()
+    except OSError:
+        import platform
+
+        machine = platform.node()
+    return hashlib.sha256(f"{machine}:{ident[0]}:{ident[1]}".encode()).hexdigest()[:16]
+
+
 def default_operator() -> str:
     try:
         return os.environ.get("FIELDTUI_OPERATOR") or getpass.getuser()
@@ -62,6 +77,7 @@ class StoreBase:
         self._ident: tuple[int, int] | None = None  # the file's identity while connected (db/files.py)
         self._watch: JournalWatch | None = None  # a writer's journal, set once it is open
         self._idle = IdleTruncation()
+        self._pending_meta: dict[str, str] = {}  # written with the first real write (_own_device_id)
 
     # ---- opening -----------------------------------------------------------------
 
@@ -190,9 +206,28 @@ class StoreBase:
     def migrate(self, target: int = SCHEMA_VERSION) -> None:
         """Apply the migrations this file has not seen, each in its own transaction."""
         migrations.apply(self.conn, self.schema_version, target, self.transaction)
-        if not self.readonly and self.get_meta("device_id") is None:
+        if not self.readonly:
+            self._own_device_id()
+
+    def _own_device_id(self) -> None:
+        """Give the file a device id, and a new one when it is a copy (another machine or file
+        than where it was last written): two laptops set up from one file are then two devices
+        in every conflict listing. Nothing in the merge depends on it (records/history.py). A
+        copy is renamed with its first real write, never by opening or reading it (a refused
+        merge, a summary: the file stays byte-identical)."""
+        where = _location(self._ident)
+        if self.get_meta("device_id") is None:
             with self.transaction():
                 self.set_meta("device_id", new_id())
+                if where is not None:
+                    self.set_meta("location", where)
+            return
+        known = self.get_meta("location")
+        if where is not None and known != where:
+            # A copy, or a file from before locations were kept (which may be a copy too): a new
+            # device, named after the one it came from.
+            self._pending_meta = {"location": where, "copied_from": self.get_meta("device_id") or "",
+                                  "device_id": new_id()}
 
     def close(self, *, checkpoint: bool = True) -> None:
         """Close the connection; a writer first empties its log if no reader is in the way (a
@@ -285,6 +320,9 @@ class StoreBase:
         try:
             self._begin()
             try:
+                if self._pending_meta:
+                    for key, value in self._pending_meta.items():
+                        self.set_meta(key, value)
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException:
@@ -300,9 +338,15 @@ class StoreBase:
                 raise failure(exc, self.path) from exc
             raise
         self._idle.wrote()
+        self._pending_meta = {}
         problem = self._journal_problem()
         if problem is not None:
             raise JournalLost(problem)
+
+    @property
+    def device_id(self) -> str:
+        """This file's id, named in the versions of what is changed here (records/history.py)."""
+        return self.get_meta("device_id") or "unknown"
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

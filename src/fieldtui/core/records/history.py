@@ -4,9 +4,10 @@ or copy of a file they came from.
 
 A field's version is the stamp of the save that last changed it (`updated_at`, UTC to the
 microsecond); a field never changed since the record was created has the version `created_at`.
-Each change is one row of `field_changes`: (table, row, field, stamp, base), where base is the
-version the change was made on (several rows with one stamp when a change settles a
-conflict: it is made on every version it settles). Only stamps: no names, phones or other
+Each change is one row of `field_changes`: (table, row, field, stamp, base, device), where base
+is the version the change was made on (several rows with one stamp when a change settles a
+conflict: it is made on every version it settles) and device the file's id where it was made
+(to say where a conflicting value comes from). Only stamps and ids: no names, phones or other
 values, so the history travels in every export, pseudonymised ones included.
 
 Versions of one field form a graph; its *heads* are the versions nothing was made on. One head:
@@ -33,12 +34,20 @@ def heads(conn: sqlite3.Connection, table: str, row_id: str, field: str, created
     return found or [created_at]
 
 
-def note_changes(conn: sqlite3.Connection, table: str, old: dict[str, Any], new: dict[str, Any], at: str) -> list[str]:
+def note_changes(conn: sqlite3.Connection, table: str, old: dict[str, Any], new: dict[str, Any], at: str,
+                 device: str) -> list[str]:
     """Record a new version, stamped `at`, of every field whose value differs between the stored
     row `old` and the values `new` about to replace them; returns the fields changed."""
     changed = [f for f, v in new.items() if f not in NOT_CONTENT and f in old and old[f] != v]
     for field in changed:
-        for base in heads(conn, table, old["id"], field, old["created_at"]):
-            conn.execute("INSERT OR IGNORE INTO field_changes (tbl, row_id, field, stamp, base) VALUES (?, ?, ?, ?, ?)",
-                         (table, old["id"], field, at, base))
+        settle(conn, table, old["id"], field, old["created_at"], at, device)
     return changed
+
+
+def settle(conn: sqlite3.Connection, table: str, row_id: str, field: str, created_at: str, at: str,
+           device: str) -> None:
+    """A new version of a field, made on every head it has now (after edits made side by side,
+    the person's choice settles them: one head again, wherever the history travels)."""
+    for base in heads(conn, table, row_id, field, created_at):
+        conn.execute("INSERT OR IGNORE INTO field_changes (tbl, row_id, field, stamp, base, device) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (table, row_id, field, at, base, device))

@@ -93,7 +93,8 @@ class Saves(Audit):
             stored = self.conn.execute(f"SELECT * FROM {table} WHERE id = ? AND deleted = 0", (row_id,)).fetchone()
             if stored is None:
                 raise NotFound(_("that record no longer exists or was removed"))
-            history.note_changes(self.conn, table, dict(stored), row, at)
+            if not history.note_changes(self.conn, table, dict(stored), row, at, self.device_id):
+                return row_id  # nothing changed: no new version, no audit
             sets = ", ".join(f"{c} = ?" for c in row)
             self.conn.execute(f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [*row.values(), at, row_id])
             self._audit("update", table, row_id, at)
@@ -105,7 +106,7 @@ class Saves(Audit):
                                    (row_id, 1 - deleted)).fetchone()
         if stored is None:
             return False
-        history.note_changes(self.conn, table, dict(stored), {"deleted": deleted}, at)
+        history.note_changes(self.conn, table, dict(stored), {"deleted": deleted}, at, self.device_id)
         self.conn.execute(f"UPDATE {table} SET deleted = ?, updated_at = ? WHERE id = ?", (deleted, at, row_id))
         self._audit("delete" if deleted else "restore", table, row_id, at)
         return True

@@ -29,7 +29,8 @@ class ExchangeScreen(Screen[None]):
     """Send data to headquarters (export) and bring files in (merge)."""
 
     CSS_PATH = [STYLES / "exchange.tcss"]
-    BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
+    BINDINGS = [Binding("escape", "app.pop_screen", _("Back")),
+                Binding("ctrl+r", "app.open('conflicts')", _("Review conflicts"))]
 
     def compose(self) -> ComposeResult:
         store_path = self.app.store.path or Path("fieldtui.db")
@@ -136,5 +137,7 @@ class ExchangeScreen(Screen[None]):
         working.dismiss()
         self._status(message, error=error)
         self.query_one("#report", Static).update(merge_report(report) if report else "")
+        if report is not None and (report.uncounted or any(c.conflicts for c in report.totals().values())):
+            self._status(message + " " + _("Ctrl+R: review conflicts and people no longer counted."), error=error)
         if self._return_to:
             self.call_after_refresh(self.query_one(f"#{self._return_to}", Button).focus)

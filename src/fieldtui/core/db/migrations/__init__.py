@@ -26,6 +26,13 @@ or a trigger body cannot cut one in two.
    initials for search (core/pinyin.py), filled for the people already there by SQL functions
    `apply()` registers on the connection. Local to the file like `audit` (not a record table:
    never exported, merged or checked), kept current by every write of a person.
+6. 0006_field_history: field_changes, one row per change of one field (table, row, field, the
+   version it made and the version it was made on; stamps only, no values), so copies of one
+   file edited apart are told apart by their history, not by a claimed device id;
+   field_conflicts: each side's value of a field changed two ways, kept for review.
+7. 0007_merge_by_field: the device that made each field version (shown in conflict review);
+   the row-level tables of 0003 (row_versions, row_data, conflicts, devices) go: the merge
+   reads field_changes (core/exchange/versions.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,167 @@
+"""Headquarters never loses an edit silently and never takes in a record that breaks a rule.
+
+Files are copied with `cp` as people set up a second laptop (same device id), and edited with
+the sqlite3 CLI as someone might edit an export by hand before sending it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange, summary
+from fieldtui.core.models import ChildRecord, validate
+from fieldtui.core.store import Store
+from tests.core.test_exchange import edit_person, reseal
+from tests.core.test_store import make_cbo, trainee
+
+pytestmark = pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 CLI")
+
+
+def child(cbo_id: str, name: str = "王小明", birth_year: int = 2002) -> ChildRecord:
+    return validate(ChildRecord, dict(
+        participant=dict(cbo_id=cbo_id, full_name=name, gender="male", birth_year=birth_year, province="河南",
+                         origin="recent_arrival", household_members=3, registered_on="2010-03-01",
+                         registered_by="李老师"),
+        enrolment=dict(school="明圆学校", grade=2, guardian_name="王建国", guardian_consent=True,
+                       start_date="2010-03-01")))
+
+
+def sqlite3_cli(path: Path, sql: str) -> None:
+    """Edit a file as a person would, with the sqlite3 command-line program."""
+    subprocess.run(["sqlite3", str(path), sql], check=True, capture_output=True)
+
+
+def export(field: Path, out: Path) -> Path:
+    exchange.export(field, out)
+    return out
+
+
+@pytest.fixture
+def hq_and_field(tmp_path):
+    """HQ holding a CBO with a child (8 in 2010), an adult trainee and a removed person; and
+    a second laptop set up from HQ's figures (a copy of the field file, cp), exported later."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        kid = s.save_child(child(cbo))
+        adult = s.save_trainee(trainee(cbo, "张大"))
+        gone = s.save_trainee(trainee(cbo, "李走"))
+        s.delete("trainees", gone.training.id)
+    hq = tmp_path / "hq.db"
+    assert not exchange.merge(hq, [export(field, tmp_path / "first.db")]).refused
+    return hq, field, dict(cbo=cbo, kid=kid, adult=adult, gone=gone)
+
+
+def _refused(tmp_path: Path, hq: Path, bad: Path, words: str) -> None:
+    reseal(bad)
+    before = hq.read_bytes()
+    report = exchange.merge(hq, [bad])
+    assert report.refused and words in report.files[0].reason, report.files[0].reason
+    assert hq.read_bytes() == before
+
+
+def _second_file(tmp_path: Path, cbo_setup) -> Path:
+    """Another laptop's own file with its own child, trainee and CBO, exported."""
+    other = tmp_path / "other.db"
+    with Store.open(other, create=True) as s:
+        cbo_setup(s)
+    return export(other, tmp_path / "other-export.db")
+
+
+def test_an_after_school_row_moved_onto_a_child_who_lives_only_at_hq_is_refused(tmp_path, hq_and_field):
+    hq, _field, ids = hq_and_field
+    out = _second_file(tmp_path, lambda s: s.save_child(child(make_cbo(s, "Other"), "赵小")))
+    kid = ids["kid"].participant.id
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE after_school SET participant_id = '{kid}',"
+                     " guardian_name = NULL, guardian_consent = 0;")
+    _refused(tmp_path, hq, out, "Guardian")
+
+
+def test_a_training_on_a_child_who_lives_only_at_hq_is_refused(tmp_path, hq_and_field):
+    hq, _field, ids = hq_and_field
+    out = _second_file(tmp_path, lambda s: s.save_trainee(trainee(make_cbo(s, "Other"), "钱多")))
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE trainings SET participant_id = '{ids['kid'].participant.id}';")
+    _refused(tmp_path, hq, out, "at least 16")
+
+
+def test_a_live_enrolment_of_a_person_removed_at_hq_is_refused(tmp_path, hq_and_field):
+    hq, _field, ids = hq_and_field
+    out = _second_file(tmp_path, lambda s: s.save_trainee(trainee(make_cbo(s, "Other"), "钱多")))
+    gone = ids["gone"].participant.id
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE trainings SET participant_id = '{gone}';")
+    _refused(tmp_path, hq, out, "existing person")
+
+
+def test_a_person_id_that_makes_an_hq_trainee_nine_is_refused(tmp_path, hq_and_field):
+    hq, _field, ids = hq_and_field
+    out = _second_file(tmp_path, lambda s: s.save_child(child(make_cbo(s, "Other"), "赵小")))
+    adult = ids["adult"].participant.id
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE participants SET id = '{adult}', cbo_id = '{ids['cbo']}', "
+                     f"birth_year = 2001; UPDATE after_school SET participant_id = '{adult}';"
+                     f"UPDATE field_changes SET row_id = '{adult}' WHERE tbl = 'participants';")
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE cbos SET id = '{ids['cbo']}';")  # HQ's CBO, as in HQ
+    _refused(tmp_path, hq, out, "at least 16")  # HQ would hold a trainee aged 9
+
+
+def test_a_change_dated_9999_is_refused(tmp_path, hq_and_field):
+    hq, field, ids = hq_and_field
+    out = export(field, tmp_path / "late.db")
+    sqlite3_cli(out, f"UPDATE participants SET full_name = '张永远', updated_at = '9999-12-31T00:00:00+00:00' "
+                     f"WHERE id = '{ids['adult'].participant.id}';")
+    _refused(tmp_path, hq, out, "clock is wrong")
+
+
+def test_nested_programmes_are_refused_in_one_line(tmp_path, hq_and_field):
+    hq, field, ids = hq_and_field
+    out = export(field, tmp_path / "nested.db")
+    sqlite3_cli(out, f"UPDATE cbos SET programmes = '{'[' * 1990}{']' * 1990}' WHERE id = '{ids['cbo']}';")
+    _refused(tmp_path, hq, out, "malformed")
+
+
+def test_copies_made_with_cp_conflict_on_one_field_and_keep_both_edits_of_different_fields(tmp_path):
+    """The usual second laptop: cp of the first one's file, so both claim one device id."""
+    a = tmp_path / "a.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+        one, two = (s.save_trainee(trainee(cbo, n)).training.id for n in ("张一", "张二"))
+    b = tmp_path / "b.db"
+    subprocess.run(["cp", str(a), str(b)], check=True)
+    with Store.open(a) as s:
+        edit_person(s, one, phone="13800000001")
+        edit_person(s, two, phone="13900000009")
+    with Store.open(b) as s:
+        edit_person(s, one, phone="13800000002")
+        edit_person(s, two, household_members=6)
+    hq = tmp_path / "hq.db"
+    report = exchange.merge(hq, [export(a, tmp_path / "ea.db"), export(b, tmp_path / "eb.db")])
+    assert not report.refused
+    with Store.open_readonly(hq) as s:
+        (conflict,) = exchange.conflicts(s)
+        assert conflict["field"] == "phone"
+        assert {v["value"] for v in conflict["versions"]} == {"13800000001", "13800000002"}
+        assert len({v["device"] for v in conflict["versions"]}) == 2  # a copy is another device
+        phone, household = s.conn.execute("SELECT p.phone, p.household_members FROM participants p "
+                                          "JOIN trainings t ON t.participant_id = p.id WHERE t.id = ?",
+                                          (two,)).fetchone()
+    assert (phone, household) == ("13900000009", 6)
+
+
+def test_people_added_to_a_cbo_another_laptop_removed_are_listed_by_the_merge(tmp_path):
+    a = tmp_path / "a.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+    b = tmp_path / "b.db"
+    shutil.copyfile(a, b)
+    with Store.open(a) as s:
+        s.delete("cbos", cbo)
+    with Store.open(b) as s:
+        pid = s.save_trainee(trainee(cbo, "孙新")).participant.id
+    report = exchange.merge(tmp_path / "hq.db", [export(a, tmp_path / "ea.db"), export(b, tmp_path / "eb.db")])
+    assert not report.refused
+    assert [(u["id"], u["why"]) for u in report.uncounted] == [(pid, "cbo_removed")]
+    with Store.open_readonly(tmp_path / "hq.db") as hq:
+        assert summary.compute(hq).direct_beneficiaries == 0
