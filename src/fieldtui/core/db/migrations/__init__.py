@@ -33,6 +33,11 @@ or a trigger body cannot cut one in two.
 7. 0007_merge_by_field: the device that made each field version (shown in conflict review);
    the row-level tables of 0003 (row_versions, row_data, conflicts, devices) go: the merge
    reads field_changes (core/exchange/versions.py).
+8. 0008_duplicates: one person counted once (core/duplicates/): `duplicate_decisions` (a pair
+   of people in id order, 'same' or 'different', when, who; exchanged), `participants.merged_into`
+   (a person merged into another: a tombstone pointing at the one kept), and two blocking keys
+   in `participant_keys` (birth year beside the initials; `bag`, the syllables sorted, so
+   王二小 meets 王小二), filled by SQL functions like those of 0006.
 """
 
 from __future__ import annotations
