@@ -17,13 +17,25 @@ it shares (`KEYS` order). Tombstones, removed people and pairs already decided a
 
 from __future__ import annotations
 
-import json
+import bisect
+import itertools
+import operator
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from fieldtui.core import pinyin
-from fieldtui.core.duplicates.scoring import CANDIDATE_MIN, PAIR_MIN, PERSON_COLUMNS, Evidence, Person, score
+from fieldtui.core.duplicates.scoring import (
+    CANDIDATE_MIN,
+    PAIR_MIN,
+    PERSON_COLUMNS,
+    Evidence,
+    Person,
+    score,
+    similar_needed,
+)
 
 #: Birth years at most this far apart meet under a name key.
 YEAR_WINDOW = 2
@@ -31,8 +43,6 @@ YEAR_WINDOW = 2
 WINDOW = 40
 #: A registration's raw hits, at most (one very common key cannot make it slow).
 HIT_CAP = 400
-#: How many people the whole-file pass reads in one query.
-FETCH_BATCH = 4000
 #: The blocking keys in the order a pair is attributed to one of them: (name, GROUP BY query).
 KEYS: tuple[tuple[str, str], ...] = (
     ("phone", "SELECT phone FROM participants WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1"),
@@ -40,17 +50,10 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("bag", "SELECT bag FROM participant_keys WHERE bag != '' GROUP BY bag HAVING count(*) > 1"),
     ("initials", "SELECT initials FROM participant_keys WHERE initials != '' GROUP BY initials HAVING count(*) > 1"),
 )
-_MEMBERS = {
-    "phone": "SELECT id FROM participants WHERE phone = ?",
-    "pinyin": "SELECT participant_id FROM participant_keys WHERE pinyin = ?",
-    "bag": "SELECT participant_id FROM participant_keys WHERE bag = ?",
-    "initials": "SELECT participant_id FROM participant_keys WHERE initials = ?",
-}
 _LIVE = "p.deleted = 0 AND p.merged_into IS NULL"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A person already in the file who may be the one being registered: only what a person
     needs to tell (name, birth year, CBO) and why (`evidence`)."""
 
@@ -64,8 +67,7 @@ class Candidate:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """Two live people who may be one: `a` and `b` in id order (as decisions store them)."""
 
     a: Candidate
@@ -129,44 +131,65 @@ def _candidate(p: Person, cbo_en: str | None, cbo_zh: str | None, points: int, e
 
 def pairs(store: Any, min_score: int = PAIR_MIN) -> Iterator[Pair]:
     """Every likely pair of the whole file scoring at least `min_score`, block by block (see the
-    module docstring): one GROUP BY per key, then the members of shared keys only."""
+    module docstring): per key, one query reads the members of shared keys in key order (the
+    GROUP BY of `KEYS`, joined back through the key's index), and each block is scored."""
     conn = store.conn
     decided = {(a, b) for a, b in conn.execute("SELECT person_a, person_b FROM duplicate_decisions")}
     cbos = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, name_en, name_zh FROM cbos")}
     for rank, (key, grouped) in enumerate(KEYS):
-        blocks: list[list[str]] = []
-        size = 0
-        for (value,) in conn.execute(grouped):
-            ids = [r[0] for r in conn.execute(_MEMBERS[key], (value,))]
-            blocks.append(ids)
-            size += len(ids)
-            if size >= FETCH_BATCH:
-                yield from _score_blocks(conn, blocks, rank, decided, cbos, min_score)
-                blocks, size = [], 0
-        yield from _score_blocks(conn, blocks, rank, decided, cbos, min_score)
+        rows = conn.execute(f"WITH b(v) AS ({grouped}) SELECT b.v, {PERSON_COLUMNS} FROM b {_JOIN[key]} "
+                            f"WHERE {_LIVE}")
+        near = _similar_near if key == "initials" else _window
+        for _, block in itertools.groupby(rows, key=operator.itemgetter(0)):
+            members = sorted((Person(*r[1:]) for r in block), key=_by_year)
+            if len(members) < 2:
+                continue
+            for a, b in near(members, rank > 0, min_score):
+                if not _earlier_key(a, b, rank):
+                    pair = _pair(a, b, decided, cbos, min_score)
+                    if pair is not None:
+                        yield pair
 
 
-def _people(conn: Any, ids: list[str]) -> dict[str, Person]:
-    sql = (f"SELECT {PERSON_COLUMNS} FROM participants p LEFT JOIN participant_keys k ON k.participant_id = p.id "
-           f"WHERE p.id IN (SELECT value FROM json_each(?)) AND {_LIVE}")
-    return {r[0]: Person(*r) for r in conn.execute(sql, (json.dumps(ids),))}
+#: How each key's members are read back (through the key's index), in key order.
+_JOIN = {
+    "phone": "CROSS JOIN participants p ON p.phone = b.v LEFT JOIN participant_keys k ON k.participant_id = p.id",
+    **{key: f"CROSS JOIN participant_keys k ON k.{key} = b.v CROSS JOIN participants p ON p.id = k.participant_id"
+       for key in ("pinyin", "bag", "initials")},
+}
 
 
-def _score_blocks(conn: Any, blocks: list[list[str]], rank: int, decided: set, cbos: dict,
-                  min_score: int) -> Iterator[Pair]:
-    people = _people(conn, [i for ids in blocks for i in ids])
-    by_year = rank > 0  # name keys: birth years at most YEAR_WINDOW apart
-    for ids in blocks:
-        members = sorted((people[i] for i in ids if i in people), key=lambda p: (p.birth_year or 0, p.id))
-        for i, a in enumerate(members):
-            for b in members[i + 1:i + 1 + WINDOW]:
-                if by_year and (b.birth_year or 0) - (a.birth_year or 0) > YEAR_WINDOW:
-                    break
-                if _earlier_key(a, b, rank):
-                    continue
-                pair = _pair(a, b, decided, cbos, min_score)
-                if pair is not None:
-                    yield pair
+def _by_year(p: Person) -> tuple:
+    return (p.birth_year or 0, p.id)
+
+
+def _window(members: list[Person], by_year: bool, min_score: int) -> Iterator[tuple[Person, Person]]:
+    """Each member with the next WINDOW members (by birth year; name keys: at most YEAR_WINDOW on)."""
+    for i, a in enumerate(members):
+        for b in members[i + 1:i + 1 + WINDOW]:
+            if by_year and (b.birth_year or 0) - (a.birth_year or 0) > YEAR_WINDOW:
+                break
+            yield a, b
+
+
+def _similar_near(members: list[Person], by_year: bool, min_score: int) -> Iterator[tuple[Person, Person]]:
+    """Initials blocks are large (wjg: hundreds at 1M) and their pairs differ in pinyin (equal
+    pinyin, syllables or phone were scored under an earlier key): only names similar enough to
+    reach `min_score` with every other point (SIMILAR_NEEDED) are scored, found by rapidfuzz in
+    C over each member's birth-year window, never by a Python loop over the whole block."""
+    cutoff = similar_needed(min_score)
+    if cutoff > 100:
+        return
+    years = [m.birth_year or 0 for m in members]
+    names = [m.pinyin for m in members]
+    for i, a in enumerate(members):
+        end = bisect.bisect_right(years, years[i] + YEAR_WINDOW, i + 1)
+        if end == i + 1:
+            continue
+        hits = process.extract(a.pinyin, names[i + 1:end], scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=cutoff / 100, limit=None)
+        for _, _, j in hits:
+            yield a, members[i + 1 + j]
 
 
 def _earlier_key(a: Person, b: Person, rank: int) -> bool:

@@ -16,7 +16,6 @@ candidate (CANDIDATE_MIN), where a person looks at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -50,8 +49,7 @@ PERSON_COLUMNS = ("p.id, p.full_name, coalesce(k.pinyin, ''), coalesce(k.bag, ''
                   "p.birth_year, p.phone, p.province, p.cbo_id")
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """Why two records may be one person. `name`: 'same', 'homophone', 'reordered', 'similar'
     or 'different'; `year_gap`: years between the birth years; `phone`: 'same', 'different' or
     None (one has none); `same_province`."""
@@ -63,8 +61,7 @@ class Evidence:
     same_province: bool
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "name_similarity": self.name_similarity, "year_gap": self.year_gap,
-                "phone": self.phone, "same_province": self.same_province}
+        return self._asdict()
 
     def lines(self) -> list[str]:
         """The evidence in the reader's language, for a screen or the CLI."""
@@ -104,12 +101,18 @@ def name_match(a: Person, b: Person) -> tuple[str, int]:
     return ("similar" if ratio >= SIMILAR_FROM else "different"), ratio
 
 
+def similar_needed(min_score: int) -> float:
+    """The pinyin similarity (0..100) a 'similar' pair needs to reach `min_score` with the best
+    of the other points it can have without the same phone (same year, same province: +25)."""
+    return 60 + max(0, min_score - 25) * 40 / 57
+
+
 def score(a: Person, b: Person) -> tuple[int, Evidence]:
     """The score of a pair (0..100) and its evidence; see the module docstring for the points."""
     kind, similarity = name_match(a, b)
     points = _NAME_POINTS.get(kind, 0)
     if kind == "similar":
-        points = round(57 * (similarity - 60) / 40)
+        points = round(57 * (similarity - 60) / 40)  # (similar_needed inverts this)
     gap = abs(a.birth_year - b.birth_year) if a.birth_year is not None and b.birth_year is not None else None
     points += _YEAR_POINTS.get(gap, -20) if gap is not None else 0
     phone = None
