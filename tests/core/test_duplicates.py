@@ -139,3 +139,12 @@ def test_a_same_decision_travels_and_hq_counts_the_person_once_in_any_order(tmp_
             decided = s.conn.execute("SELECT person_a, person_b, decision FROM duplicate_decisions").fetchall()
             results.append((figures.direct_beneficiaries, figures.trainees, live, [tuple(r) for r in decided]))
     assert results[0] == results[1] == (1, 1, 3, [(min(x, y), max(x, y), "same")])
+
+
+def test_a_one_letter_pinyin_typo_is_found_through_the_initials(two_cbos):
+    s, first, second = two_cbos
+    a = _save(s, first, "王晓明", 1990)
+    b = _save(s, second, "王小敏", 1990)  # wangxiaoming / wangxiaomin: same initials, pinyin 92% alike
+    (pair,) = duplicates.pairs(s)
+    assert (pair.a.id, pair.b.id) == duplicates.pair_of(a, b) and pair.evidence.name == "similar"
+    assert list(duplicates.pairs(s, min_score=pair.score + 1)) == []
