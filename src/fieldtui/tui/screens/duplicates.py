@@ -9,6 +9,8 @@ different people (never asked again). Each decision is saved on the UI thread th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,13 +19,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from fieldtui.core import duplicates
 from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
+
+if TYPE_CHECKING:  # loaded when the screen first looks (rapidfuzz, pinyin): the app's start never pays
+    from fieldtui.core import duplicates
 
 #: The screen lists at most this many pairs, best first (decide, and the next ones come up).
 SHOWN = 500
@@ -66,6 +70,8 @@ class DuplicatesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="duplicates")
     def _find(self, message: str) -> None:
+        from fieldtui.core import duplicates
+
         with reading(self.app) as store:
             found = sorted(duplicates.pairs(store), key=lambda p: (-p.score, p.a.id, p.b.id))
         deliver(self.app, self._show, found, message)
@@ -92,6 +98,8 @@ class DuplicatesScreen(Screen[None]):
         if not self._pairs or not table.has_focus:
             return
         pair = self._pairs[min(table.cursor_row, len(self._pairs) - 1)]
+        from fieldtui.core import duplicates
+
         try:
             duplicates.decide(self.app.store, pair.a.id, pair.b.id, decision)  # type: ignore[attr-defined]
         except (StoreError, RecordInvalid) as exc:
