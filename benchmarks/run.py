@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import pinyin
+from benchmarks import duplicates, pinyin
 from benchmarks.generate import DATA_DIR, cache_path, cached, generate
 
 HERE = Path(__file__).resolve().parent
@@ -489,11 +489,15 @@ def main(argv: list[str] | None = None) -> int:
     # 20 of the 100 by default keeps `make bench` under 10 minutes; --merge-files 100 for the full figure.
     parser.add_argument("--merge-files", type=int, default=20, help="exports to merge (0: skip)")
     parser.add_argument("--merge-size", type=int, default=10_000, help="participants per export")
-    parser.add_argument("--only", choices=["pinyin"], help="just these figures, printed (results.md untouched)")
+    parser.add_argument("--only", choices=["pinyin", "duplicates"],
+                        help="just these figures, printed (results.md untouched)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     big = max(sizes)
     start = time.perf_counter()
+    if args.only == "duplicates":
+        print_table(duplicates.figures(cached(big), big, args.runs))
+        return 0
     paths = {n: cached(n) for n in sizes}
     if args.only == "pinyin":
         print_table([f for n in sizes for f in pinyin.figures(paths[n], n, args.runs)])
@@ -521,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     figures.append(fig_export(paths[big], big, 1))  # one run each: VACUUM INTO of 1M takes ~45 s here
     if args.merge_files:
         figures.append(fig_merge(args.merge_files, args.merge_size))
+    # The whole-file pass takes minutes at 1M: one run here, --only duplicates for the medians.
+    figures += [duplicates.fig_candidates(paths[big], big, args.runs, 200), duplicates.fig_pass(paths[big], big, 1)]
     for f in figures:
         if f.n is None and f.value is not None:
             f.n = big

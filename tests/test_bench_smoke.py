@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from benchmarks import generate, run
+from benchmarks import duplicates, generate, run
 from fieldtui.core import summary
 from fieldtui.core.store import SCHEMA_VERSION, Store
 
@@ -35,8 +35,10 @@ def test_benchmark_figures_run_and_report(tmp_path):
     path = generate.generate(1_000, tmp_path / "g.db")
     figures = [run.fig_list_open(path, 1_000, 1), run.fig_search(path, 1_000, 1),
                *run.fig_summary(path, 1_000, 1), run.fig_save(path, 1_000, 1), run.fig_export(path, 1_000, 1),
-               run.fig_merge(2, 200, tmp_path / "exports")]
+               *duplicates.figures(path, 1_000, 1, 20), run.fig_merge(2, 200, tmp_path / "exports")]
     assert "0 refused" in figures[-1].note
+    probed = figures[-3].note.split(" over ")[1].split(" people")[0]
+    assert f"; {probed} of them found" in figures[-3].note  # each person typed again is found
     assert all(f.value is None or f.value > 0 for f in figures)
     assert all(f.baseline for f in figures if f.value is not None)
     text = run.markdown(figures, took=1.0)

@@ -77,8 +77,9 @@ def test_export_is_private_and_described_by_its_manifest(tmp_path, two_fields):
     conn = sqlite3.connect(ea)
     manifest = dict(conn.execute("SELECT key, value FROM manifest"))
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    # no audit, no drafts, no merge state; the fields' histories (stamps only) travel
-    assert tables == {*RECORD_TABLES, "field_changes", "meta", "manifest"}
+    # no audit, no drafts, no merge state; the fields' histories (stamps only) and the decisions
+    # about duplicates travel
+    assert tables == {*RECORD_TABLES, "field_changes", "duplicate_decisions", "meta", "manifest"}
     assert manifest["schema_version"] == str(SCHEMA_VERSION)
     with Store.open_readonly(a) as s:
         assert manifest["device_id"] == s.get_meta("device_id")

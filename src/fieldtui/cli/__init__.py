@@ -86,6 +86,7 @@ def open_cmd(db: str | None, operator: str | None) -> None:
         sys.exit(app.return_code)
 
 
+from fieldtui.cli import duplicates as _duplicates  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import exchange as _exchange  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import keys as _keys  # noqa: E402,F401  (registers its commands)
 from fieldtui.cli import report as _report  # noqa: E402,F401  (registers its commands)

@@ -139,21 +139,31 @@ def han_prefix(text: str) -> str | None:
     return " ".join(tokens) if len(tokens) == len(text) else None
 
 
+def bag(name: str) -> str:
+    """The name's syllables sorted ("王小二" and "王二小" -> "er wang xiao"): a duplicate-finding
+    key (core/duplicates/) that meets names whose characters were typed in another order."""
+    return " ".join(sorted(_tokens(name or "")))
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """`fieldtui_sort_key(name)`, `fieldtui_pinyin(name)` and `fieldtui_initials(name)` on a
-    connection, for the SQL that fills the table (migration 0006, `refresh_keys`)."""
+    """`fieldtui_sort_key(name)`, `fieldtui_pinyin(name)`, `fieldtui_initials(name)` and
+    `fieldtui_bag(name)` on a connection, for the SQL that fills the table (migrations 0006 and
+    0008, `refresh_keys`)."""
     for fn, index in (("fieldtui_sort_key", 0), ("fieldtui_pinyin", 1), ("fieldtui_initials", 2)):
         conn.create_function(fn, 1, lambda name, i=index: keys(name if isinstance(name, str) else "")[i],
                              deterministic=True)
+    conn.create_function("fieldtui_bag", 1, lambda name: bag(name if isinstance(name, str) else ""),
+                         deterministic=True)
 
 
 _UPSERT = (
-    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials) "
+    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials, birth_year, bag) "
     "SELECT p.id, p.full_name, fieldtui_sort_key(p.full_name), fieldtui_pinyin(p.full_name), "
-    "fieldtui_initials(p.full_name) FROM participants p WHERE p.id IN ({ids}) AND NOT EXISTS ("
-    "SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id AND x.name IS p.full_name) "
+    "fieldtui_initials(p.full_name), p.birth_year, fieldtui_bag(p.full_name) FROM participants p "
+    "WHERE p.id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id "
+    "AND x.name IS p.full_name AND x.birth_year IS p.birth_year) "
     "ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, "
-    "pinyin = excluded.pinyin, initials = excluded.initials"
+    "pinyin = excluded.pinyin, initials = excluded.initials, birth_year = excluded.birth_year, bag = excluded.bag"
 )
 
 

@@ -30,10 +30,12 @@ def _screens() -> dict[str, Any]:
         module, name = kind.screen.split(":")
         out[kind.key] = getattr(importlib.import_module(module), name)
     from fieldtui.tui.screens.conflicts import ConflictsScreen
+    from fieldtui.tui.screens.duplicates import DuplicatesScreen
     from fieldtui.tui.screens.summary import SummaryScreen
 
     out["summary"] = SummaryScreen
     out["conflicts"] = ConflictsScreen
+    out["duplicates"] = DuplicatesScreen
     return out
 
 

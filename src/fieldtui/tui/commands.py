@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str]] = [
     *((k.key, k.title) for k in kinds.KINDS),
     ("summary", N_("Summary")),
     ("conflicts", N_("Conflicts to review")),
+    ("duplicates", N_("Likely duplicates")),
     ("home", N_("Home")),
 ]
 

@@ -38,6 +38,7 @@ from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.core.exchange import keys, sealed
 from fieldtui.core.exchange.schema import (
+    DECISIONS,
     EXPORT_FORMAT,
     HISTORY,
     Progress,
@@ -219,6 +220,8 @@ def _copy_snapshot(conn: sqlite3.Connection, src: Path, pseudonymise: bool, devi
         conn.execute(f"INSERT INTO main.{table} ({', '.join(cols)}) "
                      f"SELECT {', '.join(exprs)} FROM src.{table}")
     conn.execute(f"INSERT INTO main.{HISTORY} SELECT * FROM src.{HISTORY}")  # stamps only: no values
+    who = "''" if pseudonymise else "operator"  # decisions: ids, a word, a time (and who, when identified)
+    conn.execute(f"INSERT INTO main.{DECISIONS} SELECT person_a, person_b, decision, at, {who} FROM src.{DECISIONS}")
     conn.execute("INSERT INTO main.meta (key, value) VALUES ('device_id', ?)", (device_id,))
     cbos = [dict(id=r[0], name_en=r[1], name_zh=r[2]) for r in conn.execute(
         "SELECT id, name_en, name_zh FROM main.cbos WHERE deleted = 0 ORDER BY id")]

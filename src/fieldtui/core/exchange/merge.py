@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from fieldtui.core import pinyin, summary
+from fieldtui.core import duplicates, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
@@ -114,6 +114,9 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             written: dict[str, list[str]] = {}
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
+            duplicates.merge_decisions(conn)  # decisions about duplicates: a union; 'same' applied
+            for table, row_id in duplicates.settle_same(hq):
+                written.setdefault(table, []).append(row_id)
             check_merged(conn, written, checked.pseudonymised)  # every rule holds for the result
             pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:

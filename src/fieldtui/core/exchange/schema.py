@@ -23,9 +23,11 @@ MANIFEST_DDL = "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL
 #: The field histories travel with the records (records/history.py: stamps and ids, no values).
 HISTORY = "field_changes"
 #: What an export carries and its manifest counts and checksums (the history since schema 6).
-EXCHANGED_TABLES = (*RECORD_TABLES, HISTORY)
+#: Decisions about likely duplicates travel too (core/duplicates/: ids, a word, when, who).
+DECISIONS = "duplicate_decisions"
+EXCHANGED_TABLES = (*RECORD_TABLES, HISTORY, DECISIONS)
 KEPT_TABLES = (*EXCHANGED_TABLES, "meta")
-_ORDER = {HISTORY: "tbl, row_id, field, stamp, base"}
+_ORDER = {HISTORY: "tbl, row_id, field, stamp, base", DECISIONS: "person_a, person_b"}
 
 #: How export and merge report progress: (stage, done, total).
 Progress = Callable[[str, int, int], None]

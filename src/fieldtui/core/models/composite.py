@@ -56,8 +56,8 @@ class ChildRecord(BaseModel):
     def partial_rules(data: dict) -> dict[str, str]:
         """The child rules on a form that does not validate yet, with whatever fields parse: so
         the guardian and consent are asked for on the same save as a missing school."""
-        p, e = (v.model_dump() if isinstance(v, BaseModel) else v or {}
-                for v in (data.get("participant"), data.get("enrolment")))
+        p, e = (x.model_dump(mode="json") if isinstance(x, BaseModel) else x or {}
+                for x in (data.get("participant"), data.get("enrolment")))  # the merge's checks pass models
         try:
             year = int(p.get("birth_year") or str(p.get("birth_date") or "")[:4])
             born = dt.date.fromisoformat(p["birth_date"]) if p.get("birth_date") else None

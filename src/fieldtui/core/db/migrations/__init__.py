@@ -44,6 +44,11 @@ or a trigger body cannot cut one in two.
    beside their id for the breakdowns; a placement's start and wage beside its training for the
    medians; attendance per child) and the new lists. placements_live and participants_key are
    prefixes of their successors.
+11. 0011_duplicates: one person counted once (core/duplicates/): `duplicate_decisions` (a pair
+   of people in id order, 'same' or 'different', when, who; exchanged), `participants.merged_into`
+   (a person merged into another: a tombstone pointing at the one kept), and two blocking keys
+   in `participant_keys` (birth year beside the initials; `bag`, the syllables sorted, so
+   王二小 meets 王小二), filled by SQL functions like those of 0009.
 """
 
 from __future__ import annotations

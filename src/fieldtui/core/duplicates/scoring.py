@@ -1,0 +1,124 @@
+"""How alike two people are: a score from 0 to 100 and the evidence behind it.
+
+The name is compared in pinyin (core/pinyin.py), the way it was typed through an input method:
+the same characters, the same pinyin (homophones 王/汪, 丽/莉), the same syllables in another
+order (王二小 / 王小二), or pinyin a typo or two apart (rapidfuzz's normalised Levenshtein
+ratio). Then the birth year (a typo of one or two years is common), the phone (the same phone
+is the strongest evidence; two different phones are strong evidence against) and the province.
+
+Points (capped to 0..100): name 65 (same characters), 62 (homophone), 58 (reordered), up to 57
+for similar pinyin (ratio 75..100), else 0; birth year +20 (same), +12 (one apart), +6 (two),
+-20 (further); phone +30 (same), -25 (both known, different); province +5 / -5. So the same
+name one year apart with no phone scores 72 in another province, while 王伟 and 王伟 born the
+same year with different phones score 60-65: below PAIR_MIN, shown only as a registration
+candidate (CANDIDATE_MIN), where a person looks at them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rapidfuzz.distance import Levenshtein
+
+from fieldtui.i18n import _
+
+#: `pairs` lists pairs from this score (the CLI's default --min-score).
+PAIR_MIN = 70
+#: Registration shows candidates from this score: a person looks before saving.
+CANDIDATE_MIN = 60
+#: Similar pinyin counts from this ratio (0..100) only: below it names are simply different.
+SIMILAR_FROM = 75
+
+
+class Person(NamedTuple):
+    """What scoring reads of a person (one row of `PERSON_SQL`)."""
+
+    id: str
+    name: str
+    pinyin: str
+    bag: str
+    initials: str
+    birth_year: int | None
+    phone: str | None
+    province: str | None
+    cbo_id: str
+
+
+#: The columns of `Person`, from participants p joined with participant_keys k.
+PERSON_COLUMNS = ("p.id, p.full_name, coalesce(k.pinyin, ''), coalesce(k.bag, ''), coalesce(k.initials, ''), "
+                  "p.birth_year, p.phone, p.province, p.cbo_id")
+
+
+class Evidence(NamedTuple):
+    """Why two records may be one person. `name`: 'same', 'homophone', 'reordered', 'similar'
+    or 'different'; `year_gap`: years between the birth years; `phone`: 'same', 'different' or
+    None (one has none); `same_province`."""
+
+    name: str
+    name_similarity: int
+    year_gap: int | None
+    phone: str | None
+    same_province: bool
+
+    def as_dict(self) -> dict:
+        return self._asdict()
+
+    def lines(self) -> list[str]:
+        """The evidence in the reader's language, for a screen or the CLI."""
+        out = [_NAME_TEXT[self.name]().format(n=self.name_similarity)]
+        if self.phone == "same":
+            out.append(_("same phone"))
+        elif self.phone == "different":
+            out.append(_("different phones"))
+        if self.year_gap == 0:
+            out.append(_("same birth year"))
+        elif self.year_gap is not None:
+            out.append(_("birth years {n} apart").format(n=self.year_gap))
+        out.append(_("same province") if self.same_province else _("another province"))
+        return out
+
+
+_NAME_TEXT = {
+    "same": lambda: _("same name"),
+    "homophone": lambda: _("same pinyin (homophone)"),
+    "reordered": lambda: _("same syllables in another order"),
+    "similar": lambda: _("similar pinyin ({n}%)"),
+    "different": lambda: _("different names"),
+}
+_NAME_POINTS = {"same": 65, "homophone": 62, "reordered": 58}
+_YEAR_POINTS = {0: 20, 1: 12, 2: 6}
+
+
+def name_match(a: Person, b: Person) -> tuple[str, int]:
+    """('same' | 'homophone' | 'reordered' | 'similar' | 'different', similarity 0..100)."""
+    if a.name == b.name:
+        return "same", 100
+    if a.pinyin and a.pinyin == b.pinyin:
+        return "homophone", 100
+    if a.bag and a.bag == b.bag:
+        return "reordered", 100
+    ratio = round(Levenshtein.normalized_similarity(a.pinyin, b.pinyin) * 100) if a.pinyin and b.pinyin else 0
+    return ("similar" if ratio >= SIMILAR_FROM else "different"), ratio
+
+
+def similar_needed(min_score: int) -> float:
+    """The pinyin similarity (0..100) a 'similar' pair needs to reach `min_score` with the best
+    of the other points it can have without the same phone (same year, same province: +25)."""
+    return 60 + max(0, min_score - 25) * 40 / 57
+
+
+def score(a: Person, b: Person) -> tuple[int, Evidence]:
+    """The score of a pair (0..100) and its evidence; see the module docstring for the points."""
+    kind, similarity = name_match(a, b)
+    points = _NAME_POINTS.get(kind, 0)
+    if kind == "similar":
+        points = round(57 * (similarity - 60) / 40)  # (similar_needed inverts this)
+    gap = abs(a.birth_year - b.birth_year) if a.birth_year is not None and b.birth_year is not None else None
+    points += _YEAR_POINTS.get(gap, -20) if gap is not None else 0
+    phone = None
+    if a.phone and b.phone:
+        phone = "same" if a.phone == b.phone else "different"
+        points += 30 if phone == "same" else -25
+    same_province = bool(a.province) and a.province == b.province
+    points += 5 if same_province else -5
+    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province)
