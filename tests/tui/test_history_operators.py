@@ -158,7 +158,7 @@ async def test_f10_seals_to_the_key_set_in_the_settings_screen(tmp_path, fresh_d
         await pilot.press("end", "ctrl+u", *"sent.db")
         await pilot.click("#export")
         await settle(pilot)
-        assert "sealed for headquarters" in str(app.screen.query_one("#status", Static).render())
+        assert "sealed for headquarters" in str(app.screen.query_one("#status", Static).render()).lower()
     raw = (tmp_path / "sent.db").read_bytes()
     assert sealed.is_sealed(tmp_path / "sent.db") and not raw.startswith(b"SQLite format 3")
     assert "李梅".encode() not in raw

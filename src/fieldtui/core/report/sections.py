@@ -116,6 +116,7 @@ SECTIONS: list[TableSection] = [
                  Column(N_("Lives changed"), COUNT, "direct_beneficiaries"),
                  Column(N_("Cost per life"), USD2, "cost_per_life_usd")),
         items=per_cbo, total=whole, charts=(Chart("bars", (2,), caption=N_("Lives changed per CBO")),), label_at=1,
+        new_page=True,  # the headline and the achievements (with the outcomes) fill the first page
         note=N_("The Social Impact Index (SII) reflects the relative social impact of a project, "
                 "from 20 (lowest) to 100 (highest); the total row gives the mean.")),
     TableSection(

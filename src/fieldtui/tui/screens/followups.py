@@ -43,14 +43,14 @@ class FollowupForm(RecordFormScreen):
     MODEL = "Followup"
     PERSON = None
     FIELDS = [
-        Field("placement_id", N_("Job placement"), "placement"),
-        Field("due_month", N_("Check"), "select", MONTH_OPTIONS),
-        Field("checked_on", N_("Checked on"), "date"),
-        Field("employed", N_("Still employed"), "check"),
-        Field("same_employer", N_("Same employer"), "check"),
-        Field("wage_cny", N_("Monthly wage (¥)"), "number"),
-        Field("reason", N_("If not, why not"), "select", REASON_OPTIONS),
-        Field("note", N_("Note")),
+        Field("placement_id", "placement", title=N_("Job placement")),
+        Field("due_month", "select", MONTH_OPTIONS, title=N_("Check")),
+        Field("checked_on", "date", title=N_("Checked on")),
+        Field("employed", "check", title=N_("Still employed")),
+        Field("same_employer", "check", title=N_("Same employer")),
+        Field("wage_cny", "number", title=N_("Monthly wage (¥)")),
+        Field("reason", "select", REASON_OPTIONS, title=N_("If not, why not")),
+        Field("note", title=N_("Note")),
     ]
 
     def new_values(self) -> dict[str, Any]:

@@ -45,11 +45,11 @@ class SessionForm(RecordFormScreen):
     MODEL = "Session"
     PERSON = None
     FIELDS = [
-        Field("cbo_id", N_("CBO"), "cbo"),
-        Field("programme", N_("Programme"), "select", PROGRAMME_OPTIONS),
-        Field("held_on", N_("Date"), "date"),
-        Field("held", N_("Held"), "check"),
-        Field("topic", N_("Topic")),
+        Field("cbo_id", "cbo", title=N_("CBO")),
+        Field("programme", "select", PROGRAMME_OPTIONS, title=N_("Programme")),
+        Field("held_on", "date", title=N_("Date")),
+        Field("held", "check", title=N_("Held")),
+        Field("topic", title=N_("Topic")),
     ]
 
     def new_values(self) -> dict[str, Any]:

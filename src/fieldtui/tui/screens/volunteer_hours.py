@@ -28,11 +28,11 @@ class HoursForm(RecordFormScreen):
     MODEL = "VolunteerHours"
     PERSON = None
     FIELDS = [
-        Field("volunteer_id", N_("Volunteer"), "volunteer"),
-        Field("session_id", N_("Session"), "session"),
-        Field("activity", N_("Activity"), "select", ACTIVITY_OPTIONS),
-        Field("worked_on", N_("Date"), "date"),
-        Field("hours", N_("Hours"), "number", placeholder="2.5"),
+        Field("volunteer_id", "volunteer", title=N_("Volunteer")),
+        Field("session_id", "session", title=N_("Session")),
+        Field("activity", "select", ACTIVITY_OPTIONS, title=N_("Activity")),
+        Field("worked_on", "date", title=N_("Date")),
+        Field("hours", "number", title=N_("Hours")),
     ]
 
     def new_values(self) -> dict[str, Any]:

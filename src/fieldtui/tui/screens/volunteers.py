@@ -34,11 +34,11 @@ class VolunteerForm(RecordFormScreen):
     MODEL = "Volunteer"
     PERSON = None
     FIELDS = [
-        Field("cbo_id", N_("CBO"), "cbo"),
-        Field("full_name", N_("Full name")),
-        Field("phone", N_("Phone"), placeholder="13812345678"),
-        Field("affiliation", N_("School or workplace")),
-        Field("joined_on", N_("Joined on"), "date"),
+        Field("cbo_id", "cbo", title=N_("CBO")),
+        Field("full_name", title=N_("Full name")),
+        Field("phone", title=N_("Phone")),
+        Field("affiliation", title=N_("School or workplace")),
+        Field("joined_on", "date", title=N_("Joined on")),
     ]
 
     def new_values(self) -> dict[str, Any]:
