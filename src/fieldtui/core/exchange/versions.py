@@ -102,8 +102,10 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
     counts = TableCounts()
     counts.inserted = _insert_new(conn, table, cols)
     written = [r[0] for r in conn.execute("SELECT id FROM temp.inc WHERE state = 'new'")]
+    device = conn.execute("SELECT value FROM src.meta WHERE key = 'device_id'").fetchone()
+    device = device[0] if device else "unknown"
     for (row_id,) in conn.execute("SELECT id FROM temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
-        outcome = _settle_row(conn, table, cols, row_id, legacy)
+        outcome = _settle_row(conn, table, cols, row_id, legacy, device)
         if outcome in ("updated", "deleted"):
             written.append(row_id)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
@@ -160,13 +162,12 @@ def _insert_new(conn: sqlite3.Connection, table: str, cols: list[str]) -> int:
 # --------------------------------------------------------------------------- one changed row
 
 
-def _settle_row(conn: sqlite3.Connection, table: str, cols: list[str], row_id: str, legacy: bool) -> str:
-    """Settle each differing field of one row both sides have; returns 'updated', 'deleted' or
-    'unchanged' (what the file did to headquarters' row)."""
+def _settle_row(conn: sqlite3.Connection, table: str, cols: list[str], row_id: str, legacy: bool,
+                device: str) -> str:
+    """Settle each differing field of one row both sides have (`device`: the file's); returns
+    'updated', 'deleted' or 'unchanged' (what the file did to headquarters' row)."""
     here = dict(conn.execute(f"SELECT * FROM main.{table} WHERE id = ?", (row_id,)).fetchone())
     there = dict(conn.execute(f"SELECT * FROM src.{table} WHERE id = ?", (row_id,)).fetchone())
-    device = conn.execute("SELECT value FROM src.meta WHERE key = 'device_id'").fetchone()
-    device = device[0] if device else "unknown"
     taken: dict[str, object] = {}
     # Headquarters' row changed with no history at all: changed before histories existed here
     # (a row with any history has every change recorded; a blanked tombstone is no change).
@@ -235,11 +236,11 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
     bases = {b for _s, b in union}
     heads = ({s for s, _b in union} | {mine, yours}) - bases
     values = {mine: here[field], yours: there[field]}
-    sources = dict(conn.execute("SELECT stamp, device FROM field_conflicts WHERE tbl = ? AND row_id = ? "
-                                "AND field = ?", (table, row_id, field)).fetchall())
-    for stamp, value in conn.execute("SELECT stamp, value FROM field_conflicts WHERE tbl = ? AND row_id = ? "
-                                     "AND field = ?", (table, row_id, field)):
+    sources: dict[str, str] = {}
+    for stamp, value, source in conn.execute("SELECT stamp, value, device FROM field_conflicts WHERE tbl = ? "
+                                             "AND row_id = ? AND field = ?", (table, row_id, field)):
         values.setdefault(stamp, value)
+        sources[stamp] = source
     if mine == yours:  # one version, two values: one side's was blanked in a tombstone
         return there[field] if not there["deleted"] else _KEEP
     winner = max(heads)
