@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import kinds, vocabulary
+from fieldtui.core import kinds, summary, vocabulary
 from fieldtui.core.exchange import MergeReport
 from fieldtui.core.sheets import ImportReport
 from fieldtui.i18n import _
@@ -56,14 +56,13 @@ SHOWN = 50
 
 def uncounted_report(people: list[dict]) -> Group:
     """Live people the figures no longer count, and why, so someone corrects them."""
-    why = {"cbo_removed": _("their CBO was removed"), "no_enrolment": _("no programme left (all removed)")}
-    # (the same two reasons as tui/screens/conflicts.py's _WHY)
     table = Table(title=_("People no longer counted ({n}): please review").format(n=fmt.number(len(people))))
     for label in (_("Person"), _("CBO"), _("Why"), _("Id")):
         table.add_column(label)
     for p in people[:SHOWN]:
-        cbo = p["cbo_zh"] if fmt.language() == "zh" and p["cbo_zh"] else p["cbo_en"]
-        table.add_row(Text(fmt.shown(p["full_name"] or "")), Text(fmt.shown(cbo or "")), why[p["why"]], p["id"])
+        cbo = fmt.cbo_name(p["cbo_zh"], p["cbo_en"])
+        table.add_row(Text(fmt.shown(p["full_name"] or "")), Text(fmt.shown(cbo)),
+                      _(summary.UNCOUNTED_WHY[p["why"]]), p["id"])
     parts: list = [table]
     if len(people) > SHOWN:
         parts.append(Text(_("… and {n} more.").format(n=fmt.number(len(people) - SHOWN))))
@@ -75,7 +74,7 @@ def conflicts_report(conflicts: list[dict], ids: dict[str, str]) -> Group:
     every version numbered (1 is the one shown meanwhile) with its value, device and time."""
     parts: list = []
     for c in conflicts:
-        cbo = c["cbo_zh"] if fmt.language() == "zh" and c["cbo_zh"] else c["cbo_en"]
+        cbo = fmt.cbo_name(c["cbo_zh"], c["cbo_en"])
         who = " · ".join(fmt.shown(str(x)) for x in (c["person"], cbo) if x)
         table_label = _(kinds.TABLE[c["tbl"]].label) if c["tbl"] in kinds.TABLE else c["tbl"]
         head = Text(f"{ids[c['row_id']]}  {table_label}  {who}  ", style="bold")
@@ -84,9 +83,7 @@ def conflicts_report(conflicts: list[dict], ids: dict[str, str]) -> Group:
         for n, v in enumerate(c["versions"], start=1):
             value = fmt.DASH if v["value"] is None else fmt.shown(str(v["value"]))
             mark = _("(shown now)") if v["kept"] else ""
-            device = str(v["device"])
-            device = "…" + device[-8:] if len(device) > 13 else device  # a uuid7's tail tells devices apart
-            rows.add_row(str(n), Text(value), Text(fmt.shown(device)),
+            rows.add_row(str(n), Text(value), Text(fmt.device(str(v["device"]))),
                          v["stamp"][:19].replace("T", " "), mark)
         parts += [head, rows]
     return Group(*parts)

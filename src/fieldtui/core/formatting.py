@@ -35,6 +35,16 @@ def shown(text: str) -> str:
     return UNPRINTABLE.sub("\ufffd", text)
 
 
+def cbo_name(name_zh: str | None, name_en: str | None) -> str:
+    """A CBO's name in the reader's language (the English one where no Chinese is stored)."""
+    return (name_zh if language() == "zh" and name_zh else name_en) or ""
+
+
+def device(device_id: str) -> str:
+    """A device id short enough for a table: a uuid7's tail tells devices apart (its head is a time)."""
+    return shown("…" + device_id[-8:] if len(device_id) > 13 else device_id)
+
+
 def number(value: int | float | None) -> str:
     if value is None:
         return DASH

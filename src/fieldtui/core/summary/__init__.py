@@ -45,10 +45,10 @@ from fieldtui.core.summary.figures import (
     Summary,
 )
 from fieldtui.core.summary.tally import Tally
-from fieldtui.i18n import _
+from fieldtui.i18n import N_, _
 
-__all__ = ["COST_PER_LIFE_NOTE", "DIMENSIONS", "LIVE_ENROLMENT", "CBOFigures", "Filters", "GroupFigures", "Outcomes",
-           "Summary", "compute", "resolve_cbo", "uncounted"]
+__all__ = ["COST_PER_LIFE_NOTE", "DIMENSIONS", "LIVE_ENROLMENT", "UNCOUNTED_WHY", "CBOFigures", "Filters",
+           "GroupFigures", "Outcomes", "Summary", "compute", "resolve_cbo", "uncounted"]
 
 
 def _cbo_figures(r: Any) -> CBOFigures:
@@ -85,9 +85,14 @@ LIVE_ENROLMENT = "(" + " OR ".join(
     for t in kinds.TABLES if t.person_column) + ")"
 
 
+#: Why `uncounted` lists a person (msgids, translated where shown).
+UNCOUNTED_WHY = {"cbo_removed": N_("their CBO was removed"), "no_enrolment": N_("no programme left (all removed)")}
+
+
 def uncounted(store: Store) -> list[dict[str, Any]]:
     """Live people counted nowhere, for review: no live enrolment (each laptop removed a
-    different one), or a removed CBO (another laptop added them after it was removed)."""
+    different one), or a removed CBO (another laptop added them after it was removed); `why`
+    is a key of UNCOUNTED_WHY."""
     return [dict(r) for r in store.conn.execute(
         "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
         f"CASE WHEN c.deleted THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "

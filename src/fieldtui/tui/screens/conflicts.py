@@ -23,15 +23,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, summary, vocabulary
 from fieldtui.core.errors import StoreError
-from fieldtui.i18n import N_, _, language
+from fieldtui.i18n import _
 from fieldtui.tui import STYLES
 from fieldtui.tui.widgets.tables import measure_rows_now
 
-_WHY = {"cbo_removed": N_("their CBO was removed"), "no_enrolment": N_("no programme left (all removed)")}
-
 
 def _cbo(row: dict[str, Any]) -> str:
-    return fmt.shown((row["cbo_zh"] if language() == "zh" and row["cbo_zh"] else row["cbo_en"]) or "")
+    return fmt.shown(fmt.cbo_name(row["cbo_zh"], row["cbo_en"]))
 
 
 class ConflictsScreen(Screen[None]):
@@ -94,7 +92,7 @@ class ConflictsScreen(Screen[None]):
                     _(vocabulary.label(c["field"])) if first else "",
                     str(n),
                     fmt.DASH if v["value"] is None else fmt.shown(str(v["value"])),
-                    fmt.shown("…" + str(v["device"])[-8:]),
+                    fmt.device(str(v["device"])),
                     v["stamp"][:16].replace("T", " "),
                     _("shown now") if v["kept"] else "",
                 )
@@ -109,7 +107,7 @@ class ConflictsScreen(Screen[None]):
         table.display = bool(people)
         table.add_columns(_("Person"), _("CBO"), _("Why"))
         for p in people:
-            table.add_row(fmt.shown(p["full_name"] or ""), _cbo(p), _(_WHY[p["why"]]))
+            table.add_row(fmt.shown(p["full_name"] or ""), _cbo(p), _(summary.UNCOUNTED_WHY[p["why"]]))
         measure_rows_now(table)
 
     def _highlighted(self) -> tuple[dict[str, Any], int] | None:

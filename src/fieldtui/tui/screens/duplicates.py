@@ -34,7 +34,7 @@ SHOWN = 500
 
 
 def _who(c: duplicates.Candidate) -> Text:
-    cbo = (c.cbo_zh if language() == "zh" and c.cbo_zh else c.cbo_en) or ""
+    cbo = fmt.cbo_name(c.cbo_zh, c.cbo_en)
     return Text(f"{fmt.shown(c.full_name)} · {c.birth_year or fmt.DASH} · {fmt.shown(cbo)}")
 
 

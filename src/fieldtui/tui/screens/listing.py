@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
-from fieldtui.i18n import _, language
+from fieldtui.i18n import _
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.screens.history import show_history
@@ -21,7 +21,7 @@ from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 
 def cbo_name(row: dict[str, Any]) -> str:
-    return (row.get("cbo_zh") if language() == "zh" else row.get("cbo_en")) or ""
+    return fmt.cbo_name(row.get("cbo_zh"), row.get("cbo_en"))
 
 
 def person_columns() -> list[Column]:

@@ -73,7 +73,7 @@ class PersonScreen(Screen[None]):
             self.query_one("#person-card", Static).update(_("that person no longer exists or was removed"))
             return
         p = self.overview["person"]
-        cbo = p["cbo_zh"] if language() == "zh" else p["cbo_en"]
+        cbo = fmt.cbo_name(p["cbo_zh"], p["cbo_en"])
         lines = [
             fmt.shown(p["full_name"]) + ("  " + _("(removed)") if p["deleted"] else ""),
             f"{vocabulary.choice_label(p['gender'])} · {_('born')} {p['birth_date'] or p['birth_year']} · "

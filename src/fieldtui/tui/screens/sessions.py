@@ -10,9 +10,9 @@ from textual.widgets import DataTable
 
 from fieldtui.core import clock, vocabulary
 from fieldtui.core import formatting as fmt
-from fieldtui.i18n import N_, _, language
+from fieldtui.i18n import N_, _
 from fieldtui.tui.screens.form import RecordFormScreen
-from fieldtui.tui.screens.listing import RecordListScreen
+from fieldtui.tui.screens.listing import RecordListScreen, cbo_name
 from fieldtui.tui.widgets.paged_table import Column
 from fieldtui.tui.widgets.record_form import Field
 
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from fieldtui.core.models import Session
 
 PROGRAMME_OPTIONS = vocabulary.options(vocabulary.AfterSchoolProgramme)
-
-
-def cbo_of(row: dict[str, Any]) -> str:
-    return (row.get("cbo_zh") if language() == "zh" else row.get("cbo_en")) or ""
 
 
 def held_text(row: dict[str, Any]) -> str:
@@ -70,7 +66,7 @@ class SessionListScreen(RecordListScreen):
     COLUMNS = [
         Column("held_on", N_("Date"), "date"),
         Column("programme", N_("Programme"), "programme", render=lambda r: vocabulary.choice_label(r["programme"])),
-        Column("cbo", N_("CBO"), "cbo", render=cbo_of),
+        Column("cbo", N_("CBO"), "cbo", render=cbo_name),
         Column("held", N_("Held"), render=held_text),
         Column("marked", N_("Present"), render=marks_text),
         Column("topic", N_("Topic")),

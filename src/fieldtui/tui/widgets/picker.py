@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
-from fieldtui.i18n import N_, _, language
+from fieldtui.i18n import N_, _
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
@@ -32,7 +32,7 @@ PAGE = 50
 def trainee_label(row: dict[str, Any]) -> str:
     """Enough to tell two 王建国 apart: birth year and phone beside the name, then the course,
     its start and the CBO (in the reader's language)."""
-    cbo = (row.get("cbo_zh") if language() == "zh" else row.get("cbo_en")) or ""
+    cbo = fmt.cbo_name(row.get("cbo_zh"), row.get("cbo_en"))
     parts = [row["full_name"], str(row.get("birth_year") or ""), row.get("phone") or "",
              row.get("course") or "", row.get("start_date") or "", cbo]
     return fmt.shown(" · ".join(p for p in parts if p))
