@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from fieldtui.cli import main
-from fieldtui.core import summary
+from fieldtui.core import duplicates, summary
 from fieldtui.core.models import (
     CBO,
     ChildRecord,
@@ -203,7 +203,8 @@ def test_saves_summary_and_cli_write_no_personal_data_anywhere(tmp_path, caplog,
         cbo_id = s.save_cbo(_cbo()).id
         saved = s.save_trainee(_trainee(cbo_id))
         s.save_trainee(_renamed(saved, OLD_NAME + "二", OLD_PHONE))
-        s.possible_duplicates(saved.participant)
+        duplicates.candidates(s, saved.participant.model_dump(mode="json"))
+        summary.possible_duplicates(s)
         s.delete("trainees", saved.training.id)
         s.restore("trainees", saved.training.id)
         summary.compute(s).to_json()

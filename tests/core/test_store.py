@@ -151,17 +151,6 @@ def test_search_by_name_phone_and_id_prefix(store):
     assert store.count("trainees", search="%") == 0  # wildcards are literal
 
 
-def test_possible_duplicates(store):
-    cbo_id = make_cbo(store)
-    store.save_trainee(trainee(cbo_id, phone="13812345678"))
-    again = trainee(cbo_id).participant
-    assert [d["full_name"] for d in store.possible_duplicates(again)] == ["王建国"]
-    by_phone = trainee(cbo_id, name="王建", phone="13812345678").participant
-    assert len(store.possible_duplicates(by_phone)) == 1
-    other_cbo = trainee(make_cbo(store, "Other"), phone="13812345678").participant
-    assert store.possible_duplicates(other_cbo) == []
-
-
 def test_missing_file_is_an_error(tmp_path):
     with pytest.raises(StoreError, match="no such file"):
         Store.open(tmp_path / "nope.db")

@@ -46,7 +46,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
             date_from=date_from.date() if date_from else None,
             date_to=date_to.date() if date_to else None,
         )
-        result = summary.compute(store, filters)
+        result = summary.compute(store, filters, duplicates_too=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

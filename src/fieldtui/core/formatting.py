@@ -140,3 +140,10 @@ def figure(kind: str, value: object) -> str:
 
 def no_data_note() -> str:
     return _("No participants match these filters: every figure is zero.")
+
+
+def to_review(pairs: int) -> str:
+    """The summary's line about likely duplicates nobody has decided about yet."""
+    if pairs == 1:
+        return _("1 possible duplicate to review (command palette: Likely duplicates).")
+    return _("{n} possible duplicates to review (command palette: Likely duplicates).").format(n=number(pairs))

@@ -102,8 +102,8 @@ def candidates(store: Any, person_fields: dict[str, Any], limit: int = 10,
     """People in the whole file (every CBO) who may be the person being registered, best first.
 
     `person_fields`: what the form holds so far (full_name, birth_year, phone, province, cbo_id;
-    `id` when editing a saved person, who is then left out). Any field may be missing. Reads
-    only (any connection: the UI's store or a worker's reader)."""
+    `id` when editing a saved person, who is then left out with everyone already decided "not
+    the same" about them). Any field may be missing. Reads only (any connection)."""
     probe = _probe(person_fields)
     if not probe.pinyin and not probe.phone:
         return []
@@ -115,14 +115,23 @@ def candidates(store: Any, person_fields: dict[str, Any], limit: int = 10,
         f"SELECT {PERSON_COLUMNS}, c.name_en, c.name_zh FROM ({_HITS} LIMIT {HIT_CAP}) h "
         "JOIN participants p ON p.id = h.id LEFT JOIN participant_keys k ON k.participant_id = p.id "
         f"LEFT JOIN cbos c ON c.id = p.cbo_id WHERE {_LIVE} AND p.id != :self", {**params, "self": probe.id}).fetchall()
+    decided = _decided_with(store.conn, probe.id) if probe.id else set()
     found = []
     for row in rows:
         other = Person(*row[:9])
+        if other.id in decided:
+            continue
         points, evidence = score(probe, other)
         if points >= min_score:
             found.append(_candidate(other, row[9], row[10], points, evidence))
     found.sort(key=lambda c: (-c.score, c.id))
     return found[:limit]
+
+
+def _decided_with(conn: Any, person: str) -> set[str]:
+    """The people a decision already pairs with `person` (either way: never offered again)."""
+    return {r[0] for r in conn.execute("SELECT person_b FROM duplicate_decisions WHERE person_a = :p UNION "
+                                       "SELECT person_a FROM duplicate_decisions WHERE person_b = :p", {"p": person})}
 
 
 def _candidate(p: Person, cbo_en: str | None, cbo_zh: str | None, points: int, evidence: Evidence) -> Candidate:

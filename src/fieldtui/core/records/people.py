@@ -1,30 +1,22 @@
-"""People across kinds: possible duplicates of a person, a person's enrolments, placements and
-history (the person view), and their live enrolment of a kind."""
+"""People across kinds: the person a list row belongs to, a person's enrolments, placements and
+history (the person view), and their live enrolment of a kind. (Possible duplicates of a person
+are core/duplicates: every CBO, typo-tolerant.)"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fieldtui.core import kinds
-
-if TYPE_CHECKING:
-    from fieldtui.core.models import Participant
 
 
 class People:
     """Questions about a person rather than about one record."""
 
-    def possible_duplicates(self, person: Participant, limit: int = 20) -> list[dict[str, Any]]:
-        """Live people in the same CBO with the same name and birth year, or the same phone."""
-        sql = (
-            "SELECT p.id, p.full_name, p.birth_year, p.phone, p.registered_on FROM participants p "
-            "WHERE p.deleted = 0 AND p.cbo_id = :cbo AND p.id != :id AND "
-            "((p.full_name = :name AND p.birth_year = :year) OR (:phone IS NOT NULL AND p.phone = :phone)) "
-            "LIMIT :limit"
-        )
-        return [dict(r) for r in self.conn.execute(sql, {
-            "cbo": person.cbo_id, "id": person.id or "", "name": person.full_name,
-            "year": person.birth_year, "phone": person.phone, "limit": limit})]
+    def person_of(self, kind: str, row_id: str) -> str | None:
+        """The person a list row of `kind` (trainees, children, others) belongs to."""
+        table = kinds.TABLE[kinds.kind(kind).table]
+        row = self.conn.execute(f"SELECT {table.person_column} FROM {table.name} WHERE id = ?", (row_id,)).fetchone()
+        return row[0] if row else None
 
     def enrolment_of(self, kind: str, participant_id: str) -> str | None:
         """The live list row of `kind` (trainees, children, participants) for a person, if any."""

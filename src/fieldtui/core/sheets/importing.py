@@ -12,7 +12,8 @@ import os
 import re
 from typing import Any
 
-from fieldtui.core import kinds, models
+from fieldtui.core import duplicates, kinds, models
+from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models import validate
 from fieldtui.core.sheets.applying import LineIndex, apply_rows, open_sheet
@@ -77,12 +78,14 @@ class _RowSaver:
         return row
 
     def _note_duplicates(self, person: Any, line: int) -> None:
-        for dup in self.store.possible_duplicates(person):
-            earlier = self.written_people.get(dup["id"])
+        """People already in the file (any CBO, typo-tolerant: core/duplicates) or earlier in
+        this sheet who may be this one, as the form would show them; the row is still saved."""
+        for dup in duplicates.candidates(self.store, person.model_dump(mode="json")):
+            earlier = self.written_people.get(dup.id)
             where = (_("line {line} of this file").format(line=earlier) if earlier is not None
-                     else _("already registered on {date}").format(date=dup["registered_on"]))
-            self.report.duplicate(line, _("possible duplicate of {name} ({year}), {where}").format(
-                name=dup["full_name"], year=dup["birth_year"], where=where))
+                     else fmt.cbo_name(dup.cbo_zh, dup.cbo_en))
+            self.report.duplicate(line, _("possible duplicate of {name} ({year}), {where}: {why}").format(
+                name=dup.full_name, year=dup.birth_year, where=where, why=_(", ").join(dup.evidence.lines())))
 
 
 def cbo_lookup(store: Store) -> dict[str, str]:

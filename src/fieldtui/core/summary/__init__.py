@@ -48,7 +48,7 @@ from fieldtui.core.summary.tally import Tally
 from fieldtui.i18n import N_, _
 
 __all__ = ["COST_PER_LIFE_NOTE", "DIMENSIONS", "LIVE_ENROLMENT", "UNCOUNTED_WHY", "CBOFigures", "Filters",
-           "GroupFigures", "Outcomes", "Summary", "compute", "resolve_cbo", "uncounted"]
+           "GroupFigures", "Outcomes", "Summary", "compute", "possible_duplicates", "resolve_cbo", "uncounted"]
 
 
 def _cbo_figures(r: Any) -> CBOFigures:
@@ -147,13 +147,27 @@ def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
     return out
 
 
-def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool = True) -> Summary:
+def possible_duplicates(store: Store, filters: Filters | None = None) -> int:
+    """Likely pairs nobody has decided about yet (core/duplicates.pairs, its default score), with
+    at least one of the two in a CBO the filters keep: "n possible duplicates to review". Until
+    decided, both people count (a pair under review is counted as it stands). Dates do not
+    narrow it: it is a queue of work, not a figure of a period. One pass over the whole file
+    (seconds at 1M people), so the screen shows it after the figures."""
+    from fieldtui.core import duplicates  # pinyin and rapidfuzz, only when counted
+
+    keep = set(_cbos(store, filters or Filters()))
+    return sum(1 for pair in duplicates.pairs(store) if pair.a.cbo_id in keep or pair.b.cbo_id in keep)
+
+
+def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool = True,
+            duplicates_too: bool = False) -> Summary:
     """All figures, per CBO and in total, for the given filters. `outcomes_too=False` counts the
-    people reached and nothing else (the home screen's headline: no breakdowns, no outcomes)."""
+    people reached and nothing else (the home screen's headline: no breakdowns, no outcomes);
+    `duplicates_too` counts the possible duplicates to review as well (`possible_duplicates`)."""
     filters = filters or Filters()
     figures = _cbos(store, filters)
     if not figures:
-        return Summary(filters=filters, cbos=[])
+        return Summary(filters=filters, cbos=[], possible_duplicates=0 if duplicates_too else None)
     people, params = _people_filter(filters, live=False)
     tally = Tally(figures, traits=outcomes_too)
     counts.count_people(store.conn, tally, filters.narrow, people, params)
@@ -164,4 +178,5 @@ def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool 
     outcomes.attendance(store.conn, tally, filters.narrow, people, params)
     outcomes.volunteers(store.conn, figures, filters)
     return Summary(filters=filters, cbos=list(figures.values()), breakdowns=tally.breakdowns(),
-                   median_income_before_cny=totals.get("income"), median_wage_after_cny=totals.get("wage"))
+                   median_income_before_cny=totals.get("income"), median_wage_after_cny=totals.get("wage"),
+                   possible_duplicates=possible_duplicates(store, filters) if duplicates_too else None)

@@ -177,6 +177,8 @@ class Summary:
     breakdowns: dict[str, dict[str, GroupFigures]] = dataclasses.field(default_factory=dict)
     median_income_before_cny: float | None = None
     median_wage_after_cny: float | None = None
+    #: likely duplicate pairs still to review (None: not counted; `summary.possible_duplicates`)
+    possible_duplicates: int | None = None
 
     def _total(self, field: str) -> Any:
         return sum(getattr(c, field) for c in self.cbos)
@@ -263,6 +265,7 @@ class Summary:
             "target_direct": self.target_direct,
             "progress": self.progress,
             **self.outcomes.outcomes_json(),
+            **({} if self.possible_duplicates is None else {"possible_duplicates": self.possible_duplicates}),
             "breakdowns": {dim: {key: group.to_json() for key, group in groups.items()}
                            for dim, groups in self.breakdowns.items()},
             "filters": {k: v.isoformat() if isinstance(v, dt.date) else v

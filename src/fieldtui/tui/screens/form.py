@@ -21,9 +21,9 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
+from fieldtui.tui.screens.form_duplicates import DuplicateCheck
 from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
-from fieldtui.tui.widgets.duplicates import DuplicateChoice, Duplicates
 from fieldtui.tui.widgets.record_form import Field, RecordForm
 
 DRAFT_DELAY = 0.5
@@ -32,7 +32,7 @@ DRAFT_DELAY = 0.5
 models = lazy_module("fieldtui.core.models")
 
 
-class RecordFormScreen(Screen[str | None]):
+class RecordFormScreen(DuplicateCheck, Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
 
     HELP_NOTES = FORM_NOTES
@@ -299,34 +299,17 @@ class RecordFormScreen(Screen[str | None]):
         except RecordInvalid as exc:
             self.show_errors(exc.errors)
             return
-        if self.PERSON:
-            matches = self.app.store.possible_duplicates(getattr(record, self.PERSON))
-            if matches:
-                self.app.push_screen(Duplicates(matches), lambda choice: self._after_duplicates(choice, record))
-                return
-        self._write(record)
-
-    def _after_duplicates(self, choice: DuplicateChoice | None, record: Any) -> None:
-        if choice is None:
-            return
-        action, participant_id = choice
-        if action == "save":
+        if not self.offer_duplicates(record):
             self._write(record)
-            return
-        existing = self.app.store.enrolment_of(self.KIND, participant_id)
-        self.discard()
-        if existing is None:  # registered in another programme: enrol the same person in this one
-            from fieldtui.tui.screens.person import PersonScreen
 
-            self.app.switch_screen(PersonScreen(participant_id))
-            return
-        self.app.switch_screen(type(self)(existing))
-
-    def _write(self, record: Any) -> None:
+    def _write(self, record: Any, *, enrol: str | None = None, different: tuple[str, ...] = ()) -> None:
+        """Save the record (or, `enrol`, only its enrolment, for that existing person) and
+        remember the people staff said this one is not."""
+        person = enrol or self.person_id
         try:
-            if self.person_id:
+            if person:
                 part = kinds.kind(self.KIND).part or ""
-                row_id = self.app.store.save_enrolment_of(self.person_id, getattr(record, part))
+                row_id = self.app.store.save_enrolment_of(person, getattr(record, part))
             else:
                 row_id = self.save(record)
         except RecordInvalid as exc:
@@ -335,6 +318,8 @@ class RecordFormScreen(Screen[str | None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error")
             return
+        if different:
+            self.remember_different(person or self.app.store.person_of(self.KIND, row_id), different)
         self.discard()
         cbo = self.form.values().get("participant.cbo_id")
         if cbo:

@@ -102,6 +102,7 @@ class SummaryScreen(DonorReportScreen):
         yield Static(id="filter-message", markup=False)  # quotes what was typed
         with VerticalScroll(id="summary-body", can_focus=True):
             yield Static(fmt.no_data_note(), id="summary-note")
+            yield Static(id="review-note", markup=False)
             with Grid(id="figures"):
                 for key in FIGURES:
                     yield Static(id=f"fig-{key}", classes="figure")
@@ -268,10 +269,11 @@ class SummaryScreen(DonorReportScreen):
         try:
             with reading(self.app) as store:
                 figures = load_figures(store, filters)
+                deliver(self.app, self._loaded, figures)
+                # then the review queue (one pass over the file: seconds at 1M people)
+                deliver(self.app, self._counted, summary.possible_duplicates(store, filters))
         except (StoreError, sqlite3.Error) as exc:
             deliver(self.app, self._failed, str(exc))
-            return
-        deliver(self.app, self._loaded, figures)
 
     def _failed(self, reason: str) -> None:
         self.query_one("#summary-body").loading = False
@@ -283,6 +285,13 @@ class SummaryScreen(DonorReportScreen):
         self._apply_choices(figures.choices)
         self._show(figures)
         self.query_one("#summary-body").loading = False
+
+    def _counted(self, pairs: int) -> None:
+        if self.figures is not None:
+            self.figures.result.possible_duplicates = pairs  # as `fieldtui summary` has it
+        note = self.query_one("#review-note", Static)
+        note.update(fmt.to_review(pairs) if pairs else "")
+        note.display = bool(pairs)
 
     def on_resize(self) -> None:
         if self.figures is not None:

@@ -1,8 +1,15 @@
-"""Possible duplicates of a person being saved: open the existing record or save anyway."""
+"""Possible duplicates of a person about to be saved: the people already in the file (any CBO)
+who may be them, with the evidence, so staff decide before a second record is made.
+
+Each candidate can be opened, or the existing person enrolled here instead of a new record; or
+marked "not the same person" (remembered once the new person is saved, so the pair is never
+offered again); "save anyway" saves and leaves the rest to the review queue.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,42 +22,76 @@ from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
 from fieldtui.tui.widgets.tables import measure_rows_now
 
-#: ("open", participant id), ("save", "") or None (go back to the form).
-DuplicateChoice = tuple[str, str]
+if TYPE_CHECKING:
+    from fieldtui.core.duplicates import Candidate
+
+
+@dataclass(frozen=True)
+class DuplicateChoice:
+    """What staff chose: open or enrol `person_id`, or save the new person; `different`: the
+    candidates marked "not the same person" (decisions recorded once the new person exists)."""
+
+    action: Literal["open", "enrol", "save"]
+    person_id: str = ""
+    different: tuple[str, ...] = ()
 
 
 class Duplicates(ModalScreen[DuplicateChoice | None]):
-    """Matches from `Store.possible_duplicates`: same CBO and name + birth year, or same phone."""
+    """Candidates from `core.duplicates.candidates`, best first. `can_enrol`: the form adds an
+    enrolment (a new registration), so the existing person can be enrolled in its place."""
 
     BINDINGS = [
         Binding("o", "open", _("Open existing")),
+        Binding("e", "enrol", _("Enrol this person here")),
+        Binding("n", "not_same", _("Not the same person")),
         Binding("a", "save_anyway", _("Save anyway")),
         Binding("escape", "cancel", _("Back to form")),
     ]
 
-    def __init__(self, matches: list[dict[str, Any]]) -> None:
+    def __init__(self, candidates: list[Candidate], *, can_enrol: bool = True) -> None:
         super().__init__(classes="dialog-screen")
-        self.matches = matches
+        self.candidates = {c.id: c for c in candidates}
+        self.can_enrol = can_enrol
+        self.different: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog duplicates"):
             yield Static(_("Possible duplicate"), classes="dialog-title")
-            yield Static(_("This CBO already has people with the same name and birth year, or the same phone:"),
-                         classes="dialog-body")
+            yield Static(_("People already in this file (any CBO) who may be the person you are saving "
+                           "(Esc: back to the form):"), classes="dialog-body")
             yield DataTable(id="matches", cursor_type="row")
+            yield Static(id="why", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Open existing (o)"), id="open", variant="primary")
+                yield Button(_("Open (o)"), id="open", variant="primary")
+                if self.can_enrol:
+                    yield Button(_("Enrol here (e)"), id="enrol")
+                yield Button(_("Not the same (n)"), id="not_same")
                 yield Button(_("Save anyway (a)"), id="save")
-                yield Button(_("Back (Esc)"), id="back")
 
     def on_mount(self) -> None:
         table = self.query_one("#matches", DataTable)
-        table.add_columns(_("Full name"), _("Birth year"), _("Phone"), _("Registered"))
-        for m in self.matches:
-            cells = (m["full_name"], str(m["birth_year"]), m["phone"] or "", m["registered_on"])
-            table.add_row(*(Text(fmt.shown(c)) for c in cells), key=m["id"])  # Text: a name is never markup
+        for label, width in ((_("Score"), None), (_("Full name"), None), (_("Birth year"), None), (_("CBO"), 30)):
+            table.add_column(label, width=width)
+        for c in self.candidates.values():
+            cells = (str(c.score), c.full_name, "" if c.birth_year is None else str(c.birth_year),
+                     fmt.cbo_name(c.cbo_zh, c.cbo_en))
+            # Text: a name is never markup; a long CBO name ends in "…" (its evidence is below)
+            table.add_row(*(Text(fmt.shown(v), no_wrap=True, overflow="ellipsis") for v in cells), key=c.id)
         measure_rows_now(table)
         table.focus()
+        self._show_why()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_why()
+
+    def _show_why(self) -> None:
+        """The evidence of the highlighted candidate, in words, under the table."""
+        table = self.query_one("#matches", DataTable)
+        why = self.query_one("#why", Static)
+        if table.row_count:
+            evidence = self.candidates[self._selected()].evidence
+            why.update(_("Why: {evidence}").format(evidence=_(", ").join(evidence.lines())))
 
     def _selected(self) -> str:
         table = self.query_one("#matches", DataTable)
@@ -62,13 +103,27 @@ class Duplicates(ModalScreen[DuplicateChoice | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"open": self.action_open, "save": self.action_save_anyway, "back": self.action_cancel}[event.button.id]()
+        {"open": self.action_open, "enrol": self.action_enrol, "not_same": self.action_not_same,
+         "save": self.action_save_anyway}[event.button.id]()
 
     def action_open(self) -> None:
-        self.dismiss(("open", self._selected()))
+        self.dismiss(DuplicateChoice("open", self._selected(), tuple(self.different)))
+
+    def action_enrol(self) -> None:
+        if self.can_enrol:
+            self.dismiss(DuplicateChoice("enrol", self._selected(), tuple(self.different)))
+
+    def action_not_same(self) -> None:
+        """The selected candidate is someone else: off the list; the last one off saves."""
+        table = self.query_one("#matches", DataTable)
+        person = self._selected()
+        self.different.append(person)
+        table.remove_row(person)
+        if table.row_count == 0:
+            self.action_save_anyway()
 
     def action_save_anyway(self) -> None:
-        self.dismiss(("save", ""))
+        self.dismiss(DuplicateChoice("save", "", tuple(self.different)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
