@@ -93,7 +93,7 @@ def test_duplicates_in_file_and_in_store_are_flagged(store, tmp_path):
     assert "line 2 of this file" in report.duplicates[0].message
     path = write_csv(tmp_path / "in2.csv", EN_HEADER, [GOOD_1])
     report = sheets.import_table(store, "trainees", path)
-    assert len(report.duplicates) == 1 and "already registered" in report.duplicates[0].message
+    assert len(report.duplicates) == 1 and "registered at Bright Angel Fund" in report.duplicates[0].message
 
 
 def test_unknown_headings_are_refused(store, tmp_path):

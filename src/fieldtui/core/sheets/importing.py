@@ -83,7 +83,7 @@ class _RowSaver:
         for dup in duplicates.candidates(self.store, person.model_dump(mode="json")):
             earlier = self.written_people.get(dup.id)
             where = (_("line {line} of this file").format(line=earlier) if earlier is not None
-                     else fmt.cbo_name(dup.cbo_zh, dup.cbo_en))
+                     else _("registered at {cbo}").format(cbo=fmt.cbo_name(dup.cbo_zh, dup.cbo_en)))
             self.report.duplicate(line, _("possible duplicate of {name} ({year}), {where}: {why}").format(
                 name=dup.full_name, year=dup.birth_year, where=where, why=_(", ").join(dup.evidence.lines())))
 
