@@ -112,12 +112,18 @@ def measure(people: int, planted: int, seed: int) -> None:
         path = Path(tmp) / "quality.db"
         answers = build(path, people, planted, seed)
         with Store.open_readonly(path) as store:
-            found = {frozenset((p.a.id, p.b.id)) for p in duplicates.pairs(store)}
+            scored = {frozenset((p.a.id, p.b.id)): p.score for p in duplicates.pairs(store)}
+    found = set(scored)
     hits = found & set(answers)
     print(f"{people:,} people, {planted:,} planted second registrations; {len(found):,} pairs listed "
           f"(score >= {duplicates.PAIR_MIN})")
     print(f"precision {len(hits) / len(found):.3f} ({len(hits):,} of {len(found):,} listed are planted)")
     print(f"recall    {len(hits) / len(answers):.3f} ({len(hits):,} of {len(answers):,} planted are listed)")
+    for threshold in (75, 80, 85, 90):
+        listed = {p for p, score in scored.items() if score >= threshold}
+        right = listed & set(answers)
+        print(f"  --min-score {threshold}: precision {len(right) / max(1, len(listed)):.3f}, "
+              f"recall {len(right) / len(answers):.3f} ({len(listed):,} listed)")
     by_kind = collections.Counter(answers.values())
     found_kind = collections.Counter(answers[p] for p in hits)
     for kind in sorted(by_kind):
