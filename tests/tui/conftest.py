@@ -20,6 +20,49 @@ def fresh_db(tmp_path):
     return path, cbo.id
 
 
+def _english_originals() -> dict:
+    """Every TUI class's bindings as made at import, in English (every module imported now).
+
+    A language switch rewrites the bindings of every class (tui/language.py); two msgids may share
+    a translation ("Removed" and "removed" are both 已删除), and the switch back reads the msgid
+    from what it produced first in this process. In one app that is the app's own history; in a
+    test process it is every earlier test's, so whether a footer read "Removed" or a Chinese form
+    "Save" depended on which tests one xdist worker had run before."""
+    import importlib
+    import pkgutil
+
+    import fieldtui.tui
+    from fieldtui.i18n import set_language
+    from fieldtui.tui.language import _all_node_classes
+
+    set_language("en")
+    for module in pkgutil.walk_packages(fieldtui.tui.__path__, "fieldtui.tui."):
+        importlib.import_module(module.name)
+    return {cls: cls.__dict__["_merged_bindings"] for cls in set(_all_node_classes())
+            if cls.__dict__.get("_merged_bindings") is not None}
+
+
+_ORIGINAL_BINDINGS = _english_originals()
+
+
+def _restore_english() -> None:
+    from fieldtui.i18n import set_language
+    from fieldtui.tui import language
+
+    set_language("en")
+    for cls, merged in _ORIGINAL_BINDINGS.items():
+        cls._merged_bindings = merged
+    language._PRODUCED.clear()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """Each TUI test starts (and leaves) the interface in English, as a new process would."""
+    _restore_english()
+    yield
+    _restore_english()
+
+
 @pytest.fixture(autouse=True)
 def _lasting_toasts(monkeypatch):
     """Toasts stay until the test ends.
