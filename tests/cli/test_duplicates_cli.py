@@ -54,3 +54,19 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         assert r.exit_code == 2 and r.output.count("\n") == 1 and "--min-score" in r.output, r.output
     r = run("duplicates", tmp_path / "missing.db")
     assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+
+
+def test_the_summary_counts_pairs_to_review_up_to_a_size_and_says_so_above(tmp_path, monkeypatch):
+    from fieldtui.core import summary
+
+    planted(tmp_path / "f.db")  # six people, two likely pairs
+    r = run("summary", tmp_path / "f.db", "--json")
+    assert json.loads(r.output)["possible_duplicates"] == 2
+    r = run("summary", tmp_path / "f.db", "--json", "--cbo", "Xin Zhi Guan")
+    assert json.loads(r.output)["possible_duplicates"] == 2  # each pair has one person there
+    assert "2 possible duplicates to review" in run("summary", tmp_path / "f.db").output
+    monkeypatch.setattr(summary, "COUNT_DUPLICATES_UP_TO", 5)  # a file "too large" to count in passing
+    r = run("summary", tmp_path / "f.db", "--json")
+    assert r.exit_code == 0 and "possible_duplicates" not in json.loads(r.output)
+    r = run("summary", tmp_path / "f.db")
+    assert "not counted for files of more than 5 people" in r.output and "to review" not in r.output

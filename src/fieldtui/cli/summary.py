@@ -55,3 +55,8 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
     from fieldtui.cli.render import summary_table
 
     Console().print(summary_table(result))
+    if result.possible_duplicates is None:
+        from fieldtui.core import formatting as fmt
+
+        click.echo(_("Possible duplicates are not counted for files of more than {n} people: "
+                     "`fieldtui duplicates` lists them.").format(n=fmt.number(summary.COUNT_DUPLICATES_UP_TO)))

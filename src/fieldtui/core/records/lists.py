@@ -49,7 +49,8 @@ class Lists:
         parts = []
         letters = pinyin.query_letters(search) if "p.full_name" in spec.search else None
         if letters:  # pinyin ("wangjianguo") and initials ("wjg"): key ranges of their own indexes
-            for col in ("k.pinyin", "k.initials"):
+            # (one letter: the names whose initials start with it are those whose pinyin does)
+            for col in ("k.pinyin", "k.initials") if len(letters) > 1 else ("k.pinyin",):
                 parts.append((col, f"{col} >= ? AND {col} < ?", [letters, letters + _AFTER]))
         for col in spec.search:
             if col in kinds.NOCASE_INDEXED or spec.table_alias == "c":

@@ -47,8 +47,9 @@ from fieldtui.core.summary.figures import (
 from fieldtui.core.summary.tally import Tally
 from fieldtui.i18n import N_, _
 
-__all__ = ["COST_PER_LIFE_NOTE", "DIMENSIONS", "LIVE_ENROLMENT", "UNCOUNTED_WHY", "CBOFigures", "Filters",
-           "GroupFigures", "Outcomes", "Summary", "compute", "possible_duplicates", "resolve_cbo", "uncounted"]
+__all__ = ["COST_PER_LIFE_NOTE", "COUNT_DUPLICATES_UP_TO", "DIMENSIONS", "LIVE_ENROLMENT", "UNCOUNTED_WHY",
+           "CBOFigures", "Filters", "GroupFigures", "Outcomes", "Summary", "compute", "duplicate_pair_cbos",
+           "possible_duplicates", "resolve_cbo", "uncounted"]
 
 
 def _cbo_figures(r: Any) -> CBOFigures:
@@ -147,16 +148,37 @@ def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
     return out
 
 
-def possible_duplicates(store: Store, filters: Filters | None = None) -> int:
-    """Likely pairs nobody has decided about yet (core/duplicates.pairs, its default score), with
-    at least one of the two in a CBO the filters keep: "n possible duplicates to review". Until
-    decided, both people count (a pair under review is counted as it stands). Dates do not
-    narrow it: it is a queue of work, not a figure of a period. One pass over the whole file
-    (seconds at 1M people), so the screen shows it after the figures."""
+#: Above this many people the summary does not count possible duplicates: the count is a pass
+#: over the whole file (5 s at 100k people on a 2-core laptop, minutes at 1M); `fieldtui
+#: duplicates` and the review screen list them at any size.
+COUNT_DUPLICATES_UP_TO = 100_000
+
+
+def duplicate_pair_cbos(store: Store) -> list[tuple[str, str]] | None:
+    """The CBOs of the two people of every likely pair nobody has decided about yet
+    (core/duplicates.pairs at its default score); None when the file has more than
+    COUNT_DUPLICATES_UP_TO people. What `possible_duplicates` counts, kept by the summary screen
+    so that changing a filter does not pass over the file again."""
     from fieldtui.core import duplicates  # pinyin and rapidfuzz, only when counted
 
+    people = store.conn.execute("SELECT count(*) FROM participants WHERE deleted = 0").fetchone()[0]
+    if people > COUNT_DUPLICATES_UP_TO:
+        return None
+    return [(pair.a.cbo_id, pair.b.cbo_id) for pair in duplicates.pairs(store)]
+
+
+def possible_duplicates(store: Store, filters: Filters | None = None,
+                        pair_cbos: list[tuple[str, str]] | None = None) -> int | None:
+    """Likely pairs still to review with at least one of the two in a CBO the filters keep: "n
+    possible duplicates to review" (None: not counted, see COUNT_DUPLICATES_UP_TO). Until
+    decided, both people count (a pair under review is counted as it stands). Dates do not
+    narrow it: it is a queue of work, not a figure of a period. `pair_cbos`: from
+    `duplicate_pair_cbos`, when the caller already has them."""
+    pair_cbos = duplicate_pair_cbos(store) if pair_cbos is None else pair_cbos
+    if pair_cbos is None:
+        return None
     keep = set(_cbos(store, filters or Filters()))
-    return sum(1 for pair in duplicates.pairs(store) if pair.a.cbo_id in keep or pair.b.cbo_id in keep)
+    return sum(1 for a, b in pair_cbos if a in keep or b in keep)
 
 
 def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool = True,

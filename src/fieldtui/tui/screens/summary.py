@@ -86,6 +86,8 @@ class SummaryScreen(DonorReportScreen):
         super().__init__()
         self._seen_changes: int | None = None
         self._choices: tuple | None = None
+        #: (writer's total_changes, summary.duplicate_pair_cbos) of the last pass over the file
+        self._pairs: tuple[int | None, list[tuple[str, str]] | None] | None = None
         self.figures: Figures | None = None
         """The figures on screen (None until the first load finishes)."""
 
@@ -139,6 +141,7 @@ class SummaryScreen(DonorReportScreen):
             self.reload()
 
     def action_reload(self) -> None:
+        self._pairs = None  # asked for: count the possible duplicates again too
         self.reload()
 
     def action_scroll_body(self, pages: int) -> None:
@@ -262,16 +265,20 @@ class SummaryScreen(DonorReportScreen):
         if filters is None:
             return
         self.query_one("#summary-body").loading = True
-        self._compute(filters)
+        pairs = self._pairs if self._pairs and self._pairs[0] == self._seen_changes else None
+        self._compute(filters, pairs)
 
     @work(thread=True, exclusive=True, group="summary")
-    def _compute(self, filters: summary.Filters) -> None:
+    def _compute(self, filters: summary.Filters, pairs: tuple | None) -> None:
+        """The figures, then the possible duplicates (a pass over the whole file, done again
+        only when the data changed: a new filter reuses the last pass's pairs)."""
         try:
             with reading(self.app) as store:
                 figures = load_figures(store, filters)
                 deliver(self.app, self._loaded, figures)
-                # then the review queue (one pass over the file: seconds at 1M people)
-                deliver(self.app, self._counted, summary.possible_duplicates(store, filters))
+                if pairs is None:
+                    pairs = (self._seen_changes, summary.duplicate_pair_cbos(store))
+                deliver(self.app, self._counted, summary.possible_duplicates(store, filters, pairs[1]), pairs)
         except (StoreError, sqlite3.Error) as exc:
             deliver(self.app, self._failed, str(exc))
 
@@ -286,12 +293,13 @@ class SummaryScreen(DonorReportScreen):
         self._show(figures)
         self.query_one("#summary-body").loading = False
 
-    def _counted(self, pairs: int) -> None:
+    def _counted(self, count: int | None, pairs: tuple) -> None:
+        self._pairs = pairs
         if self.figures is not None:
-            self.figures.result.possible_duplicates = pairs  # as `fieldtui summary` has it
+            self.figures.result.possible_duplicates = count  # as `fieldtui summary` has it
         note = self.query_one("#review-note", Static)
-        note.update(fmt.to_review(pairs) if pairs else "")
-        note.display = bool(pairs)
+        note.update(fmt.to_review(count) if count else "")
+        note.display = bool(count)
 
     def on_resize(self) -> None:
         if self.figures is not None:
