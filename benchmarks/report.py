@@ -70,9 +70,10 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
 
 
-def markdown(figures: list[Figure], took: float) -> str:
+def markdown(figures: list[Figure], took: float, spent: list[str] = ()) -> str:
     lines = ["# Benchmark results", "",
-             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; `make bench` took {took:.0f} s.",
+             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; `make bench` took {took:.0f} s"
+             + (f" ({'; '.join(spent)})." if spent else "."),
              "Each figure: the median and range (min–max) of its runs, ours and the baseline measured in the same "
              "run, interleaved; the ratio of the medians, and in brackets the worst run's own ratio. \"met\": the "
              f"median meets the target and every run is within {RUN_SLACK:g}× of it.", "",

@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -140,20 +140,28 @@ def judge_growth(figures: list[Figure], big: int) -> None:
                 f.also = f"{growth:.1f}× from {sizes[0]:,} (flat: ≤ {FLAT:g}×)"
 
 
-def per_size(paths: dict[int, Path], runs: int) -> list[Figure]:
+def per_size(paths: dict[int, Path], runs: int) -> list[tuple[str, Callable[[], list[Figure]]]]:
+    """The store-level groups, each at every size (growth is judged once all have run)."""
     from benchmarks import outcomes_figures
 
     sizes = sorted(paths)
-    figures = [fig_list_open(paths[n], n, runs) for n in sizes]
-    figures += [fig_search(paths[n], n, runs) for n in sizes]
-    for n in sizes:
-        figures += pinyin.figures(paths[n], n, runs)
-    for n in sizes:
-        figures += fig_summary(paths[n], n, runs)
-    for n in sizes:
-        figures += outcomes_figures.figures(paths[n], n, runs)
-    judge_growth(figures, max(sizes))
-    return figures + [fig_bytes(paths[n], n) for n in sizes]
+    return [("list open and search", lambda: [f(paths[n], n, runs) for f in (fig_list_open, fig_search)
+                                              for n in sizes]),
+            ("pinyin", lambda: [f for n in sizes for f in pinyin.figures(paths[n], n, runs)]),
+            ("summary", lambda: [f for n in sizes for f in fig_summary(paths[n], n, runs)]),
+            ("outcomes", lambda: [f for n in sizes for f in outcomes_figures.figures(paths[n], n, runs)]),
+            ("file size", lambda: [fig_bytes(paths[n], n) for n in sizes])]
+
+
+def run_groups(groups: list[tuple[str, Callable[[], list[Figure]]]]) -> tuple[list[Figure], list[str]]:
+    """Every group's figures, and how long each group took (said on stderr as it goes)."""
+    figures, spent, start = [], [], time.perf_counter()
+    for label, make in groups:
+        began = time.perf_counter()
+        figures += make()
+        spent.append(f"{label} {time.perf_counter() - began:.0f} s")
+        print(f"[{time.perf_counter() - start:4.0f} s] {spent[-1]}", file=sys.stderr, flush=True)
+    return figures, spent
 
 
 @contextmanager
@@ -231,19 +239,22 @@ def main(argv: list[str] | None = None) -> int:
         print_table(only(args.only, args, big))
         return 0
     paths = {n: cached(n) for n in args.sizes}
-    export_size = min(args.export_size, big)
-    figures = per_size(paths, args.runs)
-    figures += on_the_app(paths[big], big, args.runs, None if args.no_peers else min(args.peers_whole_size, big))
-    figures.append(exchange_figures.fig_export(cached(export_size), export_size, args.runs))
-    if args.merge_files:
-        figures.append(exchange_figures.fig_merge(args.merge_files, args.merge_size, args.runs))
-    dup_size = min(args.dup_size, big)
-    figures += [duplicates.fig_candidates(paths[big], big, args.runs, 200),
-                duplicates.fig_pass(cached(dup_size), dup_size, args.runs)]
+    export_size, dup_size = min(args.export_size, big), min(args.dup_size, big)
+    peers_whole = None if args.no_peers else min(args.peers_whole_size, big)
+    figures, spent = run_groups(per_size(paths, args.runs))
+    judge_growth(figures, big)
+    groups = [("the app and peers", lambda: on_the_app(paths[big], big, args.runs, peers_whole)),
+              ("export", lambda: [exchange_figures.fig_export(cached(export_size), export_size, args.runs)]),
+              ("merge", lambda: [exchange_figures.fig_merge(args.merge_files, args.merge_size, args.runs)]
+               if args.merge_files else []),
+              ("duplicates", lambda: [duplicates.fig_candidates(paths[big], big, args.runs, 200),
+                                      duplicates.fig_pass(cached(dup_size), dup_size, args.runs)])]
+    more, more_spent = run_groups(groups)
+    figures, spent = figures + more, spent + more_spent
     took = time.perf_counter() - start
     print_table(figures)
-    args.out.write_text(markdown(figures, took), encoding="utf-8")
-    print(f"written to {args.out} in {took:.0f} s")
+    args.out.write_text(markdown(figures, took, spent), encoding="utf-8")
+    print(f"written to {args.out} in {took:.0f} s ({'; '.join(spent)})")
     return 0
 
 
