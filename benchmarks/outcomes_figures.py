@@ -149,8 +149,10 @@ def fig_summary_outcomes(path: Path, n: int, runs: int) -> list[Figure]:
     return out
 
 
-def figures(path: Path, n: int, runs: int) -> list[Figure]:
-    return fig_due_list(path, n, runs) + fig_summary_outcomes(path, n, runs)
+def figures(path: Path, n: int, runs: int, summary: bool = True) -> list[Figure]:
+    """The due list's figures, and unless `summary` is False the summary's (~70 s a run at 1M
+    with its baseline: `make bench` runs them up to 100,000 people, this module at 1M)."""
+    return fig_due_list(path, n, runs) + (fig_summary_outcomes(path, n, runs) if summary else [])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,8 +4,9 @@ minimal or bare Textual app, or a peer program); printed as one table with each 
 and written to benchmarks/results.md. The rules that judge a figure: benchmarks/figure.py.
 
     python -m benchmarks.run [--sizes 10000,100000,1000000] [--runs 5] [--out PATH]
-                             [--export-size 100000] [--merge-files 20] [--merge-size 2000]
-                             [--dup-size 100000] [--peers-whole-size 100000] [--no-peers]
+                             [--export-size 100000] [--merge-files 20] [--merge-size 500]
+                             [--dup-size 100000] [--outcomes-size 100000] [--peers-whole-size 100000]
+                             [--no-peers]
     python -m benchmarks.run --only pinyin|duplicates|peers|export|merge   (printed only)
 
 Machines are noisy: ratios against a baseline measured in the same run are what count.
@@ -125,23 +126,23 @@ def fig_bytes(path: Path, n: int) -> Figure:
                   note=f"{path.stat().st_size / 2**20:,.0f} MiB / {n:,} participants; one measure (not a timing)")
 
 
-def judge_growth(figures: list[Figure], big: int) -> None:
-    """Targets are for the largest N; smaller N show growth. List open and search must also be
-    flat in N: at the largest N within FLAT of the smallest."""
-    sizes = sorted({f.n for f in figures if f.n})
+def judge_growth(figures: list[Figure]) -> None:
+    """A target is judged at the largest N its figure was measured at; smaller N show growth.
+    List open and search must also be flat in N: at the largest N within FLAT of the smallest."""
     for f in figures:
-        if f.n != big and f.target is not None:
+        same = sorted((g for g in figures if g.name == f.name and g.n), key=lambda g: g.n)
+        if f is not same[-1] and f.target is not None:
             f.growth = True
-        if f.n == big and len(sizes) > 1 and f.name.startswith(("open a list", "search-as-you-type")):
-            small = next(g for g in figures if g.name == f.name and g.n == sizes[0])
-            growth = f.value / small.value
-            f.note += f"; {big:,} vs {sizes[0]:,}: {growth:.1f}×"
+        if f is same[-1] and len(same) > 1 and f.name.startswith(("open a list", "search-as-you-type")):
+            growth = f.value / same[0].value
+            f.note += f"; {f.n:,} vs {same[0].n:,}: {growth:.1f}×"
             if growth > FLAT:
-                f.also = f"{growth:.1f}× from {sizes[0]:,} (flat: ≤ {FLAT:g}×)"
+                f.also = f"{growth:.1f}× from {same[0].n:,} (flat: ≤ {FLAT:g}×)"
 
 
-def per_size(paths: dict[int, Path], runs: int) -> list[tuple[str, Callable[[], list[Figure]]]]:
-    """The store-level groups, each at every size (growth is judged once all have run)."""
+def per_size(paths: dict[int, Path], runs: int, outcomes_size: int) -> list[tuple[str, Callable[[], list[Figure]]]]:
+    """The store-level groups, each at every size (the summary with outcomes up to `outcomes_size`);
+    growth is judged once all have run."""
     from benchmarks import outcomes_figures
 
     sizes = sorted(paths)
@@ -149,7 +150,8 @@ def per_size(paths: dict[int, Path], runs: int) -> list[tuple[str, Callable[[], 
                                               for n in sizes]),
             ("pinyin", lambda: [f for n in sizes for f in pinyin.figures(paths[n], n, runs)]),
             ("summary", lambda: [f for n in sizes for f in fig_summary(paths[n], n, runs)]),
-            ("outcomes", lambda: [f for n in sizes for f in outcomes_figures.figures(paths[n], n, runs)]),
+            ("outcomes", lambda: [f for n in sizes
+                                  for f in outcomes_figures.figures(paths[n], n, runs, summary=n <= outcomes_size)]),
             ("file size", lambda: [fig_bytes(paths[n], n) for n in sizes])]
 
 
@@ -215,10 +217,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=MIN_RUNS)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--export-size", type=int, default=100_000, help="participants in the exported file")
-    # 20 of 2,000 keeps `make bench` under 10 minutes with 5 runs; --merge-files 100 --merge-size 10000: the issue's.
+    # 20 of 500 keeps `make bench` under 10 minutes with 5 runs (a merge costs ~1 ms a person, linear);
+    # --merge-files 100 --merge-size 10000: the issue's full case.
     parser.add_argument("--merge-files", type=int, default=20, help="exports to merge (0: skip)")
-    parser.add_argument("--merge-size", type=int, default=2_000, help="participants per export")
+    parser.add_argument("--merge-size", type=int, default=500, help="participants per export")
     parser.add_argument("--dup-size", type=int, default=100_000, help="file of the duplicates whole-file pass")
+    parser.add_argument("--outcomes-size", type=int, default=100_000,
+                        help="largest file of the summary with outcomes (~70 s a run at 1M with its baseline)")
     parser.add_argument("--no-peers", action="store_true", help="leave out VisiData and Harlequin")
     parser.add_argument("--peers-whole-size", type=int, default=100_000,
                         help="file of the peers' whole-table figures (~40 s a run at 1M; --only peers: the largest)")
@@ -241,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = {n: cached(n) for n in args.sizes}
     export_size, dup_size = min(args.export_size, big), min(args.dup_size, big)
     peers_whole = None if args.no_peers else min(args.peers_whole_size, big)
-    figures, spent = run_groups(per_size(paths, args.runs))
-    judge_growth(figures, big)
+    figures, spent = run_groups(per_size(paths, args.runs, args.outcomes_size))
+    judge_growth(figures)
     groups = [("the app and peers", lambda: on_the_app(paths[big], big, args.runs, peers_whole)),
               ("export", lambda: [exchange_figures.fig_export(cached(export_size), export_size, args.runs)]),
               ("merge", lambda: [exchange_figures.fig_merge(args.merge_files, args.merge_size, args.runs)]

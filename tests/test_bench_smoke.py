@@ -116,6 +116,8 @@ def test_the_list_screen_and_its_bare_baseline_are_probed_the_same_way(tmp_path)
     path = generate.generate(1_000, tmp_path / "g.db")
     assert 0 < app_figures.ready_seconds("bare-list", str(path)) < 30
     assert 0 < app_figures.ready_seconds("list", str(path)) < 30
+    summary_shown, form_validated = app_figures.rss_peaks_mib(path)
+    assert 20 < summary_shown <= form_validated  # one process, two moments of its peak
 
 
 def test_fieldtui_in_a_terminal_draws_its_list_for_the_peers_comparison(tmp_path):
