@@ -3,8 +3,8 @@ likely pairs, at 1M people; each beside a plain-sqlite3 baseline measured in the
 
     python -m benchmarks.duplicates [--n 1000000] [--runs 5] [--probes 200]
 
-(`make bench` runs the candidates at 1M and the pass at 100,000 people, `--dup-size`: at 1M the
-pass takes ~160 s a run; `--only duplicates` or this module runs both at 1M.) A probe is a
+(`make bench` runs the candidates at 1M; the pass, which has no target and takes ~160 s a run
+at 1M, only with `--dup-size N`; `--only duplicates` or this module runs both at 1M.) A probe is a
 stored person typed again with a birth-year typo and no phone (the issue's first case), from
 another CBO: each run is the median time of one `candidates` call over the probes. The pass
 is `list(pairs(store))` against the GROUP BY of every blocking key with plain sqlite3.

@@ -4,8 +4,8 @@ minimal or bare Textual app, or a peer program); printed as one table with each 
 and written to benchmarks/results.md. The rules that judge a figure: benchmarks/figure.py.
 
     python -m benchmarks.run [--sizes 10000,100000,1000000] [--runs 5] [--out PATH]
-                             [--export-size 100000] [--merge-files 20] [--merge-size 500]
-                             [--dup-size 100000] [--outcomes-size 100000] [--peers-whole-size 100000]
+                             [--export-size 100000] [--merge-files 10] [--merge-size 500]
+                             [--dup-size 0] [--outcomes-size 100000] [--peers-whole-size 100000]
                              [--no-peers]
     python -m benchmarks.run --only pinyin|duplicates|peers|export|merge   (printed only)
 
@@ -217,11 +217,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=MIN_RUNS)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--export-size", type=int, default=100_000, help="participants in the exported file")
-    # 20 of 500 keeps `make bench` under 10 minutes with 5 runs (a merge costs ~1 ms a person, linear);
-    # --merge-files 100 --merge-size 10000: the full case.
-    parser.add_argument("--merge-files", type=int, default=20, help="exports to merge (0: skip)")
+    # 10 of 500 keeps `make bench` under 10 minutes with 5 runs (here a merge costs ~0.9 s a file plus
+    # ~0.6 ms a person); --merge-files 100 --merge-size 10000: the full case.
+    parser.add_argument("--merge-files", type=int, default=10, help="exports to merge (0: skip)")
     parser.add_argument("--merge-size", type=int, default=500, help="participants per export")
-    parser.add_argument("--dup-size", type=int, default=100_000, help="file of the duplicates whole-file pass")
+    # The whole-file pass has no target and takes ~5 s a run at 100k, ~160 s at 1M: out of the default run.
+    parser.add_argument("--dup-size", type=int, default=0, help="file of the duplicates whole-file pass (0: skip)")
     parser.add_argument("--outcomes-size", type=int, default=100_000,
                         help="largest file of the summary with outcomes (~70 s a run at 1M with its baseline)")
     parser.add_argument("--no-peers", action="store_true", help="leave out VisiData and Harlequin")
@@ -252,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
               ("export", lambda: [exchange_figures.fig_export(cached(export_size), export_size, args.runs)]),
               ("merge", lambda: [exchange_figures.fig_merge(args.merge_files, args.merge_size, args.runs)]
                if args.merge_files else []),
-              ("duplicates", lambda: [duplicates.fig_candidates(paths[big], big, args.runs, 200),
-                                      duplicates.fig_pass(cached(dup_size), dup_size, args.runs)])]
+              ("duplicates", lambda: [duplicates.fig_candidates(paths[big], big, args.runs, 200)]
+               + ([duplicates.fig_pass(cached(dup_size), dup_size, args.runs)] if dup_size else []))]
     more, more_spent = run_groups(groups)
     figures, spent = figures + more, spent + more_spent
     took = time.perf_counter() - start
