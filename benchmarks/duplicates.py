@@ -3,9 +3,10 @@ likely pairs, at 1M people; each beside a plain-sqlite3 baseline measured in the
 
     python -m benchmarks.duplicates [--n 1000000] [--runs 5] [--probes 200]
 
-(`make bench` runs them too, in benchmarks/run.py.) A probe is a stored person typed again with
-a birth-year typo and no phone (the issue's first case), from another CBO: the time of one
-`candidates` call, median over the probes, then the median of `--runs` such medians. The pass
+(`make bench` runs the candidates at 1M; the pass, which has no target and takes ~160 s a run
+at 1M, only with `--dup-size N`; `--only duplicates` or this module runs both at 1M.) A probe is a
+stored person typed again with a birth-year typo and no phone (the issue's first case), from
+another CBO: each run is the median time of one `candidates` call over the probes. The pass
 is `list(pairs(store))` against the GROUP BY of every blocking key with plain sqlite3.
 """
 
@@ -49,7 +50,8 @@ def per_call(fn, items: list) -> float:
 
 
 def fig_candidates(path: Path, n: int, runs: int, count: int):
-    from benchmarks.run import Figure, raw
+    from benchmarks.baselines import raw
+    from benchmarks.figure import Figure, at_most
     from fieldtui.core import duplicates, pinyin
     from fieldtui.core.store import Store
 
@@ -70,15 +72,15 @@ def fig_candidates(path: Path, n: int, runs: int, count: int):
             ours.append(per_call(lambda f: duplicates.candidates(store, f), items))
         found = sum(1 for f in items if duplicates.candidates(store, f, limit=1))
         conn.close()
-    value, base_value = statistics.median(ours), statistics.median(baseline)
-    return Figure("duplicates: registration candidates for one person", n, value, base_value, "≤ 20 ms",
-                  value <= 0.02, note=f"median of {runs} runs of the median over {len(items)} people typed "
+    return Figure("duplicates: registration candidates for one person", n, ours, baseline, at_most(0.02, "≤ 20 ms"),
+                  note=f"each run: the median over {len(items)} people typed "
                   f"again (birth year + 1, no phone); {found} of them found; baseline: the same index "
                   "lookups hand-written with plain sqlite3")
 
 
 def fig_pass(path: Path, n: int, runs: int):
-    from benchmarks.run import Figure, raw
+    from benchmarks.baselines import raw
+    from benchmarks.figure import Figure
     from fieldtui.core import duplicates
     from fieldtui.core.duplicates.finding import KEYS
     from fieldtui.core.store import Store
@@ -95,10 +97,9 @@ def fig_pass(path: Path, n: int, runs: int):
             count = sum(1 for _ in duplicates.pairs(store))
             ours.append(time.perf_counter() - start)
         conn.close()
-    value, base_value = statistics.median(ours), statistics.median(baseline)
-    return Figure("duplicates: whole-file pass of likely pairs", n, value, base_value, "(linear; ratio reported)",
-                  None, note=f"{count:,} pairs at the default min score; baseline: GROUP BY … HAVING count(*) > 1 "
-                  f"of the {len(KEYS)} blocking keys with plain sqlite3")
+    return Figure("duplicates: whole-file pass of likely pairs", n, ours, baseline,
+                  note=f"linear in N, no target; {count:,} pairs at the default min score; baseline: GROUP BY … "
+                  f"HAVING count(*) > 1 of the {len(KEYS)} blocking keys with plain sqlite3")
 
 
 def figures(path: Path, n: int, runs: int, count: int = 200) -> list:
@@ -106,7 +107,7 @@ def figures(path: Path, n: int, runs: int, count: int = 200) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.run import print_table
+    from benchmarks.report import print_table
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)

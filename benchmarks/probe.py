@@ -2,11 +2,12 @@
 
     python -m benchmarks.probe minimal T0     a minimal Textual app: Header, empty DataTable, Footer
     python -m benchmarks.probe app T0 DB      fieldtui on DB until its first screen is ready
-    python -m benchmarks.probe rss DB         fieldtui on DB, scroll a list, show the summary;
-                                              prints peak RSS in KiB
-    python -m benchmarks.probe rss-form DB    the same, then a new trainee form validated (what
-                                              loads the pydantic models: field staff's day)
+    python -m benchmarks.probe rss DB         fieldtui on DB, scroll a list, show the summary:
+                                              prints "summary KIB" (peak RSS); then a new trainee
+                                              form validated (what loads the pydantic models:
+                                              field staff's day): "form KIB"
     python -m benchmarks.probe list DB        seconds from F3 to the trainees list's first page
+    python -m benchmarks.probe bare-list DB   the same for its baseline, benchmarks/bare_list.py
 
 Both start-up probes print the seconds from T0 (the parent's `time.time()` just before spawning)
 to `on_ready` (first screen laid out and rendered headless, taking keys), then exit.
@@ -51,7 +52,7 @@ def ready(t0: str) -> None:
     print(f"ready {time.time() - float(t0):.6f}", flush=True)
 
 
-def rss(db: str, form: bool = False) -> None:
+def rss(db: str) -> None:
     import asyncio
 
     from fieldtui.tui.app import FieldApp
@@ -65,13 +66,13 @@ def rss(db: str, form: bool = False) -> None:
             await pilot.pause()
             await fieldapp.workers.wait_for_complete()
             await pilot.pause()
-            if form:
-                for key in ("f3", "ctrl+n", "ctrl+s"):  # an empty form, saved: every rule runs
-                    await pilot.press(key)
-                    await settle(fieldapp, pilot)
+            print(f"summary {peak_rss_kib()}", flush=True)
+            for key in ("f3", "ctrl+n", "ctrl+s"):  # an empty form, saved: every rule runs
+                await pilot.press(key)
+                await settle(fieldapp, pilot)
+            print(f"form {peak_rss_kib()}", flush=True)
 
     asyncio.run(drive())
-    print(peak_rss_kib())
 
 
 def peak_rss_kib() -> int:
@@ -99,14 +100,18 @@ async def settle(fieldapp, pilot) -> None:
     await pilot.pause()
 
 
-def list_open(db: str) -> None:
-    """Seconds from F3 on the home screen to the trainees list showing its first page."""
+def list_open(db: str, bare: bool = False) -> None:
+    """Seconds from F3 on the home screen to the trainees list showing its first page (`bare`:
+    the baseline app's list of the same rows), both driven and timed the same way."""
     import asyncio
 
-    from fieldtui.tui.app import FieldApp
+    if bare:
+        from benchmarks.bare_list import BareListApp as AppClass
+    else:
+        from fieldtui.tui.app import FieldApp as AppClass
 
     async def drive() -> None:
-        fieldapp = FieldApp(db)
+        fieldapp = AppClass(db)
         async with fieldapp.run_test(headless=True, size=(120, 40)) as pilot:
             await settle(fieldapp, pilot)
             start = time.perf_counter()
@@ -119,5 +124,5 @@ def list_open(db: str) -> None:
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"minimal": minimal, "app": app, "rss": rss, "rss-form": lambda db: rss(db, form=True),
-     "list": list_open}[mode](*args)
+    {"minimal": minimal, "app": app, "rss": rss,
+     "list": list_open, "bare-list": lambda db: list_open(db, bare=True)}[mode](*args)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pyinstrument import Profiler
 
-from benchmarks import run
+from benchmarks import app_figures, run
+from benchmarks.baselines import QUARTER
 from benchmarks.generate import cached
 from fieldtui.core import summary
 from fieldtui.core.store import Store
@@ -32,11 +33,11 @@ def main(figure: str, n: int) -> None:
         work_for = {
             "summary": lambda: summary.compute(store),
             "summary-filtered": lambda: summary.compute(store, summary.Filters(
-                cbo_id=cbo, date_from=run.QUARTER[0], date_to=run.QUARTER[1])),
+                cbo_id=cbo, date_from=QUARTER[0], date_to=QUARTER[1])),
             "list": lambda: (store.page("trainees", limit=100), store.count("trainees", limit=10_000)),
             "search": lambda: [(store.page("trainees", search=k, limit=100),
                                 store.count("trainees", search=k, limit=10_000)) for k in run.SEARCH_KEYS],
-            "save": lambda: run.fig_save(work, n, 5),
+            "save": lambda: app_figures.fig_save(work, n, 5),
         }
         with profiler:
             work_for[figure]()

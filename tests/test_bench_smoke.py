@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from benchmarks import duplicates, generate, run
+import pytest
+
+from benchmarks import app_figures, bare_list, baselines, duplicates, exchange_figures, generate, peers, run
+from benchmarks.figure import Figure, at_most, times
+from benchmarks.report import markdown
 from fieldtui.core import summary
 from fieldtui.core.store import SCHEMA_VERSION, Store
 
@@ -33,15 +37,16 @@ def test_generated_file_is_a_valid_fieldtui_file_with_the_promised_mix(tmp_path)
 
 def test_benchmark_figures_run_and_report(tmp_path):
     path = generate.generate(1_000, tmp_path / "g.db")
-    figures = [run.fig_list_open(path, 1_000, 1), run.fig_search(path, 1_000, 1),
-               *run.fig_summary(path, 1_000, 1), run.fig_save(path, 1_000, 1), run.fig_export(path, 1_000, 1),
-               *duplicates.figures(path, 1_000, 1, 20), run.fig_merge(2, 200, tmp_path / "exports")]
-    assert "0 refused" in figures[-1].note
+    figures = [run.fig_list_open(path, 1_000, 2), run.fig_search(path, 1_000, 2),
+               *run.fig_summary(path, 1_000, 2), app_figures.fig_save(path, 1_000, 2),
+               exchange_figures.fig_export(path, 1_000, 2), *duplicates.figures(path, 1_000, 2, 20),
+               exchange_figures.fig_merge(2, 200, 2, tmp_path / "exports")]
+    assert "0 refused" in figures[-1].note and figures[-1].also is None
     probed = figures[-3].note.split(" over ")[1].split(" people")[0]
     assert f"; {probed} of them found" in figures[-3].note  # each person typed again is found
-    assert all(f.value is None or f.value > 0 for f in figures)
-    assert all(f.baseline for f in figures if f.value is not None)
-    text = run.markdown(figures, took=1.0)
+    assert all(len(f.runs) >= 2 and len(f.base_runs) == len(f.runs) for f in figures)  # paired, every run kept
+    assert all(x > 0 for f in figures for x in f.runs + f.base_runs)
+    text = markdown(figures, took=1.0)
     assert text.count("\n| ") == len(figures) + 1  # header and one row per figure
     assert "summary, one CBO and a quarter" in text and "merge 2 exports" in text
 
@@ -49,11 +54,11 @@ def test_benchmark_figures_run_and_report(tmp_path):
 def test_benchmark_baseline_sql_gives_the_same_figures_as_the_store(tmp_path):
     """The hand-written baselines do the same work: same numbers, or the ratios would lie."""
     path = generate.generate(1_000, tmp_path / "g.db")
-    conn = run.raw(path)
+    conn = baselines.raw(path)
     with Store.open_readonly(path) as store:
         result = summary.compute(store)
         by_cbo = {c.id: c for c in result.cbos}
-        direct, trainees, children, others = (conn.execute(sql).fetchall() for sql in run.BEST_SUMMARY_SQL)
+        direct, trainees, children, others = (conn.execute(sql).fetchall() for sql in baselines.BEST_SUMMARY_SQL)
         for cbo_id, n, indirect in direct:
             assert (by_cbo[cbo_id].direct_beneficiaries, by_cbo[cbo_id].indirect_beneficiaries) == (n, indirect)
         for cbo_id, n, completed, placed in trainees:
@@ -66,8 +71,56 @@ def test_benchmark_baseline_sql_gives_the_same_figures_as_the_store(tmp_path):
         cbo = conn.execute("SELECT id FROM cbos ORDER BY id LIMIT 1 OFFSET 7").fetchone()[0]
         q = (dt.date(2009, 1, 1), dt.date(2010, 12, 31))
         filtered = summary.compute(store, summary.Filters(cbo_id=cbo, date_from=q[0], date_to=q[1])).cbos
-        row = conn.execute(run.BEST_FILTERED_SQL, (cbo, q[0].isoformat(), q[1].isoformat())).fetchone()
+        row = conn.execute(baselines.BEST_FILTERED_SQL, (cbo, q[0].isoformat(), q[1].isoformat())).fetchone()
         c = next(c for c in filtered if c.id == cbo)
         assert row == (cbo, c.direct_beneficiaries, c.indirect_beneficiaries, c.trainees, c.trainees_completed,
                        c.trainees_placed, c.after_school_children, c.other_participants)
     conn.close()
+
+
+def test_the_list_baselines_show_the_rows_the_trainees_list_shows_first(tmp_path):
+    """The bare app (F3's baseline) and the store-level baseline read the list's own first page."""
+    path = generate.generate(1_000, tmp_path / "g.db")
+    with Store.open_readonly(path) as store:
+        shown = [r["id"] for r in store.page("trainees", limit=100)]
+    assert len(shown) == 100
+    assert [r[0] for r in bare_list.first_page(path)] == shown
+    conn = baselines.raw(path)
+    assert [r[0] for r in conn.execute(baselines.BEST_LIST_SQL)] == shown
+    conn.close()
+
+
+@pytest.mark.parametrize(("runs", "base", "target", "status"), [
+    ([1.0] * 5, [], at_most(1.0, "≤ 1 s"), "met"),
+    ([0.5, 0.5, 0.5, 0.5, 1.3], [], at_most(1.0, "≤ 1 s"), "MISSED: 1 run(s) over 1.2× the target"),
+    ([0.5, 0.5, 0.5, 0.5, 1.2], [], at_most(1.0, "≤ 1 s"), "met"),
+    ([1.1] * 5, [], at_most(1.0, "≤ 1 s"), "MISSED: median"),
+    ([1.5, 1.5, 1.5], [1.0, 1.0, 1.0], times(1.5, "base"), "met"),
+    # Each run is judged on its own pair: 2.0 / 1.0 is over 1.2 × 1.5 although the medians meet it.
+    ([1.5, 1.5, 2.0], [1.0, 1.0, 1.0], times(1.5, "base"), "MISSED: 1 run(s) over 1.2× the target"),
+    ([1.5, 1.5, 2.0], [1.0, 1.0, 1.5], times(1.5, "base"), "met"),
+])
+def test_a_figure_is_met_by_its_median_with_every_run_within_1_2_times_the_target(runs, base, target, status):
+    assert Figure("f", 1, runs, base, target).verdict()[1] == status
+
+
+def test_a_figure_that_breaks_another_rule_or_was_not_measured_says_so():
+    assert Figure("f", 1, [1.0] * 5, target=at_most(2, "≤ 2 s"), also="1 files refused").verdict() == (
+        False, "MISSED: 1 files refused")
+    assert Figure("f", 1, [], skipped="not installed").verdict() == (None, "skipped")
+    assert Figure("f", 1, [3.0] * 5, target=at_most(2, "≤ 2 s"), growth=True).verdict() == (None, "growth")
+    assert Figure("f", 1, [3.0] * 5).verdict() == (None, "info")
+
+
+def test_the_list_screen_and_its_bare_baseline_are_probed_the_same_way(tmp_path):
+    path = generate.generate(1_000, tmp_path / "g.db")
+    assert 0 < app_figures.ready_seconds("bare-list", str(path)) < 30
+    assert 0 < app_figures.ready_seconds("list", str(path)) < 30
+    summary_shown, form_validated = app_figures.rss_peaks_mib(path)
+    assert 20 < summary_shown <= form_validated  # one process, two moments of its peak
+
+
+def test_fieldtui_in_a_terminal_draws_its_list_for_the_peers_comparison(tmp_path):
+    path = generate.generate(1_000, tmp_path / "g.db")
+    took, rss = peers.fieldtui_list(path, tmp_path)
+    assert 0 < took < peers.TIMEOUT and rss > 20
