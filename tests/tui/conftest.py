@@ -82,3 +82,13 @@ def frozen_today(monkeypatch):
 
     monkeypatch.setattr(clock, "today", lambda: dt.date(2025, 6, 2))
     return dt.date(2025, 6, 2)
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch):
+    """Text cursors that do not blink: a blink every 0.5 s made a snapshot taken on a busy
+    machine show the cursor or not (test_f12_in_a_typed_form_keeps_it failed once so)."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: setattr(self, "_cursor_visible", True))
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
