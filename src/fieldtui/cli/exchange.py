@@ -66,8 +66,11 @@ def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: s
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=len(files) < 2) as bar:
         task = bar.add_task(_("Merging"), total=len(files))
-        report = exchange.merge(hq, list(files), operator=operator, identities=identities,
-                                progress=lambda stage, done, total: bar.update(task, completed=done))
+        merge = exchange.merge
+        if hq.startswith(("postgresql://", "postgres://")):  # headquarters on PostgreSQL (core/pg/)
+            from fieldtui.core.pg.merge import merge
+        report = merge(hq, list(files), operator=operator, identities=identities,
+                       progress=lambda stage, done, total: bar.update(task, completed=done))
     Console().print(merge_report(report))
     if report.refused:
         for f in report.refused:

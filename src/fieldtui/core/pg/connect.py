@@ -93,4 +93,36 @@ def connect(url: str) -> Connection:
         raise StoreError(_("cannot reach the PostgreSQL server at {where} (is it running? make hq-db)").format(
             where=_where(url))) from None
     raw.execute("SET search_path = public, pg_temp")
+    raw.adapters.register_dumper(float, _float_dumper())
     return Connection(raw, url)
+
+
+def _float_dumper() -> Any:
+    """Floats as SQLite writes them into a TEXT column ("3.0", not PostgreSQL's "3"): a conflict's
+    value (`field_conflicts.value`) reads the same on both engines."""
+    from psycopg.adapt import Dumper
+
+    class FloatAsSQLite(Dumper):
+        oid = 0  # unknown: the column's type decides (float8 columns parse it back exactly)
+
+        def dump(self, obj: float) -> bytes:
+            return repr(float(obj)).encode()
+
+    return FloatAsSQLite
+
+
+class HQ:
+    """What the shared read code asks of a store (summary, conflicts): its connection."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.path = None
+
+
+@contextmanager
+def opened(url: str) -> Iterator[HQ]:
+    """The HQ database at `url` for reading (the summary): a StoreError if it has no HQ yet."""
+    with connect(url) as conn:
+        if not conn.execute("SELECT to_regclass('public.merges') IS NOT NULL").fetchone()[0]:
+            raise StoreError(_("no headquarters records in this database yet: merge an export into it first"))
+        yield HQ(conn)

@@ -36,6 +36,7 @@ _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _INSERT_OR_IGNORE = re.compile(r"INSERT OR IGNORE INTO (.*)", re.S)
 #: SQLite's attached schemas: headquarters' own tables, and the file being merged (staging tables)
 _SCHEMA = re.compile(r"\b(main|src)\.")
+_CROSS = re.compile(r"\bCROSS JOIN\b(?=[^,()]*?\bON\b)")
 _MAX2 = re.compile(r"max\(updated_at, \?\)")
 
 
@@ -46,6 +47,7 @@ def translate(sql: str) -> str:
     sql = _HINT.sub("", sql)
     sql = sql.replace("LIMIT -1", "OFFSET 0")  # SQLite's fence (run once, not inlined); PostgreSQL's
     sql = _MAX2.sub("greatest(updated_at, ?)", sql)
+    sql = _CROSS.sub("JOIN", sql)  # SQLite's "CROSS JOIN … ON" fixes the join order; PostgreSQL plans it
     sql = _SCHEMA.sub(lambda m: "public." if m.group(1) == "main" else "pg_temp.", sql)
     ignore = _INSERT_OR_IGNORE.fullmatch(sql.strip())
     if ignore:

@@ -22,7 +22,7 @@ from fieldtui.core.db import migrations
 from fieldtui.core.pg.dialect import COMPAT
 
 #: Headquarters' own tables beside the record tables: merges, histories, conflicts, decisions, meta.
-BOOKKEEPING = ("field_changes", "field_conflicts", "duplicate_decisions", "merges", "meta")
+BOOKKEEPING = ("field_changes", "field_conflicts", "duplicate_decisions", "participant_keys", "merges", "meta")
 TABLES = (*kinds.RECORD_TABLES, *BOOKKEEPING)
 READER = "fieldtui_read"
 _TYPES = {"TEXT": 'text COLLATE "C"', "INTEGER": "bigint", "REAL": "float8"}
