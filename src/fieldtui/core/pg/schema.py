@@ -97,7 +97,8 @@ def _analyst_views() -> list[str]:
         out = ["CREATE SCHEMA IF NOT EXISTS analyst"]
         for table in kinds.TABLES:
             cols = [r[1] for r in lite.execute(f"PRAGMA table_info({table.name})") if r[1] not in table.personal]
-            out.append(f"CREATE OR REPLACE VIEW analyst.{table.name} AS SELECT {', '.join(cols)} FROM public.{table.name}")
+            view = f"CREATE OR REPLACE VIEW analyst.{table.name} AS SELECT {', '.join(cols)}"
+            out.append(f"{view} FROM public.{table.name}")
     finally:
         lite.close()
     return out
