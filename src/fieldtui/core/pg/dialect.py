@@ -34,8 +34,8 @@ COMPAT = (
 _HINT = re.compile(r"\s+INDEXED BY \w+")
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _INSERT_OR_IGNORE = re.compile(r"INSERT OR IGNORE INTO (.*)", re.S)
-#: SQLite's attached schemas: headquarters' own tables, and the file being merged (staging tables)
-_SCHEMA = re.compile(r"\b(main|src)\.")
+#: SQLite's schemas: headquarters' own tables; the file being merged and scratch tables (pg_temp)
+_SCHEMA = re.compile(r"\b(main|src|temp)\.")
 _CROSS = re.compile(r"\bCROSS JOIN\b(?=[^,()]*?\bON\b)")
 _MAX2 = re.compile(r"max\(updated_at, \?\)")
 

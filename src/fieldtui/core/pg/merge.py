@@ -8,6 +8,10 @@
   inserted, rows with its content only take the later stamp, and the few changed rows are settled
   field by field by exchange/versions.py's own code (`_settle_row`, its SQL translated by
   dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
+- Then every rule is checked again for what the file wrote against headquarters' own rows, by
+  rules.py's own checks (`check_merged`'s steps), and the pinyin keys of its people refreshed.
+- Not done here yet: applying "same person" decisions again (duplicates.settle_same); the
+  decisions themselves are merged (a union, as for SQLite).
 - Re-merging an export is a no-op, the same id with other content is refused, pseudonymised and
   identified exports never mix: as merge.py does for SQLite.
 - Foreign keys and CHECKs hold at commit; a violation refuses the whole file.
@@ -15,19 +19,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldtui.core import pinyin, summary
+from fieldtui.core import kinds, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused, open_checked
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
+from fieldtui.core.exchange.rules import _check_table, _RowCheck, _written_or_depends
 from fieldtui.core.exchange.schema import Progress, columns, no_progress
 from fieldtui.core.exchange.versions import HISTORY_SINCE, _settle_row, hashed_columns
 from fieldtui.core.exchange.worker import checked_files, checker
@@ -89,9 +95,11 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult) -> No
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
                 (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
             _stage(conn, checked.copy)
+            written: dict[str, list[str]] = {}
             for table in RECORD_TABLES:
-                result.tables[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
+                result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             conn.execute(_DECIDED + _decisions_keep())
+            _check_merged(conn, written, checked.pseudonymised)
             _refresh_keys(conn)
             if flag is None:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('hq_pseudonymised', ?)",
@@ -161,8 +169,9 @@ def _pg_columns(conn: Connection, table: str) -> list[str]:
         "ORDER BY ordinal_position", (table,))]
 
 
-def merge_table(conn: Connection, table: str, legacy: bool) -> TableCounts:
-    """One staged table into headquarters (versions.merge_table's steps, set-based where it is)."""
+def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:
+    """One staged table into headquarters (versions.merge_table's steps, set-based where it is);
+    returns what happened and the ids it wrote."""
     cols = _pg_columns(conn, table)
     content = hashed_columns(cols)
     row = ", ".join(f"{{a}}.{c}" for c in content)
@@ -176,10 +185,13 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> TableCounts:
     counts.inserted = conn.raw.execute(
         f"INSERT INTO public.{table} ({col_list}) SELECT {col_list} FROM pg_temp.{table} s "
         "WHERE s.id IN (SELECT id FROM pg_temp.inc WHERE state = 'new')").rowcount
+    written = [r[0] for r in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'new'")]
     device = conn.execute("SELECT value FROM pg_temp.meta WHERE key = 'device_id'").fetchone()
     device = device[0] if device else "unknown"
     for (row_id,) in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
         outcome = _settle_row(conn, table, cols, row_id, legacy, device)
+        if outcome in ("updated", "deleted"):
+            written.append(row_id)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
     conn.raw.execute(f"UPDATE public.{table} m SET updated_at = s.updated_at FROM pg_temp.{table} s "
                      "JOIN pg_temp.inc i ON i.id = s.id AND i.state = 'same' "
@@ -192,7 +204,22 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> TableCounts:
         "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM pg_temp.inc)",
         (table,)).fetchone()[0]
     conn.raw.execute("DROP TABLE pg_temp.inc")
-    return counts
+    return counts, written
+
+
+def _check_merged(conn: Connection, written: dict[str, list[str]], pseudonymised: bool) -> None:
+    """rules.check_merged on PostgreSQL: every rule holds for what the file wrote, read against
+    headquarters' own rows (the same checks and row selections, in rules.py)."""
+    conn.raw.execute("CREATE TEMP TABLE written (tbl text, id text, PRIMARY KEY (tbl, id)) ON COMMIT DROP")
+    with conn.raw.cursor().copy("COPY pg_temp.written (tbl, id) FROM STDIN") as copy_in:
+        for table, ids in written.items():
+            for row_id in dict.fromkeys(ids):
+                copy_in.write_row((table, row_id))
+    for table in kinds.TABLES:
+        check = _RowCheck.of(table)
+        check = dataclasses.replace(check, select=f"{check.select} AND {_written_or_depends(table)}",
+                                    person_required=True)
+        _check_table(conn, check, pseudonymised)
 
 
 def _refresh_keys(conn: Connection) -> None:
