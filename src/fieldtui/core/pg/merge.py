@@ -28,15 +28,14 @@ from typing import Any
 
 from fieldtui.core import kinds, pinyin, summary
 from fieldtui.core.clock import utc_now
-from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused, open_checked
+from fieldtui.core.exchange.merge import merge_checked
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import _check_table, _RowCheck, _written_or_depends
 from fieldtui.core.exchange.schema import Progress, columns, no_progress
 from fieldtui.core.exchange.versions import HISTORY_SINCE, _settle_row, hashed_columns
-from fieldtui.core.exchange.worker import checked_files, checker
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.pg import schema
 from fieldtui.core.pg.connect import HQ, Connection, connect
@@ -55,24 +54,9 @@ def merge(url: str, files: list[str | os.PathLike], *, progress: Progress = no_p
     with connect(url) as conn:
         schema.ensure(conn)
         report = MergeReport(Path(conn.raw.info.dbname))
-        with db_files.work_folder("merge") as work, checker(paths) as worker:
-            outcomes = checked_files(paths, work, work / "headquarters", worker, identities)
-            for i, path in enumerate(paths):
-                progress("merge", i, len(paths))
-                result = FileResult(path, accepted=False)
-                report.files.append(result)
-                checked = next(outcomes)
-                if isinstance(checked, str):
-                    result.reason = checked
-                    continue
-                try:
-                    _merge_one(conn, checked, result)
-                except Refused as exc:
-                    result.reason = str(exc)
-                finally:
-                    checked.copy.unlink(missing_ok=True)
-                    checked.versions.unlink(missing_ok=True)
-            progress("merge", len(paths), len(paths))
+        no_file = Path(os.devnull) / "headquarters"  # HQ is no file: the check's "this is HQ itself" finds none
+        merge_checked(paths, no_file, report, lambda checked, result: _merge_one(conn, checked, result),
+                      progress=progress, identities=identities)
         report.uncounted = summary.uncounted(HQ(conn))
     return report
 
