@@ -153,3 +153,16 @@ def test_pseudonymised_and_identified_never_mix(tmp_path, pg_url, two_fields, or
     report = pg_merge(pg_url, files)
     assert [f.accepted for f in report.files] == [True, False]
     assert "cannot mix pseudonymised and identified" in report.files[1].reason
+
+
+def test_conflicts_are_listed_as_for_sqlite_and_settling_them_says_where(tmp_path, pg_url, two_fields):  # noqa: F811
+    _a, _b, ea, eb, _ = two_fields
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    pg_merge(pg_url, [ea, eb])
+    with Store.open_readonly(hq) as store, opened(pg_url) as pg_hq:
+        assert exchange.conflicts(pg_hq) == exchange.conflicts(store) != []
+    listed = cli("conflicts", pg_url)
+    assert listed.returncode == 0 and listed.stdout == cli("conflicts", str(hq)).stdout
+    settle = cli("conflicts", pg_url, "--resolve", "x")
+    assert settle.returncode == 2 and "not supported yet" in settle.stderr

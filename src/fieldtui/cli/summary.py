@@ -8,7 +8,7 @@ import json
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option
+from fieldtui.cli.common import lang_option, read_hq
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -39,7 +39,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         date_from, date_to = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time())
     if date_from and date_to and date_to < date_from:
         raise StoreError(_("--to must be on or after --from"))
-    with _opened(db) as store:
+    with read_hq(db) as store:
         filters = summary.Filters(
             cbo_id=summary.resolve_cbo(store, cbo) if cbo else None,
             city=city,
@@ -61,13 +61,3 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         click.echo(_("Possible duplicates are not counted for files of more than {n} people: "
                      "`fieldtui duplicates` lists them.").format(n=fmt.number(summary.COUNT_DUPLICATES_UP_TO)))
 
-
-def _opened(db: str):
-    """The HQ to read: a file, or a PostgreSQL database by its URL (core/pg/)."""
-    from fieldtui.core.store import Store
-
-    if db.startswith(("postgresql://", "postgres://")):
-        from fieldtui.core.pg.connect import opened
-
-        return opened(db)
-    return Store.open_readonly(db)

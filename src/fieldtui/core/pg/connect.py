@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from fieldtui.core.errors import StoreError
@@ -112,11 +113,16 @@ def _float_dumper() -> Any:
 
 
 class HQ:
-    """What the shared read code asks of a store (summary, conflicts): its connection."""
+    """What the shared read code asks of a store (summary, conflicts, sheets, report): its
+    connection, a name for its "file" (the report's provenance: no such file exists) and meta."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        self.path = None
+        self.path = Path(f"postgresql:{conn.raw.info.dbname}")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
 
 @contextmanager

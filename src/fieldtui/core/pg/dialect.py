@@ -37,6 +37,7 @@ _INSERT_OR_IGNORE = re.compile(r"INSERT OR IGNORE INTO (.*)", re.S)
 #: SQLite's schemas: headquarters' own tables; the file being merged and scratch tables (pg_temp)
 _SCHEMA = re.compile(r"\b(main|src|temp)\.")
 _CROSS = re.compile(r"\bCROSS JOIN\b(?=[^,()]*?\bON\b)")
+_NO_ROWS = re.compile(r"\bWHERE 0\b(?!\s*[=<>.])")
 _MAX2 = re.compile(r"max\(updated_at, \?\)")
 
 
@@ -46,6 +47,7 @@ def translate(sql: str) -> str:
     sql = sql.replace("%", "%%")
     sql = _HINT.sub("", sql)
     sql = sql.replace("LIMIT -1", "OFFSET 0")  # SQLite's fence (run once, not inlined); PostgreSQL's
+    sql = _NO_ROWS.sub("WHERE false", sql)  # SQLite's "WHERE 0": the columns of a query, no rows
     sql = _MAX2.sub("greatest(updated_at, ?)", sql)
     sql = _CROSS.sub("JOIN", sql)  # SQLite's "CROSS JOIN … ON" fixes the join order; PostgreSQL plans it
     sql = _SCHEMA.sub(lambda m: "public." if m.group(1) == "main" else "pg_temp.", sql)
