@@ -110,6 +110,18 @@ def _setup_roles(folder: Path) -> None:
         conn.execute(f"ALTER SCHEMA public OWNER TO {WRITER}")
 
 
+def new_database(folder: Path) -> str:
+    """A new, empty database in the cluster, owned by the merging role (tests, benchmarks)."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host=str(folder), user=ADMIN, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} OWNER {WRITER}")
+    return f"postgresql:///{name}?host={folder.resolve()}&user={WRITER}"
+
+
 def stop(folder: Path = DEFAULT_FOLDER, *, remove: bool = False) -> None:
     """Stop the cluster (fast shutdown); `remove` deletes its folder too (the tests' clusters)."""
     pg = bin_dir()

@@ -7,7 +7,6 @@ Unix socket there, no TCP. Without PostgreSQL's binaries these tests are skipped
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,7 @@ def pg_cluster():
 
 def new_database(folder: Path) -> str:
     """An empty database owned by the merging role; returns its URL."""
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=str(folder), user=hq_db.ADMIN, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} OWNER {hq_db.WRITER}")
-    return f"postgresql:///{name}?host={folder}&user={hq_db.WRITER}"
+    return hq_db.new_database(folder)
 
 
 @pytest.fixture

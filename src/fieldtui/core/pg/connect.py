@@ -12,8 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from fieldtui.core import clock
 from fieldtui.core.errors import StoreError
 from fieldtui.core.pg.dialect import translate
+from fieldtui.core.records.audit import Audit
+from fieldtui.core.records.base import default_operator
 from fieldtui.i18n import _
 
 
@@ -113,12 +116,21 @@ def _float_dumper() -> Any:
 
 
 class HQ:
-    """What the shared read code asks of a store (summary, conflicts, sheets, report): its
-    connection, a name for its "file" (the report's provenance: no such file exists) and meta."""
+    """What the shared code asks of a store (summary, conflicts, sheets, report, and the merge's
+    duplicates.settle_same): its connection, a name for its "file" (the report's provenance: no
+    such file exists), meta, its device id, the clock and operator of what it changes, the audit."""
 
-    def __init__(self, conn: Connection):
+    _audit = Audit._audit  # the same audit rows as a store's (tables `audit`, `audit_changes`)
+
+    def __init__(self, conn: Connection, operator: str | None = None):
         self.conn = conn
         self.path = Path(f"postgresql:{conn.raw.info.dbname}")
+        self.operator = operator or default_operator()
+        self.clock = clock.utc_now
+
+    @property
+    def device_id(self) -> str:
+        return self.get_meta("device_id") or "unknown"
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -10,8 +10,8 @@
   dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
 - Then every rule is checked again for what the file wrote against headquarters' own rows, by
   rules.py's own checks (`check_merged`'s steps), and the pinyin keys of its people refreshed.
-- Not done here yet: applying "same person" decisions again (duplicates.settle_same); the
-  decisions themselves are merged (a union, as for SQLite).
+- Decisions about duplicates are a union, and every 'same' one is applied again
+  (duplicates.settle_same, audited in `audit` as a store audits it), as for SQLite.
 - Re-merging an export is a no-op, the same id with other content is refused, pseudonymised and
   identified exports never mix: as merge.py does for SQLite.
 - Foreign keys and CHECKs hold at commit; a violation refuses the whole file.
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fieldtui.core import kinds, pinyin, summary
+from fieldtui.core import duplicates, kinds, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
@@ -55,13 +55,13 @@ def merge(url: str, files: list[str | os.PathLike], *, progress: Progress = no_p
         schema.ensure(conn)
         report = MergeReport(Path(conn.raw.info.dbname))
         no_file = Path(os.devnull) / "headquarters"  # HQ is no file: the check's "this is HQ itself" finds none
-        merge_checked(paths, no_file, report, lambda checked, result: _merge_one(conn, checked, result),
+        merge_checked(paths, no_file, report, lambda checked, result: _merge_one(conn, checked, result, operator),
                       progress=progress, identities=identities)
         report.uncounted = summary.uncounted(HQ(conn))
     return report
 
 
-def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult) -> None:
+def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, operator: str | None) -> None:
     """One checked file in one transaction, or refused (Refused) having written nothing."""
     import psycopg
 
@@ -82,7 +82,9 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult) -> No
             written: dict[str, list[str]] = {}
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
-            conn.execute(_DECIDED + _decisions_keep())
+            conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union; 'same' applied
+            for table, row_id in duplicates.settle_same(HQ(conn, operator)):
+                written.setdefault(table, []).append(row_id)
             _check_merged(conn, written, checked.pseudonymised)
             _refresh_keys(conn)
             if flag is None:

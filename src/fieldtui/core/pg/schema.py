@@ -19,10 +19,12 @@ from functools import cache
 
 from fieldtui.core import kinds
 from fieldtui.core.db import migrations
+from fieldtui.core.ids import new_id
 from fieldtui.core.pg.dialect import COMPAT
 
 #: Headquarters' own tables beside the record tables: merges, histories, conflicts, decisions, meta.
-BOOKKEEPING = ("field_changes", "field_conflicts", "duplicate_decisions", "participant_keys", "merges", "meta")
+BOOKKEEPING = ("field_changes", "field_conflicts", "duplicate_decisions", "participant_keys", "merges", "meta",
+               "audit", "audit_changes")
 TABLES = (*kinds.RECORD_TABLES, *BOOKKEEPING)
 READER = "fieldtui_read"
 _TYPES = {"TEXT": 'text COLLATE "C"', "INTEGER": "bigint", "REAL": "float8"}
@@ -122,6 +124,8 @@ def ensure(conn) -> None:
             return
         for statement in ddl():
             conn.raw.execute(statement)
+        # headquarters' own device id, named in the versions it makes (duplicates.settle_same)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?)", (new_id(),))
         role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (READER,)).fetchone()
         if role is not None:
             for statement in grants():
