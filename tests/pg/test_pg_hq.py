@@ -166,3 +166,12 @@ def test_conflicts_are_listed_as_for_sqlite_and_settling_them_says_where(tmp_pat
     assert listed.returncode == 0 and listed.stdout == cli("conflicts", str(hq)).stdout
     settle = cli("conflicts", pg_url, "--resolve", "x")
     assert settle.returncode == 2 and "not supported yet" in settle.stderr
+
+
+def test_the_read_only_role_running_summary_and_a_missing_psycopg_are_one_line_each(pg_url, two_fields):  # noqa: F811
+    pg_merge(pg_url, [two_fields[2]])
+    done = cli("summary", pg_url.replace("user=fieldtui", "user=fieldtui_read"), "--json")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "analyst" in done.stderr
+    script = "import sys; sys.modules['psycopg'] = None; from fieldtui.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", script, "summary", pg_url], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "fieldtui[hq]" in done.stderr

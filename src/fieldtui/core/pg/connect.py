@@ -140,7 +140,16 @@ class HQ:
 @contextmanager
 def opened(url: str) -> Iterator[HQ]:
     """The HQ database at `url` for reading (the summary): a StoreError if it has no HQ yet."""
-    with connect(url) as conn:
+    with connect(url) as conn:  # first: psycopg missing is one line
+        import psycopg
+
         if not conn.execute("SELECT to_regclass('public.merges') IS NOT NULL").fetchone()[0]:
             raise StoreError(_("no headquarters records in this database yet: merge an export into it first"))
-        yield HQ(conn)
+        try:
+            yield HQ(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            raise StoreError(_("this PostgreSQL role may not read headquarters' records "
+                               "(the read-only role reads the views of the analyst schema only)")) from None
+        except psycopg.Error as exc:
+            raise StoreError(_("the PostgreSQL server stopped the read: {reason}").format(
+                reason=exc.diag.message_primary or type(exc).__name__)) from None
