@@ -23,21 +23,22 @@ from fieldtui.i18n import _
 class Row(tuple):
     """A row read by position or by column name, like sqlite3.Row (dict(row) works too)."""
 
-    _names: tuple[str, ...] = ()
+    _index: dict[str, int] = {}
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
-            return tuple.__getitem__(self, self._names.index(key))
+            return tuple.__getitem__(self, self._index[key])
         return tuple.__getitem__(self, key)
 
     def keys(self) -> list[str]:
-        return list(self._names)
+        return list(self._index)
 
 
 def _row_factory(cursor: Any) -> Any:
-    names = tuple(d.name for d in cursor.description or ())
-    cls = type("Row", (Row,), {"_names": names})
-    return lambda values: cls(values)
+    names = [d.name for d in cursor.description or ()]
+    index = {name: i for i, name in reversed(list(enumerate(names)))}  # a repeated name: the first, as sqlite3
+    cls = type("Row", (Row,), {"_index": index})
+    return cls
 
 
 class Connection:

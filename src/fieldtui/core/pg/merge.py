@@ -139,12 +139,15 @@ def _stage(conn: Connection, copy: Path) -> None:
         for table in STAGED:
             cols = columns(src, table)
             conn.raw.execute(f"CREATE TEMP TABLE {table} (LIKE public.{table}) ON COMMIT DROP")
+            rows = 0
             with conn.raw.cursor().copy(f"COPY pg_temp.{table} ({', '.join(cols)}) FROM STDIN") as copy_in:
                 for row in src.execute(f"SELECT {', '.join(cols)} FROM {table}"):
                     copy_in.write_row(row)
-            if "id" in cols:
+                    rows += 1
+            if rows and "id" in cols:
                 conn.raw.execute(f"ALTER TABLE pg_temp.{table} ADD PRIMARY KEY (id)")
-            conn.raw.execute(f"ANALYZE pg_temp.{table}")
+            if rows:
+                conn.raw.execute(f"ANALYZE pg_temp.{table}")
     finally:
         src.close()
 
