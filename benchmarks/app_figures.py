@@ -130,7 +130,7 @@ def fig_save(path: Path, n: int, runs: int) -> Figure:
             "VALUES (?, ?, '家政服务', '2011-05-02', 'enrolled', ?, ?)", (tid, pid, at, at))
         base_conn.execute("COMMIT")
 
-    ours_runs, base_runs = paired(ours, base, max(runs, 15))
+    ours_runs, base_runs = paired(ours, base, max(runs, 15), warm=True)
     base_conn.close()
     for leftover in (base_path, Path(f"{base_path}-wal"), Path(f"{base_path}-shm")):
         leftover.unlink(missing_ok=True)

@@ -742,3 +742,37 @@ def test_every_merged_file_is_committed_whatever_the_checkpoints(tmp_path, two_f
     for done in (1, 2, 3):
         with Store.open(snapshots / f"{done}.db") as s:
             assert s.conn.execute("SELECT count(*) FROM merges").fetchone()[0] == done
+
+
+def test_a_name_or_phone_chosen_in_review_moves_the_person_in_lists_and_search(tmp_path, monkeypatch):
+    """The person's list keys (pinyin order, pinyin/initials/phone search) follow the value a
+    reviewer takes, not the one kept meanwhile."""
+    from fieldtui.core.records import lists
+
+    a = tmp_path / "a.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+        base = s.save_trainee(trainee(cbo, "丁一", phone="13800000000"))
+    b = clone(a, tmp_path / "b.db")
+    with Store.open(a) as s:
+        edit_person(s, base.training.id, full_name="严格", phone="13911111111")
+    with Store.open(b) as s:
+        edit_person(s, base.training.id, full_name="万里", phone="13722222222")
+    ea, eb = tmp_path / "a-export.db", tmp_path / "b-export.db"
+    exchange.export(a, ea)
+    exchange.export(b, eb)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    monkeypatch.setattr(lists, "SEARCH_INDEX_CAP", 0)  # every search column walks the list
+    with Store.open(hq) as s:
+        found = {c["field"]: c for c in exchange.conflicts(s)}
+        assert set(found) == {"full_name", "phone"}
+        other = {f: c["versions"][1]["value"] for f, c in found.items()}  # not the one kept meanwhile
+        for field in found:
+            exchange.resolve_conflict(s, found[field]["row_id"], field, take="2")
+        initials = {"严格": "yg", "万里": "wl"}[other["full_name"]]
+        assert [r["full_name"] for r in s.page("trainees", search=initials)] == [other["full_name"]]
+        assert [r["full_name"] for r in s.page("trainees", search=other["phone"][:3])] == [other["full_name"]]
+        stale = s.conn.execute("SELECT count(*) FROM participants p JOIN participant_keys k ON k.participant_id "
+                               "= p.id WHERE k.name IS NOT p.full_name OR k.phone IS NOT p.phone").fetchone()[0]
+        assert stale == 0

@@ -122,6 +122,7 @@ def test_the_due_list_pages_by_keyset_without_gaps_or_repeats(store, monkeypatch
             seen += [r["id"] for r in page]
             after = (page[-1]["_sort"], page[-1]["id"])
         assert seen == [r["id"] for r in everything if cbo_id in (None, r["cbo_id"])]
+        assert store.followups_due_count(cbo_id=cbo_id) == len(seen)
     assert store.followups_due_count(limit=10) == 11  # capped: "10+"
 
 

@@ -75,6 +75,10 @@ def test_an_older_file_gets_keys_for_everyone_when_it_upgrades(tmp_path):
         keys = store.conn.execute("SELECT count(*) FROM participant_keys").fetchone()[0]
         assert people and keys == people
         assert [r["full_name"] for r in store.page("trainees", search="wjg")] == ["王建国"]
+        phones = store.conn.execute("SELECT count(*) FROM participants p JOIN participant_keys k ON "
+                                    "k.participant_id = p.id WHERE k.phone IS p.phone AND p.phone IS NOT NULL")
+        assert phones.fetchone()[0] == store.conn.execute(
+            "SELECT count(*) FROM participants WHERE phone IS NOT NULL").fetchone()[0] > 0
 
 
 def test_merged_people_get_keys_and_exports_carry_none(tmp_path):

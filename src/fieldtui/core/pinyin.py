@@ -157,19 +157,20 @@ def register(conn: sqlite3.Connection) -> None:
 
 
 _UPSERT = (
-    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials, birth_year, bag) "
+    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials, birth_year, bag, phone) "
     "SELECT p.id, p.full_name, fieldtui_sort_key(p.full_name), fieldtui_pinyin(p.full_name), "
-    "fieldtui_initials(p.full_name), p.birth_year, fieldtui_bag(p.full_name) FROM participants p "
+    "fieldtui_initials(p.full_name), p.birth_year, fieldtui_bag(p.full_name), p.phone FROM participants p "
     "WHERE p.id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id "
-    "AND x.name IS p.full_name AND x.birth_year IS p.birth_year) "
+    "AND x.name IS p.full_name AND x.birth_year IS p.birth_year AND x.phone IS p.phone) "
     "ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, "
-    "pinyin = excluded.pinyin, initials = excluded.initials, birth_year = excluded.birth_year, bag = excluded.bag"
+    "pinyin = excluded.pinyin, initials = excluded.initials, birth_year = excluded.birth_year, bag = excluded.bag, "
+    "phone = excluded.phone"
 )
 
 
 def refresh_keys(conn: sqlite3.Connection, participant_ids_sql: str, params: tuple | dict = ()) -> None:
     """Bring the keys of the participants whose ids `participant_ids_sql` selects up to date
-    (those whose name changed or who have none), in the caller's transaction.
+    (those whose name, birth year or phone changed, or who have none), in the caller's transaction.
 
     The one call anything that writes `participants` outside the store's saves makes afterwards:
     the merge (e.g. "SELECT id FROM src.participants"), bulk inserts."""

@@ -45,6 +45,11 @@ def overdue_before(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=FOLLOWUP_GRACE_DAYS)
 
 
-def due_sql(start: str, months: int) -> str:
-    """`due_on` in SQL (SQLite alone would roll 30 November + 3 months over to 2 March)."""
-    return f"min(date({start}, '+{months} months'), date({start}, 'start of month', '+{months + 1} months', '-1 day'))"
+def due_sql(start: str, months: int | str) -> str:
+    """`due_on` in SQL (SQLite alone would roll 30 November + 3 months over to 2 March);
+    `months` a number, or an SQL expression of one (a column)."""
+    if isinstance(months, int):
+        return (f"min(date({start}, '+{months} months'), "
+                f"date({start}, 'start of month', '+{months + 1} months', '-1 day'))")
+    return (f"min(date({start}, '+' || {months} || ' months'), "
+            f"date({start}, 'start of month', '+' || ({months} + 1) || ' months', '-1 day'))")

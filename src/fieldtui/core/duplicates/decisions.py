@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Literal
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.errors import NotFound, RecordInvalid
 from fieldtui.core.records import history
 from fieldtui.i18n import _
@@ -104,6 +104,8 @@ def _change(store: Any, table: str, row_id: str, values: dict[str, Any], at: str
         return
     sets = ", ".join(f"{c} = ?" for c in values)
     conn.execute(f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ?", [*values.values(), at, row_id])
+    if table == "participants":  # the person's list and search keys follow their name and phone
+        pinyin.refresh_keys(conn, "?", (row_id,))
     store._audit(action, table, row_id, at)
 
 

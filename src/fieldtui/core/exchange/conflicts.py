@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, pinyin
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.rules import check_merged
@@ -101,6 +101,8 @@ def resolve_conflict(store: Store, id_prefix: str, field: str | None = None, tak
             history.settle(store.conn, table, row_id, conflict["field"], created, at, store.device_id)
             store.conn.execute(f"UPDATE {table} SET {conflict['field']} = ?, updated_at = ? WHERE id = ?",
                                (value, at, row_id))
+            if table == "participants":  # a name or phone chosen: the person's list and search keys
+                pinyin.refresh_keys(store.conn, "?", (row_id,))
             store.conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?",
                                (table, row_id, conflict["field"]))
             store._audit("update", table, row_id, at, {conflict["field"]: (before, value)})

@@ -126,12 +126,15 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
                 (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
             written: dict[str, list[str]] = {}
+            conn.execute("DROP TABLE IF EXISTS temp.incoming")
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             duplicates.merge_decisions(conn)  # decisions about duplicates: a union; 'same' applied
             for table, row_id in duplicates.settle_same(hq):
                 written.setdefault(table, []).append(row_id)
-            check_merged(conn, written, checked.pseudonymised)  # every rule holds for the result
+                conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
+            check_merged(conn, written, checked.pseudonymised, file_checked=True)  # every rule holds for the result
+            conn.execute("DROP TABLE temp.incoming")
             pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")

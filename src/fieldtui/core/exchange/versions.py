@@ -41,6 +41,10 @@ from fieldtui.core.kinds import RECORD_TABLES
 #: The schema version whose exports carry field histories (`field_changes`).
 HISTORY_SINCE = 6
 _SCRATCH = ("inc",)
+#: Every row of the file being merged and its state here ('new': inserted as the file has it,
+#: 'same', 'changed'), kept until the file's rules are checked (merge.py drops it).
+INCOMING = ("CREATE TEMP TABLE IF NOT EXISTS incoming (tbl TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
+            "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
 #: Columns that are not content: settled by the merge itself (ids, stamps).
 _NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
 
@@ -115,6 +119,8 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
     counts.conflicts = conn.execute(
         "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM temp.inc)",
         (table,)).fetchone()[0]
+    conn.execute(INCOMING)  # what each row of the file became, for rules.check_merged
+    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM temp.inc", (table,))
     _drop_scratch(conn)
     return counts, written
 

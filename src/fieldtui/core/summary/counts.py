@@ -40,6 +40,6 @@ def people_sql(keys: tuple[str, ...], people: str, narrow: bool) -> str:
 
 def count_people(conn: Any, tally: Tally, narrow: bool, people: str, params: dict[str, Any]) -> None:
     """Add every count of people to `tally` (`people`: the filters, without the live-enrolment rule)."""
-    tally.add(conn.execute(people_sql(tally.key_list, people, narrow), params).fetchall(),
+    tally.add(conn.execute(people_sql(tally.key_list, people, narrow), params),
               "direct_beneficiaries", "indirect_beneficiaries", "trainees", "trainees_completed",
               "trainees_placed", "after_school_children", "other_participants")

@@ -52,7 +52,7 @@ def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], toda
         + " FROM placements pl JOIN trainings t ON t.id = pl.training_id "
         f"JOIN participants p ON p.id = t.participant_id WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} "
         f"LIMIT -1) x GROUP BY {outer_keys}",  # LIMIT: computed once per placement, not inlined per use
-        {**params, **bounds}).fetchall()
+        {**params, **bounds})
     tally.add(rows, "followups_due", "followups_overdue", *(f"reached_{n}m" for n in months),
               *(f"retained_{n}m" for n in months))
 
@@ -107,7 +107,7 @@ def attendance(conn: Any, tally: Tally, narrow: bool, people: str, params: dict[
                "marked, total(m.present) AS present FROM attendance m JOIN sessions s ON s.id = m.session_id "
                f"WHERE {held} GROUP BY m.enrolment_id) x JOIN after_school a ON a.id = x.eid "
                f"JOIN participants p ON p.id = a.participant_id WHERE a.deleted = 0 AND {people} GROUP BY p.cbo_id")
-    Tally(tally.figures, traits=False).add(conn.execute(sql, params).fetchall(), "marked", "present")
+    Tally(tally.figures, traits=False).add(conn.execute(sql, params), "marked", "present")
 
 
 def volunteers(conn: Any, figures: dict[str, CBOFigures], filters: Filters) -> None:

@@ -49,6 +49,11 @@ or a trigger body cannot cut one in two.
    (a person merged into another: a tombstone pointing at the one kept), and two blocking keys
    in `participant_keys` (birth year beside the initials; `bag`, the syllables sorted, so
    王二小 meets 王小二), filled by SQL functions like those of 0009.
+12. 0012_search_keys: a search walks the list in pinyin order and tests each person against what
+   was typed; the walk's index now holds the initials, pinyin and phone beside the sort key
+   (phone copied into `participant_keys`), so a person is read only when they match: "138" at 1M
+   walked ~13,000 people through their rows (~90 ms), now through the index alone. The pinyin
+   and initials indexes of 0009 go (0011's, with the birth year, serve the same ranges).
 """
 
 from __future__ import annotations
