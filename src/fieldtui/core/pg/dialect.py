@@ -47,6 +47,7 @@ def translate(sql: str) -> str:
     sql = sql.replace("%", "%%")
     sql = _HINT.sub("", sql)
     sql = sql.replace("LIMIT -1", "OFFSET 0")  # SQLite's fence (run once, not inlined); PostgreSQL's
+    sql = sql.replace(") WITHOUT ROWID", ")")  # a SQLite storage choice; PostgreSQL tables have keys anyway
     sql = _NO_ROWS.sub("WHERE false", sql)  # SQLite's "WHERE 0": the columns of a query, no rows
     sql = _MAX2.sub("greatest(updated_at, ?)", sql)
     sql = _CROSS.sub("JOIN", sql)  # SQLite's "CROSS JOIN … ON" fixes the join order; PostgreSQL plans it

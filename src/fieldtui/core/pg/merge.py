@@ -8,8 +8,8 @@
   inserted, rows with its content only take the later stamp, and the few changed rows are settled
   field by field by exchange/versions.py's own code (`_settle_row`, its SQL translated by
   dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
-- Then every rule is checked again for what the file wrote against headquarters' own rows, by
-  rules.py's own checks (`check_merged`'s steps), and the pinyin keys of its people refreshed.
+- Then every rule is checked again for what the file wrote against headquarters' own rows
+  (rules.check_merged itself, its SQL translated), and its people's pinyin keys refreshed.
 - Decisions about duplicates are a union, and every 'same' one is applied again
   (duplicates.settle_same, audited in `audit` as a store audits it), as for SQLite.
 - Re-merging an export is a no-op, the same id with other content is refused, pseudonymised and
@@ -19,23 +19,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from fieldtui.core import duplicates, kinds, pinyin, summary
+from fieldtui.core import duplicates, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused, open_checked
 from fieldtui.core.exchange.merge import merge_checked
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
-from fieldtui.core.exchange.rules import _check_table, _RowCheck, _written_or_depends
+from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, columns, no_progress
-from fieldtui.core.exchange.versions import HISTORY_SINCE, _settle_row, hashed_columns
+from fieldtui.core.exchange.versions import HISTORY_SINCE, INCOMING, _settle_row, hashed_columns
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.pg import schema
 from fieldtui.core.pg.connect import HQ, Connection, connect
@@ -80,13 +78,16 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
                 (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
             _stage(conn, checked.copy)
             written: dict[str, list[str]] = {}
+            conn.execute("DROP TABLE IF EXISTS temp.incoming")
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union; 'same' applied
             for table, row_id in duplicates.settle_same(HQ(conn, operator)):
                 written.setdefault(table, []).append(row_id)
-            _check_merged(conn, written, checked.pseudonymised)
-            _refresh_keys(conn)
+                conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
+            check_merged(conn, written, checked.pseudonymised, file_checked=True)  # rules.py's, translated
+            conn.execute("DROP TABLE temp.incoming")
+            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
             if flag is None:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('hq_pseudonymised', ?)",
                              ("1" if checked.pseudonymised else "0",))
@@ -192,44 +193,7 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     counts.conflicts = conn.execute(
         "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM pg_temp.inc)",
         (table,)).fetchone()[0]
+    conn.execute(INCOMING)  # what each row of the file became, for rules.check_merged
+    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM pg_temp.inc", (table,))
     conn.raw.execute("DROP TABLE pg_temp.inc")
     return counts, written
-
-
-def _check_merged(conn: Connection, written: dict[str, list[str]], pseudonymised: bool) -> None:
-    """rules.check_merged on PostgreSQL: every rule holds for what the file wrote, read against
-    headquarters' own rows (the same checks and row selections, in rules.py)."""
-    conn.raw.execute("CREATE TEMP TABLE written (tbl text, id text, PRIMARY KEY (tbl, id)) ON COMMIT DROP")
-    with conn.raw.cursor().copy("COPY pg_temp.written (tbl, id) FROM STDIN") as copy_in:
-        for table, ids in written.items():
-            for row_id in dict.fromkeys(ids):
-                copy_in.write_row((table, row_id))
-    for table in kinds.TABLES:
-        check = _RowCheck.of(table)
-        check = dataclasses.replace(check, select=f"{check.select} AND {_written_or_depends(table)}",
-                                    person_required=True)
-        _check_table(conn, check, pseudonymised)
-
-
-def _refresh_keys(conn: Connection) -> None:
-    """The pinyin keys (core/pinyin.py) of the file's people whose name or birth year changed."""
-    stale = conn.execute(
-        "SELECT p.id, p.full_name, p.birth_year FROM public.participants p JOIN pg_temp.participants s "
-        "ON s.id = p.id LEFT JOIN participant_keys x ON x.participant_id = p.id "
-        "WHERE x.participant_id IS NULL OR x.name IS DISTINCT FROM p.full_name "
-        "OR x.birth_year IS DISTINCT FROM p.birth_year").fetchall()
-    if not stale:
-        return
-    rows: list[tuple[Any, ...]] = []
-    for pid, name, year in stale:
-        sort_key, spelled, initials = pinyin.keys(name if isinstance(name, str) else "")
-        rows.append((pid, name, sort_key, spelled, initials, year, pinyin.bag(name or "")))
-    conn.raw.execute("CREATE TEMP TABLE new_keys (LIKE public.participant_keys) ON COMMIT DROP")
-    with conn.raw.cursor().copy("COPY pg_temp.new_keys (participant_id, name, sort_key, pinyin, initials, "
-                                "birth_year, bag) FROM STDIN") as copy_in:
-        for r in rows:
-            copy_in.write_row(r)
-    conn.raw.execute(
-        "INSERT INTO public.participant_keys SELECT * FROM pg_temp.new_keys ON CONFLICT (participant_id) DO UPDATE "
-        "SET name = excluded.name, sort_key = excluded.sort_key, pinyin = excluded.pinyin, "
-        "initials = excluded.initials, birth_year = excluded.birth_year, bag = excluded.bag")
