@@ -6,7 +6,7 @@ DEMO   := .demo/demo.db
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench profile soak sample snapshot-update demo-reset clean i18n i18n-extract i18n-update i18n-check \
-	browser-deps report-sample
+	browser-deps report-sample hq-db hq-db-stop
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3.x)"; exit 1; }
@@ -63,6 +63,13 @@ BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@touch $(BENCH_STAMP)
+
+# Headquarters on PostgreSQL (README): a local cluster in .hq-db/, a Unix socket there, no TCP.
+hq-db: $(STAMP)
+	$(BIN)/python -m tools.hq_db start
+
+hq-db-stop: $(STAMP)
+	$(BIN)/python -m tools.hq_db stop
 
 # Generates benchmarks/data/ on first use (cached, gitignored); prints the table, writes benchmarks/results.md.
 bench: $(BENCH_STAMP)

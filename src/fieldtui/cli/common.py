@@ -6,13 +6,27 @@ import contextlib
 import inspect
 import sys
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from fieldtui.i18n import N_
 
 EXIT_USAGE = 2
+
+
+def read_hq(db: str) -> Any:
+    """The file (read-only) or the PostgreSQL HQ (a `postgresql://` URL, core/pg/) a reading
+    command opens: a context manager giving something with the store's `conn`."""
+    from fieldtui.core.pg import is_url
+
+    if is_url(db):
+        from fieldtui.core.pg.connect import opened
+
+        return opened(db)
+    from fieldtui.core.store import Store
+
+    return Store.open_readonly(db)
 
 
 def fail(message: str) -> NoReturn:

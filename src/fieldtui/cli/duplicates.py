@@ -12,7 +12,7 @@ import json
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option
+from fieldtui.cli.common import lang_option, read_hq
 
 
 def _min_score(text: str | None) -> int:
@@ -35,10 +35,9 @@ def _min_score(text: str | None) -> int:
 def duplicates_cmd(db: str, as_json: bool, min_score: str | None) -> None:
     """List likely duplicates in DB (every CBO): pairs with a score and the evidence."""
     from fieldtui.core import duplicates
-    from fieldtui.core.store import Store
 
     threshold = _min_score(min_score)
-    with Store.open_readonly(db) as store:
+    with read_hq(db) as store:
         found = sorted(duplicates.pairs(store, threshold), key=lambda p: (-p.score, p.a.id, p.b.id))
     if as_json:
         click.echo(json.dumps({"pairs": [_pair_json(p) for p in found], "count": len(found)},

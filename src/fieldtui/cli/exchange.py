@@ -7,7 +7,7 @@ import sys
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import EXIT_USAGE, lang_option, operator_option
+from fieldtui.cli.common import EXIT_USAGE, lang_option, operator_option, read_hq
 from fieldtui.core import kinds
 
 IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
@@ -59,6 +59,7 @@ def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: s
     from fieldtui.cli.reports import merge_report
     from fieldtui.core import exchange
     from fieldtui.core.exchange import keys
+    from fieldtui.core.pg import is_url
     from fieldtui.i18n import _
 
     identities = keys.merge_identities(identity)  # a bad identity file: one line, before HQ is opened
@@ -66,8 +67,11 @@ def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: s
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=len(files) < 2) as bar:
         task = bar.add_task(_("Merging"), total=len(files))
-        report = exchange.merge(hq, list(files), operator=operator, identities=identities,
-                                progress=lambda stage, done, total: bar.update(task, completed=done))
+        merge = exchange.merge
+        if is_url(hq):  # headquarters on PostgreSQL (core/pg/)
+            from fieldtui.core.pg.merge import merge
+        report = merge(hq, list(files), operator=operator, identities=identities,
+                       progress=lambda stage, done, total: bar.update(task, completed=done))
     Console().print(merge_report(report))
     if report.refused:
         for f in report.refused:
@@ -125,10 +129,9 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
 def export_table_cmd(db: str, out: str, kind: str) -> None:
     """Write a list of DB (or its summary) to OUT.csv or OUT.xlsx for a spreadsheet."""
     from fieldtui.core import sheets
-    from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
-    with Store.open_readonly(db) as store:
+    with read_hq(db) as store:
         n = sheets.export_table(store, kind, out)
     said = _("Wrote 1 row to {path}.") if n == 1 else _("Wrote {n} rows to {path}.")
     click.echo(said.format(n=f"{n:,}", path=out))
@@ -149,17 +152,21 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
 
     from fieldtui.cli.reports import conflicts_report
     from fieldtui.core import exchange
-    from fieldtui.core.store import Store
+    from fieldtui.core.pg import is_url
+    from fieldtui.core.store import Store, StoreError
     from fieldtui.i18n import _
 
     if resolve:
+        if is_url(db):
+            raise StoreError(_("settling conflicts in a PostgreSQL headquarters is not supported yet: "
+                               "settle them in an SQLite headquarters file"))
         with Store.open(db, operator=operator) as store:
             n = exchange.resolve_conflict(store, resolve, field, take)
         click.echo(_("Conflicts settled for {id}: {n}.").format(n=n, id=resolve))
         return
     if field or take:
         raise click.UsageError(_("--field and --take go with --resolve ID"))
-    with Store.open_readonly(db) as store:
+    with read_hq(db) as store:
         rows = exchange.conflicts(store)
     if not rows:
         click.echo(_("No conflicts."))

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option
+from fieldtui.cli.common import lang_option, read_hq
 from fieldtui.cli.filters import filter_options
 
 
@@ -21,10 +21,9 @@ def report_cmd(db: str, out_dir: str, cbo: str | None, city: str | None, date_fr
     """Write the donor report of DB into OUT_DIR: report.html (prints to A4) and report.xlsx (the file is not modified)."""  # noqa: E501 (a msgid)
     from fieldtui.cli.filters import parse_filters
     from fieldtui.core.report import write_report
-    from fieldtui.core.store import Store
     from fieldtui.i18n import _, language
 
-    with Store.open_readonly(db) as store:
+    with read_hq(db) as store:
         filters = parse_filters(store, cbo, city, date_from, date_to, quarter)
         paths = write_report(store, out_dir, filters, lang=language())
     click.echo(_("Wrote {html} and {xlsx}").format(html=paths.html, xlsx=paths.xlsx))

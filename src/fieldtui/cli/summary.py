@@ -8,7 +8,7 @@ import json
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option
+from fieldtui.cli.common import lang_option, read_hq
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -26,7 +26,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
                 date_from: dt.datetime | None, date_to: dt.datetime | None, quarter: str | None) -> None:
     """Print the summary figures of DB (the file is not modified)."""
     from fieldtui.core import charts, summary
-    from fieldtui.core.store import Store, StoreError
+    from fieldtui.core.store import StoreError
     from fieldtui.i18n import _
 
     if quarter:
@@ -39,7 +39,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         date_from, date_to = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time())
     if date_from and date_to and date_to < date_from:
         raise StoreError(_("--to must be on or after --from"))
-    with Store.open_readonly(db) as store:
+    with read_hq(db) as store:
         filters = summary.Filters(
             cbo_id=summary.resolve_cbo(store, cbo) if cbo else None,
             city=city,
@@ -60,3 +60,4 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
 
         click.echo(_("Possible duplicates are not counted for files of more than {n} people: "
                      "`fieldtui duplicates` lists them.").format(n=fmt.number(summary.COUNT_DUPLICATES_UP_TO)))
+

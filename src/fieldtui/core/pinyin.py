@@ -174,5 +174,9 @@ def refresh_keys(conn: sqlite3.Connection, participant_ids_sql: str, params: tup
 
     The one call anything that writes `participants` outside the store's saves makes afterwards:
     the merge (e.g. "SELECT id FROM src.participants"), bulk inserts."""
+    if getattr(conn, "dialect", "sqlite") == "postgresql":  # a PostgreSQL HQ: keyed in Python (core/pg/keys.py)
+        from fieldtui.core.pg.keys import refresh_keys as keyed_here
+
+        return keyed_here(conn, participant_ids_sql, params)
     register(conn)
     conn.execute(_UPSERT.format(ids=participant_ids_sql), params)

@@ -147,7 +147,7 @@ def pairs(store: Any, min_score: int = PAIR_MIN) -> Iterator[Pair]:
     cbos = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, name_en, name_zh FROM cbos")}
     for rank, (key, grouped) in enumerate(KEYS):
         rows = conn.execute(f"WITH b(v) AS ({grouped}) SELECT b.v, {PERSON_COLUMNS} FROM b {_JOIN[key]} "
-                            f"WHERE {_LIVE}")
+                            f"WHERE {_LIVE}{_IN_KEY_ORDER.get(getattr(conn, 'dialect', 'sqlite'), '')}")
         near = _similar_near if key == "initials" else _window
         for _, block in itertools.groupby(rows, key=operator.itemgetter(0)):
             members = sorted((Person(*r[1:]) for r in block), key=_by_year)
@@ -160,6 +160,8 @@ def pairs(store: Any, min_score: int = PAIR_MIN) -> Iterator[Pair]:
                         yield pair
 
 
+#: SQLite returns a GROUP BY's rows in key order, and the join keeps it; PostgreSQL (core/pg/) is told.
+_IN_KEY_ORDER = {"postgresql": " ORDER BY b.v"}
 #: How each key's members are read back (through the key's index), in key order.
 _JOIN = {
     "phone": "CROSS JOIN participants p ON p.phone = b.v LEFT JOIN participant_keys k ON k.participant_id = p.id",

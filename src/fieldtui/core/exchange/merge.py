@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,9 +66,29 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
     report = MergeReport(hq.path)
     hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
     paths = [Path(name) for name in files]
-    with db_files.work_folder("merge") as work, checker(paths) as worker, _merge_settings(hq.conn):
-        outcomes = checked_files(paths, work, hq.path, worker, identities)
-        merged = 0
+    merged = 0
+
+    def merge_one(checked: CheckedFile, result: FileResult) -> None:
+        nonlocal merged
+        _merge_one(hq, checked, result)
+        if result.accepted and not result.already_merged:
+            merged += 1
+            if merged % CHECKPOINT_EVERY == 0:
+                _checkpoint(hq.conn)
+
+    with _merge_settings(hq.conn):
+        merge_checked(paths, hq.path, report, merge_one, progress=progress, identities=identities)
+    report.uncounted = summary.uncounted(hq)
+    return report
+
+
+def merge_checked(paths: list[Path], hq_path: Path, report: MergeReport,
+                  merge_one: Callable[[CheckedFile, FileResult], None], *, progress: Progress = no_progress,
+                  identities: Sequence[str] = ()) -> None:
+    """Each file checked (overlapping the merge: worker.py), then given to `merge_one` (SQLite's
+    or PostgreSQL's, core/pg/merge.py) unless refused; its outcome added to `report`."""
+    with db_files.work_folder("merge") as work, checker(paths) as worker:
+        outcomes = checked_files(paths, work, hq_path, worker, identities)
         for i, path in enumerate(paths):
             progress("merge", i, len(paths))
             result = FileResult(path, accepted=False)
@@ -78,19 +98,13 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
                 result.reason = checked
                 continue
             try:
-                _merge_one(hq, checked, result)
+                merge_one(checked, result)
             except Refused as exc:
                 result.reason = str(exc)
             finally:
                 checked.copy.unlink(missing_ok=True)
                 checked.versions.unlink(missing_ok=True)
-            if result.accepted and not result.already_merged:
-                merged += 1
-                if merged % CHECKPOINT_EVERY == 0:
-                    _checkpoint(hq.conn)
         progress("merge", len(paths), len(paths))
-    report.uncounted = summary.uncounted(hq)
-    return report
 
 
 def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:

@@ -59,11 +59,11 @@ def write_report(store_or_path: Store | str | os.PathLike, out_dir: str | os.Pat
     out, filters = Path(out_dir), filters or Filters()
     _not_a_file(out)  # before the figures are read: a typo is told at once
     step(1, STEPS, "figures")
-    if isinstance(store_or_path, Store):
-        data = gather(store_or_path, filters, now)
-    else:
+    if isinstance(store_or_path, (str, os.PathLike)):
         with Store.open_readonly(store_or_path) as store:
             data = gather(store, filters, now)
+    else:  # a store, or a PostgreSQL headquarters (core/pg/) opened by the caller
+        data = gather(store_or_path, filters, now)
     prepare_dir(out)  # only once the database has been read: a bad DB leaves no empty folder
     paths = ReportPaths(out / HTML_NAME, out / XLSX_NAME)
     with speaking(lang):

@@ -96,7 +96,7 @@ def uncounted(store: Store) -> list[dict[str, Any]]:
     is a key of UNCOUNTED_WHY."""
     return [dict(r) for r in store.conn.execute(
         "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
-        f"CASE WHEN c.deleted THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "
+        f"CASE WHEN c.deleted = 1 THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "
         f"JOIN cbos c ON c.id = p.cbo_id WHERE p.deleted = 0 AND (c.deleted = 1 OR NOT {LIVE_ENROLMENT}) "
         "ORDER BY c.name_en, p.full_name, p.id")]
 
@@ -138,7 +138,7 @@ def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
         cbo_params["city"] = filters.city
     cbo_rows = store.conn.execute(
         "SELECT id, name_en, name_zh, city, grant_usd, sii, target_direct FROM cbos WHERE "
-        + " AND ".join(cbo_where) + " ORDER BY sii DESC, name_en",
+        + " AND ".join(cbo_where) + " ORDER BY sii DESC NULLS LAST, name_en",
         cbo_params,
     ).fetchall()
     dated = filters.date_from is not None or filters.date_to is not None

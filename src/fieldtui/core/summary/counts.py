@@ -34,7 +34,7 @@ def people_sql(keys: tuple[str, ...], people: str, narrow: bool) -> str:
     # LIMIT -1: the probes run once per person, in the walk's order, not again per use after the sort.
     return (f"SELECT {outer_keys}, count(*), total(hh), total(tr IS NOT NULL), total(tr), total(pl), total(ch), "
             f"total(ot) FROM (SELECT {inner_keys}, p.household_members AS hh, {TRAINEE} AS tr, {PLACED} AS pl, "
-            f"{CHILD} AS ch, {OTHER} AS ot FROM participants p{walk} WHERE {people} LIMIT -1) "
+            f"{CHILD} AS ch, {OTHER} AS ot FROM participants p{walk} WHERE {people} LIMIT -1) x "
             f"WHERE tr IS NOT NULL OR ch OR ot GROUP BY {outer_keys}")
 
 

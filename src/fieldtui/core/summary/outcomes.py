@@ -62,6 +62,11 @@ def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], toda
 _LATEST_PLACEMENT = (
     "SELECT p.cbo_id AS cbo, max(pl.start_date) AS latest, pl.wage_cny AS wage, t.income_before_cny AS income "
     "FROM {walk} WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} GROUP BY p.id")
+#: PostgreSQL has no bare columns beside max(): the same row by DISTINCT ON (ties: the later id).
+_LATEST_PLACEMENT_PG = (
+    "SELECT DISTINCT ON (p.id) p.cbo_id AS cbo, pl.start_date AS latest, pl.wage_cny AS wage, "
+    "t.income_before_cny AS income FROM {walk} WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} "
+    "ORDER BY p.id, pl.start_date DESC, pl.id DESC")
 _FROM_PLACEMENTS = ("placements pl CROSS JOIN trainings t ON t.id = pl.training_id "
                     "CROSS JOIN participants p ON p.id = t.participant_id")
 _FROM_PEOPLE = ("participants p CROSS JOIN trainings t ON t.participant_id = p.id "
@@ -76,9 +81,10 @@ def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str
         for cbo, part in (("cbo", "PARTITION BY cbo "), ("NULL", "")):
             arms.append(f"SELECT {cbo} AS cbo, '{what}' AS what, {what} AS value, row_number() OVER "
                         f"({part}ORDER BY {what}) AS rn, count(*) OVER ({part.strip()}) AS n FROM v {where}")
-    latest = _LATEST_PLACEMENT.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
+    shape = _LATEST_PLACEMENT_PG if getattr(conn, "dialect", "sqlite") == "postgresql" else _LATEST_PLACEMENT
+    latest = shape.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
     sql = (f"WITH v AS MATERIALIZED ({latest}) "
-           f"SELECT cbo, what, avg(value) FROM ({' UNION ALL '.join(arms)}) "
+           f"SELECT cbo, what, avg(value) FROM ({' UNION ALL '.join(arms)}) x "
            "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY cbo, what")
     totals: dict[str, float] = {}
     for cbo, what, value in conn.execute(sql, params):

@@ -17,7 +17,8 @@ from fieldtui.core.vocabulary import AgeBand, Gender, Origin, values
 #: Age bands by their first age (core.vocabulary.AgeBand, in order).
 BAND_STARTS = (0, 14, 18, 25, 45)
 _AGE = ("CAST(substr(p.registered_on, 1, 4) AS INTEGER) - p.birth_year"
-        " - (substr(p.registered_on, 6, 5) < coalesce(substr(p.birth_date, 6, 5), '07-01'))")
+        " - (CASE WHEN substr(p.registered_on, 6, 5) < coalesce(substr(p.birth_date, 6, 5), '07-01') "
+        "THEN 1 ELSE 0 END)")
 #: Age -> band digit, for ages 0-99 (the age is computed once: a lookup, not a chain of comparisons).
 _BAND_DIGITS = "".join(str(sum(age >= start for start in BAND_STARTS) - 1) for age in range(100))
 #: The age band at registration, as `models.age_on` counts years (1 July when only the year is known).

@@ -1,0 +1,199 @@
+"""Headquarters merge into PostgreSQL: the SQLite merge's checks and semantics, bulk-loaded.
+
+- Every file is checked exactly as for an SQLite HQ (exchange/check.py and rules.py, through
+  exchange/worker.py): the same files are refused with the same one line, before anything is
+  written here.
+- One transaction per file. The checked copy's rows are COPYed into temporary staging tables
+  (`pg_temp`, dropped at commit); each table is then merged set-based: rows headquarters lacks are
+  inserted, rows with its content only take the later stamp, and the few changed rows are settled
+  field by field by exchange/versions.py's own code (`_settle_row`, its SQL translated by
+  dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
+- Then every rule is checked again for what the file wrote against headquarters' own rows
+  (rules.check_merged itself, its SQL translated), and its people's pinyin keys refreshed.
+- Decisions about duplicates are a union, and every 'same' one is applied again
+  (duplicates.settle_same, audited in `audit` as a store audits it), as for SQLite.
+- Re-merging an export is a no-op, the same id with other content is refused, pseudonymised and
+  identified exports never mix: as merge.py does for SQLite.
+- Foreign keys and CHECKs hold at commit; a violation refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from fieldtui.core import duplicates, pinyin, summary
+from fieldtui.core.clock import utc_now
+from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange.check import CheckedFile
+from fieldtui.core.exchange.hostile import Refused, open_checked
+from fieldtui.core.exchange.merge import merge_checked
+from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
+from fieldtui.core.exchange.rules import check_merged
+from fieldtui.core.exchange.schema import Progress, columns, no_progress
+from fieldtui.core.exchange.versions import HISTORY_SINCE, INCOMING, _settle_row, hashed_columns
+from fieldtui.core.kinds import RECORD_TABLES
+from fieldtui.core.pg import schema
+from fieldtui.core.pg.connect import HQ, Connection, connect
+from fieldtui.i18n import _
+
+#: What is staged from a checked copy: the records, their histories, the duplicate decisions, meta.
+STAGED = (*RECORD_TABLES, "field_changes", "duplicate_decisions", "meta")
+_DECIDED = ("INSERT INTO public.duplicate_decisions (person_a, person_b, decision, at, operator) "
+            "SELECT person_a, person_b, decision, at, operator FROM pg_temp.duplicate_decisions WHERE true ")
+
+
+def merge(url: str, files: list[str | os.PathLike], *, progress: Progress = no_progress,
+          operator: str | None = None, identities: Sequence[str] = ()) -> MergeReport:
+    """Merge exports into the PostgreSQL HQ at `url` (its schema created on the first merge)."""
+    paths = [Path(name) for name in files]
+    with connect(url) as conn:
+        schema.ensure(conn)
+        report = MergeReport(Path(conn.raw.info.dbname))
+        no_file = Path(os.devnull) / "headquarters"  # HQ is no file: the check's "this is HQ itself" finds none
+        merge_checked(paths, no_file, report, lambda checked, result: _merge_one(conn, checked, result, operator),
+                      progress=progress, identities=identities)
+        report.uncounted = summary.uncounted(HQ(conn))
+    return report
+
+
+def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, operator: str | None) -> None:
+    """One checked file in one transaction, or refused (Refused) having written nothing."""
+    import psycopg
+
+    result.export_id = checked.export_id
+    try:
+        with conn.transaction():
+            conn.raw.execute("LOCK TABLE merges IN SHARE ROW EXCLUSIVE MODE")  # one merge at a time
+            if _already_merged(conn, checked):
+                result.accepted = result.already_merged = True
+                result.tables = {t: TableCounts() for t in RECORD_TABLES}
+                return
+            flag = _pseudonymised_flag(conn, checked)
+            seq = conn.execute(
+                "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
+                "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+            _stage(conn, checked.copy)
+            written: dict[str, list[str]] = {}
+            conn.execute("DROP TABLE IF EXISTS temp.incoming")
+            for table in RECORD_TABLES:
+                result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
+            conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union; 'same' applied
+            for table, row_id in duplicates.settle_same(HQ(conn, operator)):
+                written.setdefault(table, []).append(row_id)
+                conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
+            check_merged(conn, written, checked.pseudonymised, file_checked=True)  # rules.py's, translated
+            conn.execute("DROP TABLE temp.incoming")
+            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
+            if flag is None:
+                conn.execute("INSERT INTO meta (key, value) VALUES ('hq_pseudonymised', ?)",
+                             ("1" if checked.pseudonymised else "0",))
+            counts = {t: vars(c) for t, c in result.tables.items()}
+            conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), seq))
+    except psycopg.errors.IntegrityError as exc:
+        reason = exc.diag.message_primary or type(exc).__name__
+        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=reason)) from None
+    except psycopg.Error as exc:  # the server's problem (disk full, gone away…): stop here
+        raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
+            path=result.path.name, reason=exc.diag.message_primary or type(exc).__name__)) from None
+    result.accepted = True
+
+
+def _decisions_keep() -> str:
+    """duplicates/decisions.py's rule for which decision a pair keeps, its WHERE qualified
+    (PostgreSQL reads a bare column there as ambiguous between the row and `excluded`)."""
+    import re
+
+    from fieldtui.core.duplicates.decisions import _KEEP
+
+    head, where = _KEEP.split(" WHERE ", 1)
+    where = re.sub(r"(?<![.\w])(decision|at|operator)\b", r"duplicate_decisions.\1", where)
+    return f"{head} WHERE {where}"
+
+
+def _already_merged(conn: Connection, checked: CheckedFile) -> bool:
+    row = conn.execute("SELECT checksum FROM merges WHERE export_id = ?", (checked.export_id,)).fetchone()
+    if row is not None and row[0] != checked.checksum:
+        raise Refused(_("an export with the same id but different content was already merged"))
+    return row is not None
+
+
+def _pseudonymised_flag(conn: Connection, checked: CheckedFile) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'hq_pseudonymised'").fetchone()
+    flag = row[0] if row else None
+    if flag is None:
+        has_rows = conn.execute("SELECT EXISTS (SELECT 1 FROM participants) OR EXISTS (SELECT 1 FROM cbos)"
+                                ).fetchone()[0]
+        flag = "0" if has_rows else None
+    if flag is not None and flag != ("1" if checked.pseudonymised else "0"):
+        raise Refused(_("cannot mix pseudonymised and identified records in one file"))
+    return flag
+
+
+def _stage(conn: Connection, copy: Path) -> None:
+    """The checked copy's tables COPYed into temporary tables of the same names (pg_temp)."""
+    src = open_checked(copy)
+    try:
+        for table in STAGED:
+            cols = columns(src, table)
+            conn.raw.execute(f"CREATE TEMP TABLE {table} (LIKE public.{table}) ON COMMIT DROP")
+            rows = 0
+            with conn.raw.cursor().copy(f"COPY pg_temp.{table} ({', '.join(cols)}) FROM STDIN") as copy_in:
+                for row in src.execute(f"SELECT {', '.join(cols)} FROM {table}"):
+                    copy_in.write_row(row)
+                    rows += 1
+            if rows and "id" in cols:
+                conn.raw.execute(f"ALTER TABLE pg_temp.{table} ADD PRIMARY KEY (id)")
+            if rows:
+                conn.raw.execute(f"ANALYZE pg_temp.{table}")
+    finally:
+        src.close()
+
+
+def _pg_columns(conn: Connection, table: str) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? "
+        "ORDER BY ordinal_position", (table,))]
+
+
+def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:
+    """One staged table into headquarters (versions.merge_table's steps, set-based where it is);
+    returns what happened and the ids it wrote."""
+    cols = _pg_columns(conn, table)
+    content = hashed_columns(cols)
+    row = ", ".join(f"{{a}}.{c}" for c in content)
+    conn.raw.execute("DROP TABLE IF EXISTS pg_temp.inc")
+    conn.raw.execute(
+        f"CREATE TEMP TABLE inc ON COMMIT DROP AS SELECT s.id, CASE WHEN m.id IS NULL THEN 'new' "
+        f"WHEN ({row.format(a='m')}) IS NOT DISTINCT FROM ({row.format(a='s')}) THEN 'same' ELSE 'changed' END "
+        f"AS state FROM pg_temp.{table} s LEFT JOIN public.{table} m ON m.id = s.id")
+    counts = TableCounts()
+    col_list = ", ".join(cols)
+    counts.inserted = conn.raw.execute(
+        f"INSERT INTO public.{table} ({col_list}) SELECT {col_list} FROM pg_temp.{table} s "
+        "WHERE s.id IN (SELECT id FROM pg_temp.inc WHERE state = 'new')").rowcount
+    written = [r[0] for r in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'new'")]
+    device = conn.execute("SELECT value FROM pg_temp.meta WHERE key = 'device_id'").fetchone()
+    device = device[0] if device else "unknown"
+    for (row_id,) in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
+        outcome = _settle_row(conn, table, cols, row_id, legacy, device)
+        if outcome in ("updated", "deleted"):
+            written.append(row_id)
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+    conn.raw.execute(f"UPDATE public.{table} m SET updated_at = s.updated_at FROM pg_temp.{table} s "
+                     "JOIN pg_temp.inc i ON i.id = s.id AND i.state = 'same' "
+                     "WHERE s.id = m.id AND s.updated_at > m.updated_at")
+    counts.unchanged += conn.execute("SELECT count(*) FROM pg_temp.inc WHERE state = 'same'").fetchone()[0]
+    conn.execute("INSERT INTO public.field_changes (tbl, row_id, field, stamp, base, device) "
+                 "SELECT tbl, row_id, field, stamp, base, device FROM pg_temp.field_changes WHERE tbl = ? "
+                 "ON CONFLICT DO NOTHING", (table,))
+    counts.conflicts = conn.execute(
+        "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM pg_temp.inc)",
+        (table,)).fetchone()[0]
+    conn.execute(INCOMING)  # what each row of the file became, for rules.check_merged
+    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM pg_temp.inc", (table,))
+    conn.raw.execute("DROP TABLE pg_temp.inc")
+    return counts, written

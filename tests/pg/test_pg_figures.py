@@ -1,0 +1,82 @@
+"""Every figure of the summary on both engines over the sample's export: without filters, per
+CBO, per city, over a date range, the headline alone, and with a CBO removed after the merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange, summary
+from fieldtui.core.pg.connect import opened
+from fieldtui.core.pg.merge import merge as pg_merge
+from fieldtui.core.report import write_report
+from fieldtui.core.store import Store
+from tests.conftest import SAMPLE_DB
+from tests.pg.conftest import new_database
+
+
+@pytest.fixture(scope="module")
+def both(pg_cluster, tmp_path_factory):
+    """The sample's export merged into a new SQLite HQ and into PostgreSQL."""
+    work = tmp_path_factory.mktemp("figures")
+    export = work / "sample-export.db"
+    exchange.export(SAMPLE_DB, export)
+    hq, url = work / "hq.db", new_database(pg_cluster)
+    assert not exchange.merge(hq, [export]).refused
+    assert not pg_merge(url, [export]).refused
+    return hq, url
+
+
+FILTERS = {
+    "none": summary.Filters(),
+    "city": summary.Filters(city="beijing"),
+    "dates": summary.Filters(date_from=dt.date(2009, 1, 1), date_to=dt.date(2009, 12, 31)),
+    "from only": summary.Filters(date_from=dt.date(2010, 6, 1)),
+}
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+@pytest.mark.parametrize("outcomes_too", [True, False])
+def test_every_figure_is_the_same_on_both_engines(both, name, outcomes_too):
+    hq, url = both
+    with Store.open_readonly(hq) as store:
+        lite = summary.compute(store, FILTERS[name], outcomes_too=outcomes_too, duplicates_too=True).to_json()
+        cbos = [r[0] for r in store.conn.execute("SELECT id FROM cbos ORDER BY id")]
+    with opened(url) as pg_hq:
+        pg = summary.compute(pg_hq, FILTERS[name], outcomes_too=outcomes_too, duplicates_too=True).to_json()
+        assert pg == lite
+        for cbo in cbos if (name, outcomes_too) == ("none", True) else ():  # and per CBO, once
+            one = summary.Filters(cbo_id=summary.resolve_cbo(pg_hq, cbo))
+            with Store.open_readonly(hq) as store:
+                assert summary.compute(pg_hq, one).to_json() == summary.compute(store, one).to_json()
+            assert summary.uncounted(pg_hq) == []
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fieldtui", *args], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=300)
+
+
+def test_export_table_duplicates_and_report_read_postgresql_as_they_read_a_file(both, tmp_path):
+    hq, url = both
+    for kind in ("trainees", "children", "placements", "followups", "attendance", "volunteers", "summary"):
+        for name, source in (("lite", str(hq)), ("pg", url)):
+            done = _cli("export-table", source, str(tmp_path / f"{name}-{kind}.csv"), "--kind", kind)
+            assert done.returncode == 0, done.stderr
+        assert (tmp_path / f"pg-{kind}.csv").read_bytes() == (tmp_path / f"lite-{kind}.csv").read_bytes(), kind
+    lite, pg = (_cli("duplicates", source, "--json") for source in (str(hq), url))
+    assert pg.returncode == 0 and json.loads(pg.stdout) == json.loads(lite.stdout)
+    assert json.loads(pg.stdout)["count"] > 0
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    pages = []
+    for source in (hq, url):
+        with (Store.open_readonly(source) if isinstance(source, Path) else opened(source)) as store:
+            paths = write_report(store, tmp_path / str(len(pages)), now=now)
+        pages.append(paths.html.read_text().split('<footer id="provenance">')[0])  # where from: differs
+    assert pages[0] == pages[1]

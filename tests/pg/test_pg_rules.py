@@ -1,0 +1,52 @@
+"""After a merge into PostgreSQL every rule holds against headquarters' own rows, as for SQLite:
+the same files are refused with the same reason, and PostgreSQL is left as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange
+from fieldtui.core.pg.merge import merge as pg_merge
+from fieldtui.core.store import Store
+from tests.core.test_exchange import reseal
+from tests.core.test_merge_rules import child, export, sqlite3_cli
+from tests.core.test_store import make_cbo, trainee
+from tests.pg.test_pg_hq import pg_contents
+
+pytestmark = pytest.mark.skipif(shutil.which("sqlite3") is None and not os.environ.get("CI"),
+                                reason="needs the sqlite3 CLI")
+
+
+def _second_file(tmp_path: Path, save) -> Path:
+    other = tmp_path / "other.db"
+    with Store.open(other, create=True) as s:
+        save(s)
+    return export(other, tmp_path / "other-export.db")
+
+
+@pytest.mark.parametrize("case", ["training on a child", "enrolment of a removed person"])
+def test_a_rule_broken_only_against_hq_rows_is_refused_alike(tmp_path, pg_url, case):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        kid = s.save_child(child(cbo))
+        gone = s.save_trainee(trainee(cbo, "李走"))
+        s.delete("trainees", gone.training.id)
+    first = export(field, tmp_path / "first.db")
+    hq = tmp_path / "hq.db"
+    assert not exchange.merge(hq, [first]).refused
+    assert not pg_merge(pg_url, [first]).refused
+    out = _second_file(tmp_path, lambda s: s.save_trainee(trainee(make_cbo(s, "Other"), "钱多")))
+    person = kid.participant.id if case == "training on a child" else gone.participant.id
+    sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE trainings SET participant_id = '{person}';")
+    reseal(out)
+    before = pg_contents(pg_url)
+    (lite,) = exchange.merge(hq, [out]).files
+    (pg,) = pg_merge(pg_url, [out]).files
+    assert not lite.accepted and not pg.accepted
+    assert pg.reason == lite.reason
+    assert pg_contents(pg_url) == before
