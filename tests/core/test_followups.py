@@ -153,3 +153,18 @@ def test_retention_and_medians_on_a_hand_made_file(store, monkeypatch):
     # Not recorded: a2's 3 and 6, c's 3 and 6, the 12-month checks of a, a2, b, c: all past the grace.
     assert (figures["followups_due"], figures["followups_overdue"]) == (0, 8)
     assert store.followups_due_count() == 8
+
+
+@pytest.mark.parametrize("wages", [(2000, 3000), (3000, 2000)])
+def test_two_placements_on_one_day_give_the_later_ids_wage_whatever_order_rows_are_read(store, wages):
+    """A person's latest placement decides their wage after; two on the same day: the one with the
+    later id (as on PostgreSQL, core/summary/outcomes.py), never whichever row is read first."""
+    cbo = make_cbo(store)
+    first = placed(store, cbo, "甲", "2010-06-10", wages[0])
+    second = store.save_placement(first.model_copy(update={"id": None, "wage_cny": wages[1]}))
+    later = max((first, second), key=lambda p: p.id)
+    assert summary.compute(store).median_wage_after_cny == later.wage_cny
+    # the rows stored the other way round, as a merge of two files in the other order stores them
+    with store.transaction():
+        store.conn.execute("UPDATE placements SET rowid = rowid + 1000 WHERE id = ?", (min(first.id, second.id),))
+    assert summary.compute(store).median_wage_after_cny == later.wage_cny

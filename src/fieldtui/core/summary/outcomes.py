@@ -57,10 +57,13 @@ def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], toda
               *(f"retained_{n}m" for n in months))
 
 
-#: Each placed person's latest live placement (bare columns of a max() come from its row):
-#: from the placements when every person counts, from the people when a filter narrows them.
+#: Each placed person's latest live placement (bare columns of a max() come from its row; two on
+#: one day: the later id, as on PostgreSQL, not whichever row is read first, which depends on the
+#: order files were merged): from the placements when every person counts, from the people when
+#: a filter narrows them.
 _LATEST_PLACEMENT = (
-    "SELECT p.cbo_id AS cbo, max(pl.start_date) AS latest, pl.wage_cny AS wage, t.income_before_cny AS income "
+    "SELECT p.cbo_id AS cbo, max(pl.start_date || ' ' || pl.id) AS latest, pl.wage_cny AS wage, "
+    "t.income_before_cny AS income "
     "FROM {walk} WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} GROUP BY p.id")
 #: PostgreSQL has no bare columns beside max(): the same row by DISTINCT ON (ties: the later id).
 _LATEST_PLACEMENT_PG = (
