@@ -257,3 +257,32 @@ def test_a_cbo_made_in_chinese_keeps_the_city_everyone_else_has():
     assert shown == {"city": "北京", "sector": "经济赋能"}
     cbo = validate(CBO, dict(name_zh="新希望", name_en="New Hope", grant_usd=1, target_direct=1, **shown))
     assert (cbo.city, cbo.sector) == ("Beijing", "Economic Empowerment")
+
+
+def test_clean_text_fast_path_for_plain_ascii_agrees_with_the_full_rules():
+    """Plain ASCII skips normalising; any string must still come out as the full rules make it."""
+    import random
+    import unicodedata
+
+    from pydantic_core import PydanticCustomError
+
+    from fieldtui.core.formatting import UNPRINTABLE
+    from fieldtui.core.models.fields import clean_text
+
+    def full(value: str, max_len: int) -> str | None:
+        value = unicodedata.normalize("NFC", value)
+        if UNPRINTABLE.search(value.replace("\t", " ").replace("\n", " ")):
+            return None
+        value = " ".join(value.split())
+        return value if len(value) <= max_len else None
+
+    rng = random.Random(7)
+    alphabet = "ab -\t\n\x00\x1f\x7f~é\u200b"
+    samples = ["0132c3dc-b5c0-7135", " x", "x ", "a  b", "", "a\tb", "\x7f", "~" * 9]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 9))) for _ in range(3000)]
+    for value in samples:
+        try:
+            got = clean_text(value, max_len=8)
+        except PydanticCustomError:
+            got = None
+        assert got == full(value, 8), repr(value)

@@ -180,7 +180,8 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
     was removed here, a birth year that makes a trainee 9, a placement on a training removed
     here. The first broken rule refuses the file (Refused: the transaction rolls back).
 
-    `file_checked` (the merge; `temp.incoming` says what each of the file's rows became): a row
+    `file_checked` (the merge; `temp.incoming` says what each of the file's rows became, and
+    `written` holds only the rows settled field by field, and those duplicates.settle_same wrote): a row
     inserted exactly as the file has it, whose person (or training) is here exactly as the file
     has it and live, was validated with that same neighbour by check_rows, so it is not validated
     again (a merge of new people: ~half its time); every other row written, and every row that
@@ -190,9 +191,8 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
                  "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
     conn.executemany("INSERT OR IGNORE INTO temp.written VALUES (?, ?, 0)",
                      ((t, i) for t, ids in written.items() for i in ids))
-    if file_checked:
-        conn.execute("UPDATE temp.written SET trusted = 1 WHERE (tbl, id) IN "
-                     "(SELECT tbl, id FROM temp.incoming WHERE state = 'new')")
+    if file_checked:  # the rows inserted as the file has them (not in `written`: one SQL statement)
+        conn.execute("INSERT OR IGNORE INTO temp.written SELECT tbl, id, 1 FROM temp.incoming WHERE state = 'new'")
     try:
         for table in kinds.TABLES:
             check = _RowCheck.of(table)

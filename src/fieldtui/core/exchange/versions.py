@@ -98,14 +98,16 @@ def row_versions_file(copy: Path, workdir: Path) -> Path:
 
 def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:
     """Merge one table of the attached file (`src`, its row hashes in `ver`) into headquarters,
-    inside the caller's transaction; returns what happened and the ids it wrote."""
+    inside the caller's transaction; returns what happened and the ids of the rows it settled
+    field by field and changed (the rows it inserted as the file has them are 'new' in
+    `temp.incoming`, for rules.check_merged)."""
     cols = columns(conn, table)
     _drop_scratch(conn)
     _versions_in(conn, table, hashed_columns(cols))
     _compare_with_kept(conn, table, hashed_columns(cols))
     counts = TableCounts()
     counts.inserted = _insert_new(conn, table, cols)
-    written = [r[0] for r in conn.execute("SELECT id FROM temp.inc WHERE state = 'new'")]
+    written: list[str] = []  # settled rows; those inserted as the file has them: temp.incoming
     device = conn.execute("SELECT value FROM src.meta WHERE key = 'device_id'").fetchone()
     device = device[0] if device else "unknown"
     for (row_id,) in conn.execute("SELECT id FROM temp.inc WHERE state = 'changed' ORDER BY id").fetchall():

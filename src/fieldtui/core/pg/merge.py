@@ -175,7 +175,7 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     counts.inserted = conn.raw.execute(
         f"INSERT INTO public.{table} ({col_list}) SELECT {col_list} FROM pg_temp.{table} s "
         "WHERE s.id IN (SELECT id FROM pg_temp.inc WHERE state = 'new')").rowcount
-    written = [r[0] for r in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'new'")]
+    written: list[str] = []  # settled rows; those inserted as the file has them: temp.incoming
     device = conn.execute("SELECT value FROM pg_temp.meta WHERE key = 'device_id'").fetchone()
     device = device[0] if device else "unknown"
     for (row_id,) in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
