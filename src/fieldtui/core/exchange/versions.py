@@ -107,7 +107,19 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
     _compare_with_kept(conn, table, hashed_columns(cols))
     counts = TableCounts()
     counts.inserted = _insert_new(conn, table, cols)
-    written: list[str] = []  # settled rows; those inserted as the file has them: temp.incoming
+    written = settle_changed(conn, table, cols, legacy, counts)
+    counts.unchanged += _same_rows(conn, table)
+    take_histories(conn, table, counts)
+    _drop_scratch(conn)
+    return counts, written
+
+
+def settle_changed(conn: sqlite3.Connection, table: str, cols: list[str], legacy: bool,
+                   counts: TableCounts) -> list[str]:
+    """Settle the file's 'changed' rows of `table` (`temp.inc`) field by field, counted into
+    `counts`; returns the ids of those it changed here. Written in SQLite's spelling: a PostgreSQL
+    HQ's connection translates it (core/pg/dialect.py)."""
+    written: list[str] = []
     device = conn.execute("SELECT value FROM src.meta WHERE key = 'device_id'").fetchone()
     device = device[0] if device else "unknown"
     for (row_id,) in conn.execute("SELECT id FROM temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
@@ -115,16 +127,19 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
         if outcome in ("updated", "deleted"):
             written.append(row_id)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
-    counts.unchanged += _same_rows(conn, table)
+    return written
+
+
+def take_histories(conn: sqlite3.Connection, table: str, counts: TableCounts) -> None:
+    """The file's field histories of `table` joined to headquarters', its rows now in conflict
+    counted, and what each of its rows became kept in `temp.incoming` for rules.check_merged."""
     conn.execute("INSERT OR IGNORE INTO main.field_changes (tbl, row_id, field, stamp, base, device) "
                  "SELECT tbl, row_id, field, stamp, base, device FROM src.field_changes WHERE tbl = ?", (table,))
     counts.conflicts = conn.execute(
         "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM temp.inc)",
         (table,)).fetchone()[0]
-    conn.execute(INCOMING)  # what each row of the file became, for rules.check_merged
+    conn.execute(INCOMING)
     conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM temp.inc", (table,))
-    _drop_scratch(conn)
-    return counts, written
 
 
 def _drop_scratch(conn: sqlite3.Connection) -> None:

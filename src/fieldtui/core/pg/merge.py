@@ -6,7 +6,7 @@
 - One transaction per file. The checked copy's rows are COPYed into temporary staging tables
   (`pg_temp`, dropped at commit); each table is then merged set-based: rows headquarters lacks are
   inserted, rows with its content only take the later stamp, and the few changed rows are settled
-  field by field by exchange/versions.py's own code (`_settle_row`, its SQL translated by
+  field by field by exchange/versions.py's own code (`settle_changed`, its SQL translated by
   dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
 - Then every rule is checked again for what the file wrote against headquarters' own rows
   (rules.check_merged itself, its SQL translated), and its people's pinyin keys refreshed.
@@ -33,7 +33,7 @@ from fieldtui.core.exchange.merge import merge_checked
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, columns, no_progress
-from fieldtui.core.exchange.versions import HISTORY_SINCE, INCOMING, _settle_row, hashed_columns
+from fieldtui.core.exchange.versions import HISTORY_SINCE, hashed_columns, settle_changed, take_histories
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.pg import schema
 from fieldtui.core.pg.connect import HQ, Connection, connect
@@ -175,25 +175,11 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     counts.inserted = conn.raw.execute(
         f"INSERT INTO public.{table} ({col_list}) SELECT {col_list} FROM pg_temp.{table} s "
         "WHERE s.id IN (SELECT id FROM pg_temp.inc WHERE state = 'new')").rowcount
-    written: list[str] = []  # settled rows; those inserted as the file has them: temp.incoming
-    device = conn.execute("SELECT value FROM pg_temp.meta WHERE key = 'device_id'").fetchone()
-    device = device[0] if device else "unknown"
-    for (row_id,) in conn.execute("SELECT id FROM pg_temp.inc WHERE state = 'changed' ORDER BY id").fetchall():
-        outcome = _settle_row(conn, table, cols, row_id, legacy, device)
-        if outcome in ("updated", "deleted"):
-            written.append(row_id)
-        setattr(counts, outcome, getattr(counts, outcome) + 1)
+    written = settle_changed(conn, table, cols, legacy, counts)  # versions.py's, translated
     conn.raw.execute(f"UPDATE public.{table} m SET updated_at = s.updated_at FROM pg_temp.{table} s "
                      "JOIN pg_temp.inc i ON i.id = s.id AND i.state = 'same' "
                      "WHERE s.id = m.id AND s.updated_at > m.updated_at")
     counts.unchanged += conn.execute("SELECT count(*) FROM pg_temp.inc WHERE state = 'same'").fetchone()[0]
-    conn.execute("INSERT INTO public.field_changes (tbl, row_id, field, stamp, base, device) "
-                 "SELECT tbl, row_id, field, stamp, base, device FROM pg_temp.field_changes WHERE tbl = ? "
-                 "ON CONFLICT DO NOTHING", (table,))
-    counts.conflicts = conn.execute(
-        "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM pg_temp.inc)",
-        (table,)).fetchone()[0]
-    conn.execute(INCOMING)  # what each row of the file became, for rules.check_merged
-    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM pg_temp.inc", (table,))
+    take_histories(conn, table, counts)
     conn.raw.execute("DROP TABLE pg_temp.inc")
     return counts, written
