@@ -3,6 +3,8 @@ the whole-file pass, 'different' remembered, 'same' merged and counted once, eve
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fieldtui.core import duplicates, exchange, summary
@@ -112,7 +114,9 @@ def test_same_merges_the_two_records_and_the_summary_counts_one(two_cbos):
     assert duplicates.candidates(s, _fields(first, "王小二", 1992))[0].id == kept
 
 
-def test_a_same_decision_travels_and_hq_counts_the_person_once_in_any_order(tmp_path):
+def same_decision_exports(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    """Two laptops from one file with 王小二 at two CBOs (ids x, y): A decides they are the same
+    person, B, not knowing, enrols the one merged away again. Returns (A's export, B's, x, y)."""
     a_path = tmp_path / "a.db"
     with Store.open(a_path, create=True) as s:
         first, second = make_cbo(s, "Bright Angel Fund"), make_cbo(s, "Xin Zhi Guan")
@@ -121,12 +125,16 @@ def test_a_same_decision_travels_and_hq_counts_the_person_once_in_any_order(tmp_
     b_path = clone(a_path, tmp_path / "b.db")
     with Store.open(a_path) as s:
         duplicates.decide(s, x, y, "same")
-    with Store.open(b_path) as s:  # B, not knowing, enrols the merged-away person again
-        other = max(x, y)
-        s.save_enrolment_of(other, trainee(second).training)
+    with Store.open(b_path) as s:
+        s.save_enrolment_of(max(x, y), trainee(second).training)
     ea, eb = tmp_path / "a-export.db", tmp_path / "b-export.db"
     exchange.export(a_path, ea)
     exchange.export(b_path, eb)
+    return ea, eb, x, y
+
+
+def test_a_same_decision_travels_and_hq_counts_the_person_once_in_any_order(tmp_path):
+    ea, eb, x, y = same_decision_exports(tmp_path)
     results = []
     for order in ((ea, eb), (eb, ea)):
         hq = tmp_path / f"hq-{order[0].stem}.db"
