@@ -56,6 +56,12 @@ _KEYS = ("pl.rowid AS r, p.rowid AS pr, {n} AS due_month, {due} AS due_on, pl.st
 _LIVE = ["pl.deleted = 0", "t.deleted = 0", "p.deleted = 0"]
 
 
+def _after_key(after: tuple[str, str]) -> tuple[str, str, str, int]:
+    """(due date, start date, placement id, month) of a due list's `after` = (_sort, id)."""
+    (due, start), (placement_id, month) = after[0].split(" "), after[1].rsplit(":", 1)
+    return due, start, placement_id, int(month)
+
+
 class Followups:
     """Recording follow-ups, and the checks due and overdue."""
 
@@ -90,10 +96,10 @@ class Followups:
                      f"{n} AND f.deleted = 0)"]
             ps: list[Any] = [schedule.last_start_due_by(today, n).isoformat()]
             if after is not None:
-                (a_due, a_start), (a_id, a_month) = after[0].split(" "), after[1].rsplit(":", 1)
+                a_due, a_start, a_id, a_month = _after_key(after)
                 bound = schedule.last_start_due_by(dt.date.fromisoformat(a_due), n).isoformat()
                 where += ["pl.start_date <= ?", f"({due}, pl.start_date, pl.id, {n}) < (?, ?, ?, ?)"]
-                ps += [bound, a_due, a_start, a_id, int(a_month)]
+                ps += [bound, a_due, a_start, a_id, a_month]
             arms.append(f"SELECT * FROM (SELECT {_ROW.format(n=n, due=due)}{_FROM} WHERE {' AND '.join(where)} "
                         f"ORDER BY pl.start_date DESC, pl.id DESC LIMIT {int(limit)})")
             params += ps
@@ -146,9 +152,9 @@ class Followups:
             where.append("p.cbo_id = ?")
             params.append(cbo_id)
         if after is not None:
-            (a_due, a_start), (a_id, a_month) = after[0].split(" "), after[1].rsplit(":", 1)
+            a_due, a_start, a_id, a_month = _after_key(after)
             where.append(f"({due}, pl.start_date, pl.id, m.n) < (?, ?, ?, ?)")
-            params += [a_due, a_start, a_id, int(a_month)]
+            params += [a_due, a_start, a_id, a_month]
         select = columns.format(n="m.n", due=due)
         frm = _ONE_WALK["cbo" if cbo_id else "all"].format(months=months)
         return f"SELECT {select}{frm} WHERE {' AND '.join(where)}", params
