@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fieldtui.core import exchange, summary
+from fieldtui.core.ids import new_id
 from fieldtui.core.models import ChildRecord, validate
 from fieldtui.core.store import Store
 from tests.core.test_exchange import edit_person, reseal
@@ -96,6 +97,19 @@ def test_a_live_enrolment_of_a_person_removed_at_hq_is_refused(tmp_path, hq_and_
     out = _second_file(tmp_path, lambda s: s.save_trainee(trainee(make_cbo(s, "Other"), "钱多")))
     gone = ids["gone"].participant.id
     sqlite3_cli(out, f"PRAGMA foreign_keys = OFF; UPDATE trainings SET participant_id = '{gone}';")
+    _refused(tmp_path, hq, out, "existing person")
+
+
+def test_a_new_enrolment_beside_a_person_removed_in_the_file_and_at_hq_alike_is_refused(tmp_path, hq_and_field):
+    """The merge does not validate again a row its file's check validated beside the same person;
+    a removed person is not such a neighbour (the file's check lets an enrolment of a tombstone
+    pass: the person may live at HQ), so the enrolment is checked against HQ and refused."""
+    hq, field, ids = hq_and_field
+    out = export(field, tmp_path / "again.db")  # the removed person travels as the tombstone HQ has
+    gone, adult = ids["gone"].participant.id, ids["adult"].participant.id
+    sqlite3_cli(out, f"CREATE TEMP TABLE x AS SELECT * FROM trainings WHERE participant_id = '{adult}'; "
+                     f"UPDATE x SET id = '{new_id()}', participant_id = '{gone}', deleted = 0; "
+                     "INSERT INTO trainings SELECT * FROM x;")
     _refused(tmp_path, hq, out, "existing person")
 
 
