@@ -4,6 +4,9 @@ merges seeing the same history; bad input is the same one line, and changes noth
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +80,16 @@ def books(conn, device: str) -> dict[str, list[tuple]]:
             for t, rows in out.items()}
 
 
+def lite_device(hq: Path) -> str:
+    with Store.open_readonly(hq) as s:
+        return s.device_id
+
+
+def pg_device(url: str) -> str:
+    with connect(url) as conn:
+        return conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+
+
 def lite_books(hq: Path) -> dict[str, list[tuple]]:
     with Store.open_readonly(hq) as s:
         return books(s.conn, s.device_id)
@@ -84,8 +97,14 @@ def lite_books(hq: Path) -> dict[str, list[tuple]]:
 
 def pg_books(url: str) -> dict[str, list[tuple]]:
     with connect(url) as conn:
-        device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
-        return books(conn, device)
+        return books(conn, pg_device(url))
+
+
+def as_made_at_hq(listing: str, device: str) -> str:
+    """The conflicts listed, a version settled at HQ (after a later edit on a laptop, side by
+    side with it) named so rather than by HQ's device and the time it was settled."""
+    return "\n".join(re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "(settled)", line.replace(device[-8:], "HQ"))
+                     if device[-8:] in line else line for line in listing.splitlines())
 
 
 def same_everywhere(tmp_path: Path, hq: Path, url: str) -> None:
@@ -93,7 +112,7 @@ def same_everywhere(tmp_path: Path, hq: Path, url: str) -> None:
     lite, pg = both(hq, url, "summary", "--json")
     assert pg == lite
     lite, pg = both(hq, url, "conflicts")
-    assert pg == lite
+    assert as_made_at_hq(pg, pg_device(url)) == as_made_at_hq(lite, lite_device(hq))
     sheets = [tmp_path / "lite.csv", tmp_path / "pg.csv"]
     for target, sheet in zip((str(hq), url), sheets, strict=True):
         sheet.unlink(missing_ok=True)
@@ -155,10 +174,38 @@ def test_bad_input_is_the_same_one_line_on_both_engines_and_changes_nothing(tmp_
     before = lite_books(hq), pg_books(pg_url)
     for args in (["nope"], [shared], [ids["one"], "--field", "household_members"], [ids["one"], "--field", "x;--"],
                  [ids["one"], "--field", "phone", "--take", "3"], [ids["one"], "--field", "phone", "--take", "2099"],
-                 [ids["two"], "--take", "0"], [""]):
+                 [ids["two"], "--take", "0"], ["  "]):
         said = [cli("conflicts", target, "--resolve", *args) for target in (str(hq), pg_url)]
         assert [d.returncode for d in said] == [2, 2], args
         assert said[1].stderr == said[0].stderr and said[0].stderr.count("\n") == 1, args
         assert "Traceback" not in said[1].stderr
     assert (lite_books(hq), pg_books(pg_url)) == before
 
+
+
+def test_the_analysts_role_and_a_value_the_server_refuses_are_one_line_each(tmp_path, pg_url, apart):
+    _a, _b, ids = apart
+    assert cli("merge", pg_url, *map(str, exports(tmp_path, *apart[:2]))).returncode == 0
+    before = pg_books(pg_url)
+    done = cli("conflicts", pg_url.replace("user=fieldtui", "user=fieldtui_read"), "--resolve", ids["two"])
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "may not change" in done.stderr
+    with connect(pg_url) as conn:  # a damaged conflict: its value no longer fits its column
+        conn.execute("UPDATE field_conflicts SET value = 'many' WHERE field = 'household_members'")
+    damaged = pg_books(pg_url)
+    done = cli("conflicts", pg_url, "--resolve", ids["two"], "--take", "2")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "nothing was changed" in done.stderr and "Traceback" not in done.stderr
+    assert pg_books(pg_url) == damaged != before
+
+
+def test_a_settlement_waits_for_a_merge_in_progress(tmp_path, pg_url, apart):
+    """One writer at a time, as in an SQLite file: a merge holding its lock holds the settlement."""
+    assert cli("merge", pg_url, *map(str, exports(tmp_path, *apart[:2]))).returncode == 0
+    with connect(pg_url) as conn, conn.transaction():
+        conn.raw.execute("LOCK TABLE merges IN SHARE ROW EXCLUSIVE MODE")  # as merge.py's transaction does
+        settling = subprocess.Popen([sys.executable, "-m", "fieldtui", "conflicts", pg_url, "--resolve",
+                                     apart[2]["two"]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with pytest.raises(subprocess.TimeoutExpired):
+            settling.wait(timeout=3)
+    out, err = settling.communicate(timeout=60)
+    assert settling.returncode == 0 and "Conflicts settled" in out, err
