@@ -83,16 +83,18 @@ def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str
 
     Streamed, not numbered in SQL: SQLite's row_number() over every value buffered them all
     (15 MiB at 1M people, most of the summary's peak memory). Here one CBO's values are held at a
-    time, and the totals' middle values are read by their position in a sorted query."""
+    time, and the totals' middle values are read by their position in a sorted query (numbers
+    sort before any text, so the positions counted over numbers find numbers)."""
     shape = _LATEST_PLACEMENT_PG if getattr(conn, "dialect", "sqlite") == "postgresql" else _LATEST_PLACEMENT
     latest = shape.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
     counted = {"income": 0, "wage": 0}
     rows = conn.execute(f"SELECT cbo, income, wage FROM ({latest}) v ORDER BY cbo", params)
     for cbo, group in itertools.groupby(rows, key=lambda row: row[0]):
         incomes, wages = [], []
-        for _cbo, income, wage in group:
-            wages.append(wage)
-            if income is not None:
+        for _cbo, income, wage in group:  # a number only: text put there by hand is no income
+            if isinstance(wage, (int, float)):
+                wages.append(wage)
+            if isinstance(income, (int, float)):
                 incomes.append(income)
         counted["income"] += len(incomes)
         counted["wage"] += len(wages)
