@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fieldtui.core.errors import StoreError
-from fieldtui.core.pg.connect import HQ, Connection, opened
+from fieldtui.core.pg.connect import HQ, Connection, opened, server_errors
 from fieldtui.i18n import _
 
 
@@ -29,14 +28,7 @@ class WritingHQ(HQ):
 @contextmanager
 def opened_for_writing(url: str, operator: str | None = None) -> Iterator[WritingHQ]:
     """The HQ database at `url` for a change by `operator`; no HQ there yet is a StoreError."""
-    with opened(url) as hq:
-        import psycopg  # present: `opened` says so in one line otherwise
-
-        try:
-            yield WritingHQ(hq.conn, operator)
-        except psycopg.errors.InsufficientPrivilege:
-            raise StoreError(_("this PostgreSQL role may not change headquarters' records "
-                               "(connect as the role that merges)")) from None
-        except psycopg.Error as exc:
-            raise StoreError(_("the PostgreSQL server stopped the change, so nothing was changed: {reason}").format(
-                reason=exc.diag.message_primary or type(exc).__name__)) from None
+    with opened(url) as hq, server_errors(
+            _("this PostgreSQL role may not change headquarters' records (connect as the role that merges)"),
+            _("the PostgreSQL server stopped the change, so nothing was changed: {reason}")):
+        yield WritingHQ(hq.conn, operator)
