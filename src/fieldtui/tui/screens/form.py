@@ -211,7 +211,9 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         self.form.refresh_bindings()
         self.lock_person()
         if focused_id and self.query(f"#{focused_id}"):
-            self.query_one(f"#{focused_id}").focus()
+            # now, not after the next refresh (Widget.focus): a key typed just after F12 must
+            # land where the typing was, not on no widget at all
+            self.set_focus(self.query_one(f"#{focused_id}"))
         else:
             self.focus_first()
 
