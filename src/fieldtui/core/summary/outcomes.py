@@ -30,8 +30,21 @@ def _latest_check(n: int) -> str:
             "AND f.deleted = 0 ORDER BY f.checked_on DESC LIMIT 1)")
 
 
-def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], today: dt.date | None = None) -> None:
-    """Due, overdue, reached and retained checks per CBO (and group) into `tally`."""
+def _latest_checks_pg(months: tuple[int, ...]) -> str:
+    """PostgreSQL, every placement: each one's latest live check per month read in one pass (DISTINCT
+    ON; two on one day: the employed one, as the probe's index order gives on SQLite), joined
+    instead of probed three times a placement (~3× the time at 1M participants)."""
+    pivot = ", ".join(f"max(employed) FILTER (WHERE due_month = {n}) AS f{n}" for n in months)
+    return (f"LEFT JOIN (SELECT placement_id, {pivot} FROM (SELECT DISTINCT ON (placement_id, due_month) "
+            "placement_id, due_month, employed FROM followups WHERE deleted = 0 "
+            "ORDER BY placement_id, due_month, checked_on DESC, employed DESC) f GROUP BY placement_id) c "
+            "ON c.placement_id = pl.id ")
+
+
+def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], today: dt.date | None = None,
+              narrow: bool = True) -> None:
+    """Due, overdue, reached and retained checks per CBO (and group) into `tally` (`narrow`: a
+    filter keeps few people, whose placements are probed one by one)."""
     today = today or clock.today()
     late = schedule.overdue_before(today) - dt.timedelta(days=1)  # due on or before it: overdue
     bounds = {}
@@ -45,12 +58,13 @@ def followups(conn: Any, tally: Tally, people: str, params: dict[str, Any], toda
     overdue = " + ".join(f"total(x.start <= :late{n} AND x.f{n} IS NULL)" for n in months)
     inner_keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(tally.key_list))
     outer_keys = ", ".join(f"k{i}" for i in range(len(tally.key_list)))
+    joined = not narrow and getattr(conn, "dialect", "sqlite") == "postgresql"
+    checks = ", ".join(f"{f'c.f{n}' if joined else _latest_check(n)} AS f{n}" for n in months)
     rows = conn.execute(
         f"SELECT {outer_keys}, {due}, {overdue}, {', '.join(reached)}, {', '.join(retained)} FROM ("
-        f"SELECT {inner_keys}, pl.start_date AS start, "
-        + ", ".join(f"{_latest_check(n)} AS f{n}" for n in months)
-        + " FROM placements pl JOIN trainings t ON t.id = pl.training_id "
-        f"JOIN participants p ON p.id = t.participant_id WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} "
+        f"SELECT {inner_keys}, pl.start_date AS start, {checks} FROM placements pl "
+        "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
+        f"{_latest_checks_pg(months) if joined else ''}WHERE pl.deleted = 0 AND t.deleted = 0 AND {people} "
         f"LIMIT -1) x GROUP BY {outer_keys}",  # LIMIT: computed once per placement, not inlined per use
         {**params, **bounds})
     tally.add(rows, "followups_due", "followups_overdue", *(f"reached_{n}m" for n in months),
