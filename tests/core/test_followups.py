@@ -10,6 +10,7 @@ from fieldtui.core import clock, summary
 from fieldtui.core.models import Followup, Placement, RecordInvalid, validate
 from fieldtui.core.schedule import add_months, due_on, last_start_due_by
 from fieldtui.core.store import Store
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import make_cbo, trainee
 
 
@@ -153,6 +154,22 @@ def test_retention_and_medians_on_a_hand_made_file(store, monkeypatch):
     # Not recorded: a2's 3 and 6, c's 3 and 6, the 12-month checks of a, a2, b, c: all past the grace.
     assert (figures["followups_due"], figures["followups_overdue"]) == (0, 8)
     assert store.followups_due_count() == 8
+
+
+def test_a_wage_or_income_typed_as_text_with_the_sqlite3_cli_is_left_out_of_the_medians(store):
+    """Text put in a number column outside the app (the sqlite3 CLI) is no wage and no income: left
+    out of the medians, not sorted above every number, and the summary still comes (it raised a
+    TypeError when the medians were first computed in Python)."""
+    cbo = make_cbo(store)
+    placed(store, cbo, "甲", "2010-06-10", 1000, income=800)
+    placed(store, cbo, "乙", "2010-06-10", 2000, income=1000)
+    odd = placed(store, cbo, "丙", "2010-06-10", 1500, income=900)
+    sqlite3_cli(store.path, f"UPDATE placements SET wage_cny = 'lots' WHERE id = '{odd.id}'; "
+                            f"UPDATE trainings SET income_before_cny = 'unknown' WHERE id = '{odd.training_id}';")
+    s = summary.compute(store)
+    assert (s.median_wage_after_cny, s.median_income_before_cny) == (1500, 900)
+    assert (s.cbos[0].median_wage_after_cny, s.cbos[0].median_income_before_cny) == (1500, 900)
+    assert s.cbos[0].trainees_placed == 3  # still placed: only the wage is unknown
 
 
 @pytest.mark.parametrize("wages", [(2000, 3000), (3000, 2000)])

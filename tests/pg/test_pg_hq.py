@@ -155,7 +155,7 @@ def test_pseudonymised_and_identified_never_mix(tmp_path, pg_url, two_fields, or
     assert "cannot mix pseudonymised and identified" in report.files[1].reason
 
 
-def test_conflicts_are_listed_as_for_sqlite_and_settling_them_says_where(tmp_path, pg_url, two_fields):  # noqa: F811
+def test_conflicts_are_listed_as_for_sqlite(tmp_path, pg_url, two_fields):  # noqa: F811
     _a, _b, ea, eb, _ = two_fields
     hq = tmp_path / "hq.db"
     exchange.merge(hq, [ea, eb])
@@ -164,8 +164,8 @@ def test_conflicts_are_listed_as_for_sqlite_and_settling_them_says_where(tmp_pat
         assert exchange.conflicts(pg_hq) == exchange.conflicts(store) != []
     listed = cli("conflicts", pg_url)
     assert listed.returncode == 0 and listed.stdout == cli("conflicts", str(hq)).stdout
-    settle = cli("conflicts", pg_url, "--resolve", "x")
-    assert settle.returncode == 2 and "not supported yet" in settle.stderr
+    settle = cli("conflicts", pg_url, "--resolve", "x")  # settling: tests/pg/test_pg_conflicts.py
+    assert settle.returncode == 2 and settle.stderr == cli("conflicts", str(hq), "--resolve", "x").stderr
 
 
 def test_the_read_only_role_running_summary_and_a_missing_psycopg_are_one_line_each(pg_url, two_fields):  # noqa: F811

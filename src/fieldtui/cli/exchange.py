@@ -153,14 +153,14 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
     from fieldtui.cli.reports import conflicts_report
     from fieldtui.core import exchange
     from fieldtui.core.pg import is_url
-    from fieldtui.core.store import Store, StoreError
+    from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
     if resolve:
-        if is_url(db):
-            raise StoreError(_("settling conflicts in a PostgreSQL headquarters is not supported yet: "
-                               "settle them in an SQLite headquarters file"))
-        with Store.open(db, operator=operator) as store:
+        opener = Store.open
+        if is_url(db):  # headquarters on PostgreSQL: the same settlement (core/pg/writing.py)
+            from fieldtui.core.pg.writing import opened_for_writing as opener
+        with opener(db, operator=operator) as store:
             n = exchange.resolve_conflict(store, resolve, field, take)
         click.echo(_("Conflicts settled for {id}: {n}.").format(n=n, id=resolve))
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +23,28 @@ from fieldtui.tui import STYLES, language
 from fieldtui.tui.commands import FieldCommands
 from fieldtui.tui.widgets.working import Working
 
+#: Top-level screens that are not a kind's list: key -> "module:Class".
+_OTHER_SCREENS = {
+    "summary": "fieldtui.tui.screens.summary:SummaryScreen",
+    "conflicts": "fieldtui.tui.screens.conflicts:ConflictsScreen",
+    "duplicates": "fieldtui.tui.screens.duplicates:DuplicatesScreen",
+}
 
-def _screens() -> dict[str, Any]:
-    """Kind key (and "summary") -> its screen class, imported when first needed (start-up)."""
-    out: dict[str, Any] = {}
-    for kind in kinds.KINDS:
-        module, name = kind.screen.split(":")
-        out[kind.key] = getattr(importlib.import_module(module), name)
-    from fieldtui.tui.screens.conflicts import ConflictsScreen
-    from fieldtui.tui.screens.duplicates import DuplicatesScreen
-    from fieldtui.tui.screens.summary import SummaryScreen
 
-    out["summary"] = SummaryScreen
-    out["conflicts"] = ConflictsScreen
-    out["duplicates"] = DuplicatesScreen
-    return out
+def screen_class(key: str) -> Any | None:
+    """The screen class of a kind key (or "summary", "conflicts", "duplicates"), importing only
+    its own module when first needed: the first F3 does not pay for every other screen's imports."""
+    spec = next((k.screen for k in kinds.KINDS if k.key == key), None) or _OTHER_SCREENS.get(key)
+    if spec is None:
+        return None
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _open_forms(screens: list[Screen]) -> list[Any]:
+    """The forms among `screens`; none if no form module was ever imported (start-up, F3)."""
+    form = sys.modules.get("fieldtui.tui.screens.form")
+    return [] if form is None else [s for s in screens if isinstance(s, form.RecordFormScreen)]
 
 
 def _kind_bindings() -> list[Binding]:
@@ -103,11 +111,10 @@ class FieldApp(App[None]):
 
     def action_open(self, kind: str) -> None:
         """Go to a top-level screen; a form with unsaved changes asks first."""
-        from fieldtui.tui.screens.form import RecordFormScreen
-        from fieldtui.tui.widgets.confirm import Confirm
-
-        form = self.screen if isinstance(self.screen, RecordFormScreen) else None
+        form = next(iter(_open_forms([self.screen])), None)
         if form is not None and form.dirty:
+            from fieldtui.tui.widgets.confirm import Confirm
+
             def answered(leave: bool | None) -> None:
                 if leave:
                     form.discard()
@@ -121,7 +128,7 @@ class FieldApp(App[None]):
         self._go(kind)
 
     def _go(self, kind: str) -> Screen | None:
-        target = _screens().get(kinds.ALIASES.get(kind, kind))
+        target = screen_class(kinds.ALIASES.get(kind, kind))
         if target is not None and type(self.screen) is target:
             return self.screen
         while len(self.screen_stack) > 1:
@@ -218,11 +225,8 @@ class FieldApp(App[None]):
 
     def keep_drafts(self) -> None:
         """Write every open form's typing as a draft now, whatever its timer (quitting, lending the store)."""
-        from fieldtui.tui.screens.form import RecordFormScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, RecordFormScreen):
-                screen.flush_draft()
+        for screen in _open_forms(self.screen_stack):
+            screen.flush_draft()
 
     async def action_quit(self) -> None:
         """Quit; an open form's typing is kept as a draft, offered again at the next start."""

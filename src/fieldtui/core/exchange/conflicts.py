@@ -89,9 +89,12 @@ def find(store: Store, id_prefix: str, field: str | None = None) -> list[dict[st
 
 def resolve_conflict(store: Store, id_prefix: str, field: str | None = None, take: str | None = None) -> int:
     """Settle the conflicts of one record (or one of its fields): keep the current value, or take
-    the version whose stamp starts with `take`. Returns how many fields were settled."""
-    found = find(store, id_prefix, field)
+    the version whose stamp starts with `take`. Returns how many fields were settled.
+
+    `store` is an SQLite store or a PostgreSQL HQ opened for writing (pg/writing.py): this SQL,
+    translated there. The conflicts are read inside the transaction, with the writer's lock held."""
     with store.transaction():
+        found = find(store, id_prefix, field)
         at = store.clock()
         for conflict in found:
             value = _chosen(conflict, take)

@@ -149,15 +149,23 @@ class HQ:
 def opened(url: str) -> Iterator[HQ]:
     """The HQ database at `url` for reading (the summary): a StoreError if it has no HQ yet."""
     with connect(url) as conn:  # first: psycopg missing is one line
-        import psycopg
-
         if not conn.execute("SELECT to_regclass('public.merges') IS NOT NULL").fetchone()[0]:
             raise StoreError(_("no headquarters records in this database yet: merge an export into it first"))
-        try:
+        with server_errors(_("this PostgreSQL role may not read headquarters' records "
+                             "(the read-only role reads the views of the analyst schema only)"),
+                           _("the PostgreSQL server stopped the read: {reason}")):
             yield HQ(conn)
-        except psycopg.errors.InsufficientPrivilege:
-            raise StoreError(_("this PostgreSQL role may not read headquarters' records "
-                               "(the read-only role reads the views of the analyst schema only)")) from None
-        except psycopg.Error as exc:
-            raise StoreError(_("the PostgreSQL server stopped the read: {reason}").format(
-                reason=exc.diag.message_primary or type(exc).__name__)) from None
+
+
+@contextmanager
+def server_errors(denied: str, stopped: str) -> Iterator[None]:
+    """The server's refusals as one line: the role may not (`denied`), or the server stopped the
+    work (`stopped`, its {reason} the server's primary message, which holds no row values)."""
+    import psycopg  # present: connect() says so in one line otherwise
+
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege:
+        raise StoreError(denied) from None
+    except psycopg.Error as exc:
+        raise StoreError(stopped.format(reason=exc.diag.message_primary or type(exc).__name__)) from None

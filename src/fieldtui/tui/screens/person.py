@@ -114,9 +114,9 @@ class PersonScreen(Screen[None]):
         """That kind's form with this person's fields filled in; saving adds an enrolment to them."""
         if self.overview is None:
             return
-        from fieldtui.tui.app import _screens
+        from fieldtui.tui.app import screen_class
 
-        form_cls = _screens()[kind].FORM
+        form_cls = screen_class(kind).FORM
         p = self.overview["person"]
         person = {f"participant.{k}": "" if p.get(k) is None else str(p[k]) for k in (
             "cbo_id", "full_name", "gender", "birth_year", "birth_date", "province", "origin", "phone",
