@@ -98,10 +98,14 @@ def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str
     Streamed, not numbered in SQL: SQLite's row_number() over every value buffered them all
     (15 MiB at 1M people, most of the summary's peak memory). Here one CBO's values are held at a
     time, and the totals' middle values are read by their position in a sorted query (numbers
-    sort before any text, so the positions counted over numbers find numbers)."""
-    shape = _LATEST_PLACEMENT_PG if getattr(conn, "dialect", "sqlite") == "postgresql" else _LATEST_PLACEMENT
+    sort before any text, so the positions counted over numbers find numbers). On PostgreSQL (the
+    CLI and the report read it, never the app) the totals' values are kept from the same pass
+    instead: each query for a middle value ran the latest-placement query again on the server."""
+    pg = getattr(conn, "dialect", "sqlite") == "postgresql"
+    shape = _LATEST_PLACEMENT_PG if pg else _LATEST_PLACEMENT
     latest = shape.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
     counted = {"income": 0, "wage": 0}
+    kept: dict[str, list[float]] | None = {"income": [], "wage": []} if pg else None
     rows = conn.execute(f"SELECT cbo, income, wage FROM ({latest}) v ORDER BY cbo", params)
     for cbo, group in itertools.groupby(rows, key=lambda row: row[0]):
         incomes, wages = [], []
@@ -112,9 +116,14 @@ def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str
                 incomes.append(income)
         counted["income"] += len(incomes)
         counted["wage"] += len(wages)
+        if kept is not None:
+            kept["income"] += incomes
+            kept["wage"] += wages
         if cbo in figures:
             figures[cbo].median_income_before_cny = _median(sorted(incomes))
             figures[cbo].median_wage_after_cny = _median(sorted(wages))
+    if kept is not None:
+        return {what: _median(sorted(values)) for what, values in kept.items() if values}
     totals: dict[str, float] = {}
     for what, n in counted.items():
         if n:
