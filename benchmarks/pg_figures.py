@@ -4,9 +4,15 @@ staging table and INSERT … ON CONFLICT (id) DO UPDATE, one transaction per fil
 schema (core/pg/schema.py). Ours also checks every file (exchange/check.py), settles versions and
 re-checks the rules against headquarters' rows; the baseline does none of it.
 
-    python -m benchmarks.pg_figures [--files 20] [--size 500] [--runs 5]
+And the summary at 1M participants on PostgreSQL beside the best hand-written SQL for it
+(benchmarks/pg_summary.py), on the generated file COPYed in (benchmarks/pg_load.py, ~5 min at 1M).
 
-Not part of `make bench`: a cluster is started for it (tools/hq_db.py) in a temporary folder.
+    python -m benchmarks.pg_figures [--files 20] [--size 500] [--runs 5]
+    python -m benchmarks.pg_figures --summary [--summary-size 1000000] [--summary-url URL] [--files 0]
+
+Not part of `make bench` (the summary alone takes ~10 minutes at 1M with its load): a cluster is
+started for it (tools/hq_db.py) in a temporary folder, stopped and removed after. --summary-url:
+an HQ already loaded (pg_load.py), nothing started.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import time
 from pathlib import Path
 
 from benchmarks.exchange_figures import export_files
-from benchmarks.figure import Figure, timed, times
+from benchmarks.figure import Figure, paired, timed, times
 from benchmarks.report import print_table
 
 
@@ -80,13 +86,61 @@ def fig_pg_merge(count: int, size: int, runs: int) -> Figure:
                        "table, one transaction per file, same server, same run")
 
 
+def summary_runs(url: str, n: int, runs: int) -> Figure:
+    """The summary (`fieldtui summary URL --json`'s computation) beside the hand-written SQL,
+    interleaved, after one untimed call of each that also checks they give the same figures."""
+    from benchmarks import pg_summary
+    from fieldtui.core import summary
+    from fieldtui.core.pg.connect import connect, opened
+
+    params = pg_summary.bounds()
+    with opened(url) as hq, connect(url) as base_conn:  # the baseline: the same session settings
+        def ours() -> summary.Summary:
+            return summary.compute(hq, summary.Filters(), duplicates_too=True)
+
+        problems = pg_summary.same_figures(ours(), pg_summary.best(base_conn.raw, params))
+        ours_runs, base_runs = paired(ours, lambda: pg_summary.best(base_conn.raw, params), runs)
+    return Figure(f"summary on PostgreSQL, all figures, {n:,} participants", n, ours_runs, base_runs,
+                  times(1.5, "best SQL on PostgreSQL"), also="; ".join(problems[:3]) or None,
+                  note="`fieldtui summary postgresql://… --json` (outcomes, breakdowns) vs the same figures "
+                       "hand-written for PostgreSQL (pg_summary.py), same server and session settings")
+
+
+def fig_pg_summary(n: int, runs: int, url: str | None = None) -> Figure:
+    from benchmarks import pg_load
+    from benchmarks.generate import cached
+    from tools import hq_db
+
+    if url:
+        return summary_runs(url, n, runs)
+    if hq_db.bin_dir() is None:
+        return Figure(f"summary on PostgreSQL, {n:,} participants", n, [], skipped="PostgreSQL is not installed")
+    folder = Path(tempfile.mkdtemp(prefix="fieldtui-bench-pg-"))
+    try:
+        hq_db.start(folder, quiet=True)
+        url = hq_db.new_database(folder)
+        began = time.perf_counter()
+        pg_load.load(url, cached(n), quiet=True)
+        print(f"loaded {n:,} participants into PostgreSQL in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        return summary_runs(url, n, runs)
+    finally:
+        hq_db.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--files", type=int, default=20, help="exports to merge (0: no merge figure)")
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--summary", action="store_true", help="the summary figure too")
+    parser.add_argument("--summary-size", type=int, default=1_000_000)
+    parser.add_argument("--summary-url", help="an HQ already loaded with the summary's file (nothing loaded)")
     args = parser.parse_args(argv)
-    print_table([fig_pg_merge(args.files, args.size, args.runs)])
+    figures = [fig_pg_merge(args.files, args.size, args.runs)] if args.files else []
+    if args.summary or args.summary_url:
+        figures.append(fig_pg_summary(args.summary_size, args.runs, args.summary_url))
+    print_table(figures)
     return 0
 
 

@@ -19,6 +19,12 @@ from fieldtui.core.records.audit import Audit
 from fieldtui.core.records.base import default_operator
 from fieldtui.i18n import _
 
+#: Every connection's settings. No JIT: compiling a plan with LLVM cost ~0.5-1.5 s a query,
+#: more than it saved on the summary's aggregates at 1M participants (benchmarks/pg_summary.py);
+#: work_mem 64 MB: grouping ~14,000 groups of people in memory (a hash) rather than sorting
+#: 1M rows on disk. Both measured; the hand-written baseline runs with the same settings.
+SESSION = ("SET search_path = public, pg_temp", "SET jit = off", "SET work_mem = '64MB'")
+
 
 class Row(tuple):
     """A row read by position or by column name, like sqlite3.Row (dict(row) works too)."""
@@ -97,7 +103,8 @@ def connect(url: str) -> Connection:
     except psycopg.OperationalError:
         raise StoreError(_("cannot reach the PostgreSQL server at {where} (is it running? make hq-db)").format(
             where=_where(url))) from None
-    raw.execute("SET search_path = public, pg_temp")
+    for setting in SESSION:
+        raw.execute(setting)
     raw.adapters.register_dumper(float, _float_dumper())
     return Connection(raw, url)
 

@@ -4,6 +4,12 @@ The summary, merge and conflict SQL is written once, for SQLite; on PostgreSQL e
 goes through `translate` (parameters, planner hints, fences, SQLite's INSERT OR IGNORE and
 two-argument max()), and the aggregate SQLite has and PostgreSQL lacks (`total`, max of a
 comparison, scalar max/min) are defined as functions in the HQ database (`COMPAT`).
+
+The aggregates run on PostgreSQL's own C functions: a transition function written in SQL costs
+~1 µs a row, which at 1M participants was most of the summary's time (benchmarks/pg_summary.py).
+So `total(x)` is read as `total(fieldtui_num(x))`, fieldtui_num (inlined: no call per row) making
+a comparison a number as SQLite's are, and total(float8) adds with float8pl; max of a comparison
+is bool_or's own transition, made a number at the end.
 """
 
 from __future__ import annotations
@@ -18,11 +24,17 @@ COMPAT = (
     "LANGUAGE sql IMMUTABLE AS 'SELECT s + coalesce(v, 0)'",
     "CREATE OR REPLACE FUNCTION fieldtui_total_add(s float8, v boolean) RETURNS float8 "
     "LANGUAGE sql IMMUTABLE AS 'SELECT s + coalesce(v::int, 0)'",
-    "CREATE OR REPLACE AGGREGATE total(float8) (sfunc = fieldtui_total_add, stype = float8, initcond = '0')",
+    "CREATE OR REPLACE AGGREGATE total(float8) (sfunc = float8pl, stype = float8, initcond = '0', "
+    "combinefunc = float8pl, parallel = safe)",
     "CREATE OR REPLACE AGGREGATE total(boolean) (sfunc = fieldtui_total_add, stype = float8, initcond = '0')",
+    "CREATE OR REPLACE FUNCTION fieldtui_num(v float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT v'",
+    "CREATE OR REPLACE FUNCTION fieldtui_num(v boolean) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT v::int::float8'",
     "CREATE OR REPLACE FUNCTION fieldtui_max_bool(s int, v boolean) RETURNS int "
     "LANGUAGE sql IMMUTABLE AS 'SELECT CASE WHEN v IS NULL THEN s ELSE greatest(s, v::int) END'",
-    "CREATE OR REPLACE AGGREGATE max(boolean) (sfunc = fieldtui_max_bool, stype = int)",
+    "CREATE OR REPLACE AGGREGATE max(boolean) (sfunc = boolor_statefunc, stype = boolean, finalfunc = int4, "
+    "combinefunc = boolor_statefunc, parallel = safe)",
     "CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE "
     "AS 'SELECT greatest(a, b)'",
     "CREATE OR REPLACE FUNCTION min(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE "
@@ -39,6 +51,24 @@ _SCHEMA = re.compile(r"\b(main|src|temp)\.")
 _CROSS = re.compile(r"\bCROSS JOIN\b(?=[^,()]*?\bON\b)")
 _NO_ROWS = re.compile(r"\bWHERE 0\b(?!\s*[=<>.])")
 _MAX2 = re.compile(r"max\(updated_at, \?\)")
+_TOTAL = re.compile(r"\btotal\(")
+
+
+def _totals(sql: str) -> str:
+    """Every `total(x)` as `total(fieldtui_num(x))` (nested ones too): the C-backed total(float8)."""
+    out, at = [], 0
+    for match in _TOTAL.finditer(sql):
+        if match.start() < at:
+            continue  # inside a total already rewritten
+        depth, i, quoted = 1, match.end(), False
+        while depth:
+            ch = sql[i]
+            quoted = quoted != (ch == "'")
+            depth += 0 if quoted else {"(": 1, ")": -1}.get(ch, 0)
+            i += 1
+        out += [sql[at:match.end()], "fieldtui_num(", _totals(sql[match.end():i - 1]), "))"]
+        at = i
+    return "".join(out) + sql[at:]
 
 
 @lru_cache(maxsize=512)
@@ -50,6 +80,7 @@ def translate(sql: str) -> str:
     sql = sql.replace(") WITHOUT ROWID", ")")  # a SQLite storage choice; PostgreSQL tables have keys anyway
     sql = _NO_ROWS.sub("WHERE false", sql)  # SQLite's "WHERE 0": the columns of a query, no rows
     sql = _MAX2.sub("greatest(updated_at, ?)", sql)
+    sql = _totals(sql)
     sql = _CROSS.sub("JOIN", sql)  # SQLite's "CROSS JOIN … ON" fixes the join order; PostgreSQL plans it
     sql = _SCHEMA.sub(lambda m: "public." if m.group(1) == "main" else "pg_temp.", sql)
     ignore = _INSERT_OR_IGNORE.fullmatch(sql.strip())

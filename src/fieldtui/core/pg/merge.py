@@ -154,9 +154,18 @@ def _stage(conn: Connection, copy: Path) -> None:
 
 
 def _pg_columns(conn: Connection, table: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? "
-        "ORDER BY ordinal_position", (table,))]
+    """The columns of a table of headquarters, in order: read for every table at once, once per
+    connection (a merge changes no schema; information_schema per table and file was ~1.5% of a merge)."""
+    known: dict[str, list[str]] | None = getattr(conn, "_columns", None)
+    if known is None:
+        known = {}
+        for name, column in conn.execute(
+                "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 "
+                "AND NOT a.attisdropped ORDER BY c.relname, a.attnum"):
+            known.setdefault(name, []).append(column)
+        conn._columns = known  # type: ignore[attr-defined]
+    return known[table]
 
 
 def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:

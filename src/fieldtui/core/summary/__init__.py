@@ -195,7 +195,7 @@ def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool 
     counts.count_people(store.conn, tally, filters.narrow, people, params)
     if not outcomes_too:
         return Summary(filters=filters, cbos=list(figures.values()))
-    outcomes.followups(store.conn, tally, people, params)
+    outcomes.followups(store.conn, tally, people, params, narrow=filters.narrow)
     totals = outcomes.medians(store.conn, figures, filters.narrow, people, params)
     outcomes.attendance(store.conn, tally, filters.narrow, people, params)
     outcomes.volunteers(store.conn, figures, filters)

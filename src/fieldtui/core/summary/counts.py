@@ -38,8 +38,32 @@ def people_sql(keys: tuple[str, ...], people: str, narrow: bool) -> str:
             f"WHERE tr IS NOT NULL OR ch OR ot GROUP BY {outer_keys}")
 
 
+#: PostgreSQL, every person (no CBO or date filter): the same columns as the probes give, from each
+#: enrolment table read once per person and merge-joined to the people. Probing per person there
+#: costs ~10 µs a person (index probes are not SQLite's in-process B-tree walks): 3× this at 1M.
+_JOINED_PG = (
+    "LEFT JOIN (SELECT participant_id AS pid, max(status = 'completed') AS done FROM trainings WHERE deleted = 0 "
+    "GROUP BY participant_id) t ON t.pid = p.id "
+    "LEFT JOIN (SELECT DISTINCT t.participant_id AS pid FROM trainings t JOIN placements pl ON pl.training_id = t.id "
+    "WHERE t.deleted = 0 AND pl.deleted = 0) pl ON pl.pid = p.id "
+    "LEFT JOIN (SELECT DISTINCT participant_id AS pid FROM after_school WHERE deleted = 0) a ON a.pid = p.id "
+    "LEFT JOIN (SELECT DISTINCT participant_id AS pid FROM other_programmes WHERE deleted = 0) o ON o.pid = p.id")
+
+
+def people_sql_pg(keys: tuple[str, ...], people: str) -> str:
+    """people_sql's rows on PostgreSQL for every person: joins instead of probes."""
+    inner_keys = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
+    outer_keys = ", ".join(f"k{i}" for i in range(len(keys)))
+    return (f"SELECT {outer_keys}, count(*), total(hh), total(tr IS NOT NULL), total(tr), total(pl), total(ch), "
+            f"total(ot) FROM (SELECT {inner_keys}, p.household_members AS hh, t.done AS tr, pl.pid IS NOT NULL AS pl, "
+            f"a.pid IS NOT NULL AS ch, o.pid IS NOT NULL AS ot FROM participants p {_JOINED_PG} WHERE {people}) x "
+            f"WHERE tr IS NOT NULL OR ch OR ot GROUP BY {outer_keys}")
+
+
 def count_people(conn: Any, tally: Tally, narrow: bool, people: str, params: dict[str, Any]) -> None:
     """Add every count of people to `tally` (`people`: the filters, without the live-enrolment rule)."""
-    tally.add(conn.execute(people_sql(tally.key_list, people, narrow), params),
+    joined = not narrow and getattr(conn, "dialect", "sqlite") == "postgresql"
+    sql = people_sql_pg(tally.key_list, people) if joined else people_sql(tally.key_list, people, narrow)
+    tally.add(conn.execute(sql, params),
               "direct_beneficiaries", "indirect_beneficiaries", "trainees", "trainees_completed",
               "trainees_placed", "after_school_children", "other_participants")
