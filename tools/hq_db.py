@@ -102,10 +102,19 @@ def _setup_roles(folder: Path) -> None:
     with psycopg.connect(host=str(folder), user=ADMIN, dbname="postgres", autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {WRITER} LOGIN")
         conn.execute(f"CREATE ROLE {READER} LOGIN")
-        conn.execute(f"CREATE DATABASE {DATABASE} OWNER {WRITER}")
-    with psycopg.connect(host=str(folder), user=ADMIN, dbname=DATABASE, autocommit=True) as conn:
-        conn.execute("REVOKE ALL ON DATABASE fieldtui FROM PUBLIC")
-        conn.execute(f"GRANT CONNECT ON DATABASE {DATABASE} TO {WRITER}, {READER}")
+    _create_database(folder, DATABASE)
+
+
+def _create_database(folder: Path, name: str) -> None:
+    """A database owned by the writer, which the reader may connect to and nothing more (the
+    real one and the tests' alike: what the reader is refused must be tested as it is refused)."""
+    import psycopg
+
+    with psycopg.connect(host=str(folder), user=ADMIN, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} OWNER {WRITER}")
+    with psycopg.connect(host=str(folder), user=ADMIN, dbname=name, autocommit=True) as conn:
+        conn.execute(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
+        conn.execute(f"GRANT CONNECT ON DATABASE {name} TO {WRITER}, {READER}")
         conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
         conn.execute(f"ALTER SCHEMA public OWNER TO {WRITER}")
 
@@ -114,11 +123,8 @@ def new_database(folder: Path) -> str:
     """A new, empty database in the cluster, owned by the merging role (tests, benchmarks)."""
     import uuid
 
-    import psycopg
-
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=str(folder), user=ADMIN, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} OWNER {WRITER}")
+    _create_database(folder, name)
     return f"postgresql:///{name}?host={folder.resolve()}&user={WRITER}"
 
 

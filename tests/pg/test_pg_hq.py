@@ -175,3 +175,19 @@ def test_the_read_only_role_running_summary_and_a_missing_psycopg_are_one_line_e
     script = "import sys; sys.modules['psycopg'] = None; from fieldtui.cli import main; main()"
     done = subprocess.run([sys.executable, "-c", script, "summary", pg_url], capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "fieldtui[hq]" in done.stderr
+
+
+def test_an_hq_made_by_an_older_fieldtui_gets_todays_functions_and_the_same_figures(pg_url, two_fields):  # noqa: F811
+    """A headquarters database made before a change to the SQL functions fieldtui defines there
+    (dialect.COMPAT; here as a release without fieldtui_num left it) is brought up to date by the
+    next merge or summary of the role that merges, and gives the same figures: the summary failed
+    with "function fieldtui_num(bigint) does not exist" on the HQ `make hq-db` kept from before."""
+    _a, _b, ea, _eb, _ = two_fields
+    pg_merge(pg_url, [ea], operator="hq")
+    expected = json.loads(cli("summary", pg_url, "--json").stdout)
+    with connect(pg_url) as conn, conn.transaction():
+        conn.raw.execute("DROP FUNCTION fieldtui_num(float8), fieldtui_num(boolean) CASCADE")
+        conn.raw.execute("DELETE FROM meta WHERE key = 'pg_functions'")
+    done = cli("summary", pg_url, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected

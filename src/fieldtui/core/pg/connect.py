@@ -146,15 +146,19 @@ class HQ:
 
 
 @contextmanager
-def opened(url: str) -> Iterator[HQ]:
-    """The HQ database at `url` for reading (the summary): a StoreError if it has no HQ yet."""
-    with connect(url) as conn:  # first: psycopg missing is one line
+def opened(url: str, refusals: tuple[str, str] | None = None) -> Iterator[HQ]:
+    """The HQ database at `url` for reading (the summary): a StoreError if it has no HQ yet.
+    `refusals`: server_errors' two lines, if not a read's (pg/writing.py: a change's)."""
+    from fieldtui.core.pg import schema
+
+    refusals = refusals or (_("this PostgreSQL role may not read headquarters' records "
+                              "(the read-only role reads the views of the analyst schema only)"),
+                            _("the PostgreSQL server stopped the read: {reason}"))
+    with connect(url) as conn, server_errors(*refusals):  # connect first: psycopg missing is one line
         if not conn.execute("SELECT to_regclass('public.merges') IS NOT NULL").fetchone()[0]:
             raise StoreError(_("no headquarters records in this database yet: merge an export into it first"))
-        with server_errors(_("this PostgreSQL role may not read headquarters' records "
-                             "(the read-only role reads the views of the analyst schema only)"),
-                           _("the PostgreSQL server stopped the read: {reason}")):
-            yield HQ(conn)
+        schema.ensure_functions(conn)  # a database made by an older fieldtui
+        yield HQ(conn)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ read-only role; the tables themselves are granted to nobody.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from functools import cache
@@ -21,6 +22,10 @@ from fieldtui.core import kinds
 from fieldtui.core.db import migrations
 from fieldtui.core.ids import new_id
 from fieldtui.core.pg.dialect import COMPAT
+
+#: Which `dialect.COMPAT` a database was given (meta 'pg_functions'): a change to those SQL
+#: functions reaches the databases made before it (ensure; connect.opened).
+FUNCTIONS_VERSION = hashlib.sha256("\n".join(COMPAT).encode()).hexdigest()[:16]
 
 #: Headquarters' own tables beside the record tables: merges, histories, conflicts, decisions, meta.
 BOOKKEEPING = ("field_changes", "field_conflicts", "duplicate_decisions", "participant_keys", "merges", "meta",
@@ -114,9 +119,11 @@ def grants() -> tuple[str, ...]:
 
 
 def ensure(conn) -> None:
-    """Create the schema if this database has none yet (the first merge), in one transaction."""
+    """Create the schema if this database has none yet (the first merge), in one transaction; a
+    database made by an older fieldtui gets today's functions (`update_functions`)."""
     present = conn.execute("SELECT to_regclass('public.merges') IS NOT NULL").fetchone()[0]
     if present:
+        ensure_functions(conn)
         return
     with conn.transaction():
         conn.raw.execute("SELECT pg_advisory_xact_lock(20)")  # two first merges at once: one creates
@@ -124,9 +131,37 @@ def ensure(conn) -> None:
             return
         for statement in ddl():
             conn.raw.execute(statement)
-        # headquarters' own device id, named in the versions it makes (duplicates.settle_same)
+        _functions_done(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?)", (new_id(),))
         role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (READER,)).fetchone()
         if role is not None:
             for statement in grants():
                 conn.raw.execute(statement)
+
+
+def ensure_functions(conn) -> None:
+    """Today's `dialect.COMPAT` functions in this HQ database, if the role may define them (the
+    role that merges; the analysts' role is refused later, by what it reads)."""
+    if conn.execute("SELECT has_schema_privilege('public', 'CREATE')").fetchone()[0] and not functions_current(conn):
+        update_functions(conn)
+
+
+def functions_current(conn) -> bool:
+    """Whether this HQ database has today's `dialect.COMPAT` functions."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'pg_functions'").fetchone()
+    return row is not None and row[0] == FUNCTIONS_VERSION
+
+
+def update_functions(conn) -> None:
+    """Define `dialect.COMPAT` again (each CREATE OR REPLACE), in one transaction: a summary's SQL
+    may call a function an older release did not define."""
+    with conn.transaction():
+        conn.raw.execute("SELECT pg_advisory_xact_lock(20)")
+        for statement in COMPAT:
+            conn.raw.execute(statement)
+        _functions_done(conn)
+
+
+def _functions_done(conn) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES ('pg_functions', ?) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (FUNCTIONS_VERSION,))

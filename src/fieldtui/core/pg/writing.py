@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fieldtui.core.pg.connect import HQ, Connection, opened, server_errors
+from fieldtui.core.pg.connect import HQ, Connection, opened
 from fieldtui.i18n import _
 
 
@@ -28,7 +28,7 @@ class WritingHQ(HQ):
 @contextmanager
 def opened_for_writing(url: str, operator: str | None = None) -> Iterator[WritingHQ]:
     """The HQ database at `url` for a change by `operator`; no HQ there yet is a StoreError."""
-    with opened(url) as hq, server_errors(
-            _("this PostgreSQL role may not change headquarters' records (connect as the role that merges)"),
-            _("the PostgreSQL server stopped the change, so nothing was changed: {reason}")):
+    refusals = (_("this PostgreSQL role may not change headquarters' records (connect as the role that merges)"),
+                _("the PostgreSQL server stopped the change, so nothing was changed: {reason}"))
+    with opened(url, refusals) as hq:
         yield WritingHQ(hq.conn, operator)
