@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from fieldtui.core import duplicates, pinyin, summary
 from fieldtui.core.clock import utc_now
@@ -129,13 +130,8 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
-            duplicates.merge_decisions(conn)  # decisions about duplicates: a union; 'same' applied
-            for table, row_id in duplicates.settle_same(hq):
-                written.setdefault(table, []).append(row_id)
-                conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
-            check_merged(conn, written, checked.pseudonymised, file_checked=True)  # every rule holds for the result
-            conn.execute("DROP TABLE temp.incoming")
-            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
+            duplicates.merge_decisions(conn)  # decisions about duplicates: a union
+            settle_and_check(hq, written, checked.pseudonymised)
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
             counts = {t: vars(c) for t, c in result.tables.items()}
@@ -149,6 +145,19 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name IN ('src', 'ver')").fetchall():
             conn.execute(f"DETACH DATABASE {name}")
     result.accepted = True
+
+
+def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool) -> None:
+    """A file's rows merged and its duplicates' decisions joined (in its transaction, on either
+    engine: `hq` a Store or a PostgreSQL HQ): every 'same person' decision applied again, every
+    rule checked for what the file wrote (rules.check_merged), its people's pinyin keys refreshed."""
+    conn = hq.conn
+    for table, row_id in duplicates.settle_same(hq):
+        written.setdefault(table, []).append(row_id)
+        conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
+    check_merged(conn, written, pseudonymised, file_checked=True)  # every rule holds for the result
+    conn.execute("DROP TABLE temp.incoming")
+    pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
 
 
 def _already_merged(conn: sqlite3.Connection, checked: CheckedFile) -> bool:

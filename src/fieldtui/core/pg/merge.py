@@ -24,14 +24,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from fieldtui.core import duplicates, pinyin, summary
+from fieldtui.core import summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused, open_checked
-from fieldtui.core.exchange.merge import merge_checked
+from fieldtui.core.exchange.merge import merge_checked, settle_and_check
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
-from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, columns, no_progress
 from fieldtui.core.exchange.versions import HISTORY_SINCE, hashed_columns, settle_changed, take_histories
 from fieldtui.core.kinds import RECORD_TABLES
@@ -81,13 +80,8 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
-            conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union; 'same' applied
-            for table, row_id in duplicates.settle_same(HQ(conn, operator)):
-                written.setdefault(table, []).append(row_id)
-                conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
-            check_merged(conn, written, checked.pseudonymised, file_checked=True)  # rules.py's, translated
-            conn.execute("DROP TABLE temp.incoming")
-            pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
+            conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union
+            settle_and_check(HQ(conn, operator), written, checked.pseudonymised)  # SQLite's, translated
             if flag is None:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('hq_pseudonymised', ?)",
                              ("1" if checked.pseudonymised else "0",))
