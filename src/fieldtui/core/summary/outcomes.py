@@ -100,10 +100,10 @@ def medians(conn: Any, figures: dict[str, CBOFigures], narrow: bool, people: str
     time, and the totals' middle values are read by their position in a sorted query (numbers
     sort before any text, so the positions counted over numbers find numbers). On PostgreSQL the
     server numbers them (`_medians_pg`): its memory is not the app's."""
+    walk = _FROM_PEOPLE if narrow else _FROM_PLACEMENTS
     if getattr(conn, "dialect", "sqlite") == "postgresql":
-        return _medians_pg(conn, figures, _LATEST_PLACEMENT_PG.format(
-            walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people), params)
-    latest = _LATEST_PLACEMENT.format(walk=_FROM_PEOPLE if narrow else _FROM_PLACEMENTS, people=people)
+        return _medians_pg(conn, figures, _LATEST_PLACEMENT_PG.format(walk=walk, people=people), params)
+    latest = _LATEST_PLACEMENT.format(walk=walk, people=people)
     counted = {"income": 0, "wage": 0}
     rows = conn.execute(f"SELECT cbo, income, wage FROM ({latest}) v ORDER BY cbo", params)
     for cbo, group in itertools.groupby(rows, key=lambda row: row[0]):
