@@ -7,7 +7,10 @@ headless (Textual's Pilot): its code paths are the real ones, only the terminal 
 
 Commands (one per line): `press KEY [KEY...]`; `trainee NAME` (F3, Ctrl+N, fill, Ctrl+S: replies
 `acked NAME` when the form closed on "Saved.", else `refused <what the app said>`); `edit-phone
-NAME PHONE` (search the trainee, Enter, change the phone, Ctrl+S); `drop-locks` (open and close
+NAME PHONE` (search the trainee, Enter, change the phone, Ctrl+S); `type NAME` (F3, Ctrl+N, the
+name typed, not saved: a draft is kept); `offer restore|discard` (answer what a person finds at
+start after a crash, "An unsaved form was kept. Restore it?": replies `restored NAME`,
+`discarded N` or `none`); `drop-locks` (open and close
 the database file with plain I/O in this process, as the bug did); `idle SECONDS` (the app's
 timers run meanwhile); `quit`. One reply line per command, flushed.
 """
@@ -111,6 +114,37 @@ async def _edit_phone(pilot, name: str, phone: str) -> str:
     return await _saved(pilot, edit)
 
 
+async def _type(pilot, name: str) -> str:
+    from fieldtui.tui.screens.form import RecordFormScreen
+    from tests.tui.helpers import fill
+
+    await pilot.press("ctrl+g", "f3")
+    await _until(pilot, _on(pilot, "TraineeListScreen"))
+    await pilot.press("ctrl+n")
+    if not await _until(pilot, lambda: isinstance(pilot.app.screen, RecordFormScreen)):
+        return f"refused no form, on {type(pilot.app.screen).__name__}"
+    await fill(pilot, "participant.full_name", name)
+    return "ok"
+
+
+async def _offer(pilot, answer: str) -> str:
+    """Answer the start's offer of kept drafts (one dialog per draft) as a person would."""
+    from fieldtui.tui.screens.form import RecordFormScreen
+    from fieldtui.tui.widgets.confirm import Confirm
+
+    app, discarded = pilot.app, 0
+    if app.store.drafts():
+        await _until(pilot, lambda: isinstance(app.screen, Confirm))
+    while isinstance(app.screen, Confirm):
+        await pilot.press("y" if answer == "restore" else "n")
+        await _settle(pilot)
+        if answer == "restore":
+            await _until(pilot, lambda: isinstance(app.screen, RecordFormScreen))
+            return f"restored {app.screen.form.values().get('participant.full_name', '')}"
+        discarded += 1
+    return f"discarded {discarded}" if discarded else "none"
+
+
 async def main(db: str) -> None:
     app = FieldApp(db)
     loop = asyncio.get_running_loop()
@@ -128,6 +162,10 @@ async def main(db: str) -> None:
                 reply = "ok"
             elif cmd == "trainee":
                 reply = await _trainee(pilot, args[0])
+            elif cmd == "type":
+                reply = await _type(pilot, args[0])
+            elif cmd == "offer":
+                reply = await _offer(pilot, args[0])
             elif cmd == "edit-phone":
                 reply = await _edit_phone(pilot, args[0], args[1])
             elif cmd == "drop-locks":  # what a buggy library in this process would do

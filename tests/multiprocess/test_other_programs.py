@@ -98,3 +98,24 @@ def test_edited_personal_data_leaves_the_journal_when_the_app_goes_idle(app_proc
     history = b"".join(r[0].encode() for r in conn.execute("SELECT changes FROM audit_changes"))
     conn.close()
     assert field_copy.read_bytes().count(old_phone) <= history.count(old_phone)
+
+
+@pytest.mark.parametrize("answer", ["restore", "discard"])
+def test_a_form_typed_when_the_app_was_killed_is_offered_at_the_next_start(app_process, field_copy, answer):
+    """kill -9 mid-typing: the next start asks first (before any key reaches a screen), and
+    either answer leaves the app usable: the restored form saves, a discarded one is gone."""
+    app = app_process()
+    assert app.send("type 未存者") == "ok"
+    assert app.send("idle 1.5") == "ok"  # past the draft's delay: kept in the file
+    app.kill9()
+    again = app_process()
+    assert again.send("press f3") == "ok"  # keys before the answer reach the dialog, not a list
+    if answer == "restore":
+        assert again.send("offer restore") == "restored 未存者"
+        assert again.send("press escape y") == "ok"  # leave it unsaved: "discard the changes?" yes
+    else:
+        assert again.send("offer discard") == "discarded 1"
+    assert again.send("trainee 之后") == "acked 之后"
+    assert again.send("offer discard") == "none"
+    again.kill9()
+    assert "之后" in _names(field_copy) and "未存者" not in _names(field_copy)

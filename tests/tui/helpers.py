@@ -25,10 +25,15 @@ async def fill(pilot: Pilot, path: str, value: str | bool) -> None:
         values = [o.value for o in widget.options]
         if widget.inline:  # one key: the choice's number
             await pilot.press(str(values.index(value) + 1))
-        else:  # type to filter (an ASCII name of the choice), then Enter
-            option = widget.options[values.index(value)]
+        else:  # type an ASCII name of the choice until it is the only match (as people do), then Enter
+            target = values.index(value)
+            option = widget.options[target]
             typed = next((t for t in (option.label, *option.also, option.value) if t.isascii()), option.label)
-            await pilot.press(*typed, "enter")
+            for character in typed:
+                await pilot.press(character)
+                if widget.matches() == [target]:
+                    break
+            await pilot.press("enter")
     elif isinstance(widget, Select):
         values = [v for _label, v in widget._options]  # index 0 is the blank prompt
         await pilot.press("enter")

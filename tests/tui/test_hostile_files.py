@@ -14,6 +14,7 @@ from fieldtui.core.store import Store, StoreError
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.trainees import TraineeListScreen
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import trainee
 from tests.fixtures.make_hostile import DB_BUILDERS, build_databases
 
@@ -88,3 +89,25 @@ async def test_control_characters_in_a_tampered_name_are_not_sent_to_the_termina
         cells = [str(c) for r in range(app.screen.table.row_count) for c in app.screen.table.get_row_at(r)]
         assert not any("\x1b" in c or "\x00" in c or "\u202e" in c for c in cells)
         assert any(c == "王\ufffd建\ufffd国\ufffd[31m" for c in cells)
+
+
+async def test_a_name_made_invalid_utf8_with_sqlite3_opens_and_is_corrected(fresh_db):
+    """Bytes pasted as text with the sqlite3 program: the list and the form show U+FFFD where
+    they are (not "internal error" or "damaged"); the name corrected, it saves."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        person_id = store.save_trainee(trainee(cbo_id)).participant.id
+    sqlite3_cli(path, f"UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{person_id}'")
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form_screen(pilot).form.values()["participant.full_name"] == "王\ufffdA"
+        await fill(pilot, "participant.full_name", "王阿")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen)
+    with Store.open(path) as store:
+        assert store.get_participant(person_id).full_name == "王阿"

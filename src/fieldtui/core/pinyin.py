@@ -150,16 +150,24 @@ def register(conn: sqlite3.Connection) -> None:
     `fieldtui_bag(name)` on a connection, for the SQL that fills the table (migrations 0006 and
     0008, `refresh_keys`)."""
     for fn, index in (("fieldtui_sort_key", 0), ("fieldtui_pinyin", 1), ("fieldtui_initials", 2)):
-        conn.create_function(fn, 1, lambda name, i=index: keys(name if isinstance(name, str) else "")[i],
-                             deterministic=True)
-    conn.create_function("fieldtui_bag", 1, lambda name: bag(name if isinstance(name, str) else ""),
-                         deterministic=True)
+        conn.create_function(fn, 1, lambda name, i=index: keys(_name(name))[i], deterministic=True)
+    conn.create_function("fieldtui_bag", 1, lambda name: bag(_name(name)), deterministic=True)
+
+
+def _name(value: object) -> str:
+    """A name as the SQL functions receive it. `refresh_keys` hands it over as bytes: Python would
+    refuse to call a function on text that is not UTF-8 (edited with the sqlite3 program), and the
+    save or merge around it would fail; such bytes become U+FFFD, as when the name is read."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else ""
 
 
 _UPSERT = (
     "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials, birth_year, bag, phone) "
-    "SELECT p.id, p.full_name, fieldtui_sort_key(p.full_name), fieldtui_pinyin(p.full_name), "
-    "fieldtui_initials(p.full_name), p.birth_year, fieldtui_bag(p.full_name), p.phone FROM participants p "
+    "SELECT p.id, p.full_name, fieldtui_sort_key(p.name_bytes), fieldtui_pinyin(p.name_bytes), "
+    "fieldtui_initials(p.name_bytes), p.birth_year, fieldtui_bag(p.name_bytes), p.phone "
+    "FROM (SELECT *, CAST(full_name AS BLOB) AS name_bytes FROM participants) p "
     "WHERE p.id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id "
     "AND x.name IS p.full_name AND x.birth_year IS p.birth_year AND x.phone IS p.phone) "
     "ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, "

@@ -27,10 +27,18 @@ APPLICATION_ID = 0x46545549  # "FTUI" in the SQLite header: marks a fieldtui fil
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def text(value: bytes) -> str:
+    """A text value as read from a file: bytes that are not UTF-8 (pasted with the sqlite3 program,
+    written by another tool) become U+FFFD, so the record still opens and can be corrected,
+    instead of every read of that row failing as if the whole file were damaged."""
+    return value.decode("utf-8", "replace")
+
+
 def connect(target: str, uri: bool = False) -> sqlite3.Connection:
     """A connection with fieldtui's pragmas: foreign keys on, the file's own SQL distrusted."""
     conn = sqlite3.connect(target, isolation_level=None, uri=uri, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = text
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA busy_timeout = 5000")

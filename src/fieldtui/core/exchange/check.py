@@ -28,7 +28,7 @@ from pathlib import Path
 
 from fieldtui.core.db import files as db_files
 from fieldtui.core.db import migrations
-from fieldtui.core.db.connect import APPLICATION_ID, SQLITE_MAGIC
+from fieldtui.core.db.connect import APPLICATION_ID, SQLITE_MAGIC, text
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.exchange import versions
@@ -135,7 +135,7 @@ def _check_copy(copy: Path) -> tuple[dict[str, str], int, str]:
     try:
         if [tuple(r) for r in conn.execute("PRAGMA quick_check").fetchall()] != [(b"ok",)]:
             raise Refused(DAMAGED())
-        conn.text_factory = str  # the pages are sound: the file's text is decoded from here on
+        conn.text_factory = text  # the pages are sound: the file's text is decoded from here on
         version = _check_schema(conn)
         manifest = _read_manifest(conn, version)
         _check_content(conn, manifest)
@@ -244,6 +244,7 @@ def _upgrade(copy: Path, workdir: Path) -> Path:
     create_private_file(upgraded)
     src = open_checked(copy)
     dest = sqlite3.connect(upgraded, isolation_level=None)
+    dest.text_factory = text
     try:
         src.backup(dest)
         dest.execute("PRAGMA trusted_schema = OFF")

@@ -32,7 +32,7 @@ from pathlib import Path
 from fieldtui.core import kinds
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
-from fieldtui.core.db.connect import APPLICATION_ID, code, failure
+from fieldtui.core.db.connect import APPLICATION_ID, code, failure, text
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
@@ -185,6 +185,7 @@ def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secre
                  progress: Progress, operator: str) -> ExportResult:
     """Build the export in `tmp`: the schema, one consistent snapshot of `src`, the manifest."""
     conn = sqlite3.connect(tmp.resolve().as_uri(), uri=True, isolation_level=None)
+    conn.text_factory = text
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA secure_delete = ON")

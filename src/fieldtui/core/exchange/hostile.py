@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from fieldtui.core.db.connect import WRITE_FAILURES, code, failure
+from fieldtui.core.db.connect import WRITE_FAILURES, code, failure, text
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
 
@@ -30,6 +30,7 @@ def DAMAGED() -> str:
 def open_checked(path: Path) -> sqlite3.Connection:
     """A read-only connection to a private copy of a file to merge, distrusting its content."""
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, isolation_level=None)
+    conn.text_factory = text
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
     conn.execute("PRAGMA mmap_size = 0")

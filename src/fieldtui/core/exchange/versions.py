@@ -32,6 +32,7 @@ import sqlite3
 from pathlib import Path
 
 from fieldtui.core import kinds
+from fieldtui.core.db.connect import text
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, scratch_failure
 from fieldtui.core.exchange.report import TableCounts
@@ -60,6 +61,13 @@ def row_hash(value: object) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def hashed_sql(cols: list[str], alias: str = "") -> str:
+    """SQL for `fieldtui_hash` of a row's content, handed over as bytes: a text that is not UTF-8
+    (edited with the sqlite3 program) is hashed as stored instead of stopping the merge. For
+    UTF-8 text the bytes are the ones `row_hash` encodes, so every hash kept so far still holds."""
+    return f"fieldtui_hash(CAST({json_array(cols, alias)} AS BLOB))"
+
+
 def hashed_columns(cols: list[str]) -> list[str]:
     """What a version's hash covers: all but updated_at (same content, other stamp: not a conflict)."""
     return [c for c in cols if c != "updated_at"]
@@ -73,6 +81,7 @@ def row_versions_file(copy: Path, workdir: Path) -> Path:
     out = workdir / f"{copy.stem}-versions.db"
     create_private_file(out)
     conn = sqlite3.connect(out, isolation_level=None)
+    conn.text_factory = text
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # scratch: a crash leaves nothing to recover
         conn.execute("PRAGMA synchronous = OFF")
@@ -86,7 +95,7 @@ def row_versions_file(copy: Path, workdir: Path) -> Path:
             conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
                          "del INTEGER NOT NULL) WITHOUT ROWID")
             conn.execute(f"INSERT INTO {table} (id, u, h, del) SELECT id, updated_at, "
-                         f"fieldtui_hash({json_array(content)}), deleted FROM src.{table}")
+                         f"{hashed_sql(content)}, deleted FROM src.{table}")
             conn.execute("INSERT INTO columns (tbl, hashed) VALUES (?, ?)", (table, json.dumps(content)))
         conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
@@ -155,14 +164,14 @@ def _versions_in(conn: sqlite3.Connection, table: str, content: list[str]) -> No
     if hashed is not None and json.loads(hashed[0]) == content:  # hashed with the check
         conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, h FROM ver.{table}")
     else:
-        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, fieldtui_hash({json_array(content)}) FROM src.{table}")
+        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, {hashed_sql(content)} FROM src.{table}")
 
 
 def _compare_with_kept(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
     """Each file row is 'new' (not here yet), 'same' (headquarters' row has its content) or
     'changed'. Only rows both sides have are hashed here (CROSS JOIN: driven from the file)."""
     conn.execute(f"UPDATE temp.inc SET state = CASE WHEN m.h = temp.inc.h THEN 'same' ELSE 'changed' END FROM "
-                 f"(SELECT m.id, fieldtui_hash({json_array(content, 'm')}) AS h FROM temp.inc i "
+                 f"(SELECT m.id, {hashed_sql(content, 'm')} AS h FROM temp.inc i "
                  f"CROSS JOIN main.{table} m ON m.id = i.id) m WHERE m.id = temp.inc.id")
     conn.execute("UPDATE temp.inc SET state = 'new' WHERE state IS NULL")
 

@@ -194,6 +194,21 @@ class StoreBase:
             raise SchemaTooNew(_(
                 "{path} was written by a newer fieldtui (schema {found}, this version reads up to {known}); "
                 "please update fieldtui").format(path=self.path, found=version, known=SCHEMA_VERSION))
+        self._check_no_foreign_sql()
+
+    def _check_no_foreign_sql(self) -> None:
+        """fieldtui makes no trigger or view. A trigger added with the sqlite3 program would run
+        inside fieldtui's own transactions (a save could wipe a table); a view named like one of
+        fieldtui's tables would answer its reads. Either is refused before anything is read or
+        written. Views and tables of the user's own, under other names, are left alone."""
+        found = self.conn.execute("SELECT type, name FROM sqlite_schema WHERE type IN ('trigger', 'view')").fetchall()
+        ours = migrations.table_names() if any(kind == "view" for kind, _name in found) else frozenset()
+        for kind, name in found:
+            if kind == "trigger" or name in ours:
+                raise StoreError(_(
+                    "{path} holds a {kind} named {name} that fieldtui did not make (added outside "
+                    "fieldtui); open a backup, or remove it with the sqlite3 program").format(
+                    path=self.path, kind=_("trigger") if kind == "trigger" else _("view"), name=name))
 
     def _configure_writer(self) -> None:
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]

@@ -61,6 +61,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from functools import cache
 from importlib import resources
 
 #: The scripts in order; SCRIPTS[n] takes a file from version n to n + 1.
@@ -98,3 +99,18 @@ def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
             for statement in statements(SCRIPTS[n]):
                 conn.execute(statement.rstrip(";"))
             conn.execute(f"PRAGMA user_version = {n + 1}")
+
+
+@cache
+def table_names() -> frozenset[str]:
+    """Every table name any version of the schema has had (a view by one of these names in a
+    file is not fieldtui's: records/base.py refuses it). Built once, only when a file has views."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    names: set[str] = set()
+    try:
+        for n in range(SCHEMA_VERSION):
+            apply(conn, n, n + 1)
+            names.update(r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'"))
+    finally:
+        conn.close()
+    return frozenset(names)

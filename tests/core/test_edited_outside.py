@@ -1,0 +1,83 @@
+"""The app's own file edited with the sqlite3 command-line program, then used by fieldtui.
+
+A CBO's laptop file is theirs: someone may open it with `sqlite3` to look, fix or "tidy". What
+fieldtui then does is decided here, each case made with the real sqlite3 program:
+- SQL that would run inside fieldtui's own transactions (a trigger) or answer its reads instead
+  of its tables (a view named like one) is refused at open, in one line, nothing written;
+- a view or table of their own, under another name, is left alone;
+- a name that is no longer valid UTF-8 (bytes pasted as text) opens, counts and exports: the bad
+  bytes show as U+FFFD so the record can be corrected, never as "the file is damaged"."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange
+from fieldtui.core.store import Store, StoreError
+from tests.core.test_merge_rules import sqlite3_cli
+
+VIEW = ("PRAGMA foreign_keys = OFF; ALTER TABLE participants RENAME TO participants_real; "
+        "CREATE VIEW participants AS SELECT * FROM participants_real")
+TRIGGER = "CREATE TRIGGER tidy AFTER UPDATE ON participants BEGIN DELETE FROM cbos; END"
+#: 王 followed by a byte that is never UTF-8, then "A": what pasting GBK bytes as text leaves.
+BAD_NAME = "UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{id}'"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fieldtui", *args], capture_output=True, text=True)
+
+
+def a_trainee(path: Path) -> tuple[str, str]:
+    with Store.open_readonly(path) as store:
+        row = store.page("trainees")[0]
+    return row["id"], row["participant_id"]
+
+
+@pytest.mark.parametrize("sql, named", [(VIEW, "participants"), (TRIGGER, "tidy")], ids=["view", "trigger"])
+def test_sql_that_would_run_in_fieldtuis_place_is_refused_at_open(sample_copy, sql, named):
+    sqlite3_cli(sample_copy, sql)
+    before = sample_copy.read_bytes()
+    for opening in (Store.open, Store.open_readonly):
+        with pytest.raises(StoreError) as refused:
+            opening(sample_copy)
+        message = str(refused.value)
+        assert len(message.splitlines()) == 1 and named in message and "outside fieldtui" in message
+    out = cli("summary", str(sample_copy))
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and named in out.stderr and "Traceback" not in out.stderr
+    assert sample_copy.read_bytes() == before
+
+
+def test_views_and_tables_of_their_own_are_left_alone(sample_copy):
+    expected = cli("summary", str(sample_copy), "--json").stdout
+    sqlite3_cli(sample_copy, "CREATE VIEW my_counts AS SELECT cbo_id, count(*) n FROM participants GROUP BY 1; "
+                             "CREATE TABLE my_notes (note TEXT)")
+    out = cli("summary", str(sample_copy), "--json")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == expected
+    with Store.open(sample_copy) as store:
+        assert store.page("trainees")
+
+
+def test_a_name_no_longer_utf8_opens_counts_exports_and_merges(sample_copy, tmp_path):
+    expected = json.loads(cli("summary", str(sample_copy), "--json").stdout)
+    trainee_id, person_id = a_trainee(sample_copy)
+    sqlite3_cli(sample_copy, BAD_NAME.format(id=person_id))
+
+    out = cli("summary", str(sample_copy), "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == expected
+    with Store.open(sample_copy) as store:
+        assert store.get_trainee(trainee_id).participant.full_name == "王\ufffdA"
+        assert any(r["full_name"] == "王\ufffdA" for r in store.page("trainees", search="王"))
+    hq = tmp_path / "hq.db"
+    field_export = tmp_path / "field.fieldtui"
+    exchange.export(sample_copy, field_export)
+    merged = cli("merge", str(hq), str(field_export))
+    assert merged.returncode == 0, merged.stderr
+    assert json.loads(cli("summary", str(hq), "--json").stdout) == expected
