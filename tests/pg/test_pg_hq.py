@@ -191,3 +191,50 @@ def test_an_hq_made_by_an_older_fieldtui_gets_todays_functions_and_the_same_figu
     done = cli("summary", pg_url, "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected
+
+
+def test_values_that_test_the_copy_format_arrive_as_they_are(tmp_path, pg_url):
+    """Staging writes PostgreSQL's CSV: quotes, commas, a backslash, an empty text beside a NULL,
+    a double SQLite's printf('%.17g') would print wrong (50.4 as 50.39999999999999), and a name
+    made invalid UTF-8 with the sqlite3 program (shown as U+FFFD, as the app shows it) all
+    arrive as an SQLite HQ holds them."""
+    from fieldtui.core.models import CBO
+    from tests.core.test_merge_rules import sqlite3_cli
+
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        cbo = store.save_cbo(CBO(name_zh="引号", name_en='He said "yes", then \\ left', grant_usd=1234.57,
+                                 sii=50.4, target_direct=10, programmes=["vocational_training"]))
+        store.save_trainee(trainee(cbo.id, phone="13812345678"))
+        bad = store.save_trainee(trainee(cbo.id)).participant.id
+    sqlite3_cli(field, f"UPDATE participants SET phone = '' WHERE id <> '{bad}'")
+    sqlite3_cli(field, f"UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{bad}'")
+    export = tmp_path / "field-export.db"
+    assert cli("export", str(field), str(export), "--plain").returncode == 0
+    hq = tmp_path / "hq.db"
+    for target in (str(hq), pg_url):
+        done = cli("merge", target, str(export))
+        assert done.returncode == 0, done.stderr
+    pg = pg_contents(pg_url)
+    assert pg["cbos"][0][1:3] == ("引号", 'He said "yes", then \\ left')
+    phone = pg_columns(pg_url, "participants").index("phone")
+    assert {row[phone] for row in pg["participants"]} == {"", None}  # an empty text, and a NULL
+    names = pg_columns(pg_url, "cbos")
+    assert (pg["cbos"][0][names.index("grant_usd")], pg["cbos"][0][names.index("sii")]) == (1234.57, 50.4)
+    conn = sqlite3.connect(hq)
+    conn.text_factory = lambda b: b.decode("utf-8", "replace")
+    try:
+        lite = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in RECORD_TABLES}
+    finally:
+        conn.close()
+    assert {t: pg[t] for t in RECORD_TABLES} == lite
+    assert any(row[2] == "王\ufffdA" for row in pg["participants"])
+    assert pg_figures(pg_url) == lite_figures(hq)
+
+
+def pg_columns(url: str, table: str) -> list[str]:
+    with connect(url) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? "
+            "ORDER BY ordinal_position",
+            (table,))]
