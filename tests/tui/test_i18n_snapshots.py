@@ -6,7 +6,7 @@ To cover a new screen, add it to SCREENS with the keys that reach it from the ho
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from fieldtui.i18n import set_language
 from fieldtui.tui.app import FieldApp
@@ -54,7 +54,8 @@ def reaching(keys: list[str]):
             await settle(pilot)
         for _ in range(50):
             body = pilot.app.screen.query("#summary-body")
-            if not body or not body.first().loading:
+            footers = pilot.app.screen.query(Footer)  # after F12 a footer recomposes, a refresh later
+            if (not body or not body.first().loading) and all(footer.children for footer in footers):
                 break
             await settle(pilot)
 
