@@ -71,7 +71,7 @@ def _copy_csv(conn, src: sqlite3.Connection, table: str, cols: list[str]) -> Non
             copy.write("\n".join(line for (line,) in block) + "\n")
 
 
-def fig_pg_merge(count: int, size: int, runs: int) -> list[Figure]:
+def fig_pg_merge(count: int, size: int, runs: int, csv_baseline: bool = True) -> list[Figure]:
     from fieldtui.core.pg.merge import merge
     from tools import hq_db
 
@@ -85,7 +85,8 @@ def fig_pg_merge(count: int, size: int, runs: int) -> list[Figure]:
         hq_db.start(folder, quiet=True)
         for _ in range(runs):  # interleaved, baseline first; each run into new databases
             base_runs.append(timed(lambda: hand_written(hq_db.new_database(folder), files)))
-            csv_runs.append(timed(lambda: hand_written(hq_db.new_database(folder), files, csv=True)))
+            if csv_baseline:
+                csv_runs.append(timed(lambda: hand_written(hq_db.new_database(folder), files, csv=True)))
             url = hq_db.new_database(folder)
             start = time.perf_counter()
             report = merge(url, files, operator="bench")
@@ -95,13 +96,14 @@ def fig_pg_merge(count: int, size: int, runs: int) -> list[Figure]:
         hq_db.stop(folder)
         shutil.rmtree(folder, ignore_errors=True)
     name = f"merge {count} exports of {size:,} participants into PostgreSQL"
-    return [Figure(name, count * size, ours_runs, base_runs, times(1.5, "COPY + INSERT … ON CONFLICT"),
+    figures = [Figure(name, count * size, ours_runs, base_runs, times(1.5, "COPY + INSERT … ON CONFLICT"),
                    also=f"{refused} files refused" if refused else None,
                    note="core/pg/merge.py (checks, versions, rules) vs hand-written COPY (psycopg write_row) + "
                         "INSERT … ON CONFLICT per table, one transaction per file, same server, same run"),
             Figure(name + ", baseline with SQLite-made CSV", count * size, ours_runs, csv_runs, None,
                    note="the same baseline given ours' COPY technique (CSV lines formatted by SQLite): "
                         "what is left is the merge's own work")]
+    return figures if csv_baseline else figures[:1]
 
 
 def summary_runs(url: str, n: int, runs: int) -> Figure:
@@ -151,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=20, help="exports to merge (0: no merge figure)")
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-csv-baseline", action="store_true",
+                        help="skip the info baseline given ours' CSV technique (halves a long run)")
     parser.add_argument("--summary", action="store_true", help="the summary figure too")
     parser.add_argument("--summary-size", type=int, default=1_000_000)
     parser.add_argument("--summary-url", help="an HQ already loaded with the summary's file (nothing loaded)")
     args = parser.parse_args(argv)
-    figures = fig_pg_merge(args.files, args.size, args.runs) if args.files else []
+    figures = fig_pg_merge(args.files, args.size, args.runs, not args.no_csv_baseline) if args.files else []
     if args.summary or args.summary_url:
         figures.append(fig_pg_summary(args.summary_size, args.runs, args.summary_url))
     print_table(figures)
