@@ -47,6 +47,15 @@ async def test_every_screen_of_a_hostile_file_opens_or_the_file_is_refused(hosti
         assert app.screen.is_current  # still running, back home
 
 
+async def first_trainee_form(pilot) -> RecordFormScreen:
+    """F3, then Enter on the first trainee: their form, as a person opens it."""
+    await pilot.press("f3")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    return form_screen(pilot)
+
+
 async def test_a_stored_row_that_breaks_a_rule_opens_and_is_corrected(fresh_db):
     """Saved before a rule was tightened (or edited outside): the form shows it as stored; a save
     names the broken rule beside its field; corrected, it saves."""
@@ -59,11 +68,7 @@ async def test_a_stored_row_that_breaks_a_rule_opens_and_is_corrected(fresh_db):
     conn.close()
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        form = form_screen(pilot)
+        form = await first_trainee_form(pilot)
         assert form.form.values()["participant.phone"] == "12345"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -100,11 +105,7 @@ async def test_a_name_made_invalid_utf8_with_sqlite3_opens_and_is_corrected(fres
     sqlite3_cli(path, f"UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{person_id}'")
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert form_screen(pilot).form.values()["participant.full_name"] == "王\ufffdA"
+        assert (await first_trainee_form(pilot)).form.values()["participant.full_name"] == "王\ufffdA"
         await fill(pilot, "participant.full_name", "王阿")
         await pilot.press("ctrl+s")
         await settle(pilot)
