@@ -62,6 +62,9 @@ async def _trainee(pilot, name: str) -> str:
     await _until(pilot, _on(pilot, "TraineeListScreen"))
     await pilot.press("ctrl+n")
     await _until(pilot, lambda: isinstance(pilot.app.screen, RecordFormScreen))
+    if not isinstance(pilot.app.screen, RecordFormScreen):  # a dialog a person would answer first
+        stack = " > ".join(type(s).__name__ for s in pilot.app.screen_stack)
+        return f"refused no form: {stack}: {getattr(pilot.app.screen, 'question', '')}"
 
     async def add() -> None:
         await fill_all(pilot, {**person(cbo_id, name=name), "training.course": "厨师"})
@@ -81,16 +84,22 @@ async def _saved(pilot, action) -> str:
     def new_messages() -> list[str]:
         return [n.message for n in app._notifications if n.identity not in seen]
 
+    def on_form() -> bool:
+        return isinstance(app.screen, RecordFormScreen) or type(app.screen).__name__ == "Duplicates"
+
     await action()
     await _until(pilot, lambda: not isinstance(app.screen, RecordFormScreen) or bool(new_messages()))
+    if type(app.screen).__name__ == "Duplicates":  # "possible duplicate": these are new people
+        await pilot.press("a")  # Save anyway
+        await _until(pilot, lambda: not on_form() or bool(new_messages()))
     messages = new_messages()
-    if not isinstance(app.screen, RecordFormScreen) and any("Saved" in m for m in messages):
+    if not on_form() and any("Saved" in m for m in messages):
         return "acked"
     shown = " / ".join(messages) or f"no message, on {type(app.screen).__name__}"
     await pilot.press("escape")
     await _settle(pilot)
-    if isinstance(app.screen, RecordFormScreen) or app.screen.is_modal:
-        await pilot.press("enter")  # "discard?" -> discard
+    if app.screen.is_modal:
+        await pilot.press("y")  # "Leave and discard them?" -> yes (Enter would keep the form)
         await _settle(pilot)
     return f"refused {shown}"
 

@@ -78,6 +78,8 @@ def _round(rng, app_process, db, tmp_path, n: int, figures: dict) -> set[str]:
         reply = app.send(f"trainee {name}")
         if reply == f"acked {name}":
             acked.add(name)
+        else:
+            figures.setdefault("refused", []).append(reply)
     app.kill9()
     figures["kills"] += 1
     return acked
@@ -103,6 +105,8 @@ def test_soak_other_programs_and_kills(app_process, field_copy, tmp_path, capsys
               f"({figures['cli_saves']} of them saved through `fieldtui import`), {len(acked)} acknowledged "
               f"saves, {len(lost)} lost, {figures['deleted_journals_seen']} deleted journals seen, "
               f"integrity {integrity}, {time.monotonic() - began:.0f} s")
+        for reply in figures.get("refused", []):  # not lost (never acknowledged), but said why
+            print(f"  not saved: {reply}")
     assert integrity == "ok"
     assert lost == []
     assert figures["deleted_journals_seen"] == 0
