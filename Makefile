@@ -30,7 +30,8 @@ demo-reset:
 
 # Lint and package boundaries first (seconds), then the suite. Two workers a core (at most 8):
 # much of a test's time is waiting (on a subprocess, a server, Textual's idle checks), so one a
-# core left the 2-core machines half idle (2026-12-01: 581 s with 4 workers, ~650 s with 2).
+# core left the 2-core machines' load at ~1.5 (2026-12-01: 581-729 s with 4 workers; 620 s with 2
+# the day before, not measured in the same hour).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n * 2 > 8 ? 8 : n * 2 )))
 
 test: $(STAMP) browser-deps
