@@ -77,6 +77,7 @@ async def _trainee(pilot, name: str) -> str:
 async def _saved(pilot, action) -> str:
     """Run `action` (keys that end in Ctrl+S) and say whether the form closed on "Saved."."""
     from fieldtui.tui.screens.form import RecordFormScreen
+    from fieldtui.tui.widgets.duplicates import Duplicates
 
     app = pilot.app
     seen = {n.identity for n in app._notifications}  # toasts expire: compare identities, not counts
@@ -85,11 +86,11 @@ async def _saved(pilot, action) -> str:
         return [n.message for n in app._notifications if n.identity not in seen]
 
     def on_form() -> bool:
-        return isinstance(app.screen, RecordFormScreen) or type(app.screen).__name__ == "Duplicates"
+        return isinstance(app.screen, (RecordFormScreen, Duplicates))
 
     await action()
     await _until(pilot, lambda: not isinstance(app.screen, RecordFormScreen) or bool(new_messages()))
-    if type(app.screen).__name__ == "Duplicates":  # "possible duplicate": these are new people
+    if isinstance(app.screen, Duplicates):  # "possible duplicate": these are new people
         await pilot.press("a")  # Save anyway
         await _until(pilot, lambda: not on_form() or bool(new_messages()))
     messages = new_messages()

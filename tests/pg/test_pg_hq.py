@@ -49,13 +49,19 @@ def lite_figures(path: Path) -> dict:
         return summary.compute(store, duplicates_too=True).to_json()
 
 
-def test_the_sample_export_gives_the_same_summary_json_on_both_engines(tmp_path, pg_url):
-    export = tmp_path / "sample-export.db"
-    assert cli("export", str(SAMPLE_DB), str(export), "--plain").returncode == 0
+def merged_into_both(field: Path, tmp_path: Path, pg_url: str) -> tuple[Path, Path]:
+    """`field` exported with the CLI and merged into an SQLite HQ and into `pg_url`: (HQ, export)."""
+    export = tmp_path / f"{field.stem}-export.db"
+    assert cli("export", str(field), str(export), "--plain").returncode == 0
     hq = tmp_path / "hq.db"
     for target in (str(hq), pg_url):
         done = cli("merge", target, str(export))
         assert done.returncode == 0, done.stderr
+    return hq, export
+
+
+def test_the_sample_export_gives_the_same_summary_json_on_both_engines(tmp_path, pg_url):
+    hq, export = merged_into_both(SAMPLE_DB, tmp_path, pg_url)
     lite = json.loads(cli("summary", str(hq), "--json").stdout)
     pg = cli("summary", pg_url, "--json")
     assert pg.returncode == 0, pg.stderr
@@ -209,12 +215,7 @@ def test_values_that_test_the_copy_format_arrive_as_they_are(tmp_path, pg_url):
         bad = store.save_trainee(trainee(cbo.id)).participant.id
     sqlite3_cli(field, f"UPDATE participants SET phone = '' WHERE id <> '{bad}'")
     sqlite3_cli(field, f"UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{bad}'")
-    export = tmp_path / "field-export.db"
-    assert cli("export", str(field), str(export), "--plain").returncode == 0
-    hq = tmp_path / "hq.db"
-    for target in (str(hq), pg_url):
-        done = cli("merge", target, str(export))
-        assert done.returncode == 0, done.stderr
+    hq, _export = merged_into_both(field, tmp_path, pg_url)
     pg = pg_contents(pg_url)
     assert pg["cbos"][0][1:3] == ("引号", 'He said "yes", then \\ left')
     phone = pg_columns(pg_url, "participants").index("phone")

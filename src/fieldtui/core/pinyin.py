@@ -28,6 +28,8 @@ import sqlite3
 import unicodedata
 from functools import lru_cache
 
+from fieldtui.core.db.connect import text
+
 #: Surnames whose reading differs from the character's commonest one.
 SURNAMES = {
     "单": "shan", "曾": "zeng", "区": "ou", "仇": "qiu", "解": "xie", "朴": "piao", "查": "zha",
@@ -159,7 +161,7 @@ def _name(value: object) -> str:
     refuse to call a function on text that is not UTF-8 (edited with the sqlite3 program), and the
     save or merge around it would fail; such bytes become U+FFFD, as when the name is read."""
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
+        return text(value)
     return value if isinstance(value, str) else ""
 
 
