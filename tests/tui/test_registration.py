@@ -65,6 +65,38 @@ async def test_f12_in_an_open_form_keeps_what_was_typed(fresh_db):
         assert language() == "en" and form_screen(pilot).form.values()["participant.full_name"] == "王小明"
 
 
+
+async def test_a_draft_kept_while_f12_rebuilds_the_form_holds_what_was_typed(fresh_db, monkeypatch):
+    """A busy machine: the draft timer fires while F12 is rebuilding the form in the other language
+    (CI saw the app stop with "internal error" there). The rebuild is slowed at that exact point."""
+    import asyncio
+
+    from fieldtui.tui.screens import form as form_module
+
+    monkeypatch.setattr(form_module, "DRAFT_DELAY", 0.2)
+    path, _cbo = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
+        screen = form_screen(pilot)
+        mount_all = screen.mount_all
+
+        async def busy_mount_all(*widgets, **kwargs):
+            mounting = mount_all(*widgets, **kwargs)  # the new form is in the screen, not yet built
+            await asyncio.sleep(0.6)  # the machine is busy: the draft timer fires now
+            await mounting
+
+        monkeypatch.setattr(screen, "mount_all", busy_mount_all)
+        await pilot.press(*"王小明", "f12")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert language() == "zh" and app.is_running
+        assert form_screen(pilot).form.values()["participant.full_name"] == "王小明"
+    with Store.open(path) as store:
+        (draft,) = store.drafts()
+    assert draft["data"]["values"]["participant.full_name"] == "王小明"
+
 async def test_the_saved_record_is_under_the_cursor_even_with_a_search(sample_copy):
     app = FieldApp(sample_copy)
     async with app.run_test(size=(80, 24)) as pilot:

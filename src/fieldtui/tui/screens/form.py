@@ -67,6 +67,9 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         self.dirty = False
         self._draft_timer: Timer | None = None
         self._draft_warned = False  # a draft that cannot be written is reported once, not per keystroke
+        #: what the form held when F12 began rebuilding it: a draft kept meanwhile (its timer, the
+        #: app closing) reads these, not the half-built form
+        self._rebuilding: dict[str, Any] | None = None
 
     # ---- per kind ------------------------------------------------------------------------
 
@@ -206,8 +209,12 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         """F12: the same form in the other language, with everything typed kept (and its draft)."""
         values, focused = self.form.values(), self.focused
         focused_id = focused.id if focused is not None else None
-        await self.recompose()
-        self.form.set_values(values)
+        self._rebuilding = values
+        try:
+            await self.recompose()
+            self.form.set_values(values)
+        finally:
+            self._rebuilding = None
         self.form.refresh_bindings()
         self.lock_person()
         if focused_id and self.query(f"#{focused_id}"):
@@ -235,8 +242,8 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         store = self.app.store
         try:
             if self.dirty:
-                store.save_draft(self.draft_key, self.KIND, self.record_id,
-                                 {"values": self.form.values(), "hidden": self.hidden})
+                values = self.form.values() if self._rebuilding is None else self._rebuilding
+                store.save_draft(self.draft_key, self.KIND, self.record_id, {"values": values, "hidden": self.hidden})
             else:
                 store.delete_draft(self.draft_key)
         except StoreError as exc:
