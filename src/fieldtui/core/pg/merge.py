@@ -193,10 +193,13 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     content = hashed_columns(cols)
     row = ", ".join(f"{{a}}.{c}" for c in content)
     conn.raw.execute("DROP TABLE IF EXISTS pg_temp.inc")
+    # Each staged row looks up its own by the primary key (a scalar subquery is never turned into a
+    # join): as a LEFT JOIN, PostgreSQL hashed the whole HQ table for every file (0.5 s a file for
+    # sessions at 1M rows), so the merge's time grew with headquarters, not with the file.
     conn.raw.execute(
-        f"CREATE TEMP TABLE inc ON COMMIT DROP AS SELECT s.id, CASE WHEN m.id IS NULL THEN 'new' "
-        f"WHEN ({row.format(a='m')}) IS NOT DISTINCT FROM ({row.format(a='s')}) THEN 'same' ELSE 'changed' END "
-        f"AS state FROM pg_temp.{table} s LEFT JOIN public.{table} m ON m.id = s.id")
+        f"CREATE TEMP TABLE inc ON COMMIT DROP AS SELECT s.id, coalesce((SELECT CASE WHEN "
+        f"({row.format(a='m')}) IS NOT DISTINCT FROM ({row.format(a='s')}) THEN 'same' ELSE 'changed' END "
+        f"FROM public.{table} m WHERE m.id = s.id), 'new') AS state FROM pg_temp.{table} s")
     counts = TableCounts()
     col_list = ", ".join(cols)
     counts.inserted = conn.raw.execute(
