@@ -66,13 +66,13 @@ def test_saves_after_the_journal_was_deleted_under_the_app_are_kept_or_refused(a
             (field_copy.parent / (field_copy.name + suffix)).unlink()
     assert deleted_journals(app.pid)  # the situation the app must cope with
     acked = []
-    for i in range(5):
+    for i in range(3):  # the first save after the deletion reconnects; the next two use that connection
         reply = app.send(f"trainee 删后{i}")
         assert reply.startswith(("acked", "refused")), reply
         if reply.startswith("acked"):
             acked.append(f"删后{i}")
         other_program("summary", field_copy, tmp_path)
-    assert acked == [f"删后{i}" for i in range(5)]  # reconnecting loses no save and refuses none
+    assert acked == [f"删后{i}" for i in range(3)]  # reconnecting loses no save and refuses none
     assert deleted_journals(app.pid) == []
     app.kill9()
     assert {"删前", *acked} <= _names(field_copy)
