@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 
+from fieldtui.core.models import Placement
 from fieldtui.core.store import Store, StoreError
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.form import RecordFormScreen
@@ -112,3 +113,26 @@ async def test_a_name_made_invalid_utf8_with_sqlite3_opens_and_is_corrected(fres
         assert isinstance(app.screen, TraineeListScreen)
     with Store.open(path) as store:
         assert store.get_participant(person_id).full_name == "王阿"
+
+
+async def test_a_tampered_name_in_a_placement_forms_trainee_is_drawn_safe(fresh_db):
+    """The placement form names its trainee from the stored name: an escape sequence put in with
+    sqlite3 is drawn as "�" there too, and a 2 MB name is cut (the label once laid out all of it)."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        saved = store.save_trainee(trainee(cbo_id))
+        store.save_placement(Placement(training_id=saved.training.id, employer="京东", job_title="厨师",
+                                       start_date="2011-09-01", wage_cny=3000, verified=True))
+    for name, expected in (("王\x1b[31m国\u202e", "王\ufffd[31m国\ufffd"), ("王" * 700_000, "王" * 1000 + "…")):
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE participants SET full_name = ?", (name,))
+        conn.commit()
+        conn.close()
+        app = FieldApp(path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("f6")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            label = form_screen(pilot).form.widget_for("training_id").label
+            assert label.startswith(expected + " · "), label[:40]

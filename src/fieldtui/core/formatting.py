@@ -29,9 +29,17 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
+#: Longer than any text the models accept (the longest allows a few hundred characters).
+SHOWN_MAX = 1000
+
+
 def shown(text: str) -> str:
     """Stored text made safe to draw: a control character (an escape sequence would reach the
-    terminal) or a direction override in a file edited behind fieldtui's back becomes "�"."""
+    terminal) or a direction override in a file edited behind fieldtui's back becomes "�", and
+    text longer than the models allow is cut at SHOWN_MAX with "…" (a 2 MB name put in with
+    sqlite3 held the placement form for 6 s while a label laid out 666,000 characters)."""
+    if len(text) > SHOWN_MAX:
+        text = text[:SHOWN_MAX] + "…"
     return UNPRINTABLE.sub("\ufffd", text)
 
 

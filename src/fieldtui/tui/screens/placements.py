@@ -40,7 +40,7 @@ class PlacementForm(RecordFormScreen):
         values = self.values_from(dumped)
         trainee = self.app.store.get_trainee(placement.training_id)
         values["training_id"] = [placement.training_id,
-                                 f"{trainee.participant.full_name} · {trainee.training.course}"]
+                                 f"{fmt.shown(trainee.participant.full_name)} · {fmt.shown(trainee.training.course)}"]
         return values, self.ids_from(dumped)
 
     def save(self, record: Placement) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fieldtui.core import clock, vocabulary
+from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import N_
 from fieldtui.tui.screens.form import RecordFormScreen
@@ -79,4 +80,4 @@ class HoursListScreen(RecordListScreen):
     ]
 
     def row_name(self, row: dict[str, Any]) -> str:
-        return f"{row['full_name']} {row['worked_on']}"
+        return fmt.shown(f"{row['full_name']} {row['worked_on']}")
