@@ -29,15 +29,16 @@ demo-reset:
 	$(MAKE) $(DEMO)
 
 # Lint and package boundaries first (seconds), then the suite. Two workers a core (at most 8):
-# much of a test's time is waiting (on a subprocess, a server, Textual's idle checks), so one a
-# core left the 2-core machines' load at ~1.5 (2026-12-01: 581-729 s with 4 workers; 620 s with 2
-# the day before, not measured in the same hour).
+# much of a test's time is waiting (on a subprocess, a server, Textual's idle checks). Work
+# stealing, because a few tests take 20-30 s and the rest about one: with it the 4 workers here
+# finished within 12 s of each other (2026-12-01, 2-core machine: 408 s; the default scheduling,
+# run next, 451 s with its workers 17 s apart, so partly noise; 6 workers: 495 s).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n * 2 > 8 ? 8 : n * 2 )))
 
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The donor report's browser tests (tests/report) need Debian's chromium and a Chinese font. As
 # root they are installed when missing; otherwise one line says those tests will be skipped.
