@@ -136,3 +136,28 @@ async def test_a_tampered_name_in_a_placement_forms_trainee_is_drawn_safe(fresh_
             await settle(pilot)
             label = form_screen(pilot).form.widget_for("training_id").label
             assert label.startswith(expected + " · "), label[:40]
+
+
+async def test_a_tampered_name_opens_in_its_form_drawn_safe_and_a_save_names_the_rule(fresh_db):
+    """A name with an escape sequence, a NUL and a direction override put in with sqlite3: the
+    form's field draws them as "�" (nothing reaches the terminal), holds the stored value, and a
+    save says what is wrong beside the field instead of storing "�"."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        store.save_trainee(trainee(cbo_id))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE participants SET full_name = ?", ("王\x00建\u202e国\x1b[31m",))
+    conn.commit()
+    conn.close()
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await first_trainee_form(pilot)
+        field = form.form.widget_for("participant.full_name")
+        drawn = field.render_line(0).text
+        assert "王\ufffd建\ufffd国\ufffd[31m" in drawn and not any(c in drawn for c in "\x00\x1b\u202e"), repr(drawn)
+        assert form.form.values()["participant.full_name"] == "王\x00建\u202e国\x1b[31m"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "control or invisible" in error_text(pilot, "participant.full_name")
+    with Store.open(path) as store:
+        assert store.get_trainee(store.page("trainees")[0]["id"]).participant.full_name == "王\x00建\u202e国\x1b[31m"

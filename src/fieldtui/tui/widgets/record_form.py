@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,9 +27,24 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from fieldtui.core import vocabulary
+from fieldtui.core.formatting import UNPRINTABLE
 from fieldtui.i18n import _
 from fieldtui.tui.widgets.choice import ChoiceField, Option
 from fieldtui.tui.widgets.picker import SOURCES, PickerField
+
+
+class FieldInput(Input):
+    """A text field that draws a control or direction-override character as "�" (one for one, so
+    the cursor stays where it is), while holding the value as stored: a name edited in with
+    sqlite3 opens without sending an escape sequence to the terminal, and a save names the rule
+    it breaks instead of quietly storing "�"."""
+
+    @property
+    def _value(self) -> Text:
+        text = super()._value
+        if UNPRINTABLE.search(text.plain):
+            text.plain = UNPRINTABLE.sub("\ufffd", text.plain)
+        return text
 
 
 @dataclass(frozen=True)
@@ -128,7 +144,7 @@ class RecordForm(VerticalScroll):
             return PickerField(source=field.kind, id=wid)
         placeholder = field.placeholder or _PLACEHOLDERS.get(field.kind, "")
         restrict = {"int": r"[0-9]*", "date": r"[0-9\-]*", "number": r"[0-9.,]*"}.get(field.kind)
-        return Input(placeholder=placeholder, id=wid, compact=True, restrict=restrict)
+        return FieldInput(placeholder=placeholder, id=wid, compact=True, restrict=restrict)
 
     def _cbos(self) -> list[tuple[str, str, str]]:
         """(name shown, id, other name) of each CBO: its name in either language finds it."""
