@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -116,3 +117,19 @@ def test_names_that_look_like_markup_print_as_typed(tmp_path):
     result = run("summary", str(path))
     assert result.exit_code == 0, result.output
     assert "[/]New [b]Hope" in result.output
+
+
+def test_summary_table_draws_tampered_names_safe(tmp_path):
+    """A CBO name and a province edited in with sqlite3 to hold an escape sequence and a direction
+    override: the summary table draws them as "�" and sends neither to the terminal."""
+    path = tmp_path / "tampered.db"
+    path.write_bytes(SAMPLE_DB.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE cbos SET name_en = 'Bright\x1b[31mAngel\u202e' WHERE rowid = 1")
+    conn.execute("UPDATE participants SET province = 'Hen\x1b[31man' WHERE rowid = 1")
+    conn.commit()
+    conn.close()
+    result = run("summary", str(path))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "Bright\ufffd[31mAngel\ufffd" in result.output and "Hen\ufffd[31man" in result.output

@@ -49,10 +49,11 @@ def outcome_lines(figures: Any, tr: Callable[[str], str]) -> list[tuple[str, str
 
 
 def group_label(dimension: str, key: str, tr: Callable[[str], str], zh: bool) -> str:
-    """A group's name: a province as stored (in Chinese its Chinese name), any other group its label."""
+    """A group's name: a province as stored (in Chinese its Chinese name), any other group its label;
+    a stored value drawn safe (fmt.shown: a file edited with sqlite3 may hold an escape sequence)."""
     if dimension == "province":
-        return PROVINCES.get(key, key) if zh else key
-    return tr(CHOICE_LABELS[key]) if key in CHOICE_LABELS else key
+        return fmt.shown(PROVINCES.get(key, key) if zh else key)
+    return tr(CHOICE_LABELS[key]) if key in CHOICE_LABELS else fmt.shown(key)
 
 
 def breakdown_rows(summary: Any, dimension: str, tr: Callable[[str], str], zh: bool) -> list[tuple[str, list[str]]]:
