@@ -6,6 +6,7 @@ shown: a row that breaks today's rules still opens in its form, to be corrected.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -161,3 +162,47 @@ async def test_a_tampered_name_opens_in_its_form_drawn_safe_and_a_save_names_the
         assert "control or invisible" in error_text(pilot, "participant.full_name")
     with Store.open(path) as store:
         assert store.get_trainee(store.page("trainees")[0]["id"]).participant.full_name == "王\x00建\u202e国\x1b[31m"
+
+
+#: Text columns a person reads on some screen, each given an escape sequence and a direction override.
+TAMPERED = {"cbos": ("name_zh", "name_en", "city"), "participants": ("full_name", "phone", "registered_by"),
+            "trainings": ("course",), "placements": ("employer", "job_title")}
+#: Every list, a record's form on each, the person view, the trainee picker and the summary.
+READING_WALK = ["f2", "enter", "f3", "enter", "escape", "space", "escape", "escape", "f4", "enter", "f6", "enter",
+                "f7", "f6", "ctrl+n", "enter", "escape", "f5"]
+
+
+def drawn(app) -> str:
+    """The whole screen as the terminal would receive it, without colours and cursor moves (so any
+    ESC left is the data's)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=app.size.width)
+    console.print(app.screen._compositor.render_update(full=True))
+    return re.sub(r"\x1b\[\d+;\d+H", "", console.file.getvalue())  # Textual's own: where each line goes
+
+
+async def test_no_screen_sends_a_tampered_value_to_the_terminal(sample_copy):
+    """Names, phones, courses, employers and a CBO's names edited in with sqlite3 to end in ESC[31m
+    and U+202E: on every screen a person walks through, they are drawn as "�"."""
+    conn = sqlite3.connect(sample_copy)
+    tail = "char(27, 91, 51, 49, 109, 8238)"  # ESC [31m U+202E
+    for table, columns in TAMPERED.items():
+        conn.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {c} || {tail}" for c in columns))
+    conn.commit()
+    conn.close()
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        seen = []
+        for key in READING_WALK:
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append(type(app.screen).__name__)
+            screen = drawn(app)
+            assert "\x1b" not in screen and "\u202e" not in screen, f"after {key} on {seen[-1]}"
+        assert "\ufffd[31m\ufffd" in screen  # the summary's CBO names, drawn safe
+    assert {"CBOForm", "TraineeForm", "PersonScreen", "ChildForm", "PlacementForm", "TraineePicker",
+            "ParticipantListScreen", "SummaryScreen"} <= set(seen), seen

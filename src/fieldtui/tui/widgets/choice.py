@@ -211,9 +211,10 @@ class ChoiceField(Widget, can_focus=True):
     # ---- drawing --------------------------------------------------------------------------
 
     def render(self) -> Text:
+        """Labels drawn safe (fmt.shown): a CBO's name is data, edited in a file it may hold ESC."""
         if self.inline:
             return self._render_inline()
-        current = Text(self.label, no_wrap=True, overflow="ellipsis") if self.value else \
+        current = Text(fmt.shown(self.label), no_wrap=True, overflow="ellipsis") if self.value else \
             Text(self.prompt, style="dim", no_wrap=True)
         if self.filter is None:
             return current
@@ -225,7 +226,7 @@ class ChoiceField(Widget, can_focus=True):
         top = max(0, min(self.highlight - SHOWN + 1, len(found) - SHOWN))
         for row, index in enumerate(found[top:top + SHOWN], start=top):
             style = "reverse" if row == self.highlight else ""
-            lines.append(Text(self.options[index].label, style=style, no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(fmt.shown(self.options[index].label), style=style, no_wrap=True, overflow="ellipsis"))
         return Text("\n").join(lines)
 
     def _render_inline(self) -> Text:
@@ -233,7 +234,7 @@ class ChoiceField(Widget, can_focus=True):
         for i, option in enumerate(self.options, start=1):
             chosen = option.value == self.value
             parts.append(Text.assemble((f"{i}", "bold" if not chosen else "bold reverse"), " ",
-                                       (option.label, "reverse" if chosen else "")))
+                                       (fmt.shown(option.label), "reverse" if chosen else "")))
         return Text("  ").join(parts)
 
     def get_content_height(self, container, viewport, width: int) -> int:
