@@ -47,7 +47,7 @@ def summary_table(result: Summary) -> Group:
     for label in (_("Indirect"), _("Trainees"), _("Placed"), _("After-school"), _("Progress")):
         people.add_column(label, justify="right", no_wrap=True)
     for c in result.cbos:
-        name = Text(fmt.shown(fmt.cbo_name(c.name_zh, c.name)))  # data: never markup, drawn safe
+        name = Text(fmt.cbo_name(c.name_zh, c.name))  # CBO names are data (never markup)
         projects.add_row(fmt.sii(c.sii), name, fmt.usd(c.grant_usd), fmt.number(c.direct_beneficiaries),
                          fmt.usd(c.cost_per_life_usd, 2))
         people.add_row(name, fmt.number(c.indirect_beneficiaries), fmt.number(c.trainees),

@@ -44,8 +44,9 @@ def shown(text: str) -> str:
 
 
 def cbo_name(name_zh: str | None, name_en: str | None) -> str:
-    """A CBO's name in the reader's language (the English one where no Chinese is stored)."""
-    return (name_zh if language() == "zh" and name_zh else name_en) or ""
+    """A CBO's name in the reader's language (the English one where no Chinese is stored), drawn
+    safe (`shown`): every caller shows it to a person."""
+    return shown((name_zh if language() == "zh" and name_zh else name_en) or "")
 
 
 def device(device_id: str) -> str:

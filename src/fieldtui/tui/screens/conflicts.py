@@ -29,7 +29,7 @@ from fieldtui.tui.widgets.tables import measure_rows_now
 
 
 def _cbo(row: dict[str, Any]) -> str:
-    return fmt.shown(fmt.cbo_name(row["cbo_zh"], row["cbo_en"]))
+    return fmt.cbo_name(row["cbo_zh"], row["cbo_en"])
 
 
 class ConflictsScreen(Screen[None]):

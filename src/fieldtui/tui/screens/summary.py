@@ -308,7 +308,7 @@ class SummaryScreen(DonorReportScreen):
     # ---- showing -------------------------------------------------------------------
 
     def _cbo_name(self, name: str, name_zh: str) -> str:
-        return fmt.shown(fmt.cbo_name(name_zh, name))
+        return fmt.cbo_name(name_zh, name)
 
     def _show(self, figures: Figures) -> None:
         r = figures.result
