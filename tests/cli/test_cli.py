@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 
 from fieldtui.cli import main
 from tests.conftest import SAMPLE_DB
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_summary import check_donor_figures
 
 
@@ -124,11 +124,8 @@ def test_summary_table_draws_tampered_names_safe(tmp_path):
     override: the summary table draws them as "�" and sends neither to the terminal."""
     path = tmp_path / "tampered.db"
     path.write_bytes(SAMPLE_DB.read_bytes())
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE cbos SET name_en = 'Bright\x1b[31mAngel\u202e' WHERE rowid = 1")
-    conn.execute("UPDATE participants SET province = 'Hen\x1b[31man' WHERE rowid = 1")
-    conn.commit()
-    conn.close()
+    sqlite3_cli(path, "UPDATE cbos SET name_en = 'Bright' || char(27) || '[31mAngel' || char(8238) WHERE rowid = 1; "
+                      "UPDATE participants SET province = 'Hen' || char(27) || '[31man' WHERE rowid = 1")
     result = run("summary", str(path))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output

@@ -146,10 +146,8 @@ async def test_a_tampered_name_opens_in_its_form_drawn_safe_and_a_save_names_the
     path, cbo_id = fresh_db
     with Store.open(path) as store:
         store.save_trainee(trainee(cbo_id))
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE participants SET full_name = ?", ("王\x00建\u202e国\x1b[31m",))
-    conn.commit()
-    conn.close()
+    sqlite3_cli(path, "UPDATE participants SET full_name = "
+                      "'王' || char(0) || '建' || char(8238) || '国' || char(27) || '[31m'")  # NUL, U+202E, ESC
     app = FieldApp(path)
     async with app.run_test(size=(100, 30)) as pilot:
         form = await first_trainee_form(pilot)
@@ -187,12 +185,9 @@ def drawn(app) -> str:
 async def test_no_screen_sends_a_tampered_value_to_the_terminal(sample_copy):
     """Names, phones, courses, employers and a CBO's names edited in with sqlite3 to end in ESC[31m
     and U+202E: on every screen a person walks through, they are drawn as "�"."""
-    conn = sqlite3.connect(sample_copy)
     tail = "char(27, 91, 51, 49, 109, 8238)"  # ESC [31m U+202E
-    for table, columns in TAMPERED.items():
-        conn.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {c} || {tail}" for c in columns))
-    conn.commit()
-    conn.close()
+    sqlite3_cli(sample_copy, "; ".join(f"UPDATE {table} SET " + ", ".join(f"{c} = {c} || {tail}" for c in columns)
+                                       for table, columns in TAMPERED.items()))
     app = FieldApp(sample_copy)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
