@@ -6,12 +6,16 @@ they raised MarkupError (the screen could not be shown, the app stopped) or vani
 
 from __future__ import annotations
 
+from textual.widgets import DataTable
+
+from fieldtui.core import exchange
 from fieldtui.core.models import CBO, Placement, TraineeRecord
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.trainees import TraineeListScreen
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.duplicates import Duplicates
+from tests.core.test_exchange import clone, edit_person
 
 from .helpers import fill_all, person, settle
 
@@ -84,3 +88,28 @@ async def test_duplicate_dialog_and_summary_show_bracketed_names(tmp_path):
         await settle(pilot)
         cells = [str(c) for c in app.screen.table.get_row_at(0)]
         assert NAME in cells and "[i]京东[/i]" in cells
+
+
+async def test_conflicts_screen_shows_bracketed_names_and_values(tmp_path):
+    """Two laptops renamed the same person differently, both names looking like markup: the
+    conflicts screen (after the HQ merge) shows both as typed, and the CBO too."""
+    a, _cbo_id = hostile_file(tmp_path)
+    with Store.open_readonly(a) as s:
+        training_id = s.conn.execute("SELECT id FROM trainings").fetchone()[0]
+    b = clone(a, tmp_path / "b.db")
+    for path, name in ((a, "张[/]一"), (b, "[b]张一")):
+        with Store.open(path) as s:
+            edit_person(s, training_id, full_name=name)
+    exports = [tmp_path / "a-export.db", tmp_path / "b-export.db"]
+    for path, export in zip((a, b), exports, strict=True):
+        exchange.export(path, export)
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, exports)
+    app = FieldApp(hq)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_open("conflicts")
+        await settle(pilot)
+        table = app.screen.query_one("#conflicts-table", DataTable)
+        cells = [str(c) for n in range(table.row_count) for c in table.get_row_at(n)]
+        app.save_screenshot(str(tmp_path / "shot.svg"))  # draws every cell, as the terminal would
+    assert {"张[/]一", "[b]张一", CBO_NAME} <= set(cells)

@@ -25,7 +25,7 @@ from fieldtui.core import kinds, summary, vocabulary
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
-from fieldtui.tui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now, plain
 
 
 def _cbo(row: dict[str, Any]) -> str:
@@ -85,7 +85,7 @@ class ConflictsScreen(Screen[None]):
         for c in conflicts:
             for n, v in enumerate(c["versions"], start=1):
                 first = n == 1
-                table.add_row(
+                table.add_row(*plain(
                     ids[c["row_id"]] if first else "",
                     fmt.shown(c["person"] or "") if first else "",
                     _cbo(c) if first else "",
@@ -95,7 +95,7 @@ class ConflictsScreen(Screen[None]):
                     fmt.device(str(v["device"])),
                     v["stamp"][:16].replace("T", " "),
                     _("shown now") if v["kept"] else "",
-                )
+                ))
                 self._rows.append((c, n))
         measure_rows_now(table)
 
@@ -107,7 +107,7 @@ class ConflictsScreen(Screen[None]):
         table.display = bool(people)
         table.add_columns(_("Person"), _("CBO"), _("Why"))
         for p in people:
-            table.add_row(fmt.shown(p["full_name"] or ""), _cbo(p), _(summary.UNCOUNTED_WHY[p["why"]]))
+            table.add_row(*plain(fmt.shown(p["full_name"] or ""), _cbo(p), _(summary.UNCOUNTED_WHY[p["why"]])))
         measure_rows_now(table)
 
     def _highlighted(self) -> tuple[dict[str, Any], int] | None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+
+def plain(*cells: str) -> list[Text]:
+    """Cells as Text, never markup: DataTable parses a str cell as Rich markup, so a name typed as
+    "张[/]一" stopped the app (MarkupError) and "[b]张一" lost its brackets."""
+    return [Text(cell) for cell in cells]
 
 
 def measure_rows_now(table: DataTable) -> None:
