@@ -20,6 +20,7 @@ from fieldtui.core import kinds
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES, language
+from fieldtui.tui.arenas import use_one_arena
 from fieldtui.tui.commands import FieldCommands
 from fieldtui.tui.widgets.working import Working
 
@@ -73,6 +74,7 @@ class FieldApp(App[None]):
     ]
 
     def __init__(self, db_path: str | Path, *, operator: str | None = None):
+        use_one_arena()
         super().__init__()
         self.db_path = Path(db_path)
         self.store = Store.open(self.db_path, create=True, operator=operator)

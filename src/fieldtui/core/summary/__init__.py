@@ -159,11 +159,12 @@ def duplicate_pair_cbos(store: Store) -> list[tuple[str, str]] | None:
     (core/duplicates.pairs at its default score); None when the file has more than
     COUNT_DUPLICATES_UP_TO people. What `possible_duplicates` counts, kept by the summary screen
     so that changing a filter does not pass over the file again."""
-    from fieldtui.core import duplicates  # pinyin and rapidfuzz, only when counted
-
     people = store.conn.execute("SELECT count(*) FROM participants WHERE deleted = 0").fetchone()[0]
     if people > COUNT_DUPLICATES_UP_TO:
         return None
+    # Only when counted: rapidfuzz and the duplicates package are ~4.5 MiB a big file's summary
+    # need not hold (benchmarks: peak RSS).
+    from fieldtui.core import duplicates
     return [(pair.a.cbo_id, pair.b.cbo_id) for pair in duplicates.pairs(store)]
 
 

@@ -364,7 +364,8 @@ class SummaryScreen(DonorReportScreen):
         widths[1] = min(widths[1], max(10, self.size.width - 4 - others - 1))  # body padding, scrollbar
         table.clear(columns=True)
         for i, (key, header) in enumerate(zip(("sii", "project", "grant", "lives", "cost"), headers, strict=True)):
-            table.add_column(header if i == 1 else Text(header, justify="right"), key=key, width=widths[i])
+            # Text, not str: a str label is parsed as Rich markup (and loads Rich's emoji table)
+            table.add_column(Text(header, justify="left" if i == 1 else "right"), key=key, width=widths[i])
         for c, row in zip(r.cbos, cells, strict=True):
             table.add_row(*(Text(v, justify="right") if i != 1 else Text(v, overflow="ellipsis", no_wrap=True)
                             for i, v in enumerate(row)), key=c.id)

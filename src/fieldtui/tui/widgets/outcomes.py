@@ -36,7 +36,7 @@ class OutcomesPanel(Vertical):
             self.query_one(f"#out-{attr}", Static).update(f"[b]{value}[/b]\n[dim]{label}[/dim]")
         table = self.query_one("#breakdowns", DataTable)
         table.clear(columns=True)
-        table.add_column("", key="group")
+        table.add_column(Text(""), key="group")  # Text: a str is parsed as Rich markup
         for header, attr, _kind in BREAKDOWN_COLUMNS:
             table.add_column(Text(_(header), justify="right"), key=attr)
         zh = language() == "zh"
@@ -44,7 +44,7 @@ class OutcomesPanel(Vertical):
             rows = breakdown_rows(result, dimension, _, zh)
             if not rows:
                 continue
-            table.add_row(Text(_(DIMENSION_TITLES[dimension]), style="bold"), *([""] * len(BREAKDOWN_COLUMNS)),
+            table.add_row(Text(_(DIMENSION_TITLES[dimension]), style="bold"), *([Text("")] * len(BREAKDOWN_COLUMNS)),
                           key=dimension)
             for group, values in rows:  # a province is data: Text, never markup
                 table.add_row(Text("  " + group), *(Text(v, justify="right") for v in values),
