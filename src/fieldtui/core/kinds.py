@@ -93,8 +93,8 @@ class ListSpec:
 _PERSON = "p.full_name, p.gender, p.birth_year, p.phone, p.province, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh"
 _ENROLMENT_FROM = " FROM {table} {a} JOIN participants p ON p.id = {a}.participant_id JOIN cbos c ON c.id = p.cbo_id"
 #: Lists also join each person's pinyin keys (core/pinyin.py): the name order and pinyin search.
-_KEYS = " JOIN participant_keys k ON k.participant_id = p.id"
-_LIST_FROM = _ENROLMENT_FROM + _KEYS
+KEYS_JOIN = " JOIN participant_keys k ON k.participant_id = p.id"
+_LIST_FROM = _ENROLMENT_FROM + KEYS_JOIN
 #: The sort of every list of people: their names in pinyin order.
 NAME_SORT = "k.sort_key"
 #: Every field of a person a spreadsheet round-trips (export-table, import).
@@ -218,7 +218,7 @@ KINDS: tuple[Kind, ...] = (
             select=f"SELECT pl.id, pl.training_id, t.participant_id, {_PERSON}, pl.employer, pl.job_title, "
             "pl.start_date, pl.wage_cny, pl.verified, pl.deleted FROM placements pl "
             "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
-            "JOIN cbos c ON c.id = p.cbo_id" + _KEYS,
+            "JOIN cbos c ON c.id = p.cbo_id" + KEYS_JOIN,
             table_alias="pl",
             search=("p.full_name", "p.phone", "pl.employer", "pl.id", "p.id"),
             sorts={"name": NAME_SORT, "cbo": "c.name_en", "employer": "pl.employer", "start": "pl.start_date",

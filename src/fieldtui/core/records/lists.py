@@ -79,19 +79,23 @@ class Lists:
     def _from(self, spec: ListSpec) -> str:
         return spec.select[spec.select.index(" FROM "):]
 
-    def _counted_from(self, spec: ListSpec) -> str:
+    def _counted_from(self, spec: ListSpec, conds: list[str] | None = None) -> str:
         """The list's FROM for finding and counting rows: every person has their CBO (a foreign
-        key), so the CBO's row is joined only where a CBO column is searched (one lookup less
-        per row: a capped count of "w" at 1M 28 -> 18 ms)."""
+        key), so the CBO's row is joined only where a CBO column is searched (one lookup less per
+        row: a capped count of "w" at 1M 28 -> 18 ms). With `conds`, for finding matches only
+        (the rows shown still join the keys): the keys joined only where a condition reads them
+        (a capped count of "王" at 1M 11 -> 4 ms)."""
         frm = self._from(spec)
         if not any(col.startswith("c.") for col in spec.search):
             frm = frm.replace(" JOIN cbos c ON c.id = p.cbo_id", "")
+        if conds is not None and not any("k." in cond for cond in conds):
+            frm = frm.replace(kinds.KEYS_JOIN, "")
         return frm
 
     def _matches(self, spec: ListSpec, parts: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
         """A subquery of the rowids matching any part (a UNION of index lookups)."""
-        frm = self._counted_from(spec)
-        sql = " UNION ".join(f"SELECT {spec.table_alias}.rowid {frm} WHERE {cond}" for _, cond, _ in parts)
+        sql = " UNION ".join(f"SELECT {spec.table_alias}.rowid {self._counted_from(spec, [cond])} WHERE {cond}"
+                             for _, cond, _ in parts)
         return sql, [p for _, _, ps in parts for p in ps]
 
     def page(self, kind: str, *, search: str = "", cbo_id: str | None = None, sort: str | None = None,
@@ -255,7 +259,7 @@ class Lists:
         parts = self._search_parts(spec, search)
         if limit is not None:
             for _, cond, ps in parts:  # one column alone past the limit: no need for the union
-                if counted([*where, cond], [*params, *ps]) > limit:
+                if counted([*where, cond], [*params, *ps], self._counted_from(spec, [cond])) > limit:
                     return limit + 1
         sql, ps = self._matches(spec, parts)
         return counted([*where, f"{spec.table_alias}.rowid IN ({sql})"], [*params, *ps])
