@@ -17,6 +17,7 @@ import pytest
 
 from fieldtui.core import summary
 from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, SchemaTooNew, Store
+from tests.core.test_merge_rules import sqlite3_cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OLD_FILES = sorted(FIXTURES.glob("schema_v*.db"), key=lambda p: int(re.findall(r"\d+", p.stem)[0]))
@@ -70,6 +71,19 @@ def test_old_file_reads_without_a_byte_changed(fixture, tmp_path):
         assert summary.compute(s).to_json()["direct_beneficiaries"] >= 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["field.db"]  # no -wal/-shm left beside it
+
+
+def test_old_file_whose_name_was_made_invalid_utf8_upgrades(tmp_path):
+    """A first-version file in which a name was overwritten with bytes that are not UTF-8 (the
+    sqlite3 program takes them): the upgrade fills the pinyin keys of every person (0009, 0011)
+    and must not stop on that name; the person opens with U+FFFD where the bad byte was."""
+    path = tmp_path / "field.db"
+    shutil.copyfile(OLD_FILES[0], path)
+    sqlite3_cli(path, "UPDATE participants SET full_name = CAST(x'e78e8bff' AS TEXT) WHERE id = 'p1'")
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        names = [r["full_name"] for r in s.page("trainees", limit=10)]
+    assert names == ["王\ufffd"]
 
 
 def test_file_newer_than_the_app_is_refused_and_untouched(tmp_path):

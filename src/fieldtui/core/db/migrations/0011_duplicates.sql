@@ -11,7 +11,7 @@ CREATE TABLE duplicate_decisions (
 ) WITHOUT ROWID;
 ALTER TABLE participant_keys ADD COLUMN birth_year INTEGER;
 ALTER TABLE participant_keys ADD COLUMN bag TEXT;
-UPDATE participant_keys SET bag = fieldtui_bag(name),
+UPDATE participant_keys SET bag = fieldtui_bag(CAST(name AS BLOB)),
     birth_year = (SELECT p.birth_year FROM participants p WHERE p.id = participant_keys.participant_id);
 CREATE INDEX participant_keys_initials_year ON participant_keys (initials, birth_year, participant_id);
 CREATE INDEX participant_keys_bag ON participant_keys (bag, birth_year, participant_id);

@@ -1,7 +1,11 @@
 """The schema's history: one frozen `.sql` text per version, applied by `apply()` everywhere.
 
 `PRAGMA user_version` is the number of scripts a file has seen. A script is never edited once
-released (a file written by it exists somewhere); a change is a new script. Exports rebuild
+released (a file written by it exists somewhere); a change is a new script. One exception,
+2026-12-01: 0009 and 0011 pass names to the key functions as bytes (`CAST(... AS BLOB)`), as
+`pinyin.refresh_keys` does. A name that is not UTF-8 (overwritten with the sqlite3 program)
+stopped the upgrade, so the file could not be opened at all; for every other name the keys, and
+the schema, are the same as before, so no file upgraded by the old text differs. Exports rebuild
 their expected schema from the same texts (exchange/schema.py), the benchmarks key their cached
 files by them. Statements are split with `sqlite3.complete_statement`, so a `;` inside a string
 or a trigger body cannot cut one in two.
