@@ -77,8 +77,17 @@ hq-db: $(STAMP)
 hq-db-stop: $(STAMP)
 	$(BIN)/python -m tools.hq_db stop
 
+# Harlequin, a peer the bench measures, in a virtualenv of its own (its dependencies and pins stay
+# out of ours); where it cannot be installed (no network) the bench says so and skips it.
+PEERS_VENV  := benchmarks/.peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+$(PEERS_STAMP):
+	@if $(PYTHON) -m venv $(PEERS_VENV) && $(PEERS_VENV)/bin/pip install --quiet harlequin; then touch $(PEERS_STAMP); \
+	else echo "harlequin could not be installed: the bench will skip it"; fi
+
 # Generates benchmarks/data/ on first use (cached, gitignored); prints the table, writes benchmarks/results.md.
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) $(PEERS_STAMP)
 	$(BIN)/python -m benchmarks.run
 
 # Where one benchmark figure spends its time, e.g. make profile FIGURE=summary N=1000000

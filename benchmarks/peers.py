@@ -34,15 +34,17 @@ from benchmarks.terminal import Terminal
 
 TIMEOUT = 180.0
 _BIN = Path(sys.executable).parent
+#: Where `make bench` installs Harlequin, in a virtualenv of its own (Makefile: PEERS_VENV).
+_PEERS_BIN = Path(__file__).resolve().parent / ".peers" / "bin"
 QUERY = "select * from participants"
 #: name: (command, why it may be missing)
 PEERS = {"VisiData": ("vd", "the bench extra installs it: make .venv/.installed-bench"),
-         "Harlequin": ("harlequin", "not in the bench extra: pip install harlequin (README, Benchmarks)")}
+         "Harlequin": ("harlequin", "make bench installs it in benchmarks/.peers; it could not here")}
 
 
 def _program(name: str) -> str | None:
-    found = _BIN / name
-    return str(found) if found.exists() else shutil.which(name)
+    found = next((folder / name for folder in (_BIN, _PEERS_BIN) if (folder / name).exists()), None)
+    return str(found) if found is not None else shutil.which(name)
 
 
 def _env(home: Path) -> dict[str, str]:
