@@ -68,3 +68,34 @@ async def test_search_escape_and_edit_on_every_list(sample_copy, kind):
     for part in edit_path.split("."):
         node = getattr(node, part)
     assert node == new_value
+
+
+async def test_a_trainee_added_with_the_sqlite3_program_is_in_the_list(sample_copy):
+    """Someone adds a person and their training with the sqlite3 program (copying another
+    trainee's rows). The app never wrote that person's pinyin keys, which lists are ordered and
+    searched by: at start it keys them, so the trainee can be found like any other, and the
+    list's count and the people in it agree."""
+    from tests.core.test_merge_rules import sqlite3_cli
+
+    with Store.open(sample_copy) as store:
+        before = store.count("trainees")
+        source = store.page("trainees", limit=1)[0]
+    sqlite3_cli(sample_copy, f"""
+        INSERT INTO participants SELECT '0190aaaa-0000-7000-8000-00000000000a', cbo_id, '新来的学员', gender,
+            birth_year, birth_date, province, origin, NULL, household_members, registered_on, registered_by,
+            created_at, updated_at, 0, NULL FROM participants WHERE id = '{source["participant_id"]}';
+        INSERT INTO trainings SELECT '0190aaaa-0000-7000-8000-00000000000b', '0190aaaa-0000-7000-8000-00000000000a',
+            course, start_date, end_date, status, income_before_cny, created_at, updated_at, 0
+            FROM trainings WHERE id = '{source["id"]}';""")
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"新来的")
+        await pilot.pause(0.4)  # the search applies after a short pause in typing
+        await settle(pilot)
+        table = app.screen.table
+        assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["新来的学员"]
+    with Store.open_readonly(sample_copy) as store:
+        assert store.count("trainees") == len(store.page("trainees", limit=10_000)) == before + 1

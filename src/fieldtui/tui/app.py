@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -23,6 +25,7 @@ from fieldtui.tui import STYLES, language
 from fieldtui.tui.arenas import use_one_arena
 from fieldtui.tui.commands import FieldCommands
 from fieldtui.tui.widgets.working import Working
+from fieldtui.tui.workers import deliver, reading
 
 #: Top-level screens that are not a kind's list: key -> "module:Class".
 _OTHER_SCREENS = {
@@ -91,6 +94,7 @@ class FieldApp(App[None]):
         self.call_after_refresh(self.ask_operator if self.store.has_operators() else self.offer_drafts)
         # Edited or removed personal data leaves the write-ahead log soon after the last save.
         self.set_interval(1.0, self._truncate_log_if_idle, name="truncate-log")
+        self.call_after_refresh(self._find_unkeyed_people)
 
     def _truncate_log_if_idle(self) -> None:
         if not self.store_lent:  # an export or merge worker has the connection meanwhile
@@ -188,6 +192,34 @@ class FieldApp(App[None]):
         from fieldtui.tui.screens.hq_key import HeadquartersKeyScreen
 
         self.push_screen(HeadquartersKeyScreen())
+
+    # ---- people written into the file by another program -----------------------------------
+
+    @work(thread=True, exclusive=True, group="keys")
+    def _find_unkeyed_people(self) -> None:
+        """Asked on a read connection (tui/workers.py), after the first screen: people written into
+        the file by another program have no pinyin keys, so no list would show them."""
+        try:
+            with reading(self) as store:
+                unkeyed = store.unkeyed_people()
+        except (StoreError, sqlite3.DatabaseError):
+            return  # the home screen says what is wrong with the file
+        if unkeyed:
+            deliver(self, self._key_unkeyed_people)
+
+    def _key_unkeyed_people(self) -> None:
+        """Key them with the one writer, on the UI thread (asked again at the next start if an
+        export or merge holds the store now)."""
+        if self.store_lent:
+            return
+        try:
+            keyed = self.store.key_unkeyed_people()
+        except StoreError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if keyed:
+            self.notify(_("People written into this file by another program were added to the lists: {n}.").format(
+                n=keyed))
 
     # ---- drafts left by a crash ----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ rows. What each list selects lives in core/kinds.py.
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
 from fieldtui.core import kinds, pinyin
@@ -269,3 +270,22 @@ class Lists:
         rows = self.page("trainees", search=search, cbo_id=cbo_id, limit=limit)
         return [r for r in rows if r["status"] != "dropped"]
 
+    def unkeyed_people(self) -> bool:
+        """Whether the pinyin keys, by which lists order and search people, miss someone (or
+        still hold someone no longer here): people written into the file by another program (the
+        sqlite3 program, a database browser) have none, so no list would show them, though the
+        figures count them. Two counts, ~30 ms at 1M: asked by a worker at start."""
+        people = self.conn.execute("SELECT count(*) FROM participants").fetchone()[0]
+        return people != self.conn.execute("SELECT count(*) FROM participant_keys").fetchone()[0]
+
+    def key_unkeyed_people(self) -> int:
+        """Keys for every person who has none, and none kept for people no longer here; returns
+        how many people were keyed (~0.5 s at 1M: only when `unkeyed_people`)."""
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT p.id FROM participants p "
+                "WHERE NOT EXISTS (SELECT 1 FROM participant_keys k WHERE k.participant_id = p.id)")]
+            if ids:
+                pinyin.refresh_keys(self.conn, "SELECT value FROM json_each(?)", (json.dumps(ids),))
+            self.conn.execute("DELETE FROM participant_keys WHERE participant_id NOT IN (SELECT id FROM participants)")
+        return len(ids)
