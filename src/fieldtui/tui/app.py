@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from fieldtui.core import kinds
+from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES, language
@@ -214,8 +215,8 @@ class FieldApp(App[None]):
             return
         try:
             keyed = self.store.key_unkeyed_people()
-        except StoreError as exc:
-            self.notify(str(exc), severity="warning")
+        except (StoreError, sqlite3.DatabaseError) as exc:  # SQLite's own text could quote the data
+            self.notify(str(exc) if isinstance(exc, StoreError) else damaged_file_message(), severity="warning")
             return
         if keyed:
             self.notify(_("People written into this file by another program were added to the lists: {n}.").format(
