@@ -8,6 +8,7 @@ from textual.widgets import Input
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.listing import RecordListScreen
+from tests.core.test_merge_rules import sqlite3_cli
 
 from .helpers import fill, form_screen, settle
 
@@ -75,8 +76,6 @@ async def test_a_trainee_added_with_the_sqlite3_program_is_in_the_list(sample_co
     trainee's rows). The app never wrote that person's pinyin keys, which lists are ordered and
     searched by: at start it keys them, so the trainee can be found like any other, and the
     list's count and the people in it agree."""
-    from tests.core.test_merge_rules import sqlite3_cli
-
     with Store.open(sample_copy) as store:
         before = store.count("trainees")
         source = store.page("trainees", limit=1)[0]

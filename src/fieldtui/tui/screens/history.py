@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,7 +19,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.records.audit import HistoryEntry
 from fieldtui.core.vocabulary import choice_label, label
 from fieldtui.i18n import N_, _
-from fieldtui.tui.widgets.tables import measure_rows_now
+from fieldtui.tui.widgets.tables import measure_rows_now, plain
 
 ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Removed"),
            "restore": N_("Restored")}
@@ -88,7 +87,7 @@ class HistoryScreen(ModalScreen[None]):
         table = self.query_one("#history", DataTable)
         table.add_columns(_("When"), _("Who"), _("What"), _("Field"), _("Old → new"))
         for row in self.rows:
-            table.add_row(*(Text(cell) for cell in row))  # names are not markup
+            table.add_row(*plain(*row))  # names are not markup
         measure_rows_now(table)
         table.focus()
 
