@@ -29,6 +29,7 @@ from typing import Any
 
 from fieldtui.core import kinds, models
 from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.exchange import by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
 from fieldtui.core.models import Participant, Training, check_placement_against_training, validate
 from fieldtui.core.vocabulary import LABELS
@@ -107,9 +108,27 @@ def _check_history(conn: sqlite3.Connection, limit: dict[str, str]) -> None:
 
 
 def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool) -> None:
-    """Each live row of one table, a batch at a time; the first that breaks a rule refuses the file."""
-    cur = conn.execute(check.select)
+    """Each live row of one table; the first that breaks a rule refuses the file. Where the
+    table's model allows it (by_value.py), each distinct value instead, and row by row only the
+    rows holding a value it refuses."""
+    if check.by_value:
+        first = _check_rows(conn, check, f"SELECT * FROM ({check.select}) LIMIT 1", (), pseudonymised)
+        where = by_value.refused_rows(conn, check.model, check.select, first) if first else None
+        if where is None:
+            return
+        _check_rows(conn, check, f"SELECT * FROM ({check.select}) WHERE {where[0]}", where[1], pseudonymised)
+        # By the model's independence a row there broke a rule (raised above): were it not so,
+        # every row is checked below, as for any other table.
+    _check_rows(conn, check, check.select, (), pseudonymised)
+
+
+def _check_rows(conn: sqlite3.Connection, check: _RowCheck, select: str, params: tuple[Any, ...],
+                pseudonymised: bool) -> Row | None:
+    """The rows of `select`, a batch at a time (ROW_BATCH); returns the first, as read."""
+    cur = conn.execute(select, params)
+    first = None
     while batch := cur.fetchmany(ROW_BATCH):
+        first = first or dict(batch[0])
         for row in batch:
             try:
                 check(dict(row), pseudonymised)
@@ -118,6 +137,7 @@ def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool
                     table=check.table, id=row["id"], rule=next(iter(exc.errors.values()), ""))) from None
             except (ValueError, TypeError, RecursionError):  # malformed (or absurdly nested) programmes JSON
                 raise Refused(_("{table} row {id} is malformed").format(table=check.table, id=row["id"])) from None
+    return first
 
 
 # --------------------------------------------------------------------------- one table's rules
@@ -140,6 +160,14 @@ class _RowCheck:
     #: at headquarters after a merge: an enrolment's person must be live (in a file alone, the
     #: person may live only at headquarters: that is checked after the merge)
     person_required: bool = False
+    #: whether its rows may be checked value by value where its model allows (by_value.py: SQLite's
+    #: SQL, so in a file's check; after a merge the rows rechecked are few, on either engine)
+    value_wise: bool = True
+
+    @property
+    def by_value(self) -> bool:
+        return (self.value_wise and self.before is None and self.after is None and self.composite is None
+                and by_value.independent(self.model))
 
     @classmethod
     def of(cls, table: kinds.Table) -> _RowCheck:
@@ -200,7 +228,7 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
         for table in kinds.TABLES:
             check = _RowCheck.of(table)
             check = dataclasses.replace(check, select=f"{check.select} AND {_written_or_depends(table, file_checked)}",
-                                        person_required=True)
+                                        person_required=True, value_wise=False)
             _check_table(conn, check, pseudonymised)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.written")
