@@ -222,7 +222,10 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
     if file_checked:  # the rows inserted as the file has them (not in `written`: one SQL statement)
         # Not INSERT OR IGNORE: PostgreSQL's ON CONFLICT inserts each row speculatively (~3 s of a
         # 20-file merge); `incoming` holds each (tbl, id) once, so an anti-join is the same thing.
+        # Only of the tables whose rows are read beside a neighbour (_written_or_depends): the
+        # rest (sessions, marks: most of a file) would be written here for nothing.
         conn.execute("INSERT INTO temp.written SELECT i.tbl, i.id, 1 FROM temp.incoming i WHERE i.state = 'new' "
+                     f"AND i.tbl IN ({', '.join(repr(t) for t in _BESIDE)}) "
                      "AND NOT EXISTS (SELECT 1 FROM temp.written w WHERE w.tbl = i.tbl AND w.id = i.id)")
     try:
         for table in kinds.TABLES:
@@ -232,6 +235,11 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
             _check_table(conn, check, pseudonymised)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.written")
+
+
+#: The tables whose rows, inserted as the file has them, are checked again when their neighbour
+#: (person, training) here is not as the file has it.
+_BESIDE = (*(t.name for t in kinds.TABLES if t.person_column), "placements")
 
 
 def _written_or_depends(table: kinds.Table, file_checked: bool) -> str:
