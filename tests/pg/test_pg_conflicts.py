@@ -16,6 +16,7 @@ from fieldtui.core.pg.connect import connect
 from fieldtui.core.store import RECORD_TABLES, Store
 from tests.core.test_exchange import clone, edit_person
 from tests.core.test_store import make_cbo, trainee
+from tests.core.test_twins import twice  # noqa: F401 - a fixture
 from tests.pg.test_pg_hq import cli
 
 pytest.importorskip("psycopg")
@@ -209,3 +210,14 @@ def test_a_settlement_waits_for_a_merge_in_progress(tmp_path, pg_url, apart):
             settling.wait(timeout=3)
     out, err = settling.communicate(timeout=60)
     assert settling.returncode == 0 and "Conflicts settled" in out, err
+
+
+def test_a_mark_and_a_check_recorded_twice_fold_in_postgresql_as_in_sqlite(tmp_path, pg_url, twice):  # noqa: F811
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    both(hq, pg_url, "merge", *map(str, files))
+    with connect(pg_url) as conn:
+        live = [conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
+                for t in ("attendance", "followups")]
+    assert live == [1, 1]
+    same_everywhere(tmp_path, hq, pg_url)

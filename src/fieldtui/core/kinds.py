@@ -39,6 +39,9 @@ class Table:
     cascade: tuple[tuple[str, str], ...] = ()
     #: (column, table, msgid) of each parent a live row needs live: restoring it waits for the parent
     parents: tuple[tuple[str, str, str], ...] = ()
+    #: the columns of which one live row at most exists (a child's mark at a session): two laptops
+    #: that each recorded it bring two rows, which the merge folds into one (exchange/twins.py)
+    one_live_per: tuple[str, ...] = ()
 
 
 #: In foreign-key order (parents first): exports copy and merges apply them in this order.
@@ -56,11 +59,13 @@ TABLES: tuple[Table, ...] = (
     Table("placements", "Placement", N_("Placements"), cascade=(("followups", "placement_id"),),
           parents=(("training_id", "trainings", N_("Restore the trainee first")),)),
     Table("followups", "Followup", N_("Job follow-ups"), personal=MappingProxyType({"note": "x"}),
-          parents=(("placement_id", "placements", N_("Restore the job placement first")),)),
+          parents=(("placement_id", "placements", N_("Restore the job placement first")),),
+          one_live_per=("placement_id", "due_month")),
     Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"),)),
     Table("attendance", "Attendance", N_("Attendance marks"),
           parents=(("session_id", "sessions", N_("Restore the session first")),
-                   ("enrolment_id", "after_school", N_("Restore the child first")))),
+                   ("enrolment_id", "after_school", N_("Restore the child first"))),
+          one_live_per=("session_id", "enrolment_id")),
     Table("volunteers", "Volunteer", N_("Volunteers"), personal=MappingProxyType({"full_name": "h", "phone": "h"}),
           cascade=(("volunteer_hours", "volunteer_id"),)),
     Table("volunteer_hours", "VolunteerHours", N_("Volunteer hours"),

@@ -89,14 +89,14 @@ def _merge(store: Any, a: str, b: str, at: str) -> tuple[str, list[tuple[str, st
     written: list[tuple[str, str]] = []
     for table in ENROLMENT_TABLES:
         for (eid,) in conn.execute(f"SELECT id FROM {table} WHERE participant_id = ?", (other,)).fetchall():
-            _change(store, table, eid, {"participant_id": kept}, at, "update")
+            change_fields(store, table, eid, {"participant_id": kept}, at, "update")
             written.append((table, eid))
-    _change(store, "participants", other, {"merged_into": kept, "deleted": 1}, at, "merge")
+    change_fields(store, "participants", other, {"merged_into": kept, "deleted": 1}, at, "merge")
     written.append(("participants", other))
     return kept, written
 
 
-def _change(store: Any, table: str, row_id: str, values: dict[str, Any], at: str, action: str) -> None:
+def change_fields(store: Any, table: str, row_id: str, values: dict[str, Any], at: str, action: str) -> None:
     """Change fields of one row as a new version of each (records/history.py), audited."""
     conn = store.conn
     old = dict(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
@@ -122,7 +122,7 @@ def settle_same(store: Any) -> list[tuple[str, str]]:
         strays = conn.execute(f"SELECT e.id, p.id FROM participants p JOIN {table} e ON e.participant_id = p.id "
                               "WHERE p.merged_into IS NOT NULL").fetchall()
         for eid, pid in strays:
-            _change(store, table, eid, {"participant_id": _root(conn, pid)}, at, "update")
+            change_fields(store, table, eid, {"participant_id": _root(conn, pid)}, at, "update")
             written.append((table, eid))
     return written
 

@@ -31,6 +31,7 @@ from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, no_progress
+from fieldtui.core.exchange.twins import fold_twins
 from fieldtui.core.exchange.versions import HISTORY_SINCE, merge_table, row_hash
 from fieldtui.core.exchange.worker import checked_files, checker
 from fieldtui.core.kinds import RECORD_TABLES
@@ -131,7 +132,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             duplicates.merge_decisions(conn)  # decisions about duplicates: a union
-            settle_and_check(hq, written, checked.pseudonymised)
+            settle_and_check(hq, written, checked.pseudonymised, result.tables)
             if flag is None:
                 hq.set_meta("hq_pseudonymised", "1" if checked.pseudonymised else "0")
             counts = {t: vars(c) for t, c in result.tables.items()}
@@ -147,12 +148,14 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
     result.accepted = True
 
 
-def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool) -> None:
+def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool,
+                     counts: dict[str, TableCounts]) -> None:
     """A file's rows merged and its duplicates' decisions joined (in its transaction, on either
     engine: `hq` a Store or a PostgreSQL HQ): every 'same person' decision applied again, every
+    record kept once per key folded into one (twins.py: counted into the file's `counts`), every
     rule checked for what the file wrote (rules.check_merged), its people's pinyin keys refreshed."""
     conn = hq.conn
-    for table, row_id in duplicates.settle_same(hq):
+    for table, row_id in [*duplicates.settle_same(hq), *fold_twins(hq, counts)]:
         written.setdefault(table, []).append(row_id)
         conn.execute("UPDATE temp.incoming SET state = 'changed' WHERE tbl = ? AND id = ?", (table, row_id))
     check_merged(conn, written, pseudonymised, file_checked=True)  # every rule holds for the result

@@ -218,7 +218,7 @@ def _settle_row(conn: sqlite3.Connection, table: str, cols: list[str], row_id: s
         if value is not _KEEP:
             taken[field] = value
     if taken and taken.get("deleted", here["deleted"]) == 1:  # removed: no personal data kept here either
-        taken.update(_blanked(table))
+        taken.update(blanked(table))
     taken = {c: v for c, v in taken.items() if v != here[c]}  # a blanked tombstone's fields: no change
     sets = "".join(f"{c} = ?, " for c in taken)  # the later stamp whatever is taken: any order, same rows
     conn.execute(f"UPDATE main.{table} SET {sets}updated_at = max(updated_at, ?) WHERE id = ?",
@@ -231,7 +231,7 @@ def _settle_row(conn: sqlite3.Connection, table: str, cols: list[str], row_id: s
 _KEEP = object()
 
 
-def _blanked(table: str) -> dict[str, object]:
+def blanked(table: str) -> dict[str, object]:
     """The personal fields of a tombstone, blanked as an export blanks them."""
     return {c: kinds.REMOVED_NAME if (table, c) in kinds.NOT_NULL_PERSONAL else None
             for c in kinds.TABLE[table].personal}
@@ -277,7 +277,7 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
         return there[field] if not there["deleted"] else _KEEP
     winner = max(heads)
     conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", (table, row_id, field))
-    if len({_text(values[h]) for h in heads if h in values}) > 1:  # side by side, two values: keep them all
+    if len({as_stored(values[h]) for h in heads if h in values}) > 1:  # side by side, two values: keep them all
         sources.setdefault(yours, device)
         sources.setdefault(mine, _device_of(conn, table, row_id, field, mine))
         for stamp in sorted(heads):
@@ -287,7 +287,7 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
     return there[field] if winner == yours and winner != mine else _KEEP
 
 
-def _text(value: object) -> str | None:
+def as_stored(value: object) -> str | None:
     """A value as field_conflicts stores it (TEXT): 3 and '3' are one value."""
     return None if value is None else str(value)
 

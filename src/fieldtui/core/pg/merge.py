@@ -82,7 +82,7 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
             for table in RECORD_TABLES:
                 result.tables[table], written[table] = merge_table(conn, table, checked.version < HISTORY_SINCE)
             conn.execute(_DECIDED + _decisions_keep())  # decisions about duplicates: a union
-            settle_and_check(HQ(conn, operator), written, checked.pseudonymised)  # SQLite's, translated
+            settle_and_check(HQ(conn, operator), written, checked.pseudonymised, result.tables)  # SQLite's, translated
             if flag is None:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('hq_pseudonymised', ?)",
                              ("1" if checked.pseudonymised else "0",))

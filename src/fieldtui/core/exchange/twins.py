@@ -1,0 +1,86 @@
+"""Records kept once per key, recorded on two laptops: folded into one at headquarters.
+
+A child has one mark per session and a job placement one 3-month check (the forms refuse a
+second: `kinds.Table.one_live_per`). Two laptops set up from one file (or a file edited by hand)
+can each record it under its own id, and headquarters would then count the child twice, or hold
+a job both kept and lost. After each file is merged (on either engine: this SQL is translated
+for PostgreSQL), every such pair of live rows is folded, whatever the order of the files:
+
+- the row with the smaller id is kept and takes the content of the one saved last (as a whole:
+  a check's outcome, wage and reason belong together);
+- every field on which the rows differ becomes a conflict of the kept row, every value kept, for
+  a person to choose (exchange/conflicts.py); the other row is removed, its personal fields
+  blanked as in any tombstone. Each change is a new version of its field, audited, stamped a
+  microsecond after the later row's save (not headquarters' clock: any order, the same rows).
+
+A later edit of the removed row (the laptop does not know of the fold) lands on the tombstone,
+as an edit of any row removed elsewhere does (versions.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fieldtui.core import kinds
+from fieldtui.core.duplicates.decisions import change_fields
+from fieldtui.core.exchange.report import TableCounts
+from fieldtui.core.exchange.versions import as_stored, blanked
+from fieldtui.core.records.history import NOT_CONTENT
+
+
+def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]:
+    """Fold every group of live rows sharing a key with a row of the file just merged (its rows
+    are in `temp.incoming`; see the module docstring), in the caller's transaction; returns the
+    rows written, and adds the rows removed and the records left in conflict to the file's
+    `counts`. `hq` is a Store or a PostgreSQL HQ."""
+    conn = hq.conn
+    written: list[tuple[str, str]] = []
+    for table in (t for t in kinds.TABLES if t.one_live_per):
+        match = " AND ".join(f"{c} = ?" for c in table.one_live_per)
+        same_key = " AND ".join(f"o.{c} = r.{c}" for c in table.one_live_per)
+        groups = conn.execute(  # the keys of the file's rows (temp.incoming): not a pass over headquarters
+            f"SELECT DISTINCT {', '.join(f'r.{c}' for c in table.one_live_per)} FROM temp.incoming i "
+            f"JOIN {table.name} r ON r.id = i.id WHERE i.tbl = ? AND r.deleted = 0 AND EXISTS (SELECT 1 FROM "
+            f"{table.name} o WHERE {same_key} AND o.deleted = 0 AND o.id <> r.id)", (table.name,)).fetchall()
+        for values in groups:
+            rows = [dict(r) for r in conn.execute(
+                f"SELECT * FROM {table.name} WHERE deleted = 0 AND {match} ORDER BY id", tuple(values)).fetchall()]
+            conflicted = _fold(hq, table, rows, _just_after(max(r["updated_at"] for r in rows)))
+            tally = counts.setdefault(table.name, TableCounts())
+            tally.deleted += len(rows) - 1
+            tally.conflicts += conflicted
+            written += [(table.name, r["id"]) for r in rows]
+    return written
+
+
+def _fold(hq: Any, table: kinds.Table, rows: list[dict[str, Any]], at: str) -> int:
+    """Fold `rows` (one key, in id order) into the first; returns 1 if it was left in conflict."""
+    kept, newest = rows[0], max(rows, key=lambda r: (r["updated_at"], r["id"]))
+    fields = [c for c in kept if c not in NOT_CONTENT and c != "deleted"]
+    differing = [f for f in fields if len({as_stored(r[f]) for r in rows}) > 1]
+    for field in differing:
+        for row in rows:
+            hq.conn.execute("INSERT OR IGNORE INTO field_conflicts (tbl, row_id, field, stamp, value, device) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", (table.name, kept["id"], field, row["updated_at"],
+                                                          as_stored(row[field]), _made_on(hq.conn, table.name, row)))
+    change_fields(hq, table.name, kept["id"], {f: newest[f] for f in fields if newest[f] != kept[f]}, at, "update")
+    for other in rows[1:]:
+        change_fields(hq, table.name, other["id"], {"deleted": 1, **blanked(table.name)}, at, "delete")
+    return 1 if differing else 0
+
+
+def _just_after(stamp: str) -> str:
+    """The fold's stamp: a microsecond after the later row's save, not headquarters' clock, so
+    any order of the files gives the same rows (and a version later than the ones it is made on)."""
+    later = dt.datetime.fromisoformat(stamp) + dt.timedelta(microseconds=1)
+    return later.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _made_on(conn: Any, table: str, row: dict[str, Any]) -> str:
+    """Where a row's last change was made, as its history says; "unknown" for a row never changed
+    since it was made (an export carries no device per row, and guessing it from the file being
+    merged would make the result depend on the order of the files)."""
+    found = conn.execute("SELECT device FROM field_changes WHERE tbl = ? AND row_id = ? ORDER BY stamp DESC LIMIT 1",
+                         (table, row["id"])).fetchone()
+    return found[0] if found else "unknown"

@@ -1,0 +1,101 @@
+"""One child's mark at a session and one check of a job placement are kept once at headquarters,
+even when two laptops set up from one file (copied with cp) each recorded it: the merge folds
+the two rows into one, keeps every differing value as a conflict for a person to choose, and
+counts the child and the job once, whatever the order of the files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fieldtui.core import exchange, summary
+from fieldtui.core.models import Followup, Placement, validate
+from fieldtui.core.store import RECORD_TABLES, Store
+from tests.core.test_attendance_volunteers import child, session
+from tests.core.test_exchange import clone
+from tests.core.test_store import make_cbo, trainee
+
+
+def _check(placement: str, employed: bool) -> Followup:
+    outcome = dict(wage_cny=2000, same_employer=True) if employed else dict(reason="quit")
+    return validate(Followup, dict(placement_id=placement, due_month=3, checked_on="2010-09-02", employed=employed,
+                                   **outcome))
+
+
+@pytest.fixture
+def twice(tmp_path) -> tuple[list[Path], dict[str, str]]:
+    """Laptop A and its copy B: each marks the same child at the same session (A present, B
+    absent) and records the placement's 3-month check (A: still employed; B: quit). Exported."""
+    a = tmp_path / "a.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+        kid, day = child(s, cbo, "小红"), session(s, cbo, "2011-03-02")
+        job = s.save_trainee(trainee(cbo))
+        placement = s.save_placement(validate(Placement, dict(training_id=job.training.id, employer="海底捞",
+                                                              job_title="服务员", start_date="2010-06-01",
+                                                              wage_cny=1800)))
+    b = clone(a, tmp_path / "b.db")
+    for laptop, present in ((a, True), (b, False)):
+        with Store.open(laptop) as s:
+            s.mark(day, kid, present)
+            s.save_followup(_check(placement.id, employed=present))
+    files = [tmp_path / "a-export.db", tmp_path / "b-export.db"]
+    for laptop, out in zip((a, b), files, strict=True):
+        exchange.export(laptop, out)
+    return files, {"session": day, "kid": kid, "placement": placement.id}
+
+
+def _live(hq: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(hq)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} WHERE deleted = 0 ORDER BY id").fetchall() for t in RECORD_TABLES}
+    finally:
+        conn.close()
+
+
+def test_a_mark_and_a_check_recorded_on_two_laptops_are_counted_once(tmp_path, twice):
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    report = exchange.merge(hq, files)
+    assert all(f.accepted for f in report.files), [f.reason for f in report.files]
+    live = _live(hq)
+    assert len(live["attendance"]) == 1 and len(live["followups"]) == 1
+    said = report.files[1].tables  # the second file's report says what the fold did
+    assert [(said[t].deleted, said[t].conflicts) for t in ("attendance", "followups")] == [(1, 1), (1, 1)]
+    with Store.open_readonly(hq) as s:
+        figures = summary.compute(s)
+        listed = {(c["tbl"], c["field"]): sorted(str(v["value"]) for v in c["versions"])
+                  for c in exchange.conflicts(s)}
+    assert figures.cbos[0].marked == 1  # the child is one child at that session, not two
+    # Each differing value is kept for a person to choose, none lost.
+    assert listed[("attendance", "present")] == ["0", "1"]
+    assert listed[("followups", "employed")] == ["0", "1"]
+    assert listed[("followups", "wage_cny")] == ["2000.0", "None"]
+
+
+def test_any_order_of_the_files_gives_the_same_rows_and_merging_again_changes_nothing(tmp_path, twice):
+    files, _ids = twice
+    one, other = tmp_path / "hq-ab.db", tmp_path / "hq-ba.db"
+    exchange.merge(one, files)
+    exchange.merge(other, files[::-1])
+    assert _live(one) == _live(other)
+    with Store.open_readonly(one) as s, Store.open_readonly(other) as t:
+        assert [c["versions"] for c in exchange.conflicts(s)] == [c["versions"] for c in exchange.conflicts(t)]
+    before = _live(one)
+    exchange.merge(one, files)
+    assert _live(one) == before
+
+
+def test_the_check_chosen_whole_is_taken_and_the_figures_follow(tmp_path, twice):
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, files)
+    with Store.open(hq) as s:
+        kept = next(c for c in exchange.conflicts(s) if c["tbl"] == "followups")
+        older = kept["versions"][1]["stamp"]  # A's "still employed", not the one shown meanwhile
+        exchange.resolve_conflict(s, kept["row_id"], take=older[:23])
+        assert not [c for c in exchange.conflicts(s) if c["tbl"] == "followups"]
+    with Store.open_readonly(hq) as s:
+        assert summary.compute(s).retention_3m == 1.0
