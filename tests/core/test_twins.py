@@ -1,10 +1,13 @@
 """One child's mark at a session and one check of a job placement are kept once at headquarters,
 even when two laptops set up from one file (copied with cp) each recorded it: the merge folds
 the two rows into one, keeps every differing value as a conflict for a person to choose, and
-counts the child and the job once, whatever the order of the files."""
+counts the child and the job once, whatever the order of the files. And a check edited by hand
+to a day long before it was due is refused, as the form refuses it."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +17,8 @@ from fieldtui.core import exchange, summary
 from fieldtui.core.models import Followup, Placement, validate
 from fieldtui.core.store import RECORD_TABLES, Store
 from tests.core.test_attendance_volunteers import child, session
-from tests.core.test_exchange import clone
+from tests.core.test_exchange import clone, reseal
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import make_cbo, trainee
 
 
@@ -99,3 +103,21 @@ def test_the_check_chosen_whole_is_taken_and_the_figures_follow(tmp_path, twice)
         assert not [c for c in exchange.conflicts(s) if c["tbl"] == "followups"]
     with Store.open_readonly(hq) as s:
         assert summary.compute(s).retention_3m == 1.0
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None and not os.environ.get("CI"), reason="needs the sqlite3 CLI")
+def test_a_check_moved_to_the_jobs_first_day_with_the_sqlite3_program_is_refused(tmp_path, twice):
+    # A 3-month check dated the day the job started would count as a job kept three months on:
+    # the form refuses it, and so does the merge.
+    files, _ids = twice
+    bad = files[0]
+    sqlite3_cli(bad, "UPDATE followups SET checked_on = '2010-06-01'")
+    reseal(bad)
+    hq = tmp_path / "hq.db"
+    with Store.open(hq, create=True):
+        pass
+    before = hq.read_bytes()
+    (result,) = exchange.merge(hq, [bad]).files
+    assert not result.accepted
+    assert "followups row" in result.reason and "too early for this check" in result.reason, result.reason
+    assert hq.read_bytes() == before

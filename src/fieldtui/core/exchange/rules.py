@@ -8,8 +8,9 @@ is joined to its live person (`kinds.Table.person_column`) for the composite rul
 that enrols people in it: trainee age at training start (TraineeRecord), a child's age and
 guardian/consent under 14 (ChildRecord; rows last saved before the consent field existed,
 CONSENT_FIELD_SINCE, are let in without it). A placement must be on a live training and not
-before it started. Tombstones (deleted = 1, personal fields blanked) are checked only for
-well-formed ids and time stamps, as are all rows. Pseudonymised exports skip the phone format
+before it started; a follow-up on a live placement and not recorded long before it is due.
+Tombstones (deleted = 1, personal fields blanked) are checked only for well-formed ids and time
+stamps, as are all rows. Pseudonymised exports skip the phone format
 rule ("anon-…" stands for the phone); their "anon-…" names pass the name rules.
 
 A file with any invalid row is refused with one line naming the table, the row id and the first
@@ -31,7 +32,14 @@ from fieldtui.core import kinds, models
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange import by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
-from fieldtui.core.models import Participant, Training, check_placement_against_training, validate
+from fieldtui.core.models import (
+    Participant,
+    Placement,
+    Training,
+    check_followup_against_placement,
+    check_placement_against_training,
+    validate,
+)
 from fieldtui.core.vocabulary import LABELS
 from fieldtui.i18n import _, labelled
 
@@ -194,6 +202,9 @@ def _live_rows(table: kinds.Table) -> str:
     if table.name == "placements":  # its rules read its live training's start
         return ("SELECT pl.*, t.start_date AS t_start_date FROM placements pl LEFT JOIN trainings t "
                 "ON t.id = pl.training_id AND t.deleted = 0 WHERE pl.deleted = 0")
+    if table.name == "followups":  # and a check, its live placement's start
+        return ("SELECT f.*, pl.start_date AS pl_start_date FROM followups f LEFT JOIN placements pl "
+                "ON pl.id = f.placement_id AND pl.deleted = 0 WHERE f.deleted = 0")
     if table.person_column:
         return ("SELECT e.*, p.birth_year AS p_birth_year, p.birth_date AS p_birth_date, "
                 f"p.registered_on AS p_registered_on FROM {table.name} e "
@@ -260,6 +271,8 @@ def _written_or_depends(table: kinds.Table, file_checked: bool) -> str:
         beside = f" OR (e.id IN {mine(table.name, 1)} AND {person} NOT IN {as_in_file('participants')})"
         return (f"(e.id IN {mine(table.name)} OR {person} IN {mine('participants')}"
                 f"{beside if file_checked else ''})")
+    if table.name == "followups":  # a check reads its placement's start
+        return f"(f.id IN {mine('followups')} OR f.placement_id IN {mine('placements')})"
     return f"id IN {mine(table.name)}"
 
 
@@ -308,8 +321,17 @@ def _on_live_training(placement: Any, row: Row) -> Any:
     return placement
 
 
+def _when_due(followup: Any, row: Row) -> Any:
+    """The rule of check_followup_against_placement: of a live placement, not recorded long
+    before it is due (a 3-month check on the job's first day would count as a job kept)."""
+    start = _date(row["pl_start_date"])
+    check_followup_against_placement(followup, Placement.model_construct(start_date=start, deleted=start is None))
+    return followup
+
+
 #: Per table, what a row of the file needs before its model reads it.
 _BEFORE: dict[str, Callable[[Row, bool], None]] = {"cbos": _programmes_as_list, "participants": _phone_stands_for}
 #: Per table, the rules beyond its model (they may return the record as the composite reads it).
 _AFTER: dict[str, Callable[[Any, Row], Any]] = {
-    "participants": _in_stored_form, "after_school": _consent_before_its_field, "placements": _on_live_training}
+    "participants": _in_stored_form, "after_school": _consent_before_its_field, "placements": _on_live_training,
+    "followups": _when_due}
