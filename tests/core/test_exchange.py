@@ -510,10 +510,14 @@ def test_a_nul_byte_cannot_hide_the_length_of_a_value(tmp_path, two_fields):
     ("UPDATE participants SET gender = 'F'", "Gender: is not written in its stored form"),  # an alias, not a key
     ("UPDATE trainings SET status = 'graduated'", "trainings row"),
     ("UPDATE trainings SET id = 'x y' WHERE rowid = 1", "malformed ids"),
+    ("UPDATE trainings SET updated_at = '2999-01-01T00:00:00+00:00'", "trainings has a change dated 2999-01-01"),
+    # a malformed row is named before a wrong clock, whichever table comes first
+    ("UPDATE participants SET updated_at = '2999-01-01T00:00:00+00:00'; "
+     "UPDATE trainings SET id = 'x y' WHERE rowid = 1", "rows of trainings have malformed ids"),
 ])
 def test_resealed_rows_are_checked_by_the_models(tmp_path, two_fields, edit, words):
     hq = _hq_with_one_merge(tmp_path, two_fields)
-    bad = _reseal_edit(tmp_path, two_fields[3], "PRAGMA foreign_keys = OFF", edit)
+    bad = _reseal_edit(tmp_path, two_fields[3], "PRAGMA foreign_keys = OFF", *edit.split("; "))
     _assert_refused(tmp_path, hq, bad, words)
 
 

@@ -36,7 +36,6 @@ from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked, scrat
 from fieldtui.core.exchange.rules import check_rows
 from fieldtui.core.exchange.schema import (
     EXPORT_FORMAT,
-    columns,
     content_checksum,
     counts,
     expected_schema,
@@ -203,32 +202,33 @@ def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
             raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
                 declared=declared.get(table), table=table, found=n))
     for table in found:
-        _check_types(conn, table)
-        _check_lengths(conn, table)
+        _check_values(conn, table)
 
 
-def _check_lengths(conn: sqlite3.Connection, table: str) -> None:
-    """No value longer than MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest
-    (SQLite's length() of text stops at a NUL), and no NUL at all (no form can type one)."""
-    cols = columns(conn, table)
-    lengths = ", ".join(f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in cols)
-    longest = conn.execute(f"SELECT max(max({lengths})) FROM {table}").fetchone()[0]
-    if (longest or 0) > MAX_CELL_CHARS:  # characters, or bytes / 4 (UTF-8: at most 4 a character)
-        raise Refused(_("a value in {table} is implausibly long").format(table=table))
-    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in cols)
-    if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {nul})").fetchone()[0]:
-        raise Refused(_("a value in {table} holds a NUL byte").format(table=table))
-
-
-def _check_types(conn: sqlite3.Connection, table: str) -> None:
-    """Every value of the declared type (SQLite would store 'abc' in a REAL column, or a BLOB
-    anywhere: JSON and the row hash cannot hold one). Runs before anything hashes the rows."""
-    for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
+def _check_values(conn: sqlite3.Connection, table: str) -> None:
+    """In one pass over the table: every value of its declared type (SQLite would store 'abc' in
+    a REAL column, or a BLOB anywhere: JSON and the row hash cannot hold one), none longer than
+    MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest (SQLite's length() of text
+    stops at a NUL), and no NUL at all (no form can type one). Runs before anything hashes rows."""
+    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    wrong = []
+    for _cid, col, decl, notnull, _default, pk in info:
         allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
         allowed = allowed if (notnull or pk) else (*allowed, "null")
-        types = ", ".join(f"'{k}'" for k in allowed)
-        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE typeof({col}) NOT IN ({types}))").fetchone()[0]:
-            raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=col))
+        wrong.append(f"max(typeof({col}) NOT IN ({', '.join(repr(k) for k in allowed)}))")
+    cols = [col for _cid, col, *_rest in info]
+    per_column = [f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in cols]
+    longest = f"max({', '.join(per_column)})" if len(per_column) > 1 else per_column[0]  # (max(x): an aggregate)
+    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in cols)
+    *types, length, has_nul = conn.execute(
+        f"SELECT {', '.join(wrong)}, max({longest}), max({nul}) FROM {table}").fetchone()
+    bad = next((col for col, flag in zip(cols, types, strict=True) if flag), None)
+    if bad is not None:
+        raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=bad))
+    if (length or 0) > MAX_CELL_CHARS:  # characters, or bytes / 4 (UTF-8: at most 4 a character)
+        raise Refused(_("a value in {table} is implausibly long").format(table=table))
+    if has_nul:
+        raise Refused(_("a value in {table} holds a NUL byte").format(table=table))
 
 
 @contextmanager

@@ -81,21 +81,19 @@ def _check_ids_and_stamps(conn: sqlite3.Connection) -> None:
     """Every row, tombstones too: an id of 1-64 safe characters, time stamps that start with a
     date, none later than tomorrow (a wrong clock), none updated before it was created."""
     limit = {"limit": (dt.datetime.now(dt.UTC) + CLOCK_SLACK).isoformat(timespec="microseconds")}
-    bad = conn.execute("SELECT tbl FROM (" + " UNION ALL ".join(
-        f"SELECT '{t}' AS tbl FROM {t} WHERE NOT (length(id) BETWEEN 1 AND 64"
-        f" AND id NOT GLOB '*[^A-Za-z0-9_.:-]*'"
-        f" AND updated_at {_STAMP} AND created_at {_STAMP})"
-        for t in kinds.RECORD_TABLES) + ") LIMIT 1").fetchone()
-    if bad is not None:
+    # One pass over every table: a malformed row is named before a wrong clock (ORDER BY).
+    bad = conn.execute("SELECT tbl, malformed, stamp FROM (" + " UNION ALL ".join(
+        f"SELECT '{t}' AS tbl, malformed, max(updated_at, created_at) AS stamp FROM (SELECT *, NOT ("
+        f"length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^A-Za-z0-9_.:-]*' AND updated_at {_STAMP} "
+        f"AND created_at {_STAMP}) AS malformed FROM {t}) WHERE malformed OR updated_at > :limit "
+        "OR created_at > :limit OR updated_at < created_at"
+        for t in kinds.RECORD_TABLES) + ") ORDER BY malformed DESC LIMIT 1", limit).fetchone()
+    if bad is not None and bad[1]:
         raise Refused(_("rows of {table} have malformed ids or time stamps").format(table=bad[0]))
-    late = conn.execute("SELECT tbl, stamp FROM (" + " UNION ALL ".join(
-        f"SELECT '{t}' AS tbl, max(updated_at, created_at) AS stamp FROM {t} "
-        f"WHERE updated_at > :limit OR created_at > :limit OR updated_at < created_at"
-        for t in kinds.RECORD_TABLES) + ") LIMIT 1", limit).fetchone()
-    if late is not None:
+    if bad is not None:
         raise Refused(_("{table} has a change dated {stamp}, later than today or before it was made: the "
                         "laptop's clock is wrong; correct it, save again and export").format(
-            table=late[0], stamp=str(late[1])[:10]))
+            table=bad[0], stamp=str(bad[2])[:10]))
     if conn.execute("SELECT count(*) FROM pragma_table_list WHERE name = 'field_changes'").fetchone()[0]:
         _check_history(conn, limit)
 
