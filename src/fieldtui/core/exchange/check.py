@@ -211,15 +211,17 @@ def _check_values(conn: sqlite3.Connection, table: str) -> None:
     MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest (SQLite's length() of text
     stops at a NUL), and no NUL at all (no form can type one). Runs before anything hashes rows."""
     info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-    wrong = []
+    wrong, texts = [], []
     for _cid, col, decl, notnull, _default, pk in info:
         allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
+        texts += [col] if "text" in allowed else []  # a number is short and has no NUL
         allowed = allowed if (notnull or pk) else (*allowed, "null")
         wrong.append(f"max(typeof({col}) NOT IN ({', '.join(repr(k) for k in allowed)}))")
     cols = [col for _cid, col, *_rest in info]
-    per_column = [f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in cols]
+    texts = texts or cols[:1]
+    per_column = [f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in texts]
     longest = f"max({', '.join(per_column)})" if len(per_column) > 1 else per_column[0]  # (max(x): an aggregate)
-    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in cols)
+    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in texts)
     *types, length, has_nul = conn.execute(
         f"SELECT {', '.join(wrong)}, max({longest}), max({nul}) FROM {table}").fetchone()
     bad = next((col for col, flag in zip(cols, types, strict=True) if flag), None)
