@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from fieldtui.core import exchange
 from fieldtui.core.records import history
 from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo, trainee
@@ -47,3 +48,24 @@ def test_two_copies_of_a_file_edited_apart_make_their_changes_on_the_same_versio
             _edit_phone(store, pid, phone)
             [(field, _stamp, base)] = _changes(store, pid)
             assert (field, base) == ("phone", created)  # side by side: the same base, whatever the device id
+
+
+def test_a_file_edited_while_the_laptops_clock_had_fallen_back_still_merges(tmp_path):
+    # The clock fell back to 2010 (a flat battery) for one edit, then was put right and the
+    # person edited again. Before: the edit was stamped 2010, before the version it was made on,
+    # and headquarters refused the file forever ("history does not match its rows").
+    field = tmp_path / "f.db"
+    with Store.open(field, create=True) as store:
+        pid = store.save_trainee(trainee(make_cbo(store))).participant.id
+    with Store.open(field) as store:
+        store.clock = lambda: "2010-01-01T00:00:05.000000+00:00"
+        _edit_phone(store, pid, "13812345678")
+        [(_field, stamp, base)] = _changes(store, pid)
+        assert stamp > base  # made after the version it was made on, whatever the clock said
+    with Store.open(field) as store:
+        _edit_phone(store, pid, "13912345678")
+    exchange.export(field, tmp_path / "e.db")
+    (result,) = exchange.merge(tmp_path / "hq.db", [tmp_path / "e.db"]).files
+    assert result.accepted, result.reason
+    with Store.open_readonly(tmp_path / "hq.db") as hq:
+        assert hq.conn.execute("SELECT phone FROM participants WHERE id = ?", (pid,)).fetchone()[0] == "13912345678"

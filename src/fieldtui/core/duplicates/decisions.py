@@ -100,6 +100,7 @@ def change_fields(store: Any, table: str, row_id: str, values: dict[str, Any], a
     """Change fields of one row as a new version of each (records/history.py), audited."""
     conn = store.conn
     old = dict(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
+    at = history.later_than(at, old["updated_at"], old["created_at"])
     if not history.note_changes(conn, table, old, values, at, store.device_id):
         return
     sets = ", ".join(f"{c} = ?" for c in values)

@@ -99,11 +99,13 @@ def resolve_conflict(store: Store, id_prefix: str, field: str | None = None, tak
         for conflict in found:
             value = _chosen(conflict, take)
             table, row_id = conflict["tbl"], conflict["row_id"]
-            created, before = store.conn.execute(f"SELECT created_at, {conflict['field']} FROM {table} WHERE id = ?",
-                                                 (row_id,)).fetchone()
-            history.settle(store.conn, table, row_id, conflict["field"], created, at, store.device_id)
+            created, updated, before = store.conn.execute(
+                f"SELECT created_at, updated_at, {conflict['field']} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+            stamp = history.later_than(at, updated, created, *history.heads(store.conn, table, row_id,
+                                                                             conflict["field"], created))
+            history.settle(store.conn, table, row_id, conflict["field"], created, stamp, store.device_id)
             store.conn.execute(f"UPDATE {table} SET {conflict['field']} = ?, updated_at = ? WHERE id = ?",
-                               (value, at, row_id))
+                               (value, stamp, row_id))
             if table == "participants":  # a name or phone chosen: the person's list and search keys
                 pinyin.refresh_keys(store.conn, "?", (row_id,))
             store.conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?",

@@ -18,11 +18,27 @@ edited apart share the base of their edits and are seen as side by side, as they
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from typing import Any
 
 #: Columns that are not content: they identify or stamp a row.
 NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
+
+
+def later_than(at: str, *stamps: str) -> str:
+    """The stamp of a change of a row: `at` (the clock), unless the row holds a version as late or
+    later (the laptop's clock fell back: a flat battery, a wrong date typed), then a microsecond
+    after it. A version is never made before the one it is made on, so a file edited under a wrong
+    clock still merges once the clock is right (its history stays in order)."""
+    latest = max((s for s in stamps if s), default="")
+    if at > latest:
+        return at
+    try:
+        after = dt.datetime.fromisoformat(latest) + dt.timedelta(microseconds=1)
+    except ValueError:  # not a stamp fieldtui wrote: the clock's, as before
+        return at
+    return after.astimezone(dt.UTC).isoformat(timespec="microseconds") if after.tzinfo else after.isoformat()
 
 
 def heads(conn: sqlite3.Connection, table: str, row_id: str, field: str, created_at: str) -> list[str]:

@@ -98,6 +98,7 @@ class Saves(Audit):
             if stored is None:
                 raise NotFound(_("that record no longer exists or was removed"))
             old = dict(stored)
+            at = history.later_than(at, old["updated_at"], old["created_at"])
             changed = history.note_changes(self.conn, table, old, row, at, self.device_id)
             if not changed:
                 return row_id  # nothing changed: no new version, no audit
@@ -122,6 +123,7 @@ class Saves(Audit):
                                    (row_id, 1 - deleted)).fetchone()
         if stored is None:
             return False
+        at = history.later_than(at, stored["updated_at"], stored["created_at"])
         history.note_changes(self.conn, table, dict(stored), {"deleted": deleted}, at, self.device_id)
         self.conn.execute(f"UPDATE {table} SET deleted = ?, updated_at = ? WHERE id = ?", (deleted, at, row_id))
         self._audit("delete" if deleted else "restore", table, row_id, at, {"deleted": (1 - deleted, deleted)})
