@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -133,3 +135,37 @@ def exchange_conflicts(path):
 
     with Store.open_readonly(path) as s:
         return exchange.conflicts(s)
+
+
+def _fieldtui(*args) -> subprocess.CompletedProcess:
+    """fieldtui as a person runs it, in its own process, with this computer's (right) clock."""
+    return subprocess.run([sys.executable, "-m", "fieldtui", *map(str, args), "--lang", "en"], capture_output=True,
+                          text=True)
+
+
+def test_a_file_dated_ahead_by_a_wrong_clock_is_redated_and_then_merges(tmp_path):
+    # The laptop's clock said 2062 for a day (a year typed wrong): a trainee registered and
+    # edited then. Headquarters refuses changes dated in the future, and saving again cannot
+    # date them back: before, the file could never be sent again.
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        s.clock = lambda: "2062-03-01T08:00:00.000000+00:00"
+        saved = s.save_trainee(trainee(make_cbo(s), "王建国"))
+        s.clock = lambda: "2062-03-01T09:00:00.000000+00:00"
+        rec = s.get_trainee(saved.training.id)
+        person = rec.participant.model_copy(update={"phone": "13812345678"})
+        s.save_trainee(rec.model_copy(update={"participant": person}))
+    refused = _fieldtui("export", field, tmp_path / "out.db")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "2062-03-01" in refused.stderr and "fieldtui redate" in refused.stderr
+    assert not (tmp_path / "out.db").exists()
+    done = _fieldtui("redate", field)
+    assert done.returncode == 0 and "Re-dated" in done.stdout, done.stderr
+    assert "Nothing to re-date" in _fieldtui("redate", field).stdout  # once is enough
+    assert _fieldtui("export", field, tmp_path / "out.db").returncode == 0
+    merged = _fieldtui("merge", tmp_path / "hq.db", tmp_path / "out.db")
+    assert merged.returncode == 0, merged.stderr
+    with Store.open_readonly(tmp_path / "hq.db") as hq:
+        phone, created, updated = hq.conn.execute(
+            "SELECT phone, created_at, updated_at FROM participants WHERE id = ?", (saved.participant.id,)).fetchone()
+    assert phone == "13812345678" and created < updated < "2062"  # the edit, its order kept, dated now

@@ -44,6 +44,26 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str |
     click.echo(said.format(n=f"{total:,}", path=result.path, id=result.export_id))
 
 
+@main.command("redate")
+@click.argument("db", type=click.Path(dir_okay=False))
+@operator_option
+@lang_option
+def redate_cmd(db: str, operator: str | None) -> None:
+    """Date now the changes DB holds dated later than tomorrow (a clock that was set ahead):
+    headquarters refuses them. Run it once this computer's clock is right."""
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+
+    with Store.open(db, operator=operator) as store:
+        latest = store.future_changes()
+        n = store.redate_future()
+    if not n:
+        click.echo(_("Nothing to re-date: no change is dated later than tomorrow by this computer's clock."))
+        return
+    click.echo(_("Re-dated {n} changes dated up to {date} to now, in their order: the file can be exported.").format(
+        n=f"{n:,}", date=(latest or "")[:10]))
+
+
 @main.command("merge")
 @click.argument("hq", type=click.Path(dir_okay=False))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))

@@ -4,7 +4,7 @@ Its parts live in core/records/, one capability each: base (opening, schema, tra
 journal), saves (writes, removal), lists (the list and search planner), people (duplicates, a
 person's enrolments), drafts, audit (and each record's history), operators (who is working);
 followups (checks and the due list), attendance (sessions, marks, rosters, rates), volunteers
-(and their hours). Screens and commands call a `Store`; nothing else writes
+(and their hours), redating (changes a clock set ahead dated in the future). Screens and commands call a `Store`; nothing else writes
 SQL for records, except the exchange (core/exchange/), which copies whole tables between files.
 """
 
@@ -32,11 +32,12 @@ from fieldtui.core.records.followups import Followups
 from fieldtui.core.records.lists import Lists
 from fieldtui.core.records.operators import Operators
 from fieldtui.core.records.people import People
+from fieldtui.core.records.redating import Redating
 from fieldtui.core.records.saves import Saves
 from fieldtui.core.records.volunteers import Volunteers
 
 
-class Store(StoreBase, Saves, Lists, People, Drafts, Operators, Followups, Attendances, Volunteers):
+class Store(StoreBase, Saves, Lists, People, Drafts, Operators, Followups, Attendances, Volunteers, Redating):
     """One open fieldtui file. Create with `Store.open(path)`; use as a context manager."""
 
 

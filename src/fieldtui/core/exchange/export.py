@@ -91,12 +91,23 @@ def export(store_or_path: Store | str | os.PathLike, out: str | os.PathLike, pse
     if operator:
         store.operator = operator
     try:
+        _refuse_future_changes(store)
         secret = _pseudonym_key(store, key) if pseudonymise else b""
         device_id = store.get_meta("device_id") or "unknown"
         return _write_export(store, out, device_id, pseudonymise, secret, progress, recipient)
     finally:
         if own:
             store.close()
+
+
+def _refuse_future_changes(store: Store) -> None:
+    """Headquarters refuses changes dated later than tomorrow: say so here, with the remedy."""
+    latest = store.future_changes()
+    if latest is not None:
+        raise StoreError(_("this file holds changes dated up to {date}, later than this computer's clock allows "
+                           "(headquarters would refuse it): if the clock was ahead when they were made and is "
+                           "right now, run `fieldtui redate {path}`, then export again").format(
+            date=latest[:10], path=store.path))
 
 
 def _check_target(out: Path) -> None:
