@@ -104,10 +104,10 @@ def _refuse_future_changes(store: Store) -> None:
     """Headquarters refuses changes dated later than tomorrow: say so here, with the remedy."""
     latest = store.future_changes()
     if latest is not None:
-        raise StoreError(_("this file holds changes dated up to {date}, later than this computer's clock allows "
-                           "(headquarters would refuse it): if the clock was ahead when they were made and is "
-                           "right now, run `fieldtui redate {path}`, then export again").format(
-            date=latest[:10], path=store.path))
+        raise StoreError(_("this file holds changes dated up to {date}, later than this computer's clock "
+                           "({today}) allows (headquarters would refuse it): if the clock was ahead when they were "
+                           "made and is right now, run `fieldtui redate {path}`, then export again").format(
+            date=latest[:10], today=store.clock()[:10], path=store.path))
 
 
 def _check_target(out: Path) -> None:
