@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+#: How far ahead of this machine's clock a time stamp may be (laptops' clocks drift; a stamp years
+#: ahead would win every later edit): headquarters refuses a file with a later one (exchange/rules.py),
+#: and `fieldtui redate` dates such stamps now (records/redating.py).
+CLOCK_SLACK = dt.timedelta(days=1)
+
 
 def today() -> dt.date:
     return dt.date.today()

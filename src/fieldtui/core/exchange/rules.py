@@ -10,8 +10,8 @@ guardian/consent under 14 (ChildRecord; rows last saved before the consent field
 CONSENT_FIELD_SINCE, are let in without it). A placement must be on a live training and not
 before it started; a follow-up on a live placement and not recorded long before it is due.
 Tombstones (deleted = 1, personal fields blanked) are checked only for well-formed ids and time
-stamps, as are all rows. Pseudonymised exports skip the phone format
-rule ("anon-…" stands for the phone); their "anon-…" names pass the name rules.
+stamps, as are all rows. Pseudonymised exports skip the phone format rule ("anon-…" stands for
+the phone); their "anon-…" names pass the name rules.
 
 A file with any invalid row is refused with one line naming the table, the row id and the first
 rule broken, never a value from the row.
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldtui.core import kinds, models
+from fieldtui.core.clock import CLOCK_SLACK
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange import by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
@@ -72,9 +73,6 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
         conn.close()
 
 
-#: How far ahead of this machine's clock a time stamp may be (laptops' clocks drift; a stamp years
-#: ahead would win every later edit).
-CLOCK_SLACK = dt.timedelta(days=1)
 _STAMP = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
 
 

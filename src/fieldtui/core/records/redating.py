@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from fieldtui.core.clock import CLOCK_SLACK
 from fieldtui.core.kinds import RECORD_TABLES
 
-#: How far ahead of this computer's clock a stamp may be: headquarters' rule (exchange/rules.py).
-SLACK = dt.timedelta(days=1)
 #: Every stamp column of a file: (table, column).
 _STAMPS = (*((t, c) for t in RECORD_TABLES for c in ("created_at", "updated_at")),
            ("field_changes", "stamp"), ("field_changes", "base"), ("field_conflicts", "stamp"))
@@ -27,6 +26,15 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+def _moment(stamp: str | None) -> dt.datetime:
+    """A stamp as a time (the earliest for none, or one fieldtui did not write: the clock wins)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp) if stamp else dt.datetime.min
+    except ValueError:
+        moment = dt.datetime.min
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class Redating:
     """Finding and re-dating changes stamped later than this computer's clock allows."""
 
@@ -34,7 +42,7 @@ class Redating:
     clock: Any
 
     def _limit(self) -> str:
-        return _iso(dt.datetime.fromisoformat(self.clock()) + SLACK)
+        return _iso(dt.datetime.fromisoformat(self.clock()) + CLOCK_SLACK)
 
     def future_changes(self) -> str | None:
         """The latest stamp later than tomorrow by this computer's clock, or None."""
@@ -53,8 +61,7 @@ class Redating:
                 return 0
             kept = self.conn.execute("SELECT max(s) FROM (" + " UNION ALL ".join(
                 f"SELECT max({c}) AS s FROM {t} WHERE {c} <= :limit" for t, c in _STAMPS) + ")", limit).fetchone()[0]
-            start = max(dt.datetime.fromisoformat(self.clock()),
-                        dt.datetime.fromisoformat(kept) if kept else dt.datetime.min.replace(tzinfo=dt.UTC))
+            start = max(dt.datetime.fromisoformat(self.clock()), _moment(kept))
             self.conn.execute("CREATE TEMP TABLE redated (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID")
             try:
                 self.conn.executemany("INSERT INTO temp.redated VALUES (?, ?)", (
