@@ -90,3 +90,11 @@ def test_which_models_are_checked_value_by_value():
             return v
 
     assert not independent(Reads)
+
+    class AfterBuilt(BaseModel):
+        a: int
+
+        def model_post_init(self, context: object) -> None:
+            pass
+
+    assert not independent(AfterBuilt)

@@ -2,7 +2,7 @@
 row, with a fraction of the Python (a merge checks tens of thousands of sessions and marks a file).
 
 A model whose fields are each validated on their own (no model validator, no field validator that
-reads the other fields through `info`, no old-style validator) accepts a row exactly when it
+reads the other fields through `info`, no old-style validator, no `model_post_init`) accepts a row exactly when it
 accepts each of the row's values. So each distinct value of each column is validated once, in
 place of that field of a valid row of the table (`validate_assignment`: that field's validators
 only), rather than once per row. For a refused value the caller checks the rows holding it row by
@@ -31,6 +31,8 @@ def independent(model: type[BaseModel]) -> bool:
     decorators = model.__pydantic_decorators__
     if decorators.model_validators or decorators.root_validators or decorators.validators:
         return False
+    if any("model_post_init" in vars(c) for c in model.__mro__ if c is not BaseModel and issubclass(c, BaseModel)):
+        return False  # code run on the whole model once it is built
     for decorator in decorators.field_validators.values():
         params = inspect.signature(decorator.func).parameters
         if decorator.info.mode == "wrap" or len(params) != 1:  # (v, info): it may read other fields
