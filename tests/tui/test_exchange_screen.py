@@ -62,3 +62,24 @@ async def test_export_and_merge_from_the_app(tmp_path, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_exporting_a_file_dated_ahead_says_what_to_do_and_writes_nothing(tmp_path, monkeypatch):
+    # A trainee saved while the laptop's clock said 2062: headquarters would refuse the file, so
+    # F10's export says so at once, with this computer's date and the command that mends it.
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.db"
+    with Store.open(mine, create=True) as s:
+        s.clock = lambda: "2062-03-01T08:00:00.000000+00:00"
+        s.save_trainee(trainee(make_cbo(s, "Mine")))
+    app = FieldApp(mine)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.click("#export-path")
+        await pilot.press("end", "ctrl+u", *"sent.db")
+        await pilot.click("#export")
+        await _wait_idle(app, pilot)
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "2062-03-01" in status and "fieldtui redate" in status, status
+        assert not (tmp_path / "sent.db").exists()
