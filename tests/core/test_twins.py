@@ -70,8 +70,10 @@ def test_a_mark_and_a_check_recorded_on_two_laptops_are_counted_once(tmp_path, t
     assert [(said[t].deleted, said[t].conflicts) for t in ("attendance", "followups")] == [(1, 1), (1, 1)]
     with Store.open_readonly(hq) as s:
         figures = summary.compute(s)
-        listed = {(c["tbl"], c["field"]): sorted(str(v["value"]) for v in c["versions"])
-                  for c in exchange.conflicts(s)}
+        found = exchange.conflicts(s)
+        listed = {(c["tbl"], c["field"]): sorted(str(v["value"]) for v in c["versions"]) for c in found}
+    # Who each is about, so a coordinator knows whose mark and whose job to ask about.
+    assert {(c["tbl"], c["person"]) for c in found} == {("attendance", "小红"), ("followups", "王建国")}
     assert figures.cbos[0].marked == 1  # the child is one child at that session, not two
     # Each differing value is kept for a person to choose, none lost.
     assert listed[("attendance", "present")] == ["0", "1"]

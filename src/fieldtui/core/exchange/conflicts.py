@@ -21,22 +21,36 @@ from fieldtui.core.records import history
 from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
-#: Who a record is about, per table: the person's name and the CBO's names.
+#: Who a record is about, for the tables that are not a person's record: the CBO's names.
 _WHO = {
     "participants": "SELECT p.full_name, c.name_en, c.name_zh FROM participants p JOIN cbos c ON c.id = p.cbo_id "
                     "WHERE p.id = ?",
     "cbos": "SELECT NULL, name_en, name_zh FROM cbos WHERE id = ?",
-    "placements": "SELECT p.full_name, c.name_en, c.name_zh FROM placements pl JOIN trainings t "
-                  "ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
-                  "JOIN cbos c ON c.id = p.cbo_id WHERE pl.id = ?",
 }
 
 
+def _to_person(table: str, alias: str) -> str | None:
+    """The joins from a row of `table` (as `alias`) to its person (as p), read from the registry:
+    its person column, else the first parent that leads to one (a placement's training, a check's
+    placement, a mark's child). None for a table no person is reached from."""
+    spec = kinds.TABLE[table]
+    if spec.person_column:
+        return f" JOIN participants p ON p.id = {alias}.{spec.person_column}"
+    for column, parent, _restore in spec.parents:
+        step = f"{alias}_{parent}"
+        rest = _to_person(parent, step)
+        if rest is not None:
+            return f" JOIN {parent} {step} ON {step}.id = {alias}.{column}{rest}"
+    return None
+
+
 def _who(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str | None, str | None, str | None]:
+    """The person a record is about (name) and their CBO's names, as far as the record leads to them."""
     sql = _WHO.get(table)
-    if sql is None and kinds.TABLE[table].person_column:
-        sql = (f"SELECT p.full_name, c.name_en, c.name_zh FROM {table} e JOIN participants p "
-               f"ON p.id = e.{kinds.TABLE[table].person_column} JOIN cbos c ON c.id = p.cbo_id WHERE e.id = ?")
+    joins = _to_person(table, "r") if sql is None else None
+    if joins is not None:
+        sql = (f"SELECT p.full_name, c.name_en, c.name_zh FROM {table} r{joins} JOIN cbos c ON c.id = p.cbo_id "
+               "WHERE r.id = ?")
     row = conn.execute(sql, (row_id,)).fetchone() if sql else None
     return tuple(row) if row else (None, None, None)  # type: ignore[return-value]
 
