@@ -123,3 +123,17 @@ def test_a_check_moved_to_the_jobs_first_day_with_the_sqlite3_program_is_refused
     assert not result.accepted
     assert "followups row" in result.reason and "too early for this check" in result.reason, result.reason
     assert hq.read_bytes() == before
+
+
+def test_twins_one_of_them_with_a_stamp_fieldtui_did_not_write_merge_without_stopping(tmp_path, twice):
+    # A mark's time stamp edited by hand to text that starts with a date (what the check asks
+    # of a stamp) but is no time: folding its twin must not stop the merge.
+    files, _ids = twice
+    conn = sqlite3.connect(files[1])
+    conn.execute("UPDATE attendance SET updated_at = substr(created_at, 1, 11) || 'zz'")
+    conn.commit()
+    conn.close()
+    reseal(files[1])
+    report = exchange.merge(tmp_path / "hq.db", files)
+    assert all(f.accepted for f in report.files), [f.reason for f in report.files]
+    assert len(_live(tmp_path / "hq.db")["attendance"]) == 1

@@ -11,7 +11,8 @@ for PostgreSQL), every such pair of live rows is folded, whatever the order of t
 - every field on which the rows differ becomes a conflict of the kept row, every value kept, for
   a person to choose (exchange/conflicts.py); the other row is removed, its personal fields
   blanked as in any tombstone. Each change is a new version of its field, audited, stamped a
-  microsecond after the later row's save (not headquarters' clock: any order, the same rows).
+  microsecond after the later row's save (not headquarters' clock: any order, the same rows;
+  headquarters' clock only when that save's stamp was edited into one fieldtui did not write).
 
 A later edit of the removed row (the laptop does not know of the fold) lands on the tombstone,
 as an edit of any row removed elsewhere does (versions.py).
@@ -19,14 +20,13 @@ as an edit of any row removed elsewhere does (versions.py).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fieldtui.core import kinds
 from fieldtui.core.duplicates.decisions import change_fields
 from fieldtui.core.exchange.report import TableCounts
 from fieldtui.core.exchange.versions import as_stored, blanked
-from fieldtui.core.records.history import NOT_CONTENT
+from fieldtui.core.records import history
 
 
 def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]:
@@ -46,7 +46,8 @@ def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]
         for values in groups:
             rows = [dict(r) for r in conn.execute(
                 f"SELECT * FROM {table.name} WHERE deleted = 0 AND {match} ORDER BY id", tuple(values)).fetchall()]
-            conflicted = _fold(hq, table, rows, _just_after(max(r["updated_at"] for r in rows)))
+            later = max(r["updated_at"] for r in rows)
+            conflicted = _fold(hq, table, rows, history.just_after(later) or history.later_than(hq.clock(), later))
             tally = counts.setdefault(table.name, TableCounts())
             tally.deleted += len(rows) - 1
             tally.conflicts += conflicted
@@ -57,7 +58,7 @@ def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]
 def _fold(hq: Any, table: kinds.Table, rows: list[dict[str, Any]], at: str) -> int:
     """Fold `rows` (one key, in id order) into the first; returns 1 if it was left in conflict."""
     kept, newest = rows[0], max(rows, key=lambda r: (r["updated_at"], r["id"]))
-    fields = [c for c in kept if c not in NOT_CONTENT and c != "deleted"]
+    fields = [c for c in kept if c not in history.NOT_CONTENT and c != "deleted"]
     differing = [f for f in fields if len({as_stored(r[f]) for r in rows}) > 1]
     for field in differing:
         for row in rows:
@@ -68,13 +69,6 @@ def _fold(hq: Any, table: kinds.Table, rows: list[dict[str, Any]], at: str) -> i
     for other in rows[1:]:
         change_fields(hq, table.name, other["id"], {"deleted": 1, **blanked(table.name)}, at, "delete")
     return 1 if differing else 0
-
-
-def _just_after(stamp: str) -> str:
-    """The fold's stamp: a microsecond after the later row's save, not headquarters' clock, so
-    any order of the files gives the same rows (and a version later than the ones it is made on)."""
-    later = dt.datetime.fromisoformat(stamp) + dt.timedelta(microseconds=1)
-    return later.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _made_on(conn: Any, table: str, row: dict[str, Any]) -> str:

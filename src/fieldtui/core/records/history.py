@@ -26,6 +26,16 @@ from typing import Any
 NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
 
 
+def just_after(stamp: str) -> str | None:
+    """A microsecond after `stamp`, written as fieldtui writes stamps; None for a stamp fieldtui did
+    not write (edited by hand: text that starts with a date but is no time)."""
+    try:
+        after = dt.datetime.fromisoformat(stamp) + dt.timedelta(microseconds=1)
+    except ValueError:
+        return None
+    return after.astimezone(dt.UTC).isoformat(timespec="microseconds") if after.tzinfo else after.isoformat()
+
+
 def later_than(at: str, *stamps: str) -> str:
     """The stamp of a change of a row: `at` (the clock), unless the row holds a version as late or
     later (the laptop's clock fell back: a flat battery, a wrong date typed), then a microsecond
@@ -34,11 +44,7 @@ def later_than(at: str, *stamps: str) -> str:
     latest = max((s for s in stamps if s), default="")
     if at > latest:
         return at
-    try:
-        after = dt.datetime.fromisoformat(latest) + dt.timedelta(microseconds=1)
-    except ValueError:  # not a stamp fieldtui wrote: the clock's, as before
-        return at
-    return after.astimezone(dt.UTC).isoformat(timespec="microseconds") if after.tzinfo else after.isoformat()
+    return just_after(latest) or at  # a stamp fieldtui did not write: the clock's, as before
 
 
 def heads(conn: sqlite3.Connection, table: str, row_id: str, field: str, created_at: str) -> list[str]:
