@@ -55,13 +55,12 @@ def redate_cmd(db: str, operator: str | None) -> None:
     from fieldtui.i18n import _
 
     with Store.open(db, operator=operator) as store:
-        latest = store.future_changes()
-        n = store.redate_future()
+        n, latest = store.redate_future()
     if not n:
         click.echo(_("Nothing to re-date: no change is dated later than tomorrow by this computer's clock."))
         return
     click.echo(_("Re-dated {n} changes dated up to {date} to now, in their order: the file can be exported.").format(
-        n=f"{n:,}", date=(latest or "")[:10]))
+        n=f"{n:,}", date=str(latest)[:10]))
 
 
 @main.command("merge")

@@ -50,15 +50,15 @@ class Redating:
             f"SELECT max({c}) AS s FROM {t}" for t, c in _STAMPS) + ")").fetchone()[0]
         return latest if latest is not None and latest > self._limit() else None
 
-    def redate_future(self) -> int:
+    def redate_future(self) -> tuple[int, str | None]:
         """Re-date every stamp later than tomorrow to now (see the module docstring); returns
-        how many distinct stamps were re-dated. One transaction."""
+        how many distinct stamps were re-dated and the latest of them. One transaction."""
         with self.transaction():  # type: ignore[attr-defined]
             limit = {"limit": self._limit()}
             future = [r[0] for r in self.conn.execute("SELECT DISTINCT s FROM (" + " UNION ALL ".join(
                 f"SELECT {c} AS s FROM {t} WHERE {c} > :limit" for t, c in _STAMPS) + ") ORDER BY s", limit)]
             if not future:
-                return 0
+                return 0, None
             kept = self.conn.execute("SELECT max(s) FROM (" + " UNION ALL ".join(
                 f"SELECT max({c}) AS s FROM {t} WHERE {c} <= :limit" for t, c in _STAMPS) + ")", limit).fetchone()[0]
             start = max(dt.datetime.fromisoformat(self.clock()), _moment(kept))
@@ -71,4 +71,4 @@ class Redating:
                                       f"{table}.{column}) WHERE {column} > :limit", limit)
             finally:
                 self.conn.execute("DROP TABLE temp.redated")
-            return len(future)
+            return len(future), future[-1]
