@@ -14,7 +14,6 @@ import pytest
 
 from fieldtui.core import exchange, summary
 from fieldtui.core.exchange import schema, worker
-from fieldtui.core.exchange import versions as row_versions
 from fieldtui.core.ids import new_id
 from fieldtui.core.models import Placement
 from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store
@@ -551,7 +550,7 @@ def test_tombstones_and_pseudonymised_rows_pass_the_model_checks(tmp_path):
         assert report.files[0].total("inserted") == 5
 
 
-def test_a_blob_is_refused_before_hashing_and_the_hash_never_raises(tmp_path, two_fields):
+def test_a_blob_is_refused_before_the_merge_reads_rows_as_json(tmp_path, two_fields):
     hq = _hq_with_one_merge(tmp_path, two_fields)
     bad = tmp_path / "blob.db"
     shutil.copyfile(two_fields[3], bad)
@@ -560,8 +559,6 @@ def test_a_blob_is_refused_before_hashing_and_the_hash_never_raises(tmp_path, tw
     conn.commit()
     conn.close()
     _assert_refused(tmp_path, hq, bad, "wrong type")
-    assert exchange.row_hash(b"\x00\xff") == exchange.row_hash(b"\x00\xff")
-    assert len({exchange.row_hash(v) for v in (None, 1, 1.5, "a", b"a", "\ud800")}) == 5  # only "a" and b"a" hash alike
 
 
 def test_a_damaged_page_is_refused_with_one_fixed_line(tmp_path, two_fields):
@@ -684,36 +681,6 @@ def test_the_worker_refuses_in_the_callers_language(tmp_path, two_fields, pipeli
     assert report.files[1].reason == alone
     assert pipelined[-1] == ea  # bad was checked by the worker
     assert "16" in alone and "trainees" not in alone  # in Chinese
-
-
-def test_rows_hashed_with_other_columns_than_headquarters_are_hashed_again(tmp_path, two_fields, monkeypatch):
-    """The check hashes each row (`_row_versions_file`); a merge whose columns differ hashes itself."""
-    _a, _b, ea, eb, _ = two_fields
-    expected = tmp_path / "expected.db"
-    exchange.merge(expected, [ea, eb])
-    versions_file = row_versions.row_versions_file
-
-    def other_columns(copy, workdir):
-        out = versions_file(copy, workdir)
-        conn = sqlite3.connect(out)
-        conn.execute("UPDATE columns SET hashed = '[\"id\"]'")
-        conn.execute("UPDATE participants SET h = 'not this'")
-        conn.commit()
-        conn.close()
-        return out
-
-    monkeypatch.setattr(row_versions, "row_versions_file", other_columns)
-    hq = tmp_path / "hq.db"
-    exchange.merge(hq, [ea, eb])
-    assert table_contents(hq) == table_contents(expected)
-    versions = []
-    for path in (hq, expected):
-        conn = sqlite3.connect(path)
-        versions.append(conn.execute("SELECT tbl, row_id, field, stamp, base, device FROM field_changes "
-                                     "ORDER BY 1, 2, 3, 4, 5"
-                                     ).fetchall())
-        conn.close()
-    assert versions[0] == versions[1] and len(versions[0]) == 5  # 3 edits, 2 removals
 
 
 def test_merge_settings_are_the_stores_own_again_after_a_merge(tmp_path, two_fields):

@@ -26,7 +26,6 @@ from fieldtui.core.exchange.merge import CHECKPOINT_EVERY, MERGE_CACHE_KIB, merg
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import CONSENT_FIELD_SINCE, ROW_BATCH, check_rows
 from fieldtui.core.exchange.schema import EXPORT_FORMAT, MANIFEST_DDL, Progress, content_checksum, expected_schema
-from fieldtui.core.exchange.versions import row_hash
 from fieldtui.core.exchange.worker import PIPELINE_MIN_BYTES
 
 __all__ = [
@@ -34,5 +33,5 @@ __all__ = [
     "MAX_FILE_BYTES", "MAX_ROWS_PER_TABLE", "MERGE_CACHE_KIB", "PIPELINE_MIN_BYTES", "ROW_BATCH", "CheckedFile",
     "ExportResult", "FileResult", "MergeReport", "Progress", "Refused", "StoreError", "TableCounts", "check_file",
     "check_rows", "conflicts", "content_checksum", "expected_schema", "export", "merge", "merge_into",
-    "resolve_conflict", "row_hash", "short_ids",
+    "resolve_conflict", "short_ids",
 ]

@@ -6,10 +6,10 @@ private copy at the current schema version.
   application id, schema version, the exact schema expected for that version (any extra table,
   trigger or view is refused), manifest counts and checksum, value types and lengths.
 - Until quick_check passes, the check connection reads text as bytes. Values of the wrong
-  storage class (a BLOB anywhere, text in a number column) are refused before anything hashes
-  them (versions.row_hash never raises either: an exception there would abort the merge).
+  storage class (a BLOB anywhere, text in a number column) are refused before the merge reads
+  them as JSON (json_array: its error would abort the merge).
 - Older versions are upgraded by our migrations on the checked copy; then every row is checked
-  against the models (rules.py) and its version hashed (versions.row_versions_file).
+  against the models (rules.py).
 - The checksum detects damage, not forgery: foreign keys and CHECKs are enforced on the way in
   (merge.py), and a violation refuses the whole file.
 """
@@ -31,7 +31,6 @@ from fieldtui.core.db import migrations
 from fieldtui.core.db.connect import APPLICATION_ID, SQLITE_MAGIC, text
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
-from fieldtui.core.exchange import versions
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked, scratch_failure
 from fieldtui.core.exchange.rules import check_rows
 from fieldtui.core.exchange.schema import (
@@ -60,7 +59,6 @@ class CheckedFile:
     checksum: str
     pseudonymised: bool
     version: int
-    versions: Path  # each row's version, computed from the copy (`versions.row_versions_file`)
 
 
 def check_file(path: Path, workdir: Path) -> CheckedFile:
@@ -78,9 +76,8 @@ def check_file(path: Path, workdir: Path) -> CheckedFile:
         copy = _upgrade(copy, workdir)
     pseudonymised = manifest["pseudonymised"] == "1"
     check_rows(copy, pseudonymised)
-    row_versions = versions.row_versions_file(copy, workdir)
     return CheckedFile(copy, manifest, manifest["export_id"], manifest["device_id"], checksum,
-                       pseudonymised, version, row_versions)
+                       pseudonymised, version)
 
 
 #: A file larger than SPARSE_FROM bytes that uses less than 1/SPARSE_RATIO of its size on disk
@@ -207,9 +204,9 @@ def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
 
 def _check_values(conn: sqlite3.Connection, table: str) -> None:
     """In one pass over the table: every value of its declared type (SQLite would store 'abc' in
-    a REAL column, or a BLOB anywhere: JSON and the row hash cannot hold one), none longer than
+    a REAL column, or a BLOB anywhere: JSON cannot hold one), none longer than
     MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest (SQLite's length() of text
-    stops at a NUL), and no NUL at all (no form can type one). Runs before anything hashes rows."""
+    stops at a NUL), and no NUL at all (no form can type one). Runs before anything reads rows as JSON."""
     info = conn.execute(f"PRAGMA table_info({table})").fetchall()
     wrong, texts = [], []
     for _cid, col, decl, notnull, _default, pk in info:

@@ -32,7 +32,7 @@ from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, no_progress
 from fieldtui.core.exchange.twins import fold_twins
-from fieldtui.core.exchange.versions import HISTORY_SINCE, merge_table, row_hash
+from fieldtui.core.exchange.versions import HISTORY_SINCE, merge_table
 from fieldtui.core.exchange.worker import checked_files, checker
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.store import Store
@@ -66,7 +66,6 @@ def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress 
     if hq.path is None:
         raise StoreError(_("only a file on disk can receive a merge"))
     report = MergeReport(hq.path)
-    hq.conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
     paths = [Path(name) for name in files]
     merged = 0
 
@@ -105,7 +104,6 @@ def merge_checked(paths: list[Path], hq_path: Path, report: MergeReport,
                 result.reason = str(exc)
             finally:
                 checked.copy.unlink(missing_ok=True)
-                checked.versions.unlink(missing_ok=True)
         progress("merge", len(paths), len(paths))
 
 
@@ -121,7 +119,6 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
     conn = hq.conn
     conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
     try:
-        conn.execute("ATTACH DATABASE ? AS ver", (str(checked.versions),))
         with hq.transaction():
             export = conn.execute(
                 "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
@@ -143,7 +140,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
             path=result.path.name, reason=exc)) from None
     finally:
-        for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name IN ('src', 'ver')").fetchall():
+        for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name = 'src'").fetchall():
             conn.execute(f"DETACH DATABASE {name}")
     result.accepted = True
 

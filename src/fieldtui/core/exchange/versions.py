@@ -6,8 +6,8 @@ versions made side by side with different values are a conflict that keeps every
   export. Headquarters keeps the union of every history it merged; a field's *heads* are the
   versions nothing was made on. Nothing depends on a file's claimed identity: two copies of one
   file edited apart share the base of their edits, and are seen as side by side.
-- A row of a file is 'new' (inserted as it is), 'same' (the content headquarters has: the check
-  hashed each row) or 'changed'. Each field of a changed row whose value differs is settled by
+- A row of a file is 'new' (inserted as it is), 'same' (the content headquarters has) or
+  'changed'. Each field of a changed row whose value differs is settled by
   its heads: one head -> its value (an edit made on top of another wins, whatever its clock);
   several -> edits made side by side: the newest head's value is kept meanwhile, and every
   head's value is kept in `field_conflicts` for a person to choose (conflicts.py). Edits of
@@ -19,25 +19,18 @@ versions made side by side with different values are a conflict that keeps every
   any other change of it (kept as a conflict, never lost). Headquarters' own rows changed before
   it had histories are taken the same way.
 
-The check hashes each row into a side file (`row_versions_file`, in the worker process when
-there is one), so telling 'same' rows costs no Python per row; only changed rows are settled
-field by field (`_settle_row`), the rest is set-based SQL driven from the file's rows.
+Telling 'new', 'same' and 'changed' rows apart is one SQL statement driven from the file's rows
+(their content compared as JSON text, no Python per row); only changed rows are settled field by
+field (`_settle_row`), the rest is set-based SQL too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
-from pathlib import Path
 
 from fieldtui.core import kinds
-from fieldtui.core.db.connect import text
-from fieldtui.core.db.files import create_private_file
-from fieldtui.core.exchange.hostile import DAMAGED, Refused, scratch_failure
 from fieldtui.core.exchange.report import TableCounts
 from fieldtui.core.exchange.schema import columns, json_array
-from fieldtui.core.kinds import RECORD_TABLES
 
 #: The schema version whose exports carry field histories (`field_changes`).
 HISTORY_SINCE = 6
@@ -50,70 +43,20 @@ INCOMING = ("CREATE TEMP TABLE IF NOT EXISTS incoming (tbl TEXT NOT NULL, id TEX
 _NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
 
 
-def row_hash(value: object) -> str:
-    """The SQL function `fieldtui_hash`: never raises (an exception would abort the whole merge)."""
-    if value is None:
-        data = b""
-    elif isinstance(value, bytes):
-        data = value
-    else:
-        data = str(value).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
-def hashed_sql(cols: list[str], alias: str = "") -> str:
-    """SQL for `fieldtui_hash` of a row's content, handed over as bytes: a text that is not UTF-8
-    (edited with the sqlite3 program) is hashed as stored instead of stopping the merge. For
-    UTF-8 text the bytes are the ones `row_hash` encodes, so every hash kept so far still holds."""
-    return f"fieldtui_hash(CAST({json_array(cols, alias)} AS BLOB))"
-
-
-def hashed_columns(cols: list[str]) -> list[str]:
-    """What a version's hash covers: all but updated_at (same content, other stamp: not a conflict)."""
+def content_columns(cols: list[str]) -> list[str]:
+    """What two versions of a row are compared on: all but updated_at (same content, other stamp:
+    not a conflict)."""
     return [c for c in cols if c != "updated_at"]
 
 
-def row_versions_file(copy: Path, workdir: Path) -> Path:
-    """Each row's version (id, updated_at, hash of its other columns, deleted) per table, in a
-    private file beside the checked copy: hashing is Python, so it is done with the checking (in
-    the worker process when there is one) rather than in the merge. `columns` records what was
-    hashed, in which order; the merge hashes for itself if its own columns differ."""
-    out = workdir / f"{copy.stem}-versions.db"
-    create_private_file(out)
-    conn = sqlite3.connect(out, isolation_level=None)
-    conn.text_factory = text
-    try:
-        conn.execute("PRAGMA journal_mode = OFF")  # scratch: a crash leaves nothing to recover
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.create_function("fieldtui_hash", 1, row_hash, deterministic=True)
-        conn.execute("ATTACH DATABASE ? AS src", (copy.resolve().as_uri() + "?mode=ro&immutable=1",))
-        conn.execute("BEGIN")
-        conn.execute("CREATE TABLE columns (tbl TEXT PRIMARY KEY, hashed TEXT NOT NULL)")
-        for table in RECORD_TABLES:
-            content = hashed_columns(columns(conn, table, "src"))
-            conn.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, u TEXT NOT NULL, h TEXT NOT NULL, "
-                         "del INTEGER NOT NULL) WITHOUT ROWID")
-            conn.execute(f"INSERT INTO {table} (id, u, h, del) SELECT id, updated_at, "
-                         f"{hashed_sql(content)}, deleted FROM src.{table}")
-            conn.execute("INSERT INTO columns (tbl, hashed) VALUES (?, ?)", (table, json.dumps(content)))
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        raise scratch_failure(exc, workdir, Refused(DAMAGED())) from None
-    finally:
-        conn.close()
-    return out
-
-
 def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[TableCounts, list[str]]:
-    """Merge one table of the attached file (`src`, its row hashes in `ver`) into headquarters,
+    """Merge one table of the attached file (`src`) into headquarters,
     inside the caller's transaction; returns what happened and the ids of the rows it settled
     field by field and changed (the rows it inserted as the file has them are 'new' in
     `temp.incoming`, for rules.check_merged)."""
     cols = columns(conn, table)
     _drop_scratch(conn)
-    _versions_in(conn, table, hashed_columns(cols))
-    _compare_with_kept(conn, table, hashed_columns(cols))
+    _compare(conn, table, content_columns(cols))
     counts = TableCounts()
     counts.inserted = _insert_new(conn, table, cols)
     written = settle_changed(conn, table, cols, legacy, counts)
@@ -156,24 +99,14 @@ def _drop_scratch(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
 
 
-def _versions_in(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
-    """`inc`: the file's rows and the hash of each one's content, from the side file the check
-    wrote when it hashed the same columns as headquarters has, else hashed here."""
-    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, h TEXT NOT NULL, state TEXT) WITHOUT ROWID")
-    hashed = conn.execute("SELECT hashed FROM ver.columns WHERE tbl = ?", (table,)).fetchone()
-    if hashed is not None and json.loads(hashed[0]) == content:  # hashed with the check
-        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, h FROM ver.{table}")
-    else:
-        conn.execute(f"INSERT INTO temp.inc (id, h) SELECT id, {hashed_sql(content)} FROM src.{table}")
-
-
-def _compare_with_kept(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
-    """Each file row is 'new' (not here yet), 'same' (headquarters' row has its content) or
-    'changed'. Only rows both sides have are hashed here (CROSS JOIN: driven from the file)."""
-    conn.execute(f"UPDATE temp.inc SET state = CASE WHEN m.h = temp.inc.h THEN 'same' ELSE 'changed' END FROM "
-                 f"(SELECT m.id, {hashed_sql(content, 'm')} AS h FROM temp.inc i "
-                 f"CROSS JOIN main.{table} m ON m.id = i.id) m WHERE m.id = temp.inc.id")
-    conn.execute("UPDATE temp.inc SET state = 'new' WHERE state IS NULL")
+def _compare(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
+    """`inc`: each file row 'new' (not here yet), 'same' (headquarters' row has its content) or
+    'changed', in one pass driven from the file's rows. Rows both sides have are compared as
+    their JSON text (in C: no Python per row), byte for byte whatever a column's collation."""
+    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute(f"INSERT INTO temp.inc (id, state) SELECT s.id, CASE WHEN m.id IS NULL THEN 'new' "
+                 f"WHEN {json_array(content, 'm')} = {json_array(content, 's')} THEN 'same' ELSE 'changed' END "
+                 f"FROM src.{table} s LEFT JOIN main.{table} m ON m.id = s.id")
 
 
 def _same_rows(conn: sqlite3.Connection, table: str) -> int:

@@ -32,7 +32,7 @@ from fieldtui.core.exchange.hostile import Refused, open_checked
 from fieldtui.core.exchange.merge import merge_checked, settle_and_check
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.schema import Progress, no_progress
-from fieldtui.core.exchange.versions import HISTORY_SINCE, hashed_columns, settle_changed, take_histories
+from fieldtui.core.exchange.versions import HISTORY_SINCE, content_columns, settle_changed, take_histories
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.pg import schema
 from fieldtui.core.pg.connect import HQ, Connection, connect
@@ -190,7 +190,7 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     """One staged table into headquarters (versions.merge_table's steps, set-based where it is);
     returns what happened and the ids it wrote."""
     cols = _pg_columns(conn, table)
-    content = hashed_columns(cols)
+    content = content_columns(cols)
     row = ", ".join(f"{{a}}.{c}" for c in content)
     conn.raw.execute("DROP TABLE IF EXISTS pg_temp.inc")
     # Each staged row looks up its own by the primary key (a scalar subquery is never turned into a
