@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -268,6 +269,28 @@ def test_edited_content_is_refused_by_checksum(tmp_path, two_fields):
     conn.commit()
     conn.close()
     _assert_refused(tmp_path, hq, bad, "checksum")
+
+
+def test_the_checksum_is_each_row_as_decoded_text_even_where_a_text_is_not_utf8(tmp_path, two_fields):
+    """The checksum is read in batches of bytes; it must stay the row-by-row definition that every
+    export so far was sealed with (text decoded as the app reads it: not UTF-8 -> U+FFFD), also for
+    a name pasted with the sqlite3 program as bytes that are not UTF-8 (in the middle of a batch)."""
+    field = tmp_path / "odd.db"
+    shutil.copyfile(two_fields[3], field)
+    conn = sqlite3.connect(field)
+    conn.execute("UPDATE participants SET full_name = CAST(x'e5bca0ff41e4' AS TEXT) WHERE rowid = 2")
+    conn.commit()
+    conn.text_factory = lambda b: b.decode("utf-8", "replace")
+    expected = hashlib.sha256()
+    for table in schema.exchanged(conn):
+        cols = schema.columns(conn, table)
+        expected.update(f"#{table}\n".encode())
+        order = schema._ORDER.get(table, "id")
+        for (row,) in conn.execute(f"SELECT {schema.json_array(cols)} FROM {table} ORDER BY {order}"):
+            expected.update(row.encode() + b"\n")
+    assert schema.content_checksum(conn) == expected.hexdigest()
+    assert "\ufffd" in conn.execute("SELECT full_name FROM participants WHERE rowid = 2").fetchone()[0]
+    conn.close()
 
 
 @pytest.mark.parametrize("ddl", [

@@ -66,9 +66,13 @@ def content_checksum(conn: sqlite3.Connection, schema: str = "main") -> str:
         cols = columns(conn, table, schema)
         digest.update(f"#{table}\n".encode())
         order = _ORDER.get(table, "id")
-        for (text,) in conn.execute(f"SELECT {json_array(cols)} FROM {schema}.{table} ORDER BY {order}"):
-            digest.update(text.encode())
-            digest.update(b"\n")
+        # Read as bytes and decoded a batch at a time, as the connection would decode each text
+        # (db/connect.py `text`: not UTF-8 -> U+FFFD), but in C: ~0.3 s of Python per 100k rows less.
+        # JSON text holds no raw newline, so the rows' separators stay where they were.
+        cur = conn.execute(f"SELECT CAST({json_array(cols)} AS BLOB) FROM {schema}.{table} ORDER BY {order}")
+        while batch := cur.fetchmany(2000):
+            data = b"\n".join([row[0] for row in batch]) + b"\n"
+            digest.update(data if data.isascii() else data.decode("utf-8", "replace").encode())
     return digest.hexdigest()
 
 
