@@ -34,7 +34,6 @@ from fieldtui.core.exchange.schema import columns, json_array
 
 #: The schema version whose exports carry field histories (`field_changes`).
 HISTORY_SINCE = 6
-_SCRATCH = ("inc",)
 #: Every row of the file being merged and its state here ('new': inserted as the file has it,
 #: 'same', 'changed'), kept until the file's rules are checked (merge.py drops it).
 INCOMING = ("CREATE TEMP TABLE IF NOT EXISTS incoming (tbl TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
@@ -84,29 +83,29 @@ def settle_changed(conn: sqlite3.Connection, table: str, cols: list[str], legacy
 
 def take_histories(conn: sqlite3.Connection, table: str, counts: TableCounts) -> None:
     """The file's field histories of `table` joined to headquarters', its rows now in conflict
-    counted, and what each of its rows became kept in `temp.incoming` for rules.check_merged."""
+    counted."""
     conn.execute("INSERT OR IGNORE INTO main.field_changes (tbl, row_id, field, stamp, base, device) "
                  "SELECT tbl, row_id, field, stamp, base, device FROM src.field_changes WHERE tbl = ?", (table,))
     counts.conflicts = conn.execute(
         "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM temp.inc)",
         (table,)).fetchone()[0]
-    conn.execute(INCOMING)
-    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM temp.inc", (table,))
 
 
 def _drop_scratch(conn: sqlite3.Connection) -> None:
-    for temp in _SCRATCH:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+    conn.execute("DROP VIEW IF EXISTS temp.inc")
 
 
 def _compare(conn: sqlite3.Connection, table: str, content: list[str]) -> None:
-    """`inc`: each file row 'new' (not here yet), 'same' (headquarters' row has its content) or
-    'changed', in one pass driven from the file's rows. Rows both sides have are compared as
-    their JSON text (in C: no Python per row), byte for byte whatever a column's collation."""
-    conn.execute("CREATE TEMP TABLE inc (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID")
-    conn.execute(f"INSERT INTO temp.inc (id, state) SELECT s.id, CASE WHEN m.id IS NULL THEN 'new' "
-                 f"WHEN {json_array(content, 'm')} = {json_array(content, 's')} THEN 'same' ELSE 'changed' END "
-                 f"FROM src.{table} s LEFT JOIN main.{table} m ON m.id = s.id")
+    """Each file row 'new' (not here yet), 'same' (headquarters' row has its content) or
+    'changed', in one pass driven from the file's rows, into `temp.incoming` (kept for the
+    file's rules); `temp.inc` is this table's part of it, as the steps shared with PostgreSQL
+    read it. Rows both sides have are compared as their JSON text (in C: no Python per row),
+    byte for byte whatever a column's collation."""
+    conn.execute(INCOMING)
+    conn.execute(f"INSERT INTO temp.incoming (tbl, id, state) SELECT '{table}', s.id, CASE WHEN m.id IS NULL "
+                 f"THEN 'new' WHEN {json_array(content, 'm')} = {json_array(content, 's')} THEN 'same' "
+                 f"ELSE 'changed' END FROM src.{table} s LEFT JOIN main.{table} m ON m.id = s.id")
+    conn.execute(f"CREATE TEMP VIEW inc AS SELECT id, state FROM temp.incoming WHERE tbl = '{table}'")
 
 
 def _same_rows(conn: sqlite3.Connection, table: str) -> int:

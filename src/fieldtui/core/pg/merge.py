@@ -32,7 +32,7 @@ from fieldtui.core.exchange.hostile import Refused, open_checked
 from fieldtui.core.exchange.merge import merge_checked, settle_and_check
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.schema import Progress, no_progress
-from fieldtui.core.exchange.versions import HISTORY_SINCE, content_columns, settle_changed, take_histories
+from fieldtui.core.exchange.versions import HISTORY_SINCE, INCOMING, content_columns, settle_changed, take_histories
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.pg import schema
 from fieldtui.core.pg.connect import HQ, Connection, connect
@@ -211,5 +211,7 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
                      "WHERE s.id = m.id AND s.updated_at > m.updated_at")
     counts.unchanged += conn.execute("SELECT count(*) FROM pg_temp.inc WHERE state = 'same'").fetchone()[0]
     take_histories(conn, table, counts)
+    conn.execute(INCOMING)  # what each row became, for rules.check_merged
+    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM temp.inc", (table,))
     conn.raw.execute("DROP TABLE pg_temp.inc")
     return counts, written
