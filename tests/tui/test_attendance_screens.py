@@ -7,11 +7,12 @@ from textual.widgets import Static
 
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.roster import RosterScreen
 from fieldtui.tui.screens.sessions import SessionListScreen
 from tests.core.test_attendance_volunteers import child, session
 
-from .helpers import settle
+from .helpers import fill, form_screen, settle
 
 
 async def test_marking_a_roster_with_p_and_a_and_a_session_not_held(fresh_db):
@@ -48,3 +49,29 @@ async def test_marking_a_roster_with_p_and_a_and_a_session_not_held(fresh_db):
         marks = store.conn.execute("SELECT s.held_on, m.present FROM attendance m JOIN sessions s "
                                    "ON s.id = m.session_id WHERE m.deleted = 0 ORDER BY m.present").fetchall()
     assert [tuple(r) for r in marks] == [("2011-03-02", 0), ("2011-03-02", 1)]
+
+
+async def test_a_marked_session_moved_before_its_childs_enrolment_is_refused_in_words_and_kept(fresh_db):
+    """Ctrl+O on a session with a mark, its date typed a year early (before the child enrolled),
+    Ctrl+S: the form stays open with a notice saying how many marks stand in the way."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        kid = child(store, cbo_id, "小红")
+        sid = session(store, cbo_id, "2011-03-02")
+        store.mark(sid, kid, True)
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_open("sessions")
+        await settle(pilot)
+        sessions = app.screen
+        sessions.table.move_cursor(row=sessions.table.get_row_index(sid))
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await fill(pilot, "held_on", "2009-03-02")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        notices = [n.message for n in app._notifications]
+        assert isinstance(form_screen(pilot), RecordFormScreen)  # still open, nothing lost
+        assert any("Attendance marks at this session that would no longer fit: 1" in m for m in notices), notices
+    with Store.open_readonly(path) as store:
+        assert store.get_session(sid).held_on.isoformat() == "2011-03-02"

@@ -27,6 +27,7 @@ from fieldtui.core.errors import (
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.records.attendance import Attendances
 from fieldtui.core.records.base import StoreBase
+from fieldtui.core.records.dependants import Dependants
 from fieldtui.core.records.drafts import Drafts
 from fieldtui.core.records.followups import Followups
 from fieldtui.core.records.lists import Lists
@@ -37,7 +38,8 @@ from fieldtui.core.records.saves import Saves
 from fieldtui.core.records.volunteers import Volunteers
 
 
-class Store(StoreBase, Saves, Lists, People, Drafts, Operators, Followups, Attendances, Volunteers, Redating):
+class Store(StoreBase, Saves, Dependants, Lists, People, Drafts, Operators, Followups, Attendances, Volunteers,
+            Redating):
     """One open fieldtui file. Create with `Store.open(path)`; use as a context manager."""
 
 

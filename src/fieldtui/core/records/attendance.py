@@ -47,6 +47,7 @@ class Attendances:
             row = self.conn.execute("SELECT deleted FROM cbos WHERE id = ?", (session.cbo_id,)).fetchone()
             if row is None or row[0]:
                 raise RecordInvalid({"cbo_id": _("CBO") + ": " + _("choose an existing CBO")})
+            self._keep_dependants("sessions", session)
             sid = self._write("sessions", _row_for(session), self.clock())
         return session.model_copy(update={"id": sid})
 

@@ -183,6 +183,7 @@ class Saves(Audit):
     def _save_person_with(self, person: Participant, table: str, enrolment: Any) -> tuple[str, str]:
         with self.transaction():
             self._check_cbo(person.cbo_id)
+            self._keep_dependants(table, enrolment)
             at = self.clock()
             pid = self._write("participants", _row_for(person), at)
             pinyin.refresh_keys(self.conn, "?", (pid,))
@@ -262,6 +263,7 @@ class Saves(Audit):
                 raise RecordInvalid({"training_id": labelled(_("Trainee"), _(
                     "this trainee's training breaks a rule; open it under Trainees and correct it first"))}) from None
             _models.check_placement_against_training(placement, training)
+            self._keep_dependants("placements", placement)
             pid = self._write("placements", _row_for(placement), self.clock())
         return placement.model_copy(update={"id": pid})
 

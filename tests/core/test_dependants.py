@@ -1,0 +1,106 @@
+"""Editing a record that others hang off keeps their rules: a placement's start moved past a check
+already recorded, a training's start moved past its placement, a session unheld or moved off the
+days its marked children were enrolled. Before, the edit was saved, and headquarters then refused
+the laptop's every export (the check's rule broken), so none of its later records arrived."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fieldtui.core import exchange
+from fieldtui.core.models import RecordInvalid
+from fieldtui.core.schedule import due_on
+from fieldtui.core.store import Store
+from tests.core.test_attendance_volunteers import child, session
+from tests.core.test_followups import check, placed
+from tests.core.test_store import make_cbo
+
+
+@pytest.fixture
+def field(tmp_path):
+    path = tmp_path / "field.db"
+    with Store.open(path, create=True) as s:
+        yield s
+
+
+def _still_merges(store: Store, tmp_path) -> None:
+    """What a coordinator does next: export and send it; headquarters takes the file."""
+    out = tmp_path / "export.db"
+    exchange.export(store.path, out)
+    report = exchange.merge(tmp_path / "hq.db", [out])
+    assert not report.refused, report.files[0].reason
+
+
+def _with(record, part: str, **changes):
+    """A person's record with its enrolment edited, as the form saves it."""
+    return record.model_copy(update={part: getattr(record, part).model_copy(update=changes)})
+
+
+def _refused(save, *words: str) -> str:
+    with pytest.raises(RecordInvalid) as exc:
+        save()
+    message = " ".join(exc.value.errors.values())
+    for word in words:
+        assert word in message, message
+    return message
+
+
+def test_a_placements_start_moved_past_a_check_already_recorded_is_refused(field, tmp_path):
+    cbo = make_cbo(field)
+    job = placed(field, cbo, "王一", "2010-06-10", 1800)
+    check(field, job, 3, True)  # recorded on 2010-09-10, its due day
+    later = job.model_copy(update={"start_date": dt.date(2011, 1, 3)})  # the 3-month check would be due in April
+    _refused(lambda: field.save_placement(later), "2010-09-10", "3")
+    assert field.get_placement(job.id).start_date == dt.date(2010, 6, 10)
+    field.save_placement(job.model_copy(update={"start_date": dt.date(2010, 6, 20)}))  # a few days: still fits
+    _still_merges(field, tmp_path)
+
+
+def test_a_trainings_start_moved_past_its_placement_or_dropped_is_refused(field, tmp_path):
+    cbo = make_cbo(field)
+    job = placed(field, cbo, "王二", "2010-04-01", 1800)
+    record = field.get_trainee(job.training_id)
+    late = _with(record, "training", start_date=dt.date(2010, 5, 1))
+    _refused(lambda: field.save_trainee(late), "2010-04-01")
+    dropped = _with(record, "training", status="dropped")
+    _refused(lambda: field.save_trainee(dropped), "2010-04-01")
+    assert field.get_trainee(job.training_id).training.start_date == record.training.start_date
+    _still_merges(field, tmp_path)
+
+
+def test_a_session_moved_off_its_childrens_days_is_refused_and_one_not_held_keeps_its_marks(field, tmp_path):
+    cbo = make_cbo(field)
+    kid = child(field, cbo, "李小红", start="2010-09-01")
+    sid = session(field, cbo, "2010-10-08")
+    field.mark(sid, kid, True)
+    held = field.get_session(sid)
+    early = held.model_copy(update={"held_on": dt.date(2010, 8, 20)})  # before the child enrolled
+    _refused(lambda: field.save_session(early), "this session", ": 1")
+    _refused(lambda: field.save_session(held.model_copy(update={"programme": "super_saturday"})), ": 1")
+    moved = field.save_session(held.model_copy(update={"held_on": dt.date(2010, 10, 9)}))  # a day off: still enrolled
+    assert field.get_session(sid).held_on == moved.held_on
+    field.save_session(moved.model_copy(update={"held": False}))  # it did not happen after all: marks count nowhere
+    assert field.conn.execute("SELECT count(*) FROM attendance WHERE deleted = 0").fetchone()[0] == 1
+    _refused(lambda: field.save_session(moved.model_copy(update={"held_on": dt.date(2010, 8, 20)})), ": 1")
+    _still_merges(field, tmp_path)
+
+
+def test_a_childs_enrolment_moved_past_a_marked_session_is_refused(field, tmp_path):
+    cbo = make_cbo(field)
+    kid = child(field, cbo, "李小兰", start="2010-09-01")
+    field.mark(session(field, cbo, "2010-09-10"), kid, False)
+    record = field.get_child(kid)
+    later = _with(record, "enrolment", start_date=dt.date(2010, 9, 15))
+    _refused(lambda: field.save_child(later), "2010-09-10")
+    _still_merges(field, tmp_path)
+
+
+def test_checks_due_from_the_stored_start_are_unaffected_by_an_edit_elsewhere(field, tmp_path):
+    """An edit of a placement's other fields (the wage) is not held up by its checks."""
+    cbo = make_cbo(field)
+    job = placed(field, cbo, "王三", "2010-06-10", 1800)
+    check(field, job, 3, True, on=due_on(job.start_date, 3).isoformat())
+    field.save_placement(job.model_copy(update={"wage_cny": 2100}))
+    _still_merges(field, tmp_path)
