@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from fieldtui.core import exchange
-from fieldtui.core.models import RecordInvalid
+from fieldtui.core.models import RecordInvalid, Volunteer, VolunteerHours, validate
 from fieldtui.core.schedule import due_on
 from fieldtui.core.store import Store
 from tests.core.test_attendance_volunteers import child, session
@@ -103,4 +103,21 @@ def test_checks_due_from_the_stored_start_are_unaffected_by_an_edit_elsewhere(fi
     job = placed(field, cbo, "王三", "2010-06-10", 1800)
     check(field, job, 3, True, on=due_on(job.start_date, 3).isoformat())
     field.save_placement(job.model_copy(update={"wage_cny": 2100}))
+    _still_merges(field, tmp_path)
+
+
+def test_a_session_moved_from_its_volunteers_day_and_a_child_moved_to_another_cbo_are_refused(field, tmp_path):
+    cbo, other = make_cbo(field), make_cbo(field, "Xin Zhi Guan")
+    sid = session(field, cbo, "2011-03-02")
+    student = field.save_volunteer(validate(Volunteer, dict(cbo_id=cbo, full_name="陈同学", joined_on="2010-09-01")))
+    field.save_volunteer_hours(validate(VolunteerHours, dict(volunteer_id=student.id, activity="after_school",
+                                                             worked_on="2011-03-02", hours=2, session_id=sid)))
+    moved = field.get_session(sid).model_copy(update={"held_on": dt.date(2011, 3, 3)})
+    _refused(lambda: field.save_session(moved), "2011-03-02")
+    kid = child(field, cbo, "李小兰", start="2010-09-01")
+    field.mark(sid, kid, True)
+    record = field.get_child(kid)
+    elsewhere = record.model_copy(update={"participant": record.participant.model_copy(update={"cbo_id": other})})
+    _refused(lambda: field.save_child(elsewhere), "2011-03-02")
+    assert field.get_participant(record.participant.id).cbo_id == cbo
     _still_merges(field, tmp_path)

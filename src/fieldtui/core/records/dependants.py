@@ -1,6 +1,6 @@
 """An edit keeps the rules of what hangs off the record: the rules a form applies to a job's
-checks, a trainee's placements and a held session's or a child's attendance marks, read again
-against the edited record before it is saved.
+checks, a trainee's placements, a held session's attendance marks and volunteer hours, and a
+child's marks (with the child's CBO), read again against the edited record before it is saved.
 
 Without this, moving a placement's start past a check already recorded, or a training's start
 past its placement (or marking that trainee dropped), was saved and left a stored record that
@@ -29,14 +29,15 @@ class Dependants:
 
     conn: Any
 
-    def _keep_dependants(self, table: str, record: Any) -> None:
-        """Refuse (RecordInvalid) the edit of `record`, a row of `table` about to be saved, when a
-        live row hanging off it would break a rule against it. A new record has nothing hanging
-        off it yet. The message belongs to no one field: a form shows it as a notice."""
+    def _keep_dependants(self, table: str, record: Any, cbo_id: str | None = None) -> None:
+        """Refuse (RecordInvalid) the edit of `record`, a row of `table` about to be saved (with
+        its person's CBO `cbo_id`, saved with it), when a live row hanging off it would break a
+        rule against it. A new record has nothing hanging off it yet. The message belongs to no
+        one field: a form shows it as a notice."""
         check = _CHECKS.get(table)
         if check is None or not record.id:
             return
-        broken = check(self, record)
+        broken = check(self, record, cbo_id)
         if broken is not None:
             raise RecordInvalid({"dependants": broken})
 
@@ -70,7 +71,7 @@ def _first_broken(rule: Callable[[], None]) -> str | None:
     return None
 
 
-def _checks_of_placement(store: Dependants, placement: Any) -> str | None:
+def _checks_of_placement(store: Dependants, placement: Any, _cbo: str | None) -> str | None:
     for check in store._live(_models.Followup, "followups", "placement_id", placement.id):
         rule = _first_broken(lambda c=check: _models.check_followup_against_placement(c, placement))
         if rule is not None:
@@ -79,7 +80,7 @@ def _checks_of_placement(store: Dependants, placement: Any) -> str | None:
     return None
 
 
-def _placements_of_training(store: Dependants, training: Any) -> str | None:
+def _placements_of_training(store: Dependants, training: Any, _cbo: str | None) -> str | None:
     for placement in store._live(_models.Placement, "placements", "training_id", training.id):
         rule = _first_broken(lambda p=placement: _models.check_placement_against_training(p, training))
         if rule is not None:
@@ -88,18 +89,19 @@ def _placements_of_training(store: Dependants, training: Any) -> str | None:
     return None
 
 
-def _broken_marks(store: Dependants, column: str, row_id: str, session: Any = None,
-                  enrolment: Any = None) -> tuple[int, Any, str]:
+def _broken_marks(store: Dependants, column: str, row_id: str, session: Any = None, enrolment: Any = None,
+                  cbo_id: str | None = None) -> tuple[int, Any, str]:
     """The live marks hanging off a session (`session` given) or a child's enrolment
-    (`enrolment`) that would break their rule: how many, the first one's session and rule."""
+    (`enrolment`, its person's CBO `cbo_id`) that would break their rule: how many, the first
+    one's session and rule."""
     broken, first, first_rule = 0, None, ""
     for mark in store._live(_models.Attendance, "attendance", column, row_id):
         held = session or store._one(_models.Session, "sessions", mark.session_id)
         child = enrolment or store._one(_models.AfterSchool, "after_school", mark.enrolment_id)
         if held is None or child is None:  # its own record breaks a rule (see _live)
             continue
-        cbo = store.conn.execute("SELECT cbo_id FROM participants WHERE id = ? AND deleted = 0",
-                                 (child.participant_id,)).fetchone()
+        cbo = (cbo_id,) if cbo_id else store.conn.execute(
+            "SELECT cbo_id FROM participants WHERE id = ? AND deleted = 0", (child.participant_id,)).fetchone()
         rule = _first_broken(lambda m=mark, s=held, e=child, c=cbo: _models.check_attendance(m, s, e, c and c[0]))
         if rule is not None:
             broken += 1
@@ -107,25 +109,34 @@ def _broken_marks(store: Dependants, column: str, row_id: str, session: Any = No
     return broken, first, first_rule
 
 
-def _marks_of_session(store: Dependants, session: Any) -> str | None:
-    # A session marked not held keeps its marks, which then count nowhere (models/outcomes.py):
-    # "it did not happen after all" needs no clearing first, and ticking Held again brings them back.
+def _marks_of_session(store: Dependants, session: Any, _cbo: str | None) -> str | None:
+    """Its marks and its volunteers' hours. A session marked not held keeps both: its marks then
+    count nowhere (models/outcomes.py), so "it did not happen after all" needs no clearing first,
+    and ticking Held again brings them back."""
     if not session.held:
         return None
     n, _first, rule = _broken_marks(store, "session_id", session.id, session=session)
-    return _("Attendance marks at this session that would no longer fit: {n} ({rule}); clear them on its roster "
-             "first").format(n=n, rule=rule) if n else None
+    if n:
+        return _("Attendance marks at this session that would no longer fit: {n} ({rule}); clear them on its "
+                 "roster first").format(n=n, rule=rule)
+    for hours in store._live(_models.VolunteerHours, "volunteer_hours", "session_id", session.id):
+        volunteer = store._one(_models.Volunteer, "volunteers", hours.volunteer_id)
+        rule = _first_broken(lambda h=hours, v=volunteer: _models.check_volunteer_hours(h, v, session))
+        if volunteer is not None and rule is not None:
+            return _("The volunteer hours of {date} given at this session would no longer fit ({rule}); change "
+                     "them first").format(date=hours.worked_on.isoformat(), rule=rule)
+    return None
 
 
-def _marks_of_child(store: Dependants, enrolment: Any) -> str | None:
-    n, first, rule = _broken_marks(store, "enrolment_id", enrolment.id, enrolment=enrolment)
+def _marks_of_child(store: Dependants, enrolment: Any, cbo_id: str | None) -> str | None:
+    n, first, rule = _broken_marks(store, "enrolment_id", enrolment.id, enrolment=enrolment, cbo_id=cbo_id)
     return _("Attendance marks of this child that would no longer fit: {n}, the first at the session of {date} "
              "({rule}); clear them on that session's roster first").format(
         n=n, date=first.held_on.isoformat(), rule=rule) if n else None
 
 
 #: Per table, what hangs off one of its rows and would break a rule against the edited row.
-_CHECKS: dict[str, Callable[[Dependants, Any], str | None]] = {
+_CHECKS: dict[str, Callable[[Dependants, Any, str | None], str | None]] = {
     "placements": _checks_of_placement,
     "trainings": _placements_of_training,
     "sessions": _marks_of_session,

@@ -183,7 +183,7 @@ class Saves(Audit):
     def _save_person_with(self, person: Participant, table: str, enrolment: Any) -> tuple[str, str]:
         with self.transaction():
             self._check_cbo(person.cbo_id)
-            self._keep_dependants(table, enrolment)
+            self._keep_dependants(table, enrolment, person.cbo_id)
             at = self.clock()
             pid = self._write("participants", _row_for(person), at)
             pinyin.refresh_keys(self.conn, "?", (pid,))
