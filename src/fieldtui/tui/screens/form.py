@@ -64,6 +64,11 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         self.person_id = person_id
         self.hidden: dict[str, Any] = {"participant.id": person_id} if person_id else {}
         self.baseline: dict[str, Any] = {}
+        #: the stored record as `load` gave it when the form opened: what another program saved
+        #: since then is told from it (`take_changes_made_elsewhere`)
+        self.loaded: dict[str, Any] = {}
+        #: titles of the fields this form and another program both changed (told on saving)
+        self.changed_on_both_sides: list[str] = []
         self.dirty = False
         self._draft_timer: Timer | None = None
         self._draft_warned = False  # a draft that cannot be written is reported once, not per keystroke
@@ -157,6 +162,7 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         if self.record_id:
             try:
                 values, self.hidden = self.load(self.record_id)
+                self.loaded = dict(values)
             except StoreError as exc:
                 self.notify(str(exc), severity="error")
                 self.dismiss(None)
@@ -301,8 +307,31 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         else:
             self.notify(_("Please correct the fields marked in red."), severity="warning")
 
+    def take_changes_made_elsewhere(self) -> None:
+        """Another program (a second app on this file, an import) may have saved this record since
+        the form opened. Each field it changed that this form did not takes its stored value, so
+        saving here does not undo it; a field both changed keeps this form's value, and is named
+        when saving (both versions stay in the record's History)."""
+        self.changed_on_both_sides = []
+        if not self.record_id or not self.loaded:
+            return
+        try:
+            stored, _hidden = self.load(self.record_id)
+        except StoreError:  # removed meanwhile: the save itself says so
+            return
+        values = self.form.values()
+        theirs = {path: value for path, value in stored.items() if value != self.loaded.get(path)}
+        take = {path: value for path, value in theirs.items() if values.get(path) == self.baseline.get(path)}
+        titles = {f.path: _(f.label) for f in self.form.input_fields}
+        self.changed_on_both_sides = [titles.get(p, p) for p in theirs if p not in take]
+        if take:
+            self.form.set_values(take)
+            self.baseline = {**self.baseline, **{p: self.form.values()[p] for p in take}}
+        self.loaded = dict(stored)
+
     def action_save(self) -> None:
         self.form.clear_errors()
+        self.take_changes_made_elsewhere()
         try:
             record = models.validate(getattr(models, self.MODEL), self.form.data(self.hidden))
         except RecordInvalid as exc:
@@ -333,5 +362,10 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         cbo = self.form.values().get("participant.cbo_id")
         if cbo:
             self.app.last_cbo = cbo  # type: ignore[attr-defined]
-        self.notify(_("Saved."))
+        if self.changed_on_both_sides:
+            self.notify(_("Saved. Also changed elsewhere since this form opened, saved as typed here: {fields} "
+                          "(both are in its History)").format(fields=", ".join(self.changed_on_both_sides)),
+                        severity="warning", timeout=10)
+        else:
+            self.notify(_("Saved."))
         self.dismiss(row_id)
