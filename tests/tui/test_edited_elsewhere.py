@@ -71,3 +71,32 @@ async def test_one_field_changed_here_and_elsewhere_keeps_this_forms_value_and_s
         history = store.history(store.record_rows("trainees", tid))
     courses = [c.new for entry in reversed(history) for c in entry.changes or () if c.field == "course"]
     assert courses == ["电工", "焊工", "厨师"], courses  # created, elsewhere, here
+
+
+async def test_a_draft_restored_after_another_program_saved_the_record_keeps_that_programs_edit(fresh_db):
+    """The form typed, the app closed unsaved (its draft kept), another program saves the phone,
+    the app restarts and the draft is restored and saved: the phone stays the other program's."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        tid = store.save_trainee(trainee(cbo_id, "王芳", phone="13812345678")).training.id
+    app = FieldApp(path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        app.action_open("trainees")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await fill(pilot, "training.course", "厨师")
+        await pilot.press("ctrl+q")  # closing keeps the typing as a draft
+        await settle(pilot)
+    _saved_elsewhere(path, tid, "participant.phone", "13987654321")
+    app = FieldApp(path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")  # "An unsaved trainee form … was kept. Restore it?"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open_readonly(path) as store:
+        saved = store.get_trainee(tid)
+        assert store.drafts() == []
+    assert (saved.training.course, saved.participant.phone) == ("厨师", "13987654321")

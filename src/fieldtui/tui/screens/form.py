@@ -172,11 +172,24 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         self.form.set_values(values)
         self.baseline = self.form.values()
         if self.draft:
-            self.form.set_values(self.draft["data"].get("values", {}))
+            data = self.draft["data"]
+            self.form.set_values(self.typed_in_draft(data) if self.record_id else data.get("values", {}))
             self.hidden = self.draft["data"].get("hidden", self.hidden)
             self.dirty = self.form.values() != self.baseline
         self.lock_person()
         self.focus_first()
+
+    @staticmethod
+    def typed_in_draft(data: dict[str, Any]) -> dict[str, Any]:
+        """What a draft of a stored record holds that was typed: its fields that differ from the
+        form as it opened (its `baseline`). The rest shows the record as stored now, so a draft
+        restored after another program saved the record does not undo that program's changes. A
+        draft kept before drafts had a baseline gives every field. (A new record's draft is
+        restored whole: its dates were shown as typed that day.)"""
+        values, baseline = data.get("values", {}), data.get("baseline")
+        if not isinstance(baseline, dict):
+            return values
+        return {path: value for path, value in values.items() if value != baseline.get(path)}
 
     def lock_person(self) -> None:
         """Enrolling an existing person: their fields are shown, not edited here (the enrolment
@@ -249,7 +262,8 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         try:
             if self.dirty:
                 values = self.form.values() if self._rebuilding is None else self._rebuilding
-                store.save_draft(self.draft_key, self.KIND, self.record_id, {"values": values, "hidden": self.hidden})
+                store.save_draft(self.draft_key, self.KIND, self.record_id,
+                                 {"values": values, "hidden": self.hidden, "baseline": self.baseline})
             else:
                 store.delete_draft(self.draft_key)
         except StoreError as exc:
