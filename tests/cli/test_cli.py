@@ -130,3 +130,15 @@ def test_summary_table_draws_tampered_names_safe(tmp_path):
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "Bright\ufffd[31mAngel\ufffd" in result.output and "Hen\ufffd[31man" in result.output
+
+
+def test_summary_json_escapes_a_direction_override_pasted_into_a_cbo_name(sample_copy):
+    """A CBO name edited with the sqlite3 program to hold U+202E (right-to-left override) would,
+    printed as it is, reorder the rest of the terminal line (e.g. figures after it). The JSON
+    escapes it: the same value once parsed, nothing invisible on the screen."""
+    sqlite3_cli(sample_copy, "UPDATE cbos SET name_en = 'Bright ' || char(8238) || 'Angel' "
+                             "WHERE name_en = 'Bright Angel Fund'")
+    out = subprocess.run([sys.executable, "-m", "fieldtui", "summary", str(sample_copy), "--json"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert "\u202e" not in out and "\\u202e" in out
+    assert "Bright \u202eAngel" in {c["name"] for c in json.loads(out)["cbos"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -27,6 +28,21 @@ def read_hq(db: str) -> Any:
     from fieldtui.core.store import Store
 
     return Store.open_readonly(db)
+
+
+def json_text(data: Any) -> str:
+    """The JSON a command prints: Chinese as it is, but every character a terminal would act on
+    or hide (controls, zero-width and direction-override marks a name may hold if edited with
+    the sqlite3 program) written as a \\u escape, so the screen shows what the file holds and a
+    parser reads the same value."""
+    import json
+
+    from fieldtui.core.formatting import UNPRINTABLE
+
+    def escaped(m: re.Match[str]) -> str:  # JSON's own line breaks (indent) stay; in a string it escaped them
+        return m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}"
+
+    return UNPRINTABLE.sub(escaped, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def fail(message: str) -> NoReturn:

@@ -7,12 +7,10 @@ taken in the app's review screen.
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option, read_hq
+from fieldtui.cli.common import json_text, lang_option, read_hq
 
 
 def _min_score(text: str | None) -> int:
@@ -40,8 +38,7 @@ def duplicates_cmd(db: str, as_json: bool, min_score: str | None) -> None:
     with read_hq(db) as store:
         found = sorted(duplicates.pairs(store, threshold), key=lambda p: (-p.score, p.a.id, p.b.id))
     if as_json:
-        click.echo(json.dumps({"pairs": [_pair_json(p) for p in found], "count": len(found)},
-                              ensure_ascii=False, indent=2))
+        click.echo(json_text({"pairs": [_pair_json(p) for p in found], "count": len(found)}))
         return
     _print_table(found)
 

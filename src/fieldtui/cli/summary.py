@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option, read_hq
+from fieldtui.cli.common import json_text, lang_option, read_hq
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -48,7 +47,7 @@ def summary_cmd(db: str, as_json: bool, cbo: str | None, city: str | None,
         )
         result = summary.compute(store, filters, duplicates_too=True)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(result.to_json()))
         return
     from rich.console import Console
 
