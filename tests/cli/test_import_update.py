@@ -156,3 +156,28 @@ def test_an_xlsx_edited_in_a_spreadsheet_program_updates(tmp_path, field_db):
     with Store.open_readonly(field_db) as s:
         person = s.get_participant(sheet.cell(row=5, column=heading.index("participant_id") + 1).value)
     assert person.household_members == 7
+
+
+def test_edits_made_in_the_app_after_the_sheet_was_written_are_not_undone_by_it(tmp_path, field_db):
+    """The sheet is written on Monday and corrected in a spreadsheet all week, while staff go on
+    editing records in the app. On Friday it is imported with --update: its rows hold Monday's
+    values in the cells nobody touched, and those must not undo the week's edits in the app. A
+    cell changed in both keeps the sheet's value (the correction being imported), and is counted."""
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    tid, phone, course = (header.index(c) for c in ("id", "phone", "course"))
+    with Store.open(field_db) as s:  # in the app after the sheet was written
+        for row, new_phone, new_course in ((rows[3], "13700000001", None), (rows[4], "13700000002", "焊工")):
+            rec = s.get_trainee(row[tid])
+            training = rec.training.model_copy(update={"course": new_course}) if new_course else rec.training
+            s.save_trainee(rec.model_copy(update={
+                "participant": rec.participant.model_copy(update={"phone": new_phone}), "training": training}))
+    rows[3][course] = "厨师"  # corrected in the sheet: another field of the same record
+    rows[4][course] = "电焊工"  # the same field as in the app
+    r = run("import", field_db, "--kind", "trainees", "--update", write(tmp_path / "e.csv", header, rows))
+    assert r.exit_code == 0, r.output
+    with Store.open_readonly(field_db) as s:
+        third, fourth = s.get_trainee(rows[3][tid]), s.get_trainee(rows[4][tid])
+    assert (third.participant.phone, third.training.course) == ("13700000001", "厨师")
+    assert (fourth.participant.phone, fourth.training.course) == ("13700000002", "电焊工")
+    assert "1 field edited both in the app and in the sheet" in r.output, r.output
+    assert rows[3][phone] != "13700000001"  # the sheet did hold the old phone

@@ -97,6 +97,10 @@ def import_report(report: ImportReport) -> Group:
     if report.unchanged:
         parts.append(Text(_("{n} rows were unchanged (nothing written for them).").format(
             n=fmt.number(report.unchanged))))
+    if report.edited_on_both_sides:
+        parts.append(Text(_("{n} field edited both in the app and in the sheet since it was written: the sheet's "
+                            "value was saved (the app's is in the record's History).").format(
+            n=fmt.number(report.edited_on_both_sides))))
     for title, heading, shown, count in (
             (_("Rows with problems"), _("Problem"), report.errors, report.error_count),
             (_("Possible duplicates (please check)"), _("Note"), report.duplicates, report.duplicate_count)):

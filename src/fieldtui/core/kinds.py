@@ -194,7 +194,8 @@ KINDS: tuple[Kind, ...] = (
             default_sort="name",
         ),
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
-                    "t.income_before_cny" + _ENROLMENT_FROM.format(table="trainings", a="t")),
+                    "t.income_before_cny, max(p.updated_at, t.updated_at) AS saved_at"
+                    + _ENROLMENT_FROM.format(table="trainings", a="t")),
         saver="save_trainee", importable=True, part="training",
     ),
     Kind(
@@ -212,7 +213,8 @@ KINDS: tuple[Kind, ...] = (
             default_sort="name",
         ),
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
-                    "a.programme, a.start_date, a.end_date" + _ENROLMENT_FROM.format(table="after_school", a="a")),
+                    "a.programme, a.start_date, a.end_date, max(p.updated_at, a.updated_at) AS saved_at"
+                    + _ENROLMENT_FROM.format(table="after_school", a="a")),
         saver="save_child", importable=True, part="enrolment",
     ),
     Kind(
@@ -235,7 +237,8 @@ KINDS: tuple[Kind, ...] = (
             "JOIN cbos c ON c.id = p.cbo_id",
         ),
         sheet=("pl", "SELECT pl.id, pl.training_id, c.name_en AS cbo, p.full_name, p.phone, pl.employer, "
-                     "pl.job_title, pl.start_date, pl.wage_cny, pl.verified FROM placements pl "
+                     "pl.job_title, pl.start_date, pl.wage_cny, pl.verified, pl.updated_at AS saved_at "
+                     "FROM placements pl "
                      "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
                      "JOIN cbos c ON c.id = p.cbo_id"),
         saver="save_placement", importable=True,
@@ -253,7 +256,8 @@ KINDS: tuple[Kind, ...] = (
             cbo_column="p.cbo_id",
             default_sort="name",
         ),
-        sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date"
+        sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date, "
+                    "max(p.updated_at, o.updated_at) AS saved_at"
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
         saver="save_participant", importable=True, part="programme",
     ),

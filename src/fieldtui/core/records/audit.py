@@ -79,6 +79,18 @@ class Audit:
                 out.append((seq, HistoryEntry(str(at), str(actor), str(action), table, row_id, changes)))
         return [entry for _seq, entry in sorted(out, key=lambda e: e[0], reverse=True)]
 
+    def values_before(self, rows: Sequence[tuple[str, str]], stamp: str) -> dict[tuple[str, str], Any]:
+        """Per (table, field) of the given rows that a save later than `stamp` changed: its value
+        before the first such save, as stored (what a sheet written at `stamp` holds)."""
+        out: dict[tuple[str, str], Any] = {}
+        for table, row_id in rows:
+            for (text,) in self.conn.execute(
+                    "SELECT c.changes FROM audit a JOIN audit_changes c ON c.seq = a.seq "
+                    "WHERE a.table_name = ? AND a.row_id = ? AND a.at > ? ORDER BY a.seq", (table, row_id, stamp)):
+                for change in _changes(text) or ():
+                    out.setdefault((table, change.field), change.old)
+        return out
+
     def record_rows(self, kind: str, row_id: str) -> list[tuple[str, str]]:
         """The rows one list record is made of: its own row, and the person it enrols (if any)."""
         table = kinds.kind(kind).table

@@ -3,7 +3,7 @@ checks, a trainee's placements, a held session's attendance marks and volunteer 
 child's marks (with the child's CBO), read again against the edited record before it is saved.
 
 Without this, moving a placement's start past a check already recorded, or a training's start
-past its placement (or marking that trainee dropped), was saved and left a stored record that
+past its placement, was saved and left a stored record that
 breaks its rule: headquarters (exchange/rules.py) then refused that laptop's every export, so none
 of its later records arrived. A session moved off the days its marked children were enrolled (or
 a child's enrolment moved off its marked sessions) left marks counted for a child not enrolled
@@ -81,7 +81,11 @@ def _checks_of_placement(store: Dependants, placement: Any, _cbo: str | None) ->
 
 
 def _placements_of_training(store: Dependants, training: Any, _cbo: str | None) -> str | None:
+    """Its placements' start, no earlier than the training's (the rule headquarters applies).
+    A trainee marked dropped after being placed stays so: many leave the course for the job."""
     for placement in store._live(_models.Placement, "placements", "training_id", training.id):
+        if placement.start_date >= training.start_date:
+            continue
         rule = _first_broken(lambda p=placement: _models.check_placement_against_training(p, training))
         if rule is not None:
             return _("The job placement starting {date} would no longer fit ({rule}); change or remove that "

@@ -23,6 +23,9 @@ class ImportReport:
     rows: int = 0
     written: int = 0
     unchanged: int = 0  # --update: rows identical to the stored record (nothing written)
+    #: --update: fields edited in the app after the sheet was written and in the sheet as well
+    #: (the sheet's value was saved); the app's edits the sheet did not touch are kept, uncounted
+    edited_on_both_sides: int = 0
     errors: list[RowProblem] = field(default_factory=list)  # the first MAX_REPORTED
     duplicates: list[RowProblem] = field(default_factory=list)  # the first MAX_REPORTED
     error_count: int = 0
