@@ -17,6 +17,7 @@ without the column (written before it existed) is laid over the record whole, as
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from fieldtui.core import kinds, models
@@ -28,6 +29,7 @@ from fieldtui.core.sheets.report import ImportReport
 from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _GETTERS = {"trainees": "get_trainee", "children": "get_child", "others": "get_other", "placements": "get_placement"}
 
 
@@ -65,7 +67,7 @@ class _RowUpdater:
             record = models.validate(model, {**before, **{k: v for k, v in values.items() if k in self.fields}})
         else:
             record = models.validate(model, self._composite(before, values))
-        if saved_at:
+        if _STAMP.match(saved_at):  # (a spreadsheet program that rewrote it as its own date: as without it)
             record = self._keep_later_edits(model, record, before, row_id, saved_at)
         if record.model_dump(mode="json") == before:
             return False
