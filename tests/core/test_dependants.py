@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from fieldtui.core import exchange
-from fieldtui.core.models import RecordInvalid, Volunteer, VolunteerHours, validate
+from fieldtui.core.models import OtherProgramme, RecordInvalid, Volunteer, VolunteerHours, validate
 from fieldtui.core.schedule import due_on
 from fieldtui.core.store import Store
 from tests.core.test_attendance_volunteers import child, session
@@ -119,4 +119,22 @@ def test_a_session_moved_from_its_volunteers_day_and_a_child_moved_to_another_cb
     elsewhere = record.model_copy(update={"participant": record.participant.model_copy(update={"cbo_id": other})})
     _refused(lambda: field.save_child(elsewhere), "2011-03-02")
     assert field.get_participant(record.participant.id).cbo_id == cbo
+    _still_merges(field, tmp_path)
+
+
+def test_a_birth_year_corrected_in_another_programmes_form_that_breaks_the_child_enrolment_is_refused(field, tmp_path):
+    """A person is an after-school child (born 2001) and a pupil of a low-cost school; the birth
+    year is "corrected" to 1990 in the school's form. Before, it was saved, the child's enrolment
+    then broke the age rule, and headquarters refused every later export of the laptop."""
+    cbo = make_cbo(field)
+    kid = child(field, cbo, "李小红", start="2010-09-01")
+    pid = field.get_child(kid).participant.id
+    school = field.save_enrolment_of(pid, validate(OtherProgramme, dict(programme="low_cost_school",
+                                                                        start_date="2010-09-01")))
+    record = field.get_other(school)
+    typo = _with(record, "participant", birth_year=1990)
+    _refused(lambda: field.save_participant(typo), "2010-09-01", "3–17")
+    assert field.get_participant(pid).birth_year == 2001
+    field.save_participant(_with(record, "participant", birth_year=2002))  # still a child: fine
+    field.save_participant(_with(field.get_other(school), "participant", phone="13912345678"))  # no birth change
     _still_merges(field, tmp_path)

@@ -35,6 +35,7 @@ from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange import by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
 from fieldtui.core.models import (
+    CONSENT_FIELD_SINCE,
     Participant,
     Placement,
     Training,
@@ -47,13 +48,6 @@ from fieldtui.i18n import _, labelled
 
 ROW_BATCH = 2000
 
-#: The release date of the guardian-consent field (schema 2): a fixed date, not "today". A child's
-#: row last saved before then cannot have recorded consent (schema 1 had no such field, and the
-#: upgrade does not touch updated_at), so it is let in with the guardian rule still applied; any
-#: later save went through a form that requires the consent. Keyed to the row, not to the file's
-#: schema version, because a laptop that upgraded still holds its old children. Limit: a hand-edited
-#: export that backdates updated_at slips a child past this check (the forms still require consent).
-CONSENT_FIELD_SINCE = "2026-11-25"
 
 
 def check_rows(copy: Path, pseudonymised: bool) -> None:

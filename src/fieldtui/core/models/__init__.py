@@ -16,6 +16,7 @@ from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models.composite import ChildRecord, ParticipantRecord, TraineeRecord
 from fieldtui.core.models.fields import (
     CHILD_CONSENT_AGE,
+    CONSENT_FIELD_SINCE,
     EARLIEST_DATE,
     MAX_CHILD_AGE,
     MAX_MONEY_CNY,
@@ -52,8 +53,8 @@ from fieldtui.core.models.records import (
 from fieldtui.core.vocabulary import CHOICE_ALIASES, LABELS
 
 __all__ = [
-    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE", "MAX_MONEY_CNY",
-    "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
+    "CBO", "CHILD_CONSENT_AGE", "CHOICE_ALIASES", "CONSENT_FIELD_SINCE", "EARLIEST_DATE", "LABELS", "MAX_CHILD_AGE",
+    "MAX_MONEY_CNY", "MIN_CHILD_AGE", "MIN_TRAINEE_AGE", "PROVINCES",
     "AfterSchool", "Attendance", "ChildRecord", "Enrolment", "Followup", "OtherProgramme", "Participant",
     "ParticipantRecord", "Placement", "Record", "RecordInvalid", "Session", "TraineeRecord", "Training",
     "ValidationError", "Volunteer", "VolunteerHours", "age_on", "check_attendance",

@@ -31,6 +31,14 @@ for _alias, _en in {
 
 EARLIEST_DATE = dt.date(1990, 1, 1)
 CHILD_CONSENT_AGE = 14  # PIPL art. 28/31: personal data of children under 14 is sensitive.
+#: The release date of the guardian-consent field (schema 2): a fixed date, not "today". A child's
+#: row last saved before then cannot have recorded consent (schema 1 had no such field, and the
+#: upgrade does not touch updated_at), so a merge lets it in with the guardian rule still applied
+#: (exchange/rules.py), and so does an edit of the person (records/dependants.py); any later save
+#: went through a form that requires the consent. Keyed to the row, not to the file's schema
+#: version, because a laptop that upgraded still holds its old children. Limit: a hand-edited
+#: export that backdates updated_at slips a child past this check (the forms still require consent).
+CONSENT_FIELD_SINCE = "2026-11-25"
 MIN_TRAINEE_AGE = 16
 MAX_CHILD_AGE = 17
 MIN_CHILD_AGE = 3

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
@@ -40,6 +41,35 @@ class Dependants:
         broken = check(self, record, cbo_id)
         if broken is not None:
             raise RecordInvalid({"dependants": broken})
+
+    def _keep_other_enrolments(self, person: Any, saving: str | None) -> None:
+        """Refuse (RecordInvalid) the edit of a stored person whose birth year or date would break
+        the rules of another of their live enrolments than the one saved with it (`saving`): a
+        trainee's age at training start, a child's age, guardian and consent. The form shows the
+        person with one enrolment; the others were saved under their own rules."""
+        if not person.id:
+            return
+        stored = self.conn.execute("SELECT birth_year, birth_date FROM participants WHERE id = ?",
+                                   (person.id,)).fetchone()
+        born = person.birth_date.isoformat() if person.birth_date else None
+        if stored is None or (stored[0], stored[1]) == (person.birth_year, born):
+            return
+        for kind in (k for k in kinds.KINDS if k.enrols_person):
+            for row in self.conn.execute(f"SELECT * FROM {kind.table} WHERE participant_id = ? AND deleted = 0 "
+                                         "AND id != ? ORDER BY id", (person.id, saving or "")).fetchall():
+                enrolment = _valid(getattr(_models, kind.model), dict(row))
+                if enrolment is None:  # breaks a rule on its own (see _live)
+                    continue
+                if kind.part == "enrolment" and row["updated_at"] < _models.CONSENT_FIELD_SINCE:
+                    enrolment = enrolment.model_copy(update={"guardian_consent": True})  # as the merge does
+                try:
+                    _models.validate(getattr(_models, kind.record), {"participant": person, kind.part: enrolment})
+                except RecordInvalid as exc:
+                    raise RecordInvalid({"dependants": _(
+                        "Their {kind} enrolment starting {date} would no longer fit ({rule}); correct the birth "
+                        "year there, or that enrolment first").format(
+                        kind=_(kind.singular), date=enrolment.start_date.isoformat(),
+                        rule=next(iter(exc.errors.values()), ""))}) from None
 
     def _live(self, model: Any, table: str, column: str, row_id: str) -> Iterator[Any]:
         """The live rows of `table` whose `column` names `row_id`, as `model`. A row that breaks a

@@ -184,6 +184,7 @@ class Saves(Audit):
         with self.transaction():
             self._check_cbo(person.cbo_id)
             self._keep_dependants(table, enrolment, person.cbo_id)
+            self._keep_other_enrolments(person, enrolment.id)
             at = self.clock()
             pid = self._write("participants", _row_for(person), at)
             pinyin.refresh_keys(self.conn, "?", (pid,))
