@@ -102,6 +102,9 @@ KEYS_JOIN = " JOIN participant_keys k ON k.participant_id = p.id"
 _LIST_FROM = _ENROLMENT_FROM + KEYS_JOIN
 #: The sort of every list of people: their names in pinyin order.
 NAME_SORT = "k.sort_key"
+#: A sheet's record saved last (import --update keeps the app's later edits, sheets/updating.py):
+#: the later of its person's and its own stamp, in SQL both engines read (no scalar max()).
+_SAVED_AT = "CASE WHEN p.updated_at > {a}.updated_at THEN p.updated_at ELSE {a}.updated_at END AS saved_at"
 #: Every field of a person a spreadsheet round-trips (export-table, import).
 _PERSON_COLS = ("p.id AS participant_id, c.name_en AS cbo, p.full_name, p.gender, p.birth_year, p.birth_date, "
                 "p.province, p.origin, p.phone, p.household_members, p.registered_on, p.registered_by")
@@ -194,7 +197,7 @@ KINDS: tuple[Kind, ...] = (
             default_sort="name",
         ),
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
-                    "t.income_before_cny, max(p.updated_at, t.updated_at) AS saved_at"
+                    "t.income_before_cny, " + _SAVED_AT.format(a="t")
                     + _ENROLMENT_FROM.format(table="trainings", a="t")),
         saver="save_trainee", importable=True, part="training",
     ),
@@ -213,7 +216,7 @@ KINDS: tuple[Kind, ...] = (
             default_sort="name",
         ),
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
-                    "a.programme, a.start_date, a.end_date, max(p.updated_at, a.updated_at) AS saved_at"
+                    "a.programme, a.start_date, a.end_date, " + _SAVED_AT.format(a="a")
                     + _ENROLMENT_FROM.format(table="after_school", a="a")),
         saver="save_child", importable=True, part="enrolment",
     ),
@@ -257,7 +260,7 @@ KINDS: tuple[Kind, ...] = (
             default_sort="name",
         ),
         sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date, "
-                    "max(p.updated_at, o.updated_at) AS saved_at"
+                    + _SAVED_AT.format(a="o")
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
         saver="save_participant", importable=True, part="programme",
     ),
