@@ -169,3 +169,29 @@ def test_a_file_dated_ahead_by_a_wrong_clock_is_redated_and_then_merges(tmp_path
         phone, created, updated = hq.conn.execute(
             "SELECT phone, created_at, updated_at FROM participants WHERE id = ?", (saved.participant.id,)).fetchone()
     assert phone == "13812345678" and created < updated < "2062"  # the edit, its order kept, dated now
+
+
+def test_a_session_held_today_east_of_headquarters_merges_the_same_day(tmp_path, monkeypatch):
+    """A CBO in Beijing records this morning's session (held_on: its today); headquarters' machine
+    is west of it, or on UTC (a server), where that date is still tomorrow for some hours. Before,
+    the merge refused the file ("cannot be in the future") until headquarters' own date caught up."""
+    import datetime as dt
+
+    from fieldtui.core import clock
+    from fieldtui.core.models import Session, validate
+
+    beijing_today = dt.date.today() + dt.timedelta(days=1)  # headquarters' tomorrow
+    monkeypatch.setattr(clock, "today", lambda: beijing_today)  # the laptop's date
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        s.save_session(validate(Session, dict(cbo_id=make_cbo(s), held_on=beijing_today.isoformat())))
+    assert _fieldtui("export", field, tmp_path / "out.db").returncode == 0
+    merged = _fieldtui("merge", tmp_path / "hq.db", tmp_path / "out.db")  # with headquarters' own date
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    two_days = (beijing_today + dt.timedelta(days=1)).isoformat()  # a day beyond: a wrong date, still refused
+    with Store.open(field) as s:
+        sid = s.conn.execute("SELECT id FROM sessions").fetchone()[0]
+        s.conn.execute("UPDATE sessions SET held_on = ? WHERE id = ?", (two_days, sid))
+    assert _fieldtui("export", field, tmp_path / "out2.db").returncode == 0
+    refused = _fieldtui("merge", tmp_path / "hq.db", tmp_path / "out2.db")
+    assert refused.returncode == 2 and "future" in refused.stdout + refused.stderr

@@ -6,6 +6,9 @@ Everything that needs "now" asks here, so tests freeze it in one place (monkeypa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 #: How far ahead of this machine's clock a time stamp may be (laptops' clocks drift; a stamp years
 #: ahead would win every later edit): headquarters refuses a file with a later one (exchange/rules.py),
@@ -13,8 +16,25 @@ import datetime as dt
 CLOCK_SLACK = dt.timedelta(days=1)
 
 
+#: How far `today()` runs ahead of this machine's date (see `anywhere_on_earth`).
+_AHEAD: ContextVar[dt.timedelta] = ContextVar("fieldtui_today_ahead", default=dt.timedelta(0))
+
+
 def today() -> dt.date:
-    return dt.date.today()
+    return dt.date.today() + _AHEAD.get()
+
+
+@contextmanager
+def anywhere_on_earth() -> Iterator[None]:
+    """Within it, `today()` is the latest date it may be somewhere (this machine's, plus
+    CLOCK_SLACK): for records made elsewhere (a merge). A laptop east of headquarters, or of a
+    server on UTC, is already in tomorrow, and its session held this morning is not a date in the
+    future; a date beyond that still is."""
+    token = _AHEAD.set(CLOCK_SLACK)
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
 
 
 def utc_now() -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldtui.core import kinds, models
+from fieldtui.core import clock, kinds, models
 from fieldtui.core.clock import CLOCK_SLACK
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange import by_value
@@ -58,9 +58,10 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
     conn = open_checked(copy)
     conn.row_factory = sqlite3.Row
     try:
-        _check_ids_and_stamps(conn)
-        for table in kinds.TABLES:
-            _check_table(conn, _RowCheck.of(table), pseudonymised)
+        with clock.anywhere_on_earth():  # the file's dates were today's where it was made
+            _check_ids_and_stamps(conn)
+            for table in kinds.TABLES:
+                _check_table(conn, _RowCheck.of(table), pseudonymised)
     except sqlite3.DatabaseError:
         raise Refused(DAMAGED()) from None
     finally:
@@ -249,11 +250,13 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
                      f"AND i.tbl IN ({', '.join(repr(t) for t in _BESIDE)}) "
                      "AND NOT EXISTS (SELECT 1 FROM temp.written w WHERE w.tbl = i.tbl AND w.id = i.id)")
     try:
-        for table in kinds.TABLES:
-            check = _RowCheck.of(table)
-            check = dataclasses.replace(check, select=f"{check.select} AND {_written_or_depends(table, file_checked)}",
-                                        person_required=True, value_wise=False)
-            _check_table(conn, check, pseudonymised)
+        with clock.anywhere_on_earth():  # as check_rows
+            for table in kinds.TABLES:
+                check = _RowCheck.of(table)
+                where = _written_or_depends(table, file_checked)
+                check = dataclasses.replace(check, select=f"{check.select} AND {where}", person_required=True,
+                                            value_wise=False)
+                _check_table(conn, check, pseudonymised)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.written")
 
