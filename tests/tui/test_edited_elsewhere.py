@@ -31,13 +31,18 @@ def _saved_elsewhere(path, training_id: str, field: str, value: str) -> None:
     subprocess.run([sys.executable, "-c", _OTHER_APP, str(path), training_id, field, value], check=True, timeout=60)
 
 
+async def _open_the_trainee(app, pilot) -> None:
+    """Trainees, Ctrl+O on the (only) trainee: its form."""
+    app.action_open("trainees")
+    await settle(pilot)
+    await pilot.press("ctrl+o")
+    await settle(pilot)
+
+
 async def _edit_while_saved_elsewhere(path, training_id: str, here: dict[str, str], elsewhere: tuple[str, str]):
     app = FieldApp(path)
     async with app.run_test(size=(110, 40)) as pilot:
-        app.action_open("trainees")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
+        await _open_the_trainee(app, pilot)
         _saved_elsewhere(path, training_id, *elsewhere)  # while the form is open here
         for field, value in here.items():
             await fill(pilot, field, value)
@@ -81,10 +86,7 @@ async def test_a_draft_restored_after_another_program_saved_the_record_keeps_tha
         tid = store.save_trainee(trainee(cbo_id, "王芳", phone="13812345678")).training.id
     app = FieldApp(path)
     async with app.run_test(size=(110, 40)) as pilot:
-        app.action_open("trainees")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
+        await _open_the_trainee(app, pilot)
         await fill(pilot, "training.course", "厨师")
         await pilot.press("ctrl+q")  # closing keeps the typing as a draft
         await settle(pilot)
