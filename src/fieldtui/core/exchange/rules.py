@@ -49,7 +49,6 @@ from fieldtui.i18n import _, labelled
 ROW_BATCH = 2000
 
 
-
 def check_rows(copy: Path, pseudonymised: bool) -> None:
     """Refuse the file unless every live row passes the rules a form applies (see the docstring).
 
