@@ -24,9 +24,10 @@ from fieldtui.core.exchange.export import KEY_ENV, ExportResult, export
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.merge import CHECKPOINT_EVERY, MERGE_CACHE_KIB, merge, merge_into
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
-from fieldtui.core.exchange.rules import CONSENT_FIELD_SINCE, ROW_BATCH, check_rows
+from fieldtui.core.exchange.rules import ROW_BATCH, check_rows
 from fieldtui.core.exchange.schema import EXPORT_FORMAT, MANIFEST_DDL, Progress, content_checksum, expected_schema
 from fieldtui.core.exchange.worker import PIPELINE_MIN_BYTES
+from fieldtui.core.models import CONSENT_FIELD_SINCE
 
 __all__ = [
     "CHECKPOINT_EVERY", "CONSENT_FIELD_SINCE", "EXPORT_FORMAT", "KEY_ENV", "MANIFEST_DDL", "MAX_CELL_CHARS",

@@ -35,12 +35,12 @@ from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.exchange import by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
 from fieldtui.core.models import (
-    CONSENT_FIELD_SINCE,
     Participant,
     Placement,
     Training,
     check_followup_against_placement,
     check_placement_against_training,
+    consent_of_its_time,
     validate,
 )
 from fieldtui.core.vocabulary import LABELS
@@ -319,9 +319,7 @@ def _in_stored_form(person: Participant, row: Row) -> Participant:
 
 
 def _consent_before_its_field(enrolment: Any, row: Row) -> Any:
-    if not enrolment.guardian_consent and row["updated_at"] < CONSENT_FIELD_SINCE:
-        return enrolment.model_copy(update={"guardian_consent": True})
-    return enrolment
+    return consent_of_its_time(enrolment, row["updated_at"])
 
 
 def _on_live_training(placement: Any, row: Row) -> Any:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from fieldtui.core.clock import today
 from fieldtui.core.errors import RecordInvalid
-from fieldtui.core.models.composite import ChildRecord, ParticipantRecord, TraineeRecord
+from fieldtui.core.models.composite import ChildRecord, ParticipantRecord, TraineeRecord, consent_of_its_time
 from fieldtui.core.models.fields import (
     CHILD_CONSENT_AGE,
     CONSENT_FIELD_SINCE,
@@ -59,5 +59,5 @@ __all__ = [
     "ParticipantRecord", "Placement", "Record", "RecordInvalid", "Session", "TraineeRecord", "Training",
     "ValidationError", "Volunteer", "VolunteerHours", "age_on", "check_attendance",
     "check_followup_against_placement", "check_placement_against_training", "check_volunteer_hours", "clean_text",
-    "messages_from", "normalise_phone", "normalise_province", "today", "validate",
+    "consent_of_its_time", "messages_from", "normalise_phone", "normalise_province", "today", "validate",
 ]

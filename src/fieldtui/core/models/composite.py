@@ -9,6 +9,7 @@ from pydantic import BaseModel, model_validator
 
 from fieldtui.core.models.fields import (
     CHILD_CONSENT_AGE,
+    CONSENT_FIELD_SINCE,
     MAX_CHILD_AGE,
     MIN_CHILD_AGE,
     MIN_TRAINEE_AGE,
@@ -65,6 +66,15 @@ class ChildRecord(BaseModel):
         except (TypeError, ValueError, KeyError):
             return {}
         return child_rules(age_on(year, born, start), e.get("guardian_name"), bool(e.get("guardian_consent")))
+
+
+def consent_of_its_time(enrolment: AfterSchool, updated_at: str) -> AfterSchool:
+    """A stored child's enrolment as the consent rule reads it: one last saved before the consent
+    field existed (CONSENT_FIELD_SINCE) could not record consent and is taken as given; the
+    guardian rule still applies. Read by the merge and by an edit of the child's person."""
+    if not enrolment.guardian_consent and updated_at < CONSENT_FIELD_SINCE:
+        return enrolment.model_copy(update={"guardian_consent": True})
+    return enrolment
 
 
 def child_rules(age: int, guardian: str | None, consent: bool) -> dict[str, str]:

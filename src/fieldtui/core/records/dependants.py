@@ -60,8 +60,8 @@ class Dependants:
                 enrolment = _valid(getattr(_models, kind.model), dict(row))
                 if enrolment is None:  # breaks a rule on its own (see _live)
                     continue
-                if kind.part == "enrolment" and row["updated_at"] < _models.CONSENT_FIELD_SINCE:
-                    enrolment = enrolment.model_copy(update={"guardian_consent": True})  # as the merge does
+                if kind.part == "enrolment":  # a child's, saved before the consent field: as the merge reads it
+                    enrolment = _models.consent_of_its_time(enrolment, row["updated_at"])
                 try:
                     _models.validate(getattr(_models, kind.record), {"participant": person, kind.part: enrolment})
                 except RecordInvalid as exc:

@@ -340,7 +340,8 @@ class RecordFormScreen(DuplicateCheck, Screen[str | None]):
         self.changed_on_both_sides = [titles.get(p, p) for p in theirs if p not in take]
         if take:
             self.form.set_values(take)
-            self.baseline = {**self.baseline, **{p: self.form.values()[p] for p in take}}
+            shown = self.form.values()
+            self.baseline = {**self.baseline, **{p: shown[p] for p in take}}
         self.loaded = dict(stored)
 
     def action_save(self) -> None:
