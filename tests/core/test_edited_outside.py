@@ -24,6 +24,9 @@ from tests.core.test_merge_rules import sqlite3_cli
 VIEW = ("PRAGMA foreign_keys = OFF; ALTER TABLE participants RENAME TO participants_real; "
         "CREATE VIEW participants AS SELECT * FROM participants_real")
 TRIGGER = "CREATE TRIGGER tidy AFTER UPDATE ON participants BEGIN DELETE FROM cbos; END"
+#: One of fieldtui's own triggers (migration 0013) given another body: refused like any other.
+OUR_NAME = ("DROP TRIGGER IF EXISTS participant_keys_follow_edits; CREATE TRIGGER participant_keys_follow_edits "
+            "AFTER UPDATE ON participants BEGIN DELETE FROM cbos; END")
 #: 王 followed by a byte that is never UTF-8, then "A": what pasting GBK bytes as text leaves.
 BAD_NAME = "UPDATE participants SET full_name = CAST(x'e78e8bff41' AS TEXT) WHERE id = '{id}'"
 
@@ -38,7 +41,9 @@ def a_trainee(path: Path) -> tuple[str, str]:
     return row["id"], row["participant_id"]
 
 
-@pytest.mark.parametrize("sql, named", [(VIEW, "participants"), (TRIGGER, "tidy")], ids=["view", "trigger"])
+@pytest.mark.parametrize("sql, named", [(VIEW, "participants"), (TRIGGER, "tidy"),
+                                        (OUR_NAME, "participant_keys_follow_edits")],
+                         ids=["view", "trigger", "our-trigger-rewritten"])
 def test_sql_that_would_run_in_fieldtuis_place_is_refused_at_open(sample_copy, sql, named):
     sqlite3_cli(sample_copy, sql)
     before = sample_copy.read_bytes()

@@ -105,3 +105,30 @@ def test_bulk_inserts_get_keys(tmp_path):
             "SELECT count(*) FROM participants p WHERE NOT EXISTS "
             "(SELECT 1 FROM participant_keys k WHERE k.participant_id = p.id)").fetchone()[0]
         assert missing == 0
+
+
+def test_a_person_rewritten_by_another_program_loses_stale_keys_and_is_keyed_again(sample_copy):
+    """The sqlite3 program changes a name (UPDATE) and rewrites a row whole (INSERT OR REPLACE,
+    which leaves the row count as it was): both people lose their keys, whoever wrote, so the
+    next start finds them (`unkeyed_people`) and keys them from what the file now holds."""
+    from tests.core.test_merge_rules import sqlite3_cli
+
+    with Store.open(sample_copy) as store:
+        first, second = (r["participant_id"] for r in store.page("trainees", limit=2))
+        assert not store.unkeyed_people()
+    sqlite3_cli(sample_copy, f"UPDATE participants SET full_name = '欧阳修文' WHERE id = '{first}'; "
+                             f"INSERT OR REPLACE INTO participants SELECT id, cbo_id, '司马光', gender, birth_year, "
+                             "birth_date, province, origin, phone, household_members, registered_on, registered_by, "
+                             f"created_at, updated_at, deleted, merged_into FROM participants WHERE id = '{second}'")
+    with Store.open(sample_copy) as store:
+        assert store.unkeyed_people()
+        assert store.key_unkeyed_people() == 2
+        assert not store.unkeyed_people()
+        assert [r["full_name"] for r in store.page("trainees", search="ouyangxiuwen")] == ["欧阳修文"]
+        assert [r["full_name"] for r in store.page("trainees", search="simaguang")] == ["司马光"]
+        # the app's own save of a name keys it in the same transaction: nothing left for a start
+        trainee = store.get_trainee(store.page("trainees", search="simaguang")[0]["id"])
+        trainee.participant.full_name = "司马迁"
+        store.save_trainee(trainee)
+        assert not store.unkeyed_people()
+        assert [r["full_name"] for r in store.page("trainees", search="simaqian")] == ["司马迁"]

@@ -98,3 +98,32 @@ async def test_a_trainee_added_with_the_sqlite3_program_is_in_the_list(sample_co
         assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["新来的学员"]
     with Store.open_readonly(sample_copy) as store:
         assert store.count("trainees") == len(store.page("trainees", limit=10_000)) == before + 1
+
+
+async def test_a_name_and_phone_corrected_with_the_sqlite3_program_are_searched_by(sample_copy):
+    """Someone corrects a trainee's name and phone with the sqlite3 program (or a database
+    browser). The app's pinyin keys, which lists are ordered and searched by, still held the old
+    ones: a search for the new name's pinyin or the new phone found nobody, the old pinyin found
+    the person under the new name, and the list kept them at the old name's place. At the next
+    start the app keys them again."""
+    with Store.open(sample_copy) as store:
+        person = store.page("trainees", limit=1)[0]
+    old_name = person["full_name"]
+    sqlite3_cli(sample_copy, f"UPDATE participants SET full_name = '欧阳修文', phone = '13900001234' "
+                             f"WHERE id = '{person['participant_id']}'")
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        for typed, expected in (("ouyangxiuwen", ["欧阳修文"]), ("oyxw", ["欧阳修文"]),
+                                ("13900001234", ["欧阳修文"])):
+            await pilot.press("ctrl+f", "ctrl+a", "ctrl+k", *typed)  # the search box emptied, then typed
+            await pilot.pause(0.4)  # the search applies after a short pause in typing
+            await settle(pilot)
+            table = app.screen.table
+            assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == expected, typed
+    with Store.open_readonly(sample_copy) as store:
+        assert old_name not in [r["full_name"] for r in store.page("trainees", search=old_name)]
+        ordered = [r["full_name"] for r in store.page("trainees", limit=10_000)]
+        assert ordered.index("欧阳修文") > 0  # no longer first, at the old name's place

@@ -219,8 +219,8 @@ class FieldApp(App[None]):
             self.notify(str(exc) if isinstance(exc, StoreError) else damaged_file_message(), severity="warning")
             return
         if keyed:
-            self.notify(_("People written into this file by another program were added to the lists: {n}.").format(
-                n=keyed))
+            self.notify(_("People written or changed in this file by another program were keyed again for the "
+                          "lists and search: {n}.").format(n=keyed))
 
     # ---- drafts left by a crash ----------------------------------------------------------------
 

@@ -197,13 +197,18 @@ class StoreBase:
         self._check_no_foreign_sql()
 
     def _check_no_foreign_sql(self) -> None:
-        """fieldtui makes no trigger or view. A trigger added with the sqlite3 program would run
-        inside fieldtui's own transactions (a save could wipe a table); a view named like one of
-        fieldtui's tables would answer its reads. Either is refused before anything is read or
-        written. Views and tables of the user's own, under other names, are left alone."""
-        found = self.conn.execute("SELECT type, name FROM sqlite_schema WHERE type IN ('trigger', 'view')").fetchall()
-        ours = migrations.table_names() if any(kind == "view" for kind, _name in found) else frozenset()
-        for kind, name in found:
+        """fieldtui makes no view, and no trigger but those of its migrations (the pinyin keys'
+        upkeep, 0013). A trigger added with the sqlite3 program would run inside fieldtui's own
+        transactions (a save could wipe a table); a view named like one of fieldtui's tables would
+        answer its reads. Either is refused before anything is read or written, as is one of our
+        triggers' names with another body. Views and tables of the user's own, under other names,
+        are left alone."""
+        found = self.conn.execute(
+            "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view')").fetchall()
+        ours = migrations.table_names() if any(kind == "view" for kind, _name, _sql in found) else frozenset()
+        for kind, name, sql in found:
+            if kind == "trigger" and (name, " ".join(str(sql).split())) in migrations.our_triggers():
+                continue
             if kind == "trigger" or name in ours:
                 raise StoreError(_(
                     "{path} holds a {kind} named {name} that fieldtui did not make (added outside "

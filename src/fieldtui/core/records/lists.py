@@ -274,7 +274,9 @@ class Lists:
         """Whether the pinyin keys, by which lists order and search people, miss someone (or
         still hold someone no longer here): people written into the file by another program (the
         sqlite3 program, a database browser) have none, so no list would show them, though the
-        figures count them. Two counts, ~30 ms at 1M: asked by a worker at start."""
+        figures count them; a name, birth year or phone changed by another program loses its keys
+        too (the triggers of migration 0013), or search would miss it. Two counts, ~30 ms at 1M:
+        asked by a worker at start."""
         people = self.conn.execute("SELECT count(*) FROM participants").fetchone()[0]
         return people != self.conn.execute("SELECT count(*) FROM participant_keys").fetchone()[0]
 

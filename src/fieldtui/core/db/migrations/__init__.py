@@ -58,6 +58,12 @@ or a trigger body cannot cut one in two.
    (phone copied into `participant_keys`), so a person is read only when they match: "138" at 1M
    walked ~13,000 people through their rows (~90 ms), now through the index alone. The pinyin
    and initials indexes of 0009 go (0011's, with the birth year, serve the same ranges).
+13. 0013_keys_follow_edits: the first triggers. A person's keys are deleted when their name, birth
+   year, phone or id changes, or a row is inserted under their id, whoever writes it: a name
+   corrected with the sqlite3 program kept its old keys, so a search for the new name found
+   nobody. The app's own writes key the person again in the same transaction; a person left
+   without keys is keyed at the next start (records/lists.py `key_unkeyed_people`). The store
+   refuses any other trigger (`our_triggers`); exports carry none.
 """
 
 from __future__ import annotations
@@ -103,6 +109,20 @@ def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
             for statement in statements(SCRIPTS[n]):
                 conn.execute(statement.rstrip(";"))
             conn.execute(f"PRAGMA user_version = {n + 1}")
+
+
+@cache
+def our_triggers() -> frozenset[tuple[str, str]]:
+    """(name, SQL with white space folded) of each trigger the scripts make: the only triggers a
+    file may hold (records/base.py), byte for byte, so a trigger written under one of these names
+    with another body is refused like any foreign one."""
+    found = set()
+    for script in SCRIPTS:
+        for statement in statements(script):
+            words = statement.split()
+            if [w.upper() for w in words[:2]] == ["CREATE", "TRIGGER"]:
+                found.add((words[2], " ".join(statement.rstrip(";").split())))
+    return frozenset(found)
 
 
 @cache
