@@ -138,3 +138,24 @@ def test_a_birth_year_corrected_in_another_programmes_form_that_breaks_the_child
     field.save_participant(_with(record, "participant", birth_year=2002))  # still a child: fine
     field.save_participant(_with(field.get_other(school), "participant", phone="13912345678"))  # no birth change
     _still_merges(field, tmp_path)
+
+
+def test_a_childs_cbo_changed_in_another_programmes_form_is_refused_while_marks_stand(field, tmp_path):
+    """The same child is a pupil of a low-cost school; their CBO is changed in the school's form.
+    Before, it was saved, and the child's marks at the first CBO's sessions then counted a child
+    of another CBO (the child's own form refused the same change)."""
+    cbo, other = make_cbo(field), make_cbo(field, "Xin Zhi Guan")
+    kid = child(field, cbo, "李小红", start="2010-09-01")
+    sid = session(field, cbo, "2010-09-10")
+    field.mark(sid, kid, True)
+    pid = field.get_child(kid).participant.id
+    school = field.save_enrolment_of(pid, validate(OtherProgramme, dict(programme="low_cost_school",
+                                                                        start_date="2010-09-01")))
+    moved = _with(field.get_other(school), "participant", cbo_id=other)
+    _refused(lambda: field.save_participant(moved), "2010-09-10")
+    assert field.get_participant(pid).cbo_id == cbo
+    field.save_participant(_with(field.get_other(school), "participant", phone="13912345678"))  # no move: fine
+    _still_merges(field, tmp_path)
+    field.mark(sid, kid, None)  # the mark cleared on the roster: now the move is fine
+    field.save_participant(_with(field.get_other(school), "participant", cbo_id=other))
+    assert field.get_participant(pid).cbo_id == other

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from fieldtui.core import kinds
+from fieldtui.core import clock, kinds
 from fieldtui.core.errors import damaged_file_message
 from fieldtui.core.store import Store, StoreError
 from fieldtui.i18n import _
@@ -96,6 +96,20 @@ class FieldApp(App[None]):
         # Edited or removed personal data leaves the write-ahead log soon after the last save.
         self.set_interval(1.0, self._truncate_log_if_idle, name="truncate-log")
         self.call_after_refresh(self._find_unkeyed_people)
+        self.call_after_refresh(self._warn_of_a_clock_behind)
+
+    def _warn_of_a_clock_behind(self) -> None:
+        """A clock fallen behind this file's last save (a flat battery): said before anything is
+        recorded, since forms take their dates from it and refuse a later one as in the future."""
+        try:
+            latest = self.store.clock_behind()
+        except sqlite3.DatabaseError:
+            return  # the home screen says what is wrong with the file
+        if latest is not None:
+            self.notify(_("This computer's clock says {today}, but this file was last saved on {latest}. Set the "
+                          "clock right before recording anything: new records take their dates from it, and a later "
+                          "date typed is refused as in the future.").format(
+                today=clock.today().isoformat(), latest=latest), severity="warning", timeout=60)
 
     def _truncate_log_if_idle(self) -> None:
         if not self.store_lent:  # an export or merge worker has the connection meanwhile
@@ -219,6 +233,11 @@ class FieldApp(App[None]):
             self.notify(str(exc) if isinstance(exc, StoreError) else damaged_file_message(), severity="warning")
             return
         if keyed:
+            from fieldtui.tui.screens.listing import RecordListScreen
+
+            for screen in self.screen_stack:  # a list opened meanwhile shows them now, not at its next reload
+                if isinstance(screen, RecordListScreen):
+                    screen.refresh_rows()
             self.notify(_("People written or changed in this file by another program were keyed again for the "
                           "lists and search: {n}.").format(n=keyed))
 

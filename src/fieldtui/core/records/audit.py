@@ -15,6 +15,9 @@ from typing import Any
 
 from fieldtui.core import kinds
 
+#: The meta key of the latest stamp any audited save had (local to the file: exports copy none).
+LATEST_SAVE = "latest_save"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -59,6 +62,13 @@ class Audit:
             (at, self.operator, action, table, row_id)).fetchone()[0]
         self.conn.execute("INSERT INTO audit_changes (seq, changes) VALUES (?, ?)",
                           (seq, json.dumps({f: list(v) for f, v in (changes or {}).items()}, ensure_ascii=False)))
+        # The latest save ever, kept when a later one is stamped earlier (its clock fell back):
+        # what `clock_behind` compares this computer's date with (records/redating.py). A file
+        # from before it starts from its audit's last line.
+        self.conn.execute(
+            f"INSERT INTO meta (key, value) SELECT '{LATEST_SAVE}', max(:at, coalesce((SELECT at FROM audit "
+            "WHERE seq < :seq ORDER BY seq DESC LIMIT 1), '')) WHERE true ON CONFLICT (key) "
+            "DO UPDATE SET value = excluded.value WHERE excluded.value > meta.value", {"at": at, "seq": seq})
 
     def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(

@@ -43,17 +43,28 @@ class Dependants:
             raise RecordInvalid({"dependants": broken})
 
     def _keep_other_enrolments(self, person: Any, saving: str | None) -> None:
-        """Refuse (RecordInvalid) the edit of a stored person whose birth year or date would break
-        the rules of another of their live enrolments than the one saved with it (`saving`): a
-        trainee's age at training start, a child's age, guardian and consent. The form shows the
+        """Refuse (RecordInvalid) the edit of a stored person that would break the rules of
+        another of their live enrolments than the one saved with it (`saving`): a birth year or
+        date against a trainee's age at training start or a child's age, guardian and consent; a
+        CBO against a child's attendance marks at the first CBO's sessions. The form shows the
         person with one enrolment; the others were saved under their own rules."""
         if not person.id:
             return
-        stored = self.conn.execute("SELECT birth_year, birth_date FROM participants WHERE id = ?",
+        stored = self.conn.execute("SELECT birth_year, birth_date, cbo_id FROM participants WHERE id = ?",
                                    (person.id,)).fetchone()
-        born = person.birth_date.isoformat() if person.birth_date else None
-        if stored is None or (stored[0], stored[1]) == (person.birth_year, born):
+        if stored is None:
             return
+        born = str(person.birth_date) if person.birth_date else None  # a date, or text as stored
+        if (stored[0], stored[1]) != (person.birth_year, born):
+            self._keep_ages_of_enrolments(person, saving)
+        if stored[2] != person.cbo_id:
+            for enrolment in self._live(_models.AfterSchool, "after_school", "participant_id", person.id):
+                broken = _marks_of_child(self, enrolment, person.cbo_id) if enrolment.id != saving else None
+                if broken is not None:
+                    raise RecordInvalid({"dependants": broken})
+
+    def _keep_ages_of_enrolments(self, person: Any, saving: str | None) -> None:
+        """The age rules of the person's other live enrolments, against their new birth year."""
         for kind in (k for k in kinds.KINDS if k.enrols_person):
             for row in self.conn.execute(f"SELECT * FROM {kind.table} WHERE participant_id = ? AND deleted = 0 "
                                          "AND id != ? ORDER BY id", (person.id, saving or "")).fetchall():

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from fieldtui.core import clock
 from fieldtui.core.clock import CLOCK_SLACK
 from fieldtui.core.kinds import RECORD_TABLES
+from fieldtui.core.records.audit import LATEST_SAVE
 
 #: Every stamp column of a file: (table, column).
 _STAMPS = (*((t, c) for t in RECORD_TABLES for c in ("created_at", "updated_at")),
@@ -43,6 +45,19 @@ class Redating:
 
     def _limit(self) -> str:
         return _iso(dt.datetime.fromisoformat(self.clock()) + CLOCK_SLACK)
+
+    def clock_behind(self) -> str | None:
+        """The day of this file's latest save or merge, when it is later than tomorrow by this
+        computer's date (`clock.today`: what forms default to and check "in the future" against),
+        else None. Such a clock fell back (a flat battery resets it to a year long past); one
+        ahead before is `future_changes`. A few lookups by key: asked at every start."""
+        latest = self.conn.execute(
+            "SELECT max(s) FROM (SELECT value AS s FROM meta WHERE key = ? "
+            "UNION ALL SELECT at FROM (SELECT at FROM audit ORDER BY seq DESC LIMIT 1) "
+            "UNION ALL SELECT merged_at FROM (SELECT merged_at FROM merges ORDER BY seq DESC LIMIT 1))",
+            (LATEST_SAVE,)).fetchone()[0]
+        day = str(latest)[:10] if latest is not None else ""
+        return day if day > (clock.today() + CLOCK_SLACK).isoformat() else None
 
     def future_changes(self) -> str | None:
         """The latest stamp later than tomorrow by this computer's clock, or None."""

@@ -1,0 +1,48 @@
+"""A laptop whose clock fell back (a flat battery resets it to a year long past): the app says so
+at start. Before, nothing did: a new record took the wrong year from the form's defaults, and the
+right date typed instead was refused as "in the future", so staff recorded the clock's year, and
+the donor's figures counted those people in a year the programme had not begun."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fieldtui.core import clock
+from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
+from tests.core.test_store import trainee
+
+from .helpers import settle
+
+
+async def notices_at_start(path) -> list[str]:
+    app = FieldApp(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        return [str(n.message) for n in app._notifications]
+
+
+async def test_a_clock_behind_the_files_last_save_is_named_at_start(sample_copy, monkeypatch):
+    with Store.open_readonly(sample_copy) as store:
+        last_save = store.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0][:10]
+    assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]  # a right clock: nothing
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2009, 1, 1))
+    said = [m for m in await notices_at_start(sample_copy) if "clock" in m]
+    assert len(said) == 1 and "2009-01-01" in said[0] and last_save in said[0], said
+    monkeypatch.setattr(clock, "today", lambda: dt.date.fromisoformat(last_save) + dt.timedelta(days=1))
+    assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]  # within a day: drift, not a fall
+
+
+def test_saves_under_the_fallen_clock_do_not_hide_it(sample_copy, monkeypatch):
+    """Records saved while the clock is behind are stamped by it: the file's last save is still
+    the latest one ever, so the warning stays until the clock is right."""
+    with Store.open_readonly(sample_copy) as store:
+        last_save = store.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0][:10]
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2011, 1, 1))
+    with Store.open(sample_copy) as store:
+        store.clock = lambda: "2011-01-01T09:00:00.000000+00:00"
+        cbo_id = store.page("cbos", limit=1)[0]["id"]
+        for name in ("新学员甲", "新学员乙"):
+            store.save_trainee(trainee(cbo_id, name))
+        assert store.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] < last_save
+        assert store.clock_behind() == last_save
