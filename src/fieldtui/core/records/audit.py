@@ -65,10 +65,11 @@ class Audit:
         # The latest save ever, kept when a later one is stamped earlier (its clock fell back):
         # what `clock_behind` compares this computer's date with (records/redating.py). A file
         # from before it starts from its audit's last line.
+        # SQL both engines read (a PostgreSQL HQ audits its settlements too): no scalar max().
         self.conn.execute(
-            f"INSERT INTO meta (key, value) SELECT '{LATEST_SAVE}', max(:at, coalesce((SELECT at FROM audit "
-            "WHERE seq < :seq ORDER BY seq DESC LIMIT 1), '')) WHERE true ON CONFLICT (key) "
-            "DO UPDATE SET value = excluded.value WHERE excluded.value > meta.value", {"at": at, "seq": seq})
+            f"INSERT INTO meta (key, value) SELECT '{LATEST_SAVE}', CASE WHEN prev > ? THEN prev ELSE ? END "
+            "FROM (SELECT (SELECT at FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT 1) AS prev) p WHERE true "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > meta.value", (at, at, seq))
 
     def audit_trail(self, table: str, row_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(

@@ -195,6 +195,18 @@ class StoreBase:
                 "{path} was written by a newer fieldtui (schema {found}, this version reads up to {known}); "
                 "please update fieldtui").format(path=self.path, found=version, known=SCHEMA_VERSION))
         self._check_no_foreign_sql()
+        self._check_not_an_export()
+
+    def _check_not_an_export(self) -> None:
+        """An export (exchange/export.py: the record tables and a `manifest`, none of the tables
+        the app keeps beside them) is for headquarters to merge. Opened to work in, the app
+        stopped on a missing table and `summary` called it damaged; `merge EXPORT FILE` (the
+        arguments swapped) wrote into it. Refused before a byte is written: it still merges."""
+        if self.conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'manifest'").fetchone():
+            raise NotFieldtuiFile(_(
+                "{path} is an export for headquarters, not a file to work in: merge it into the headquarters "
+                "file (fieldtui merge HQ.db {path}); to change its records, open the file it was exported from"
+            ).format(path=self.path))
 
     def _check_no_foreign_sql(self) -> None:
         """fieldtui makes no view, and no trigger but those of its migrations (the pinyin keys'
