@@ -149,6 +149,12 @@ def test_to_names_a_key_for_one_export_and_plain_is_explicit(tmp_path, hq_keys):
     one_line_error(run("export", one, tmp_path / "x.age", "--to", identity), "never leaves headquarters")
     assert not (tmp_path / "x.age").exists()
     assert run("export", one, tmp_path / "to.age", "--to", public).exit_code == 0  # replaces a sealed export
+    # a key file's name mistyped: said so (it said "folder does not exist", naming the file)
+    one_line_error(run("export", one, tmp_path / "x.age", "--to", public.with_name("hq-publik.txt")),
+                   f"no such file: {public.with_name('hq-publik.txt')}")
+    one_line_error(run("merge", tmp_path / "hq.db", tmp_path / "to.age", "--identity", tmp_path / "nokeys" / "id.txt"),
+                   f"folder does not exist: {tmp_path / 'nokeys'}")
+    assert not (tmp_path / "x.age").exists() and not (tmp_path / "hq.db").exists()
 
 
 # --------------------------------------------------------------------------- refusals

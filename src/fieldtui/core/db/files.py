@@ -86,8 +86,10 @@ def describe_os_error(exc: OSError, path: str | os.PathLike | None, outcome: str
         return _("permission to write {path} was denied, so {outcome}").format(path=where, outcome=outcome)
     if exc.errno == errno.ELOOP:
         return _("{path} is a symbolic link that loops, so {outcome}").format(path=where, outcome=outcome)
-    if exc.errno == errno.ENOENT:
-        return _("folder does not exist: {path}").format(path=where)
+    if exc.errno == errno.ENOENT:  # the file itself, or the folder it should be in
+        if where is not None and Path(where).parent.is_dir() and not Path(where).is_dir():
+            return _("no such file: {path}").format(path=where)
+        return _("folder does not exist: {path}").format(path=Path(where).parent if where is not None else where)
     return _("the disk could not be written (it may be full, removed or failing), so {outcome}").format(
         outcome=outcome)
 
