@@ -54,3 +54,18 @@ def test_the_export_still_merges_after_being_opened(an_export, tmp_path):
     cli("open", str(an_export))
     done = cli("merge", str(tmp_path / "hq.db"), str(an_export))
     assert done.returncode == 0, done.stderr
+
+
+def test_a_sealed_export_opened_to_work_in_is_named_as_one(sample_copy, tmp_path):
+    """The same with an export sealed to headquarters' key: it said "not a SQLite database"."""
+    assert cli("keys", "init", str(tmp_path / "keys")).returncode == 0
+    sealed = tmp_path / "field-export-20261201.db.age"
+    done = cli("export", str(sample_copy), str(sealed), "--to", str(tmp_path / "keys" / "hq-public.txt"))
+    assert done.returncode == 0, done.stderr
+    before = sealed.read_bytes()
+    for command in (("summary", sealed), ("open", sealed), ("merge", sealed, tmp_path / "x.db")):
+        done = cli(*map(str, command))
+        said = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(said) == 1, (command, done.stderr)
+        assert "sealed" in said[0] and "merge" in said[0] and "--identity" in said[0], said
+    assert sealed.read_bytes() == before

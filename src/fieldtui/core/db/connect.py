@@ -8,6 +8,7 @@ core/db/files.py says why.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -92,11 +93,29 @@ def code(exc: BaseException) -> int:
     return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 
 
+#: How an age file starts: an export sealed to headquarters' key (exchange/sealed.py).
+AGE_MAGIC = b"age-encryption.org/v1\n"
+
+
+def is_age_file(path: str | os.PathLike) -> bool:
+    """True if `path` starts like an age file. Read with open(): only for a file that is not a
+    database this process has open (a sealed export, or one SQLite has just called no database)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(AGE_MAGIC)) == AGE_MAGIC
+    except OSError:
+        return False  # the checks say why it cannot be read
+
+
 def failure(exc: sqlite3.Error, path: Path | None, *, opening: bool = False, outcome: str | None = None
             ) -> StoreError:
     """A people-facing StoreError for an error SQLite reported about the file or the disk;
     `outcome` says what did not happen (default: nothing was saved / the file was not opened)."""
     if opening and code(exc) == sqlite3.SQLITE_NOTADB:  # SQLite read the header: not a database
+        if path is not None and is_age_file(path):
+            return NotFieldtuiFile(_(
+                "{path} is an export sealed to headquarters' key, not a file to work in: merge it at "
+                "headquarters (fieldtui merge --identity hq-identity.txt HQ.db {path})").format(path=path))
         return NotFieldtuiFile(_("{path} is not a SQLite database").format(path=path))
     outcome = outcome or (_("the file was not opened") if opening else _("nothing was saved"))
     cls, message = _FAILURES.get(code(exc), (StoreError, N_(

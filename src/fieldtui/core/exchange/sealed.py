@@ -19,12 +19,12 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from fieldtui.core.db.connect import AGE_MAGIC, is_age_file  # noqa: F401 (AGE_MAGIC: how a sealed file starts)
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.ids import new_id
 from fieldtui.i18n import _
 
-AGE_MAGIC = b"age-encryption.org/v1\n"
 FRAME = b"fieldtui-sealed-export 1 "
 MIN_SEALED_BYTES = 1024 * 1024
 _MAX_FRAME_LINE = len(FRAME) + 21
@@ -40,11 +40,7 @@ def padded_size(n: int) -> int:
 
 def is_sealed(path: str | os.PathLike) -> bool:
     """True if `path` starts like an age file (read as bytes; never a database we have open)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(AGE_MAGIC)) == AGE_MAGIC
-    except OSError:
-        return False  # the checks say why it cannot be read
+    return is_age_file(path)
 
 
 class _Framed:
