@@ -46,3 +46,17 @@ def test_saves_under_the_fallen_clock_do_not_hide_it(sample_copy, monkeypatch):
             store.save_trainee(trainee(cbo_id, name))
         assert store.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] < last_save
         assert store.clock_behind() == last_save
+
+
+async def test_saves_made_while_the_clock_was_ahead_point_to_redate_and_go_quiet_after_it(sample_copy):
+    """The other wrong clock: ahead (2062) for a day, then set right. The file's last save is then
+    later than today too; the notice says to re-date, and after `redate` (which re-dates the
+    latest save with the rest) nothing is said at start."""
+    with Store.open(sample_copy) as store:
+        store.clock = lambda: "2062-03-01T08:00:00.000000+00:00"
+        store.save_trainee(trainee(store.page("cbos", limit=1)[0]["id"], "新学员丙"))
+    said = [m for m in await notices_at_start(sample_copy) if "clock" in m]
+    assert len(said) == 1 and "2062-03-01" in said[0] and "redate" in said[0], said
+    with Store.open(sample_copy) as store:
+        assert store.redate_future()[0] > 0
+    assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]

@@ -99,17 +99,19 @@ class FieldApp(App[None]):
         self.call_after_refresh(self._warn_of_a_clock_behind)
 
     def _warn_of_a_clock_behind(self) -> None:
-        """A clock fallen behind this file's last save (a flat battery): said before anything is
-        recorded, since forms take their dates from it and refuse a later one as in the future."""
+        """A clock behind this file's last save (fallen back: a flat battery; or right now, after
+        saves made while it was ahead): said before anything is recorded, since forms take their
+        dates from it and refuse a later one as in the future."""
         try:
             latest = self.store.clock_behind()
         except sqlite3.DatabaseError:
             return  # the home screen says what is wrong with the file
         if latest is not None:
-            self.notify(_("This computer's clock says {today}, but this file was last saved on {latest}. Set the "
-                          "clock right before recording anything: new records take their dates from it, and a later "
-                          "date typed is refused as in the future.").format(
-                today=clock.today().isoformat(), latest=latest), severity="warning", timeout=60)
+            self.notify(_("This computer's clock says {today}, but this file was last saved on {latest}. If the "
+                          "clock is wrong, set it right before recording anything: new records take their dates from "
+                          "it, and a later date is refused as in the future. If it is right, those saves were made "
+                          "while it was ahead: run fieldtui redate {path}.").format(
+                today=clock.today().isoformat(), latest=latest, path=self.db_path), severity="warning", timeout=60)
 
     def _truncate_log_if_idle(self) -> None:
         if not self.store_lent:  # an export or merge worker has the connection meanwhile

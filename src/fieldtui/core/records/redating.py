@@ -47,15 +47,14 @@ class Redating:
         return _iso(dt.datetime.fromisoformat(self.clock()) + CLOCK_SLACK)
 
     def clock_behind(self) -> str | None:
-        """The day of this file's latest save or merge, when it is later than tomorrow by this
-        computer's date (`clock.today`: what forms default to and check "in the future" against),
-        else None. Such a clock fell back (a flat battery resets it to a year long past); one
-        ahead before is `future_changes`. A few lookups by key: asked at every start."""
+        """The day of this file's latest save, when it is later than tomorrow by this computer's
+        date (`clock.today`: what forms default to and check "in the future" against), else None:
+        the clock fell back (a flat battery resets it to a year long past), or it was ahead when
+        those saves were made (then `redate_future` mends the file). Two lookups by key: asked at
+        every start. A file saved by no version that kept `latest_save`: its audit's last line."""
         latest = self.conn.execute(
-            "SELECT max(s) FROM (SELECT value AS s FROM meta WHERE key = ? "
-            "UNION ALL SELECT at FROM (SELECT at FROM audit ORDER BY seq DESC LIMIT 1) "
-            "UNION ALL SELECT merged_at FROM (SELECT merged_at FROM merges ORDER BY seq DESC LIMIT 1))",
-            (LATEST_SAVE,)).fetchone()[0]
+            "SELECT coalesce((SELECT value FROM meta WHERE key = ?), (SELECT at FROM audit ORDER BY seq DESC "
+            "LIMIT 1))", (LATEST_SAVE,)).fetchone()[0]
         day = str(latest)[:10] if latest is not None else ""
         return day if day > (clock.today() + CLOCK_SLACK).isoformat() else None
 
@@ -84,6 +83,10 @@ class Redating:
                 for table, column in _STAMPS:
                     self.conn.execute(f"UPDATE {table} SET {column} = (SELECT new FROM temp.redated WHERE old = "
                                       f"{table}.{column}) WHERE {column} > :limit", limit)
+                newest = self.conn.execute("SELECT max(new) FROM temp.redated").fetchone()[0]
+                self.conn.execute(  # the latest save, re-dated with the rest (`clock_behind`)
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                    "excluded.value WHERE meta.value > ?", (LATEST_SAVE, newest, limit["limit"]))
             finally:
                 self.conn.execute("DROP TABLE temp.redated")
             return len(future), future[-1]
