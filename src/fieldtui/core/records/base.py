@@ -202,7 +202,9 @@ class StoreBase:
         the app keeps beside them) is for headquarters to merge. Opened to work in, the app
         stopped on a missing table and `summary` called it damaged; `merge EXPORT FILE` (the
         arguments swapped) wrote into it. Refused before a byte is written: it still merges."""
-        if self.conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'manifest'").fetchone():
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('manifest', 'audit')")}
+        if tables == {"manifest"}:  # a table of the user's own called manifest beside the audit: not an export
             raise NotFieldtuiFile(_(
                 "{path} is an export for headquarters, not a file to work in: merge it into the headquarters "
                 "file (fieldtui merge HQ.db {path}); to change its records, open the file it was exported from"
