@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from fieldtui.core import exchange, sheets, summary
 from fieldtui.core.exchange import schema
 from fieldtui.core.models import CBO, validate
-from fieldtui.core.store import RECORD_TABLES, Store, StoreError
+from fieldtui.core.store import RECORD_TABLES, SCHEMA_VERSION, Store, StoreError
 from tests.core.test_fuzz_open import mutate, mutations
 from tests.fixtures.make_hostile import build_all, valid_file
 
@@ -424,6 +424,34 @@ def test_old_schema_file_exports_and_merges(fixture, tmp_path):
     exchange.export(field, out)
     report = exchange.merge(tmp_path / "hq.db", [out])
     assert not report.refused, report.files[0].reason
+    _check_healthy(tmp_path / "hq.db")
+
+
+def _export_as_of(version: int, export: Path) -> None:
+    """Declare an export as one `version` wrote: only for a version whose export schema is this
+    one's (the check compares the file with exactly that version's schema)."""
+    conn = sqlite3.connect(export)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("UPDATE manifest SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("version", [v for v in range(1, SCHEMA_VERSION)
+                                     if schema.expected_schema(v) == schema.expected_schema(SCHEMA_VERSION)])
+def test_an_export_of_an_earlier_version_with_todays_export_schema_merges(version, sample_copy, tmp_path):
+    """A laptop not yet updated sends an export of its version (11 and 12 wrote what 13 writes).
+    Before, headquarters on a later version refused it: "cannot be upgraded to this version"
+    (0012 alters `participant_keys`, a table no export carries), so a laptop one release behind
+    could send nothing until it was updated."""
+    out = tmp_path / "export.db"
+    exchange.export(sample_copy, out)
+    _export_as_of(version, out)
+    report = exchange.merge(tmp_path / "hq.db", [out])
+    assert not report.refused, report.files[0].reason
+    with Store.open_readonly(tmp_path / "hq.db") as hq, Store.open_readonly(sample_copy) as field:
+        assert summary.compute(hq).to_json() == summary.compute(field).to_json()
+        assert not hq.unkeyed_people()  # searchable by pinyin at headquarters too
     _check_healthy(tmp_path / "hq.db")
 
 

@@ -38,6 +38,7 @@ from fieldtui.core.exchange.schema import (
     content_checksum,
     counts,
     expected_schema,
+    pruned_objects,
     schema_listing,
 )
 from fieldtui.core.ids import new_id
@@ -237,6 +238,17 @@ def _plain_transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+def _give_back_pruned(conn: sqlite3.Connection, version: int) -> None:
+    """The tables and indexes an export of `version` left out, created empty, so the migrations
+    after it find the schema they were written for: an export of 9-11 was refused at a later
+    headquarters ("cannot be upgraded": 0011 and 0012 alter `participant_keys`, which no export
+    carries). Only the exchanged tables are read from the copy afterwards."""
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    for name, sql in pruned_objects(version):
+        if name not in present:
+            conn.execute(sql)
+
+
 def _upgrade(copy: Path, workdir: Path) -> Path:
     """Run our migrations on the (already checked) older export, on a private copy."""
     upgraded = workdir / f"{new_id()}-upgraded.db"
@@ -248,6 +260,7 @@ def _upgrade(copy: Path, workdir: Path) -> Path:
         src.backup(dest)
         dest.execute("PRAGMA trusted_schema = OFF")
         version = dest.execute("PRAGMA user_version").fetchone()[0]
+        _give_back_pruned(dest, version)
         migrations.apply(dest, version, transaction=lambda: _plain_transaction(dest))
     except sqlite3.DatabaseError as exc:
         raise scratch_failure(exc, workdir, Refused(_("cannot be upgraded to this version"))) from None

@@ -112,6 +112,22 @@ def schema_listing(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
 
 
 @cache
+def pruned_objects(version: int) -> tuple[tuple[str, str], ...]:
+    """(name, SQL) of the tables, then the indexes, that a file of `version` has and its exports
+    leave out (`prune_to_export_schema`): what an older export is given back, empty, before the
+    later migrations run on it (exchange/check.py `_upgrade`), since a migration may alter one
+    of them (0012 alters `participant_keys`)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.apply(conn, 0, version)
+        rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'index') "
+                            "AND sql IS NOT NULL ORDER BY type = 'index', rowid").fetchall()
+    finally:
+        conn.close()
+    return tuple((name, sql) for kind, name, sql in rows if kind == "index" or name not in KEPT_TABLES)
+
+
+@cache
 def expected_schema(version: int) -> tuple[tuple[str, str, str, str], ...]:
     """What an export of schema `version` contains: built by the same migrations and pruning."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
