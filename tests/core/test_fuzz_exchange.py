@@ -455,6 +455,24 @@ def test_an_export_of_an_earlier_version_with_todays_export_schema_merges(versio
     _check_healthy(tmp_path / "hq.db")
 
 
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("export_v*.db")), ids=lambda p: p.stem)
+def test_an_export_written_by_an_earlier_version_merges(fixture, tmp_path):
+    """Exports as the fieldtui of schema 10 and 11 wrote them (tests/fixtures/make_old_exports.py,
+    run at those commits). Before, both were refused at a later headquarters: "cannot be upgraded
+    to this version"."""
+    export = tmp_path / fixture.name
+    shutil.copyfile(fixture, export)
+    report = exchange.merge(tmp_path / "hq.db", [export])
+    assert not report.refused, report.files[0].reason
+    declared = json.loads(sqlite3.connect(fixture).execute("SELECT value FROM manifest WHERE key = 'counts'"
+                                                            ).fetchone()[0])
+    with Store.open_readonly(tmp_path / "hq.db") as hq:
+        for table in ("participants", "trainings", "after_school", "placements", "followups", "attendance"):
+            assert hq.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == declared[table], table
+        assert [r["full_name"] for r in hq.page("trainees", search="lxy")] == ["李秀英"]
+    _check_healthy(tmp_path / "hq.db")
+
+
 # --------------------------------------------------------------------------- soak
 
 
