@@ -34,6 +34,13 @@ def write_report_from(app: App) -> None:
         screen.call_after_refresh(screen.action_write_report)  # once its filters are composed
 
 
+def find_record_from(app: App) -> None:
+    """The id a headquarters refusal names, to the record's form (screens/find_record.py)."""
+    from fieldtui.tui.screens.find_record import find_record_from as ask
+
+    ask(app)
+
+
 class FieldCommands(Provider):
     """Screens to go to, then the calling screen's own actions (new, remove, sort…)."""
 
@@ -54,6 +61,7 @@ class FieldCommands(Provider):
                    partial(app.run_action, binding.action, active.node))
         yield (_("Who is working…"), "", app.action_choose_operator)  # type: ignore[attr-defined]
         yield (_("Headquarters' key…"), "", app.action_hq_key)  # type: ignore[attr-defined]
+        yield (_("Open a record by its id…"), "", partial(find_record_from, app))
         if "write_report" not in seen:  # elsewhere than the summary screen: go there, then write
             yield (_("Write donor report…"), "", partial(write_report_from, app))
 

@@ -11,10 +11,14 @@ rows. What each list selects lives in core/kinds.py.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, NamedTuple
 
 from fieldtui.core import kinds, pinyin
 from fieldtui.core.kinds import ListSpec
+
+#: A record id as fieldtui writes them (core/ids.py: UUID text), wherever it is in a pasted line.
+_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 #: Above this many index matches a search walks the list in sort order instead (see page()).
 SEARCH_INDEX_CAP = 2000
@@ -269,6 +273,18 @@ class Lists:
         """Live (non-dropped) trainees for the placement form's picker."""
         rows = self.page("trainees", search=search, cbo_id=cbo_id, limit=limit)
         return [r for r in rows if r["status"] != "dropped"]
+
+    def find_record(self, text: str) -> tuple[str, str, bool] | None:
+        """The record whose id `text` is, or holds (a headquarters refusal pasted whole: "after_school
+        row 0190… breaks a rule", which names no one), in whichever record table: (table, id,
+        removed), or None. One lookup by key per table."""
+        found = _ID.search(text)
+        row_id = found.group(0) if found else text.strip()
+        for table in kinds.RECORD_TABLES:
+            row = self.conn.execute(f"SELECT deleted FROM {table} WHERE id = ?", (row_id,)).fetchone()
+            if row is not None:
+                return table, row_id, bool(row[0])
+        return None
 
     def unkeyed_people(self) -> bool:
         """Whether the pinyin keys, by which lists order and search people, miss someone (or

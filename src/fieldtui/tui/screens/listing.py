@@ -96,7 +96,11 @@ class RecordListScreen(Screen[None]):
     def action_edit(self) -> None:
         row = self.live_row()
         if row is not None:
-            self.app.push_screen(self.FORM(row["id"]), self._saved)
+            self.open_form(row["id"])
+
+    def open_form(self, row_id: str) -> None:
+        """The form of one of this list's records; back from it, the list shows that record."""
+        self.app.push_screen(self.FORM(row_id), self._saved)
 
     def live_row(self) -> dict[str, Any] | None:
         """The row under the cursor if it can be opened; a removed one says how to restore it."""

@@ -1,0 +1,55 @@
+"""Headquarters refused a laptop's export, naming a row ("after_school row 0190… breaks a rule:
+…", after the file was edited outside the app), and staff must find that record to correct it.
+Before, nothing in the app found a record by its id: lists are searched by name and phone, and
+the refusal quotes neither (no personal data in it). Ctrl+P "Open a record by its id" takes the
+id, or the whole line pasted, and opens the record's form; corrected, the next export merges."""
+
+from __future__ import annotations
+
+from fieldtui.core import exchange
+from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.children import ChildForm
+from tests.core.test_attendance_volunteers import child
+from tests.core.test_merge_rules import sqlite3_cli
+from tests.core.test_store import make_cbo
+
+from .helpers import fill, form_screen, settle
+
+
+def refusal(field, tmp_path) -> str:
+    out = tmp_path / "export.db"
+    exchange.export(field, out)
+    report = exchange.merge(tmp_path / "hq.db", [out])
+    return report.files[0].reason or ""
+
+
+async def test_the_row_a_refusal_names_is_opened_by_its_id_and_corrected(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        kid = child(store, make_cbo(store), "李小兰")
+        person = store.get_child(kid).participant.id
+    sqlite3_cli(field, f"UPDATE participants SET birth_year = 1990 WHERE id = '{person}'")  # a "fix" outside
+    said = refusal(field, tmp_path)
+    assert kid in said and "李小兰" not in said, said
+    app = FieldApp(field)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"record by its id")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("0000", "enter")  # no such record: said, the dialog stays
+        await settle(pilot)
+        assert "No record" in str(app.screen.query_one("#find-error").render())
+        await pilot.press("ctrl+a", "ctrl+k")
+        app.screen.query_one("#find-id").insert_text_at_cursor(said)  # the refusal line, pasted
+        await pilot.press("enter")
+        await settle(pilot)
+        form = form_screen(pilot)
+        assert isinstance(form, ChildForm) and form.record_id == kid
+        await fill(pilot, "participant.birth_year", "2001")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ChildForm)
+    assert refusal(field, tmp_path) == ""
