@@ -21,6 +21,9 @@ class FindRecordScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "close", _("Cancel"))]
 
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")  # centred over the dimmed screen, as every dialog
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog find-record"):
             yield Static(_("Open a record by its id"), classes="dialog-title")

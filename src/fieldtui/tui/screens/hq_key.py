@@ -18,6 +18,9 @@ class HeadquartersKeyScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", _("Cancel"))]
 
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")  # centred over the dimmed screen, as every dialog
+
     def compose(self) -> ComposeResult:
         from fieldtui.core import settings
         from fieldtui.core.exchange import keys
