@@ -10,6 +10,7 @@ from fieldtui.core import exchange
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.children import ChildForm
+from fieldtui.tui.widgets.confirm import Confirm
 from tests.core.test_attendance_volunteers import child
 from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import make_cbo
@@ -53,3 +54,28 @@ async def test_the_row_a_refusal_names_is_opened_by_its_id_and_corrected(tmp_pat
         await settle(pilot)
         assert not isinstance(app.screen, ChildForm)
     assert refusal(field, tmp_path) == ""
+
+
+async def test_a_form_with_unsaved_changes_asks_before_the_found_record_replaces_it(tmp_path):
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        kid = child(store, make_cbo(store), "李小兰")
+    app = FieldApp(field)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "ctrl+n")
+        await settle(pilot)
+        await fill(pilot, "participant.full_name", "王新来")  # typed, not saved
+        await pilot.press("ctrl+p", *"record by its id")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#find-id").insert_text_at_cursor(kid)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert any("unsaved changes" in str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        form = form_screen(pilot)
+        assert form.record_id is None and form.form.values()["participant.full_name"] == "王新来"

@@ -134,6 +134,15 @@ class FieldApp(App[None]):
 
     def action_open(self, kind: str) -> None:
         """Go to a top-level screen; a form with unsaved changes asks first."""
+        self.leave_form_then(lambda: self._go(kind))
+
+    def go_to_list(self, kind: str) -> Screen | None:
+        """The list screen of `kind` on top, every screen above the home one closed."""
+        return self._go(kind)
+
+    def leave_form_then(self, then: Any) -> None:
+        """Call `then` once the form on screen (if any) is left: one with unsaved changes asks
+        first, and `then` is not called if the answer is to keep editing."""
         form = next(iter(_open_forms([self.screen])), None)
         if form is not None and form.dirty:
             from fieldtui.tui.widgets.confirm import Confirm
@@ -141,14 +150,14 @@ class FieldApp(App[None]):
             def answered(leave: bool | None) -> None:
                 if leave:
                     form.discard()
-                    self._go(kind)
+                    then()
 
             self.push_screen(Confirm(_("This form has unsaved changes. Leave and discard them?"),
                                      yes=_("Discard"), no=_("Keep editing")), answered)
             return
         if form is not None:
             form.discard()
-        self._go(kind)
+        then()
 
     def _go(self, kind: str) -> Screen | None:
         target = screen_class(kinds.ALIASES.get(kind, kind))

@@ -62,12 +62,12 @@ def open_record(app: Any, table: str, row_id: str) -> None:
 
     for kind in kinds.KINDS:
         if kind.table == table and getattr(screen_class(kind.key), "FORM", None) is not None:
-            app._go(kind.key).open_form(row_id)
+            app.leave_form_then(lambda key=kind.key: app.go_to_list(key).open_form(row_id))
             return
     if table == "participants":
         from fieldtui.tui.screens.person import PersonScreen
 
-        app.push_screen(PersonScreen(row_id))
+        app.leave_form_then(lambda: app.push_screen(PersonScreen(row_id)))
         return
     kind = next((k for k in kinds.KINDS if k.table == table), None)
     app.notify(_("That id is a record of {screen}: open it there.").format(
