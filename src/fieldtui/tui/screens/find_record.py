@@ -4,6 +4,7 @@ needs a way from that id to the record's form, where it is corrected before the 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from fieldtui.core import kinds
+from fieldtui.core.errors import damaged_file_message
 from fieldtui.i18n import _
 
 
@@ -37,8 +39,12 @@ class FindRecordScreen(ModalScreen[tuple[str, str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        found = self.app.store.find_record(event.value)  # type: ignore[attr-defined]  (FieldApp)
         error = self.query_one("#find-error", Static)
+        try:
+            found = self.app.store.find_record(event.value)  # type: ignore[attr-defined]  (FieldApp)
+        except sqlite3.DatabaseError:  # SQLite's own text could quote the data
+            error.update(damaged_file_message())
+            return
         if found is None:
             error.update(_("No record has this id in this file."))
         elif found[2]:
