@@ -1,7 +1,7 @@
 """A laptop whose clock fell back (a flat battery resets it to a year long past): the app says so
 at start. Before, nothing did: a new record took the wrong year from the form's defaults, and the
 right date typed instead was refused as "in the future", so staff recorded the clock's year, and
-the donor's figures counted those people in a year the programme had not begun."""
+the donor's figures by period counted those people in the wrong year."""
 
 from __future__ import annotations
 
