@@ -10,8 +10,9 @@ from fieldtui.core import exchange
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.children import ChildForm
+from fieldtui.tui.screens.find_record import FindRecordScreen
 from fieldtui.tui.widgets.confirm import Confirm
-from tests.core.test_attendance_volunteers import child
+from tests.core.test_attendance_volunteers import child, session
 from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import make_cbo
 
@@ -79,3 +80,34 @@ async def test_a_form_with_unsaved_changes_asks_before_the_found_record_replaces
         await settle(pilot)
         form = form_screen(pilot)
         assert form.record_id is None and form.form.values()["participant.full_name"] == "王新来"
+
+
+async def test_a_removed_record_and_a_mark_are_said_not_opened(tmp_path):
+    """A removed record: restore it first (its form would edit a tombstone). An attendance mark
+    has no form of its own: the note names the screen that holds it."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        cbo = make_cbo(store)
+        gone = child(store, cbo, "李小兰")
+        store.delete("children", gone)
+        kid = child(store, cbo, "王小红")
+        sid = session(store, cbo, "2010-10-08")
+        store.mark(sid, kid, True)
+        mark = store.conn.execute("SELECT id FROM attendance").fetchone()[0]
+    app = FieldApp(field)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"record by its id")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.query_one("#find-id").insert_text_at_cursor(f"after_school row {gone} breaks a rule")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "removed" in str(app.screen.query_one("#find-error").render())
+        await pilot.press("ctrl+a", "ctrl+k")
+        app.screen.query_one("#find-id").insert_text_at_cursor(mark)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FindRecordScreen)
+        assert any("Attendance" in str(n.message) for n in app._notifications)
