@@ -103,9 +103,9 @@ async def test_a_trainee_added_with_the_sqlite3_program_is_in_the_list(sample_co
 async def test_a_name_and_phone_corrected_with_the_sqlite3_program_are_searched_by(sample_copy):
     """Someone corrects a trainee's name and phone with the sqlite3 program (or a database
     browser). The app's pinyin keys, which lists are ordered and searched by, still held the old
-    ones: a search for the new name's pinyin or the new phone found nobody, the old pinyin found
-    the person under the new name, and the list kept them at the old name's place. At the next
-    start the app keys them again."""
+    ones: a search for the new name's pinyin or initials found nobody, the old pinyin found the
+    person under the new name, and the list kept them at the old name's place (the new phone was
+    found: that search reads the person's row). At the next start the app keys them again."""
     with Store.open(sample_copy) as store:
         person = store.page("trainees", limit=1)[0]
     old_name = person["full_name"]
