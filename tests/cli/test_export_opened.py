@@ -3,9 +3,10 @@
 sending, or swaps the two arguments of `merge`.
 
 Before, `fieldtui summary EXPORT` said the file was damaged ("restore it from a backup"), the app
-stopped on an internal error with a traceback, and `merge EXPORT FIELD-EXPORT` wrote into the
-export. Now every command refuses it in one line that says what it is and what to do with it,
-and the export is left byte for byte as it was: it still merges at headquarters."""
+stopped on an internal error with a traceback, and `merge EXPORT FIELD-EXPORT` called it damaged
+after changing a byte of its header (the journal mode). Now every command refuses it in one line
+that says what it is and what to do with it, and the export is left byte for byte as it was: it
+still merges at headquarters."""
 
 from __future__ import annotations
 

@@ -200,8 +200,8 @@ class StoreBase:
     def _check_not_an_export(self) -> None:
         """An export (exchange/export.py: the record tables and a `manifest`, none of the tables
         the app keeps beside them) is for headquarters to merge. Opened to work in, the app
-        stopped on a missing table and `summary` called it damaged; `merge EXPORT FILE` (the
-        arguments swapped) wrote into it. Refused before a byte is written: it still merges."""
+        stopped on a missing table, and `summary` and `merge EXPORT FILE` (the arguments
+        swapped) called it damaged. Refused before a byte is written: it still merges."""
         tables = {r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('manifest', 'audit')")}
         if tables == {"manifest"}:  # a table of the user's own called manifest beside the audit: not an export
