@@ -19,6 +19,14 @@ from tests.core.test_store import make_cbo
 from .helpers import fill, form_screen, settle
 
 
+async def open_the_dialog(pilot) -> None:
+    """Ctrl+P, the command typed, Enter: the dialog that takes an id."""
+    await pilot.press("ctrl+p", *"record by its id")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def refusal(field, tmp_path) -> str:
     out = tmp_path / "export.db"
     exchange.export(field, out)
@@ -37,10 +45,7 @@ async def test_the_row_a_refusal_names_is_opened_by_its_id_and_corrected(tmp_pat
     app = FieldApp(field)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"record by its id")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_the_dialog(pilot)
         await pilot.press("0000", "enter")  # no such record: said, the dialog stays
         await settle(pilot)
         assert "No record" in str(app.screen.query_one("#find-error").render())
@@ -67,10 +72,7 @@ async def test_a_form_with_unsaved_changes_asks_before_the_found_record_replaces
         await pilot.press("f4", "ctrl+n")
         await settle(pilot)
         await fill(pilot, "participant.full_name", "王新来")  # typed, not saved
-        await pilot.press("ctrl+p", *"record by its id")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_the_dialog(pilot)
         app.screen.query_one("#find-id").insert_text_at_cursor(kid)
         await pilot.press("enter")
         await settle(pilot)
@@ -97,10 +99,7 @@ async def test_a_removed_record_and_a_mark_are_said_not_opened(tmp_path):
     app = FieldApp(field)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"record by its id")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_the_dialog(pilot)
         app.screen.query_one("#find-id").insert_text_at_cursor(f"after_school row {gone} breaks a rule")
         await pilot.press("enter")
         await settle(pilot)
