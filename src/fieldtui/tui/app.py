@@ -134,11 +134,7 @@ class FieldApp(App[None]):
 
     def action_open(self, kind: str) -> None:
         """Go to a top-level screen; a form with unsaved changes asks first."""
-        self.leave_form_then(lambda: self._go(kind))
-
-    def go_to_list(self, kind: str) -> Screen | None:
-        """The list screen of `kind` on top, every screen above the home one closed."""
-        return self._go(kind)
+        self.leave_form_then(lambda: self.go_to_list(kind))
 
     def leave_form_then(self, then: Any) -> None:
         """Call `then` once the form on screen (if any) is left: one with unsaved changes asks
@@ -159,7 +155,8 @@ class FieldApp(App[None]):
             form.discard()
         then()
 
-    def _go(self, kind: str) -> Screen | None:
+    def go_to_list(self, kind: str) -> Screen | None:
+        """The screen of `kind` on top, every screen above the home one closed."""
         target = screen_class(kinds.ALIASES.get(kind, kind))
         if target is not None and type(self.screen) is target:
             return self.screen
@@ -282,7 +279,7 @@ class FieldApp(App[None]):
             what=what, when=when), yes=_("Restore"), no=_("Discard"), title=_("Unsaved form")), answered)
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
-        listing = self._go(draft["kind"])
+        listing = self.go_to_list(draft["kind"])
         form_cls = listing.FORM  # type: ignore[union-attr]
         self.push_screen(form_cls(draft["record_id"], draft=draft), listing._saved)  # type: ignore[union-attr]
 

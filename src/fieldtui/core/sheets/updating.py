@@ -137,8 +137,6 @@ def _same(a: Any, b: Any) -> bool:
 
 def _kind_holding(store: Store, row_id: str) -> str | None:
     """The list (or "People": a person's own id) whose table holds `row_id`, if any."""
+    found = store.find_record(row_id)
     lists = [("participants", kinds.TABLE["participants"].label), *((k.table, k.title) for k in kinds.KINDS)]
-    for table, title in lists:
-        if store.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
-            return _(title)
-    return None
+    return next((_(title) for table, title in lists if found and table == found[0]), None)
