@@ -13,6 +13,7 @@ from fieldtui.core import exchange
 from fieldtui.core.pg.merge import merge as pg_merge
 from fieldtui.core.store import Store
 from tests.core.test_exchange import reseal
+from tests.core.test_merge_marks_rules import laptop_and_hq
 from tests.core.test_merge_rules import child, export, sqlite3_cli
 from tests.core.test_store import make_cbo, trainee
 from tests.pg.test_pg_hq import pg_contents
@@ -48,5 +49,24 @@ def test_a_rule_broken_only_against_hq_rows_is_refused_alike(tmp_path, pg_url, c
     (lite,) = exchange.merge(hq, [out]).files
     (pg,) = pg_merge(pg_url, [out]).files
     assert not lite.accepted and not pg.accepted
+    assert pg.reason == lite.reason
+    assert pg_contents(pg_url) == before
+
+
+@pytest.mark.parametrize("edit", ["UPDATE sessions SET held_on = '2010-08-20'",
+                                  "UPDATE volunteer_hours SET worked_on = '2010-10-09'"])
+def test_marks_and_hours_beside_their_session_are_refused_alike(tmp_path, pg_url, edit):
+    """The session's row changes, its mark is read again beside it at headquarters; hours moved
+    off their session's day. Both engines refuse with the same reason, PostgreSQL left as it was."""
+    hq, field, _ids = laptop_and_hq(tmp_path)
+    first = export(field, tmp_path / "again.db")
+    assert not pg_merge(pg_url, [first]).refused
+    out = export(field, tmp_path / "edited.db")
+    sqlite3_cli(out, f"{edit};")
+    reseal(out)
+    before = pg_contents(pg_url)
+    (lite,) = exchange.merge(hq, [out]).files
+    (pg,) = pg_merge(pg_url, [out]).files
+    assert not lite.accepted and not pg.accepted and "breaks a rule" in lite.reason
     assert pg.reason == lite.reason
     assert pg_contents(pg_url) == before

@@ -53,10 +53,17 @@ CHECKPOINT_EVERY = 2
 def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
           progress: Progress = no_progress, operator: str | None = None,
           identities: Sequence[str] = ()) -> MergeReport:
-    """Merge exports into the headquarters file (created if missing); see the module docstring."""
+    """Merge exports into the headquarters file (created if missing); see the module docstring.
+    A file this call created is removed again when every export given was refused:
+    a refused merge leaves nothing behind."""
     hq_path = Path(hq_path)
+    created = not hq_path.exists()
     with Store.open(hq_path, create=True, operator=operator) as hq:
-        return merge_into(hq, files, progress=progress, identities=identities)
+        report = merge_into(hq, files, progress=progress, identities=identities)
+    if created and report.files and not any(f.accepted for f in report.files):
+        for leftover in (hq_path, *(hq_path.with_name(hq_path.name + s) for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+    return report
 
 
 def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = no_progress,

@@ -9,6 +9,8 @@ that enrols people in it: trainee age at training start (TraineeRecord), a child
 guardian/consent under 14 (ChildRecord; rows last saved before the consent field existed,
 CONSENT_FIELD_SINCE, are let in without it). A placement must be on a live training and not
 before it started; a follow-up on a live placement and not recorded long before it is due.
+Attendance marks and volunteer hours are read beside their session and parents set-based
+(beside_parents.py: they are most of a file).
 Tombstones (deleted = 1, personal fields blanked) are checked only for well-formed ids and time
 stamps, as are all rows. Pseudonymised exports skip the phone format rule ("anon-…" stands for
 the phone); their "anon-…" names pass the name rules.
@@ -32,7 +34,7 @@ from typing import Any
 from fieldtui.core import clock, kinds, models
 from fieldtui.core.clock import CLOCK_SLACK
 from fieldtui.core.errors import RecordInvalid
-from fieldtui.core.exchange import by_value
+from fieldtui.core.exchange import beside_parents, by_value
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked
 from fieldtui.core.models import (
     Participant,
@@ -61,6 +63,8 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
             _check_ids_and_stamps(conn)
             for table in kinds.TABLES:
                 _check_table(conn, _RowCheck.of(table), pseudonymised)
+                if table.name in beside_parents.TABLES:
+                    beside_parents.check_beside_parents(conn, table.name)
     except sqlite3.DatabaseError:
         raise Refused(DAMAGED()) from None
     finally:
@@ -256,8 +260,19 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
                 check = dataclasses.replace(check, select=f"{check.select} AND {where}", person_required=True,
                                             value_wise=False)
                 _check_table(conn, check, pseudonymised)
+                if table.name in beside_parents.TABLES:
+                    beside_parents.check_beside_parents(conn, table.name, beside_parents.at_headquarters(
+                        table.name, lambda t: _touched(t, file_checked)))
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.written")
+
+
+def _touched(table: str, file_checked: bool) -> str:
+    """The ids of `table` the merge wrote otherwise than the file has them (not `trusted`), or
+    (`file_checked`: a merge) that its file has otherwise than headquarters had them ('changed',
+    whatever was kept)."""
+    changed = f" UNION SELECT id FROM temp.incoming WHERE tbl = '{table}' AND state = 'changed'" if file_checked else ""
+    return f"(SELECT id FROM temp.written WHERE tbl = '{table}' AND trusted = 0{changed})"
 
 
 #: The tables whose rows, inserted as the file has them, are checked again when their neighbour

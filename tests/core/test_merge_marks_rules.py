@@ -1,0 +1,151 @@
+"""A child's attendance marks and a volunteer's hours keep their rules through a merge, as the
+roster and the hours form keep them: a mark is for a child enrolled in the session's programme at
+its CBO that day; hours given at a session are on its day, for its programme, at the volunteer's
+CBO. Before, the merge checked each mark and each hours row alone, so a file edited with the
+sqlite3 program brought marks counted for children who were not enrolled that day (or at
+another CBO) into headquarters' attendance figures.
+
+What counts nowhere is let in, as a laptop keeps it: marks of a session marked not held, and a
+mark of a session headquarters removed while the laptop marked it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from fieldtui.core import exchange, summary
+from fieldtui.core.models import Volunteer, VolunteerHours, validate
+from fieldtui.core.store import Store
+from tests.core.test_attendance_volunteers import child, session
+from tests.core.test_exchange import reseal
+from tests.core.test_merge_rules import export, sqlite3_cli
+from tests.core.test_store import make_cbo
+
+pytestmark = pytest.mark.skipif(shutil.which("sqlite3") is None and not os.environ.get("CI"),
+                                reason="needs the sqlite3 CLI")
+
+
+@pytest.fixture
+def sent(tmp_path):
+    return laptop_and_hq(tmp_path)
+
+
+def laptop_and_hq(tmp_path):
+    """A laptop with a child enrolled from 2010-09-01 and marked present at a session held on
+    2010-10-08, a volunteer's 2 hours at it, a second CBO's session the same day; headquarters
+    has merged its first export. Returns HQ, the field file and the ids."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo, other = make_cbo(s), make_cbo(s, "Xin Zhi Guan")
+        kid = child(s, cbo, "李小红", start="2010-09-01")
+        held = session(s, cbo, "2010-10-08")
+        s.mark(held, kid, True)
+        elsewhere = session(s, other, "2010-10-08")
+        student = s.save_volunteer(validate(Volunteer, dict(cbo_id=cbo, full_name="陈同学", joined_on="2010-09-01")))
+        hours = s.save_volunteer_hours(validate(VolunteerHours, dict(
+            volunteer_id=student.id, activity="after_school", worked_on="2010-10-08", hours=2, session_id=held)))
+    hq = tmp_path / "hq.db"
+    assert not exchange.merge(hq, [export(field, tmp_path / "first.db")]).refused
+    return hq, field, dict(held=held, elsewhere=elsewhere, hours=hours.id)
+
+
+def _merged(tmp_path, hq, field, sql: str, name: str = "edited.db") -> exchange.MergeReport:
+    out = export(field, tmp_path / name)
+    sqlite3_cli(out, sql)
+    reseal(out)
+    return exchange.merge(hq, [out])
+
+
+def _refused(tmp_path, sent, sql: str, *words: str) -> None:
+    hq, field, _ids = sent
+    before = hq.read_bytes()
+    report = _merged(tmp_path, hq, field, sql)
+    assert report.refused, "taken in"
+    reason = report.files[0].reason
+    for word in words:
+        assert word in reason, reason
+    assert hq.read_bytes() == before
+
+
+def _marked(hq) -> int:
+    with Store.open_readonly(hq) as ro:
+        return summary.compute(ro, summary.Filters()).cbos[0].marked
+
+
+def test_a_session_moved_before_its_marked_child_enrolled_is_refused(tmp_path, sent):
+    """The session's row changes; its mark, the same as headquarters has it, is read again."""
+    _refused(tmp_path, sent, f"UPDATE sessions SET held_on = '2010-08-20' WHERE id = '{sent[2]['held']}';",
+             "attendance row", "was not enrolled in this programme")
+
+
+def test_a_mark_moved_onto_another_cbos_session_is_refused(tmp_path, sent):
+    _refused(tmp_path, sent, f"UPDATE attendance SET session_id = '{sent[2]['elsewhere']}';",
+             "attendance row", "was not enrolled in this programme of this CBO")
+
+
+def test_a_mark_on_a_session_of_another_programme_is_refused(tmp_path, sent):
+    _refused(tmp_path, sent, f"UPDATE sessions SET programme = 'super_saturday' WHERE id = '{sent[2]['held']}';",
+             "was not enrolled in this programme")
+
+
+def test_hours_moved_off_their_sessions_day_are_refused(tmp_path, sent):
+    _refused(tmp_path, sent, "UPDATE volunteer_hours SET worked_on = '2010-10-09';",
+             "volunteer_hours row", "the date and activity must be the session's")
+
+
+def test_hours_moved_onto_another_cbos_session_are_refused(tmp_path, sent):
+    _refused(tmp_path, sent, f"UPDATE volunteer_hours SET session_id = '{sent[2]['elsewhere']}';",
+             "volunteer_hours row", "held by the volunteer's CBO")
+
+
+def test_a_new_file_whose_marks_break_the_rule_is_refused_before_anything_is_written(tmp_path):
+    """The file's own check (no headquarters involved): a fresh headquarters file is not made."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        cbo = make_cbo(s)
+        kid = child(s, cbo, "李小兰", start="2010-09-01")
+        s.mark(session(s, cbo, "2010-10-08"), kid, False)
+    out = export(field, tmp_path / "out.db")
+    sqlite3_cli(out, "UPDATE after_school SET start_date = '2010-11-01', updated_at = updated_at;")
+    reseal(out)
+    report = exchange.merge(tmp_path / "hq.db", [out])
+    assert report.refused and "was not enrolled in this programme" in report.files[0].reason
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("hq")]
+
+
+def test_what_counts_nowhere_is_let_in(tmp_path, sent):
+    """A session marked not held keeps its marks, moved anywhere (the roster allows it), and a
+    mark of a session headquarters removed stays removed with it: neither counts."""
+    hq, field, ids = sent
+    report = _merged(tmp_path, hq, field, f"UPDATE sessions SET held = 0, held_on = '2010-08-20' "
+                                          f"WHERE id = '{ids['held']}';")
+    assert not report.refused, report.files[0].reason
+    assert _marked(hq) == 0
+
+
+def test_a_correct_file_merges_with_its_marks_counted(tmp_path, sent):
+    hq, field, _ids = sent
+    report = _merged(tmp_path, hq, field, "SELECT 1;")
+    assert not report.refused, report.files[0].reason
+    assert _marked(hq) == 1
+
+
+def test_a_mark_made_while_headquarters_removed_its_session_is_let_in_and_counts_nowhere(tmp_path, sent):
+    hq, field, ids = sent
+    with Store.open(hq) as s:
+        s.delete("sessions", ids["held"])
+    with Store.open(field) as s:  # meanwhile the laptop marks a second child there
+        s.mark(ids["held"], child(s, s.conn.execute("SELECT cbo_id FROM sessions WHERE id = ?", (ids["held"],))
+                                  .fetchone()[0], "王小兰", start="2010-09-01"), False)
+    report = _merged(tmp_path, hq, field, "SELECT 1;")
+    assert not report.refused, report.files[0].reason
+    assert _marked(hq) == 0
+
+
+def test_a_mark_whose_session_is_not_in_its_file_is_refused(tmp_path, sent):
+    """An export holds every row of its file: a mark travels with its session and child."""
+    _refused(tmp_path, sent, "PRAGMA foreign_keys = OFF; UPDATE attendance SET session_id = 'nowhere';",
+             "attendance row", "not in the file")
