@@ -137,3 +137,54 @@ def test_twins_one_of_them_with_a_stamp_fieldtui_did_not_write_merge_without_sto
     report = exchange.merge(tmp_path / "hq.db", files)
     assert all(f.accepted for f in report.files), [f.reason for f in report.files]
     assert len(_live(tmp_path / "hq.db")["attendance"]) == 1
+
+
+def test_a_later_correction_of_the_folded_away_twin_reaches_the_record_kept(tmp_path, twice):
+    """The laptop whose 3-month check was folded away does not know of the fold: its
+    coordinator corrects the check a week later (the trainee had not quit: still employed at
+    2,345 yuan) and sends the file again. Headquarters shows the correction, as it does when that
+    file is the first it sees of the laptop's check (any order, the same rows)."""
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    assert all(f.accepted for f in exchange.merge(hq, files).files)
+    laptop, again = corrected_export(tmp_path, hq)
+    assert all(f.accepted for f in exchange.merge(hq, [again]).files)
+    (kept,) = _live(hq)["followups"]
+    assert 2345 in kept
+    fresh = tmp_path / "hq-fresh.db"  # the other laptop's file, then the corrected one: the same rows
+    other = next(f for f in files if not f.name.startswith(laptop.stem))
+    exchange.merge(fresh, [other, again])
+    assert _live(fresh)["followups"] == _live(hq)["followups"]
+    assert _values_to_choose(fresh) == _values_to_choose(hq)  # every differing value kept, the old one gone
+
+
+def corrected_export(tmp_path: Path, hq: Path) -> tuple[Path, Path]:
+    """On the laptop whose check headquarters folded away: that check corrected (still employed,
+    2,345 yuan), exported. Returns the laptop's file and the export."""
+    removed = sqlite3.connect(hq).execute("SELECT id FROM followups WHERE deleted = 1").fetchone()[0]
+    laptop = next(p for p in (tmp_path / "a.db", tmp_path / "b.db")
+                  if sqlite3.connect(p).execute("SELECT 1 FROM followups WHERE id = ?", (removed,)).fetchone())
+    with Store.open(laptop) as s:
+        check = s.get_followup(removed)
+        s.save_followup(check.model_copy(update=dict(employed=True, wage_cny=2345, same_employer=True, reason=None)))
+    again = tmp_path / "again.db"
+    exchange.export(laptop, again)
+    return laptop, again
+
+
+def _values_to_choose(hq: Path) -> dict[tuple[str, str], list[str]]:
+    with Store.open_readonly(hq) as s:
+        return {(c["tbl"], c["field"]): sorted(str(v["value"]) for v in c["versions"]) for c in exchange.conflicts(s)}
+
+
+def test_the_folded_away_laptop_sending_its_file_again_unchanged_changes_nothing(tmp_path, twice):
+    """A new export of each laptop, the folded check not saved again there: no correction."""
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, files)
+    before, chosen = _live(hq), _values_to_choose(hq)
+    for laptop in ("a", "b"):
+        out = tmp_path / f"{laptop}-next.db"
+        exchange.export(tmp_path / f"{laptop}.db", out)
+        assert all(f.accepted for f in exchange.merge(hq, [out]).files)
+    assert _live(hq) == before and _values_to_choose(hq) == chosen

@@ -16,7 +16,7 @@ from fieldtui.core.pg.connect import connect
 from fieldtui.core.store import RECORD_TABLES, Store
 from tests.core.test_exchange import clone, edit_person
 from tests.core.test_store import make_cbo, trainee
-from tests.core.test_twins import twice  # noqa: F401 - a fixture
+from tests.core.test_twins import corrected_export, twice  # noqa: F401 - a fixture
 from tests.pg.test_pg_hq import cli
 
 pytest.importorskip("psycopg")
@@ -220,4 +220,16 @@ def test_a_mark_and_a_check_recorded_twice_fold_in_postgresql_as_in_sqlite(tmp_p
         live = [conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
                 for t in ("attendance", "followups")]
     assert live == [1, 1]
+    same_everywhere(tmp_path, hq, pg_url)
+
+
+def test_a_correction_of_a_folded_away_check_reaches_the_kept_one_in_postgresql_as_in_sqlite(
+        tmp_path, pg_url, twice):  # noqa: F811
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    both(hq, pg_url, "merge", *map(str, files))
+    _laptop, again = corrected_export(tmp_path, hq)
+    both(hq, pg_url, "merge", str(again))
+    with connect(pg_url) as conn:
+        assert conn.execute("SELECT wage_cny FROM followups WHERE deleted = 0").fetchall() == [(2345,)]
     same_everywhere(tmp_path, hq, pg_url)

@@ -14,8 +14,12 @@ for PostgreSQL), every such pair of live rows is folded, whatever the order of t
   microsecond after the later row's save (not headquarters' clock: any order, the same rows;
   headquarters' clock only when that save's stamp was edited into one fieldtui did not write).
 
-A later edit of the removed row (the laptop does not know of the fold) lands on the tombstone,
-as an edit of any row removed elsewhere does (versions.py).
+A later save of the removed row, live on its laptop (which does not know of the fold), reaches
+the kept row (`_take_corrections`): its content, when saved after the kept row's, is the kept
+row's, and its value of each field replaces its earlier one among the values kept for a person to
+choose. So a check corrected a week after a fold counts, as it does when the corrected file is the
+first headquarters sees of that laptop's check. (Before, the correction landed on the tombstone
+and the figures kept the superseded value.)
 """
 
 from __future__ import annotations
@@ -52,7 +56,55 @@ def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]
             tally.deleted += len(rows) - 1
             tally.conflicts += conflicted
             written += [(table.name, r["id"]) for r in rows]
+        written += _take_corrections(hq, table)
     return written
+
+
+def _take_corrections(hq: Any, table: kinds.Table) -> list[tuple[str, str]]:
+    """The file's live rows that are folded away here (tombstones beside a live twin of their
+    key), saved after the twin: the twin takes their content, and their new values replace their
+    earlier ones in the twin's conflicts (see the module docstring). Returns the rows written."""
+    conn = hq.conn
+    same_key = " AND ".join(f"k.{c} = r.{c}" for c in table.one_live_per)
+    found = conn.execute(  # the file's save later than the kept row's: a save after the fold
+        f"SELECT r.id, k.id FROM temp.incoming i JOIN {table.name} r ON r.id = i.id "
+        f"JOIN src.{table.name} f ON f.id = i.id AND f.deleted = 0 "
+        f"JOIN {table.name} k ON {same_key} AND k.deleted = 0 AND k.id <> r.id "
+        "WHERE i.tbl = ? AND i.state = 'changed' AND r.deleted = 1 AND f.updated_at > k.updated_at "
+        "ORDER BY f.updated_at, r.id",
+        (table.name,)).fetchall()
+    written: list[tuple[str, str]] = []
+    for removed_id, kept_id in found:  # the removed row as its laptop has it (personal fields too)
+        removed = dict(conn.execute(f"SELECT * FROM src.{table.name} WHERE id = ?", (removed_id,)).fetchone())
+        kept = dict(conn.execute(f"SELECT * FROM {table.name} WHERE id = ?", (kept_id,)).fetchone())
+        fields = [c for c in kept if c not in history.NOT_CONTENT and c != "deleted"]
+        _replace_versions(hq, table.name, removed, kept, fields)
+        at = history.just_after(removed["updated_at"]) or history.later_than(hq.clock(), removed["updated_at"])
+        change_fields(hq, table.name, kept_id, {f: removed[f] for f in fields if removed[f] != kept[f]}, at, "update")
+        written.append((table.name, kept_id))
+    return written
+
+
+def _replace_versions(hq: Any, table: str, removed: dict[str, Any], kept: dict[str, Any], fields: list[str]) -> None:
+    """In the kept row's conflicts, the removed row's earlier versions (its saves before this one)
+    give way to this one; a field that now differs gets both values; one left alone is settled."""
+    conn = hq.conn
+    saves = conn.execute("SELECT stamp FROM field_changes WHERE tbl = ? AND row_id = ?", (table, removed["id"]))
+    earlier = {removed["created_at"], *(s for (s,) in saves)} - {removed["updated_at"]}
+    where = "tbl = ? AND row_id = ? AND field = ?"
+    for field in fields:
+        key = (table, kept["id"], field)
+        conn.executemany(f"DELETE FROM field_conflicts WHERE {where} AND stamp = ?", [(*key, e) for e in earlier])
+        held = conn.execute(f"SELECT count(*) FROM field_conflicts WHERE {where}", key).fetchone()[0]
+        if not held and as_stored(removed[field]) == as_stored(kept[field]):
+            continue
+        versions = [(removed, _made_on(conn, table, removed))] + ([] if held else [(kept, _made_on(conn, table, kept))])
+        for row, device in versions:
+            conn.execute("INSERT OR IGNORE INTO field_conflicts (tbl, row_id, field, stamp, value, device) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (*key, row["updated_at"], as_stored(row[field]), device))
+        if len({v for (v,) in conn.execute(f"SELECT value FROM field_conflicts WHERE {where}", key)}) < 2:
+            # one value left: nothing to choose
+            conn.execute(f"DELETE FROM field_conflicts WHERE {where}", key)
 
 
 def _fold(hq: Any, table: kinds.Table, rows: list[dict[str, Any]], at: str) -> int:

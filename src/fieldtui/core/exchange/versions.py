@@ -11,7 +11,10 @@ versions made side by side with different values are a conflict that keeps every
   its heads: one head -> its value (an edit made on top of another wins, whatever its clock);
   several -> edits made side by side: the newest head's value is kept meanwhile, and every
   head's value is kept in `field_conflicts` for a person to choose (conflicts.py). Edits of
-  different fields on two sides both apply.
+  different fields on two sides both apply. A file whose version of a field headquarters has
+  already (an unchanged record in the next week's export) brings nothing for that field: what
+  is left to choose there stays (before, a record folded with its twin, twins.py, lost its
+  values to choose when its laptop sent its file again).
 - The result is a function of the union of histories and of each version's value: any order of
   files gives the same rows and conflicts, and merging a file again changes nothing.
 - Exports from before field histories (schema < 6) bring none: a field they changed is taken as
@@ -207,6 +210,8 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
         sources[stamp] = source
     if mine == yours:  # one version, two values: one side's was blanked in a tombstone
         return there[field] if not there["deleted"] else _KEEP
+    if yours == created or yours in {s for s, _b in ours}:  # a version known here: the file brings nothing
+        return _KEEP  # new, and the values left to choose here stay (a fold's too: twins.py)
     winner = max(heads)
     conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", (table, row_id, field))
     if len({as_stored(values[h]) for h in heads if h in values}) > 1:  # side by side, two values: keep them all
