@@ -86,9 +86,10 @@ def test_gb18030_csv_from_chinese_excel(store, tmp_path):
 
 def test_duplicates_in_file_and_in_store_are_flagged(store, tmp_path):
     store.save_trainee(trainee(store.cbos()[0].id, "王建国"))
-    path = write_csv(tmp_path / "in.csv", EN_HEADER, [GOOD_2, GOOD_2])
+    other_household = [*GOOD_2[:7], "2", *GOOD_2[8:]]  # one field apart: maybe the same person
+    path = write_csv(tmp_path / "in.csv", EN_HEADER, [GOOD_2, other_household, GOOD_2])
     report = sheets.import_table(store, "trainees", path)
-    assert report.ok and report.written == 2
+    assert report.ok and report.written == 2 and report.already_stored == 1  # line 4 repeats line 2
     assert [d.line for d in report.duplicates] == [3]
     assert "line 2 of this file" in report.duplicates[0].message
     path = write_csv(tmp_path / "in2.csv", EN_HEADER, [GOOD_1])

@@ -23,8 +23,9 @@ from fieldtui.i18n import _
 
 IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
 MAX_PROBLEMS = 1_000
-#: saves one row's values (line number given); True if it wrote, False if nothing changed
-RowSaver = Callable[[dict[str, Any], int], bool]
+#: saves one row's values (line number given); True if it wrote, False if nothing changed, None
+#: if the row's record was stored already (adding a row imported before)
+RowSaver = Callable[[dict[str, Any], int], "bool | None"]
 
 
 class _Rollback(Exception):
@@ -95,6 +96,8 @@ def apply_rows(store: Store, report: ImportReport, columns: list[str | None], ro
                     continue
                 if wrote:
                     report.written += 1
+                elif wrote is None:
+                    report.already_stored += 1
                 else:
                     report.unchanged += 1
             if report.error_count and not skip_invalid:

@@ -2,8 +2,10 @@
 
 Headers in English (field names or labels) or Chinese (columns.py); every row validated by the
 composite models and saved through the store in ONE transaction. Any bad row means nothing is
-written (unless `skip_invalid`), and the report names each bad row by its line number. Possible
-duplicates (in the file and against stored people) are flagged, not refused: a person decides.
+written (unless `skip_invalid`), and the report names each bad row by its line number. A row
+whose person and enrolment are stored already, every field equal, is not written again (a sheet
+imported twice must not count its people twice). Possible duplicates (in the file and against
+stored people) are flagged, not refused: a person decides.
 """
 
 from __future__ import annotations
@@ -45,13 +47,15 @@ class _RowSaver:
         self.cbos = cbo_lookup(store)
         self.written_people = LineIndex(store, "import_people")  # person id -> line of this file
 
-    def save(self, values: dict[str, Any], line: int) -> bool:
+    def save(self, values: dict[str, Any], line: int) -> bool | None:
         save = getattr(self.store, self.kind.saver)  # the kind's own save (kinds.Kind.saver)
         if not self.kind.enrols_person:  # a placement, follow-up, session, mark, volunteer, hours
             save(validate(getattr(models, self.kind.model), self._with_cbo(self._own(values), "cbo_id")))
             return True
         record = validate(getattr(models, self.kind.record),
                           {"participant": self._person(values), self.kind.part: self._own(values)})
+        if self.store.stored_already(self.kind.key, record) is not None:
+            return None  # imported before (the same sheet again, or last month's rows repeated)
         self._note_duplicates(record.participant, line)
         saved = save(record)
         self.written_people.add(saved.participant.id, line)
