@@ -51,3 +51,37 @@ def test_sessions_and_volunteers_name_their_cbo_in_the_sheet(tmp_path):
             assert (report.ok, report.written) == (True, n), report.errors
         assert {r[0] for r in other.conn.execute(
             "SELECT c.name_en FROM sessions s JOIN cbos c ON c.id = s.cbo_id")} == {"Bright Angel Fund"}
+
+
+def test_outcome_sheets_imported_again_change_nothing(tmp_path):
+    """Marks, checks and hours imported a second time (the same sheets): nothing written again,
+    the figures as they were. Before, the marks and checks were refused as already recorded
+    (nothing of the sheet written) and the hours counted twice."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        fill(s)
+        for kind in (*LOST, "placements", "volunteers"):
+            sheets.export_table(s, kind, tmp_path / f"{kind}.csv")
+    before = figures(field)
+    with Store.open(field) as s:
+        for kind in (*LOST, "placements", "volunteers"):
+            report = sheets.import_table(s, kind, tmp_path / f"{kind}.csv")
+            assert report.ok and report.written == 0 and report.already_stored > 0, (kind, report.errors)
+    assert figures(field) == before
+
+
+def test_a_sheets_own_equal_hours_are_two_stints(tmp_path):
+    """Two equal rows of hours in one sheet (a morning and an afternoon) are both written; the
+    same sheet again writes neither."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        fill(s)
+        sheets.export_table(s, "volunteer_hours", tmp_path / "hours.csv")
+        s.conn.execute("UPDATE volunteer_hours SET deleted = 1")  # as if never recorded here
+    lines = (tmp_path / "hours.csv").read_text(encoding="utf-8-sig").splitlines()
+    (tmp_path / "twice.csv").write_text("\n".join([lines[0], lines[1], lines[1]]) + "\n", encoding="utf-8-sig")
+    with Store.open(field) as s:
+        first = sheets.import_table(s, "volunteer_hours", tmp_path / "twice.csv")
+        again = sheets.import_table(s, "volunteer_hours", tmp_path / "twice.csv")
+    assert (first.written, first.already_stored) == (2, 0), first.errors
+    assert (again.written, again.already_stored) == (0, 2), again.errors

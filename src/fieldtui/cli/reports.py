@@ -98,8 +98,8 @@ def import_report(report: ImportReport) -> Group:
         parts.append(Text(_("{n} rows were unchanged (nothing written for them).").format(
             n=fmt.number(report.unchanged))))
     if report.already_stored:
-        parts.append(Text(_("{n} rows were already in the file, the same person and enrolment: not written "
-                            "again.").format(n=fmt.number(report.already_stored))))
+        parts.append(Text(_("{n} rows were already in the file, every field the same: not written again.").format(
+            n=fmt.number(report.already_stored))))
     if report.edited_on_both_sides:
         parts.append(Text(_("{n} field edited both in the app and in the sheet since it was written: the sheet's "
                             "value was saved (the app's is in the record's History).").format(

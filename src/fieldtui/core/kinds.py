@@ -42,6 +42,9 @@ class Table:
     #: the columns of which one live row at most exists (a child's mark at a session): two laptops
     #: that each recorded it bring two rows, which the merge folds into one (exchange/twins.py)
     one_live_per: tuple[str, ...] = ()
+    #: two rows equal in every field may be two records (two sessions, or two stints of hours, on
+    #: one day): an import writes a repeated row again instead of taking it for the stored one
+    repeats_are_distinct: bool = False
 
 
 #: In foreign-key order (parents first): exports copy and merges apply them in this order.
@@ -61,7 +64,7 @@ TABLES: tuple[Table, ...] = (
     Table("followups", "Followup", N_("Job follow-ups"), personal=MappingProxyType({"note": "x"}),
           parents=(("placement_id", "placements", N_("Restore the job placement first")),),
           one_live_per=("placement_id", "due_month")),
-    Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"),)),
+    Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"),), repeats_are_distinct=True),
     Table("attendance", "Attendance", N_("Attendance marks"),
           parents=(("session_id", "sessions", N_("Restore the session first")),
                    ("enrolment_id", "after_school", N_("Restore the child first"))),
@@ -69,7 +72,7 @@ TABLES: tuple[Table, ...] = (
     Table("volunteers", "Volunteer", N_("Volunteers"), personal=MappingProxyType({"full_name": "h", "phone": "h"}),
           cascade=(("volunteer_hours", "volunteer_id"),)),
     Table("volunteer_hours", "VolunteerHours", N_("Volunteer hours"),
-          parents=(("volunteer_id", "volunteers", N_("Restore the volunteer first")),)),
+          parents=(("volunteer_id", "volunteers", N_("Restore the volunteer first")),), repeats_are_distinct=True),
 )
 TABLE: Mapping[str, Table] = MappingProxyType({t.name: t for t in TABLES})
 RECORD_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)

@@ -232,22 +232,26 @@ class Saves(Audit):
             row["participant_id"] = participant_id
             return self._write(kind.table, row, self.clock())
 
-    def stored_already(self, kind: str, record: Any) -> str | None:
-        """The id of a live enrolment of `kind` whose person and enrolment hold `record` exactly
-        (a person with one enrolment, as an import builds it; who registered them aside): a row
-        of a sheet imported twice, or repeated from last month's, is not saved again, where it
-        would count as another beneficiary."""
+    def stored_as(self, kind: str, record: Any, limit: int = 10) -> list[str]:
+        """The ids of live records of `kind` holding `record` exactly (who registered a person
+        aside), as an import builds it, oldest first: a row of a sheet imported twice, or repeated
+        from last month's, is not saved again (sheets/importing.py), where it would count as
+        another beneficiary, job or mark."""
         k = kinds.kind(kind)
+        if not k.enrols_person:
+            row = _row_for(record, exclude={"id"})
+            return [r[0] for r in self.conn.execute(
+                f"SELECT id FROM {k.table} WHERE deleted = 0 AND {' AND '.join(f'{c} IS ?' for c in row)} "
+                f"ORDER BY id LIMIT {int(limit)}", tuple(row.values()))]
         person = _row_for(record.participant, exclude={"id", "registered_by"})
         enrolment = _row_for(getattr(record, k.part), exclude={"id", "participant_id"})
         # By the name's index (`+` keeps the planner off the others: a day's registrations at
         # one CBO share most of them), then the person's few enrolments.
         same = [f"+p.{c} IS ?" for c in person] + [f"e.{c} IS ?" for c in enrolment]
-        row = self.conn.execute(
+        return [r[0] for r in self.conn.execute(
             f"SELECT e.id FROM participants p JOIN {k.table} e ON e.participant_id = p.id AND e.deleted = 0 "
-            f"WHERE p.full_name = ? AND p.deleted = 0 AND {' AND '.join(same)} ORDER BY e.id LIMIT 1",
-            (person["full_name"], *person.values(), *enrolment.values())).fetchone()
-        return row[0] if row else None
+            f"WHERE p.full_name = ? AND p.deleted = 0 AND {' AND '.join(same)} ORDER BY e.id LIMIT {int(limit)}",
+            (person["full_name"], *person.values(), *enrolment.values()))]
 
     def get_participant(self, participant_id: str) -> Participant:
         return stored(_models.Participant, self._require("participants", participant_id))

@@ -3,9 +3,10 @@
 Headers in English (field names or labels) or Chinese (columns.py); every row validated by the
 composite models and saved through the store in ONE transaction. Any bad row means nothing is
 written (unless `skip_invalid`), and the report names each bad row by its line number. A row
-whose person and enrolment are stored already, every field equal, is not written again (a sheet
-imported twice must not count its people twice). Possible duplicates (in the file and against
-stored people) are flagged, not refused: a person decides.
+whose record is stored already, every field equal (for people: the person and the enrolment), is
+not written again: a sheet imported twice must not count its people, jobs or hours twice.
+Possible duplicates (in the file and against stored people) are flagged, not refused: a person
+decides.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid:
         return apply_rows(store, report, columns, rows, saver.save, skip_invalid)
     finally:
         saver.written_people.close()
+        saver.written_rows.close()
 
 
 class _RowSaver:
@@ -46,20 +48,34 @@ class _RowSaver:
         self.fields = record_fields(kind)
         self.cbos = cbo_lookup(store)
         self.written_people = LineIndex(store, "import_people")  # person id -> line of this file
+        self.written_rows = LineIndex(store, "import_rows")  # the same, of records without a person
 
     def save(self, values: dict[str, Any], line: int) -> bool | None:
         save = getattr(self.store, self.kind.saver)  # the kind's own save (kinds.Kind.saver)
         if not self.kind.enrols_person:  # a placement, follow-up, session, mark, volunteer, hours
-            save(validate(getattr(models, self.kind.model), self._with_cbo(self._own(values), "cbo_id")))
+            record = validate(getattr(models, self.kind.model), self._with_cbo(self._own(values), "cbo_id"))
+            if self._stored_before(record):
+                return None
+            self.written_rows.add(save(record).id, line)
             return True
         record = validate(getattr(models, self.kind.record),
                           {"participant": self._person(values), self.kind.part: self._own(values)})
-        if self.store.stored_already(self.kind.key, record) is not None:
-            return None  # imported before (the same sheet again, or last month's rows repeated)
+        if self._stored_before(record):
+            return None
         self._note_duplicates(record.participant, line)
         saved = save(record)
         self.written_people.add(saved.participant.id, line)
         return True
+
+    def _stored_before(self, record: Any) -> bool:
+        """Whether the row's record is stored already, every field equal (the same sheet imported
+        again, last month's rows repeated, a person listed twice). Where equal rows may be two
+        records (two sessions, two stints of hours on a day: `kinds.Table.repeats_are_distinct`),
+        only a record stored before this import counts: the sheet's own repeats are written."""
+        found = self.store.stored_as(self.kind.key, record)
+        if kinds.TABLE[self.kind.table].repeats_are_distinct:
+            found = [i for i in found if self.written_rows.get(i) is None]
+        return bool(found)
 
     def _own(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: values.get(k) for k in self.fields if k in values}

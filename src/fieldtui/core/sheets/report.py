@@ -23,7 +23,7 @@ class ImportReport:
     rows: int = 0
     written: int = 0
     unchanged: int = 0  # --update: rows identical to the stored record (nothing written)
-    already_stored: int = 0  # adding: rows whose person and enrolment are stored already (not written)
+    already_stored: int = 0  # adding: rows whose record is stored already, every field equal (not written)
     #: --update: fields edited in the app after the sheet was written and in the sheet as well
     #: (the sheet's value was saved); the app's edits the sheet did not touch are kept, uncounted
     edited_on_both_sides: int = 0
