@@ -89,12 +89,18 @@ class Lists:
         key), so the CBO's row is joined only where a CBO column is searched (one lookup less per
         row: a capped count of "w" at 1M 28 -> 18 ms). With `conds`, for finding matches only
         (the rows shown still join the keys): the keys joined only where a condition reads them
-        (a capped count of "王" at 1M 11 -> 4 ms)."""
+        (a capped count of "王" at 1M 11 -> 4 ms); and an enrolment's keys joined on its own
+        person column, without the person's row, where no condition reads that row (a pinyin or
+        initials search: one lookup less per row, a capped count of "zz" at 1M 7.1 -> 4.6 ms)."""
         frm = self._from(spec)
         if not any(col.startswith("c.") for col in spec.search):
             frm = frm.replace(" JOIN cbos c ON c.id = p.cbo_id", "")
         if conds is not None and not any("k." in cond for cond in conds):
             frm = frm.replace(kinds.KEYS_JOIN, "")
+        elif conds is not None and not any("p." in cond for cond in conds):
+            a = spec.table_alias
+            frm = frm.replace(f" JOIN participants p ON p.id = {a}.participant_id{kinds.KEYS_JOIN}",
+                              f" JOIN participant_keys k ON k.participant_id = {a}.participant_id")
         return frm
 
     def _matches(self, spec: ListSpec, parts: list[tuple[str, str, list[Any]]]) -> tuple[str, list[Any]]:
@@ -264,7 +270,7 @@ class Lists:
         parts = self._search_parts(spec, search)
         if limit is not None:
             for _, cond, ps in parts:  # one column alone past the limit: no need for the union
-                if counted([*where, cond], [*params, *ps], self._counted_from(spec, [cond])) > limit:
+                if counted([*where, cond], [*params, *ps], self._counted_from(spec, [*where, cond])) > limit:
                     return limit + 1
         sql, ps = self._matches(spec, parts)
         return counted([*where, f"{spec.table_alias}.rowid IN ({sql})"], [*params, *ps])
