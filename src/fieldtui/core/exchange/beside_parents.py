@@ -67,20 +67,13 @@ def check_beside_parents(conn: Any, table: str, where: str = "") -> None:
     not hold (an export holds every row; a mark travels with its session, child and person);
     `where` narrows the rows read (SQL on the table's alias, `m` or `h`), at headquarters. The
     message names the table, the row id and the rule, never a value."""
-    sql = f"{_FROM[table]}{f' AND {where}' if where else ''} AND ({_SUSPECT[table]}) ORDER BY 1"
-    for row in conn.execute(sql).fetchall():
-        found = dict(zip(_COLUMNS[table], row, strict=True))
+    cur = conn.execute(f"{_FROM[table]}{f' AND {where}' if where else ''} AND ({_SUSPECT[table]}) ORDER BY 1")
+    names = [d[0] for d in cur.description]
+    for row in cur.fetchall():
+        found = dict(zip(names, row, strict=True))
         rule = _("refers to a record that is not in the file") if found["absent"] else _broken(table, found)
         if rule is not None:
             raise Refused(_("{table} row {id} breaks a rule: {rule}").format(table=table, id=row[0], rule=rule))
-
-
-_COLUMNS = {
-    "attendance": ("id", "session_id", "enrolment_id", "present", "held_on", "s_cbo_id", "s_programme",
-                   "a_programme", "start_date", "end_date", "p_cbo_id", "absent"),
-    "volunteer_hours": ("id", "volunteer_id", "activity", "worked_on", "hours", "session_id", "v_cbo_id",
-                        "held_on", "s_cbo_id", "s_programme", "absent"),
-}
 
 
 def _broken(table: str, row: dict[str, Any]) -> str | None:
