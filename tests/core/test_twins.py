@@ -188,3 +188,20 @@ def test_the_folded_away_laptop_sending_its_file_again_unchanged_changes_nothing
         exchange.export(tmp_path / f"{laptop}.db", out)
         assert all(f.accepted for f in exchange.merge(hq, [out]).files)
     assert _live(hq) == before and _values_to_choose(hq) == chosen
+
+
+def test_a_correction_saved_before_a_value_was_chosen_at_hq_is_kept_to_choose(tmp_path, twice):
+    """The laptop corrects the folded-away check; before its file arrives, a coordinator at
+    headquarters chooses among the fold's values. The two were made side by side: the value
+    chosen stays shown, and the correction is kept among the values to choose, not lost."""
+    files, _ids = twice
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, files)
+    _laptop, again = corrected_export(tmp_path, hq)  # saved now, sent later
+    with Store.open(hq) as s:
+        exchange.resolve_conflict(s, sqlite3.connect(hq).execute(
+            "SELECT id FROM followups WHERE deleted = 0").fetchone()[0])  # keep what is shown
+    chosen = _live(hq)["followups"]
+    assert all(f.accepted for f in exchange.merge(hq, [again]).files)
+    assert _live(hq)["followups"][0][3:] == chosen[0][3:]  # the same check shown (stamps aside)
+    assert "2345" in str(_values_to_choose(hq).get(("followups", "wage_cny"))), _values_to_choose(hq)

@@ -15,11 +15,12 @@ for PostgreSQL), every such pair of live rows is folded, whatever the order of t
   headquarters' clock only when that save's stamp was edited into one fieldtui did not write).
 
 A later save of the removed row, live on its laptop (which does not know of the fold), reaches
-the kept row (`_take_corrections`): its content, when saved after the kept row's, is the kept
-row's, and its value of each field replaces its earlier one among the values kept for a person to
-choose. So a check corrected a week after a fold counts, as it does when the corrected file is the
-first headquarters sees of that laptop's check. (Before, the correction landed on the tombstone
-and the figures kept the superseded value.)
+the kept row (`_take_corrections`): its value of each field replaces its earlier one among the
+values kept for a person to choose, and its content, when saved after the kept row's, is the kept
+row's. So a check corrected a week after a fold counts, as it does when the corrected file is the
+first headquarters sees of that laptop's check; one saved before a value was chosen here is kept
+to choose beside it. (Before, the correction landed on the tombstone and the figures kept the
+superseded value.)
 """
 
 from __future__ import annotations
@@ -62,23 +63,26 @@ def fold_twins(hq: Any, counts: dict[str, TableCounts]) -> list[tuple[str, str]]
 
 def _take_corrections(hq: Any, table: kinds.Table) -> list[tuple[str, str]]:
     """The file's live rows that are folded away here (tombstones beside a live twin of their
-    key), saved after the twin: the twin takes their content, and their new values replace their
-    earlier ones in the twin's conflicts (see the module docstring). Returns the rows written."""
+    key), saved after the fold: their new values replace their earlier ones in the twin's
+    conflicts, and the twin takes their content unless it was changed later (a value chosen
+    here since: the two are side by side, both kept to choose). Returns the rows written."""
     conn = hq.conn
     same_key = " AND ".join(f"k.{c} = r.{c}" for c in table.one_live_per)
-    found = conn.execute(  # the file's save later than the kept row's: a save after the fold
+    found = conn.execute(  # the file's save later than its removal here: a save after the fold
         f"SELECT r.id, k.id FROM temp.incoming i JOIN {table.name} r ON r.id = i.id "
         f"JOIN src.{table.name} f ON f.id = i.id AND f.deleted = 0 "
         f"JOIN {table.name} k ON {same_key} AND k.deleted = 0 AND k.id <> r.id "
-        "WHERE i.tbl = ? AND i.state = 'changed' AND r.deleted = 1 AND f.updated_at > k.updated_at "
-        "ORDER BY f.updated_at, r.id",
-        (table.name,)).fetchall()
+        "WHERE i.tbl = ? AND i.state = 'changed' AND r.deleted = 1 AND f.updated_at > (SELECT max(d.stamp) "
+        "FROM field_changes d WHERE d.tbl = i.tbl AND d.row_id = r.id AND d.field = 'deleted') "
+        "ORDER BY f.updated_at, r.id", (table.name,)).fetchall()
     written: list[tuple[str, str]] = []
     for removed_id, kept_id in found:  # the removed row as its laptop has it (personal fields too)
         removed = dict(conn.execute(f"SELECT * FROM src.{table.name} WHERE id = ?", (removed_id,)).fetchone())
         kept = dict(conn.execute(f"SELECT * FROM {table.name} WHERE id = ?", (kept_id,)).fetchone())
         fields = [c for c in kept if c not in history.NOT_CONTENT and c != "deleted"]
         _replace_versions(hq, table.name, removed, kept, fields)
+        if removed["updated_at"] <= kept["updated_at"]:  # a value chosen here since: it stays shown
+            continue
         at = history.just_after(removed["updated_at"]) or history.later_than(hq.clock(), removed["updated_at"])
         change_fields(hq, table.name, kept_id, {f: removed[f] for f in fields if removed[f] != kept[f]}, at, "update")
         written.append((table.name, kept_id))
