@@ -5,6 +5,7 @@ these machines and in CI); copies of personal data are looked for where a person
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -17,6 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+from fieldtui.core.store import Store
+from tests.core.test_store import make_cbo
 
 from .conftest import ROOT, SAMPLE
 
@@ -47,9 +51,10 @@ def exported(tmp_path_factory) -> Path:
 
 
 def in_tiny_disk(tmp_path: Path, commands: list[list[str]], env: dict[str, str] | None = None,
-                 size: str = "1m") -> list[dict]:
-    """Run CLI commands with a 1 MiB tmpfs at tmp_path/mnt; returns each one's code and output,
-    and what is left on the tiny disk afterwards."""
+                 size: str = "1m", copy_in: Path | None = None) -> list[dict]:
+    """Run CLI commands with a 1 MiB tmpfs at tmp_path/mnt (`copy_in` copied onto it first);
+    returns each one's code and output, and what is left on the tiny disk afterwards (`sizes`:
+    each file's bytes)."""
     unshare = shutil.which("unshare")
     if not unshare or os.geteuid() != 0:
         pytest.skip("needs root and unshare to mount a private tmpfs")
@@ -57,11 +62,14 @@ def in_tiny_disk(tmp_path: Path, commands: list[list[str]], env: dict[str, str] 
     mnt.mkdir(exist_ok=True)
     script = tmp_path / "run.py"
     script.write_text(
-        "import json, os, subprocess, sys\n"
-        f"out = []\nfor cmd in {commands!r}:\n"
+        "import json, os, shutil, subprocess, sys\n"
+        + (f"shutil.copy({str(copy_in)!r}, {str(mnt)!r})\n" if copy_in else "")
+        + f"out = []\nfor cmd in {commands!r}:\n"
         f"    r = subprocess.run({CLI!r} + cmd, capture_output=True, text=True, cwd={str(ROOT)!r})\n"
         "    out.append({'code': r.returncode, 'stdout': r.stdout, 'stderr': r.stderr,\n"
-        f"                'left': sorted(os.listdir({str(mnt)!r}))}})\n"
+        f"                'left': sorted(os.listdir({str(mnt)!r})),\n"
+        f"                'sizes': {{n: os.path.getsize(os.path.join({str(mnt)!r}, n))\n"
+        f"                          for n in os.listdir({str(mnt)!r})}}}})\n"
         "print(json.dumps(out))\n")
     shell = f"mount -t tmpfs -o size={size} tmpfs {mnt} && {sys.executable} {script}"
     run = subprocess.run([unshare, "-m", "sh", "-c", shell], capture_output=True, text=True, timeout=600,
@@ -92,6 +100,30 @@ def test_export_table_to_a_full_disk_says_so(tmp_path, suffix):
     line = one_line_error(subprocess.CompletedProcess([], result["code"], result["stdout"], result["stderr"]))
     assert "disk is full" in line and "table was not written" in line
     assert result["left"] == []
+
+
+def test_an_import_that_fills_the_disk_writes_nothing_and_gives_its_space_back(tmp_path):
+    """A big sheet imported into a field file on a nearly full disk (a USB stick): one line,
+    nothing saved, and no write-ahead log left holding the rows it could not save (their names
+    and phones) or the space. (It held already; this guards it. A file whose log still held a
+    committed change, e.g. an upgrade, keeps that log until the disk has room, as it must.)"""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    sheet = tmp_path / "big.csv"
+    with open(sheet, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["cbo", "full_name", "gender", "birth_year", "province", "origin", "phone", "household_members",
+                      "registered_on", "course", "start_date", "status"])
+        out.writerows(["Bright Angel Fund", f"测试{i:05d}", "male", 1990, "河南", "recent_arrival", f"139{i:08d}", 3,
+                       "2011-03-01", "电工", "2011-03-01", "enrolled"] for i in range(20_000))
+    on_disk = tmp_path / "mnt" / "field.db"
+    imported, counted = in_tiny_disk(tmp_path, [["import", str(on_disk), "--kind", "trainees", str(sheet)],
+                                                ["summary", str(on_disk), "--json"]], copy_in=field)
+    line = one_line_error(subprocess.CompletedProcess([], imported["code"], imported["stdout"], imported["stderr"]))
+    assert "disk is full" in line and "nothing was saved" in line
+    assert imported["sizes"].get("field.db-wal", 0) == 0, imported["sizes"]
+    assert json.loads(counted["stdout"])["trainees"] == 0
 
 
 def test_merge_into_a_full_disk_blames_the_disk_not_the_export(tmp_path, exported):
