@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from fieldtui.cli import main
-from fieldtui.core.exchange import keys, sealed
+from fieldtui.core.db.connect import AGE_MAGIC, is_age_file
+from fieldtui.core.exchange import keys
 from tests.cli.test_exchange_cli import field_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -110,7 +111,7 @@ def test_sealed_export_of_sample_reveals_no_personal_byte_and_merges_to_the_same
     assert r.exit_code == 0 and "sealed" in r.stdout, r.output
     assert run("export", sample_copy, tmp_path / "plain.db", "--plain").exit_code == 0
     raw = (tmp_path / "sealed.age").read_bytes()
-    assert raw.startswith(sealed.AGE_MAGIC) and SQLITE_HEADER not in raw
+    assert raw.startswith(AGE_MAGIC) and SQLITE_HEADER not in raw
     assert stat.S_IMODE((tmp_path / "sealed.age").stat().st_mode) == 0o600
     personal = _personal_values(sample_copy)
     assert len(personal) > 5000
@@ -144,7 +145,7 @@ def test_to_names_a_key_for_one_export_and_plain_is_explicit(tmp_path, hq_keys):
     assert run("export", one, tmp_path / "plain.db").exit_code == 0  # no key set: plain, as before
     assert (tmp_path / "plain.db").read_bytes().startswith(SQLITE_HEADER)
     assert run("export", one, tmp_path / "to.age", "--to", public.read_text().strip()).exit_code == 0
-    assert sealed.is_sealed(tmp_path / "to.age")
+    assert is_age_file(tmp_path / "to.age")
     one_line_error(run("export", one, tmp_path / "x.age", "--to", public, "--plain"), "not both")
     one_line_error(run("export", one, tmp_path / "x.age", "--to", identity), "never leaves headquarters")
     assert not (tmp_path / "x.age").exists()

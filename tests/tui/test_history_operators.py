@@ -9,7 +9,8 @@ import re
 from textual.widgets import DataTable, Input, Static
 
 from fieldtui.core import exchange
-from fieldtui.core.exchange import keys, sealed
+from fieldtui.core.db.connect import is_age_file
+from fieldtui.core.exchange import keys
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.history import HistoryScreen
@@ -160,7 +161,7 @@ async def test_f10_seals_to_the_key_set_in_the_settings_screen(tmp_path, fresh_d
         await settle(pilot)
         assert "sealed for headquarters" in str(app.screen.query_one("#status", Static).render()).lower()
     raw = (tmp_path / "sent.db").read_bytes()
-    assert sealed.is_sealed(tmp_path / "sent.db") and not raw.startswith(b"SQLite format 3")
+    assert is_age_file(tmp_path / "sent.db") and not raw.startswith(b"SQLite format 3")
     assert "李梅".encode() not in raw
     exchange.merge(tmp_path / "hq.db", [tmp_path / "sent.db"], identities=keys.identities(identity))
     with Store.open(tmp_path / "hq.db") as hq:

@@ -32,7 +32,7 @@ from pathlib import Path
 from fieldtui.core import kinds
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
-from fieldtui.core.db.connect import APPLICATION_ID, code, failure, text
+from fieldtui.core.db.connect import APPLICATION_ID, code, failure, is_age_file, text
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
@@ -120,7 +120,7 @@ def _check_target(out: Path) -> None:
 
 def _check_overwrite(out: Path) -> None:
     """Replacing an earlier export is fine; replacing anything else (a working file!) is refused."""
-    if not out.exists() or (out.is_file() and sealed.is_sealed(out)):
+    if not out.exists() or (out.is_file() and is_age_file(out)):
         return
     try:
         conn = sqlite3.connect(out.resolve().as_uri() + "?mode=ro", uri=True)

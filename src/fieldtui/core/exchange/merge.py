@@ -61,7 +61,7 @@ def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
     with Store.open(hq_path, create=True, operator=operator) as hq:
         report = merge_into(hq, files, progress=progress, identities=identities)
     if created and report.files and not any(f.accepted for f in report.files):
-        for leftover in (hq_path, *(hq_path.with_name(hq_path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        for leftover in (hq_path, *(hq_path.with_name(hq_path.name + s) for s in db_files.JOURNAL_SUFFIXES)):
             leftover.unlink(missing_ok=True)
     return report
 

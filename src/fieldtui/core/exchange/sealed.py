@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from fieldtui.core.db.connect import AGE_MAGIC, is_age_file  # noqa: F401 (AGE_MAGIC: how a sealed file starts)
+from fieldtui.core.db.connect import is_age_file
 from fieldtui.core.db.files import create_private_file
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.ids import new_id
@@ -36,11 +36,6 @@ def padded_size(n: int) -> int:
     while size < n:
         size *= 2
     return size
-
-
-def is_sealed(path: str | os.PathLike) -> bool:
-    """True if `path` starts like an age file (read as bytes; never a database we have open)."""
-    return is_age_file(path)
 
 
 class _Framed:
@@ -139,7 +134,7 @@ def _unseal(path: Path, out: Path, identities: Sequence[str]) -> None:
 def opened(path: Path, work: Path, identities: Sequence[str]) -> Iterator[Path]:
     """`path` itself if it is not sealed; else the export inside it, decrypted into a private file
     in the work folder that is removed when the block ends (success or failure)."""
-    if not is_sealed(path):
+    if not is_age_file(path):
         yield path
         return
     if not identities:

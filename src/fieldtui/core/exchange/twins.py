@@ -79,7 +79,7 @@ def _take_corrections(hq: Any, table: kinds.Table) -> list[tuple[str, str]]:
     for removed_id, kept_id in found:  # the removed row as its laptop has it (personal fields too)
         removed = dict(conn.execute(f"SELECT * FROM src.{table.name} WHERE id = ?", (removed_id,)).fetchone())
         kept = dict(conn.execute(f"SELECT * FROM {table.name} WHERE id = ?", (kept_id,)).fetchone())
-        fields = [c for c in kept if c not in history.NOT_CONTENT and c != "deleted"]
+        fields = _content(kept)
         _replace_versions(hq, table.name, removed, kept, fields)
         if removed["updated_at"] <= kept["updated_at"]:  # a value chosen here since: it stays shown
             continue
@@ -102,10 +102,8 @@ def _replace_versions(hq: Any, table: str, removed: dict[str, Any], kept: dict[s
         held = conn.execute(f"SELECT count(*) FROM field_conflicts WHERE {where}", key).fetchone()[0]
         if not held and as_stored(removed[field]) == as_stored(kept[field]):
             continue
-        versions = [(removed, _made_on(conn, table, removed))] + ([] if held else [(kept, _made_on(conn, table, kept))])
-        for row, device in versions:
-            conn.execute("INSERT OR IGNORE INTO field_conflicts (tbl, row_id, field, stamp, value, device) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", (*key, row["updated_at"], as_stored(row[field]), device))
+        for row in [removed] if held else [removed, kept]:
+            _keep_to_choose(conn, table, kept["id"], field, row)
         if len({v for (v,) in conn.execute(f"SELECT value FROM field_conflicts WHERE {where}", key)}) < 2:
             # one value left: nothing to choose
             conn.execute(f"DELETE FROM field_conflicts WHERE {where}", key)
@@ -114,17 +112,27 @@ def _replace_versions(hq: Any, table: str, removed: dict[str, Any], kept: dict[s
 def _fold(hq: Any, table: kinds.Table, rows: list[dict[str, Any]], at: str) -> int:
     """Fold `rows` (one key, in id order) into the first; returns 1 if it was left in conflict."""
     kept, newest = rows[0], max(rows, key=lambda r: (r["updated_at"], r["id"]))
-    fields = [c for c in kept if c not in history.NOT_CONTENT and c != "deleted"]
+    fields = _content(kept)
     differing = [f for f in fields if len({as_stored(r[f]) for r in rows}) > 1]
     for field in differing:
         for row in rows:
-            hq.conn.execute("INSERT OR IGNORE INTO field_conflicts (tbl, row_id, field, stamp, value, device) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", (table.name, kept["id"], field, row["updated_at"],
-                                                          as_stored(row[field]), _made_on(hq.conn, table.name, row)))
+            _keep_to_choose(hq.conn, table.name, kept["id"], field, row)
     change_fields(hq, table.name, kept["id"], {f: newest[f] for f in fields if newest[f] != kept[f]}, at, "update")
     for other in rows[1:]:
         change_fields(hq, table.name, other["id"], {"deleted": 1, **blanked(table.name)}, at, "delete")
     return 1 if differing else 0
+
+
+def _content(row: dict[str, Any]) -> list[str]:
+    """The fields a fold compares and carries over: all but the ids, stamps and `deleted`."""
+    return [c for c in row if c not in history.NOT_CONTENT and c != "deleted"]
+
+
+def _keep_to_choose(conn: Any, table: str, kept_id: str, field: str, row: dict[str, Any]) -> None:
+    """`row`'s value of `field`, at its last save, among the values kept to choose for the kept row."""
+    conn.execute("INSERT OR IGNORE INTO field_conflicts (tbl, row_id, field, stamp, value, device) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (table, kept_id, field, row["updated_at"], as_stored(row[field]),
+                                               _made_on(conn, table, row)))
 
 
 def _made_on(conn: Any, table: str, row: dict[str, Any]) -> str:
