@@ -355,7 +355,10 @@ def _when_due(followup: Any, row: Row) -> Any:
 
 
 #: Per table, what a row of the file needs before its model reads it.
-_BEFORE: dict[str, Callable[[Row, bool], None]] = {"cbos": _programmes_as_list, "participants": _phone_stands_for}
+#: Every table whose phone a pseudonymised export hashes (kinds.Table.personal: people's and
+#: volunteers'; volunteers' were held to the 11-digit rule, refusing the demo file's export).
+_BEFORE: dict[str, Callable[[Row, bool], None]] = {
+    "cbos": _programmes_as_list, **{t.name: _phone_stands_for for t in kinds.TABLES if t.personal.get("phone") == "h"}}
 #: Per table, the rules beyond its model (they may return the record as the composite reads it).
 _AFTER: dict[str, Callable[[Any, Row], Any]] = {
     "participants": _in_stored_form, "after_school": _consent_before_its_field, "placements": _on_live_training,
