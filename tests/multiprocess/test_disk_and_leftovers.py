@@ -225,3 +225,14 @@ def test_every_file_made_is_0600_whatever_the_umask(tmp_path, exported):
         assert run.returncode == 0, run.stderr
     made = [tmp_path / "out.db", tmp_path / "t.xlsx", tmp_path / "hq.db", tmp_path / "config" / "config.toml"]
     assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {p.name: "0o600" for p in made}
+
+
+def test_a_work_folder_that_cannot_be_made_is_one_line_and_leaves_no_file(tmp_path, exported):
+    """A mistyped $FIELDTUI_WORK_DIR (here under a file) or an unwritable cache folder: before, a
+    traceback (exit 1), and the merge left a new empty headquarters file behind."""
+    (tmp_path / "a-file").write_text("")
+    env = {"FIELDTUI_WORK_DIR": str(tmp_path / "a-file" / "work")}
+    for args in (["merge", tmp_path / "hq.db", exported], ["export", SAMPLE, tmp_path / "out.db"]):
+        line = one_line_error(cli(*args, env=env))
+        assert "the work folder" in line and "cannot be used" in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

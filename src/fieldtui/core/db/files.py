@@ -20,6 +20,7 @@ import contextlib
 import errno
 import fcntl
 import glob
+import hashlib
 import os
 import shutil
 import threading
@@ -219,6 +220,19 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
+def _work_root_ready() -> Path:
+    """The work root, made private; one line if it cannot be (an unwritable cache folder, a
+    mistyped $FIELDTUI_WORK_DIR): before, a traceback, and a merge left a new empty file behind."""
+    root = work_root()
+    try:
+        _private_dir(root)
+    except OSError as exc:
+        raise StoreError(_("the work folder {path} (for temporary copies; $FIELDTUI_WORK_DIR sets it) cannot be "
+                           "used: {reason}, so nothing was done").format(
+                               path=root, reason=exc.strerror or exc)) from None
+    return root
+
+
 def sweep_stale(root: Path | None = None) -> int:
     """Remove work folders whose process is gone (a kill -9 mid-merge); returns how many."""
     root = root or work_root()
@@ -250,13 +264,28 @@ def sweep_stale(root: Path | None = None) -> int:
 
 
 @contextlib.contextmanager
+def one_at_a_time(path: Path, purpose: str) -> Iterator[None]:
+    """Hold `purpose` on `path` for this user's fieldtui processes, one at a time (waiting for
+    the one before): an flock on a lock file in the work root named by a hash of the resolved path,
+    never on the database (closing a descriptor of it would drop SQLite's locks). Two merges into
+    one new headquarters file both took it as their own to create, and one refused removed it."""
+    root = _work_root_ready()
+    key = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:20]
+    lock = os.open(root / f"lock-{purpose}-{key}", os.O_CREAT | os.O_RDWR, 0o600)  # a file: sweep_stale takes folders
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(lock)
+
+
+@contextlib.contextmanager
 def work_folder(purpose: str) -> Iterator[Path]:
     """A private folder (0700) for one operation's temporary copies, removed when it ends.
 
     Its lock file stays locked (flock, not the POSIX locks SQLite uses) while this process works
     in it, so `sweep_stale` run by the next operation removes it only if this process died."""
-    root = work_root()
-    _private_dir(root)
+    root = _work_root_ready()
     sweep_stale(root)
     folder = root / f"{purpose}-{os.getpid()}-{os.urandom(6).hex()}"
     folder.mkdir(mode=0o700)

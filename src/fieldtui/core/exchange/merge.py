@@ -54,16 +54,24 @@ def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
           progress: Progress = no_progress, operator: str | None = None,
           identities: Sequence[str] = ()) -> MergeReport:
     """Merge exports into the headquarters file (created if missing); see the module docstring.
-    A file this call created is removed again when every export given was refused:
-    a refused merge leaves nothing behind."""
+    A file this call created is removed again when every export given was refused and no other
+    merge wrote into it meanwhile: a refused merge leaves nothing behind. Merges into one file
+    run one after the other (db/files.one_at_a_time)."""
     hq_path = Path(hq_path)
-    created = not hq_path.exists()
-    with Store.open(hq_path, create=True, operator=operator) as hq:
-        report = merge_into(hq, files, progress=progress, identities=identities)
-    if created and report.files and not any(f.accepted for f in report.files):
-        for leftover in (hq_path, *(hq_path.with_name(hq_path.name + s) for s in db_files.JOURNAL_SUFFIXES)):
-            leftover.unlink(missing_ok=True)
+    with db_files.one_at_a_time(hq_path, "merge"):  # a second merge into it waits (it decides `created`)
+        created = not hq_path.exists()
+        with Store.open(hq_path, create=True, operator=operator) as hq:
+            report = merge_into(hq, files, progress=progress, identities=identities)
+            keep = not created or any(f.accepted for f in report.files) or _holds_merges(hq)
+        if report.files and not keep:
+            for leftover in (hq_path, *(hq_path.with_name(hq_path.name + s) for s in db_files.JOURNAL_SUFFIXES)):
+                leftover.unlink(missing_ok=True)
     return report
+
+
+def _holds_merges(hq: Store) -> bool:
+    """Whether any merge was written into the file (by another program too: the app's own)."""
+    return hq.conn.execute("SELECT EXISTS (SELECT 1 FROM merges)").fetchone()[0] == 1
 
 
 def merge_into(hq: Store, files: list[str | os.PathLike], *, progress: Progress = no_progress,
@@ -117,16 +125,15 @@ def merge_checked(paths: list[Path], hq_path: Path, report: MergeReport,
 def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
     """Merge one checked file in one transaction, or refuse it (Refused) having written nothing."""
     result.export_id = checked.export_id
-    if _already_merged(hq.conn, checked):
-        result.accepted = True
-        result.already_merged = True
-        result.tables = {t: TableCounts() for t in RECORD_TABLES}
-        return
-    flag = _pseudonymised_flag(hq, checked)
     conn = hq.conn
     conn.execute("ATTACH DATABASE ? AS src", (str(checked.copy),))
     try:
-        with hq.transaction():
+        with hq.transaction():  # read under the write lock: another merge of the file may have just committed
+            if _already_merged(conn, checked):
+                result.accepted = result.already_merged = True
+                result.tables = {t: TableCounts() for t in RECORD_TABLES}
+                return
+            flag = _pseudonymised_flag(hq, checked)
             export = conn.execute(
                 "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",

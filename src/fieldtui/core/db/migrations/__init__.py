@@ -100,12 +100,16 @@ def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
           transaction: Callable[[], AbstractContextManager] | None = None) -> None:
     """Run scripts `start`..`end - 1` on `conn`, each with its version stamp, each inside
     `transaction()` (the store's BEGIN IMMEDIATE) or, without one, in the caller's own.
+    A script another process applied meanwhile (two programs opening one older or new file at
+    once) is skipped: the version is read again under the write lock.
     The SQL functions scripts call (core/pinyin.py) are registered on `conn` first."""
     from fieldtui.core import pinyin
 
     pinyin.register(conn)
     for n in range(start, end):
         with transaction() if transaction is not None else nullcontext():
+            if conn.execute("PRAGMA user_version").fetchone()[0] > n:
+                continue
             for statement in statements(SCRIPTS[n]):
                 conn.execute(statement.rstrip(";"))
             conn.execute(f"PRAGMA user_version = {n + 1}")
