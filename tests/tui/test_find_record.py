@@ -11,10 +11,12 @@ from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.children import ChildForm
 from fieldtui.tui.screens.find_record import FindRecordScreen
+from fieldtui.tui.screens.person import PersonScreen
+from fieldtui.tui.screens.trainees import TraineeForm
 from fieldtui.tui.widgets.confirm import Confirm
 from tests.core.test_attendance_volunteers import child, session
 from tests.core.test_merge_rules import sqlite3_cli
-from tests.core.test_store import make_cbo
+from tests.core.test_store import make_cbo, trainee
 
 from .helpers import fill, form_screen, settle
 
@@ -110,3 +112,34 @@ async def test_a_removed_record_and_a_mark_are_said_not_opened(tmp_path):
         await settle(pilot)
         assert not isinstance(app.screen, FindRecordScreen)
         assert any("Attendance" in str(n.message) for n in app._notifications)
+
+
+async def test_a_birth_year_mistyped_outside_as_text_is_named_found_and_corrected(tmp_path):
+    """"199O" typed into a cell with a database browser: headquarters said only "participants.
+    birth_year holds values of the wrong type", naming no row; now it names the row, which opens
+    in its form showing what is stored, to be corrected."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        saved = store.save_trainee(trainee(make_cbo(store)))
+    person, training = saved.participant.id, saved.training.id
+    sqlite3_cli(field, f"UPDATE participants SET birth_year = '199O' WHERE id = '{person}'")
+    said = refusal(field, tmp_path)
+    assert person in said and "wrong type" in said and "王建国" not in said, said
+    app = FieldApp(field)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_the_dialog(pilot)
+        app.screen.query_one("#find-id").insert_text_at_cursor(said)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)  # a person row: their page, showing what is stored
+        assert "199O" in str(app.screen.query_one("#person-card").render())
+        await pilot.press("enter")  # their training: its form holds the person's fields
+        await settle(pilot)
+        assert form_screen(pilot).record_id == training
+        assert form_screen(pilot).form.widget_for("participant.birth_year").value == "199O"  # shown as stored
+        await fill(pilot, "participant.birth_year", "1990")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, TraineeForm)
+    assert refusal(field, tmp_path) == ""

@@ -45,8 +45,10 @@ class Person(NamedTuple):
 
 
 #: The columns of `Person`, from participants p joined with participant_keys k.
+#: A birth year of the wrong storage type (text or bytes typed in with a database browser: "199O")
+#: reads as unknown; SQLite orders text and bytes after every number, so this holds on both engines.
 PERSON_COLUMNS = ("p.id, p.full_name, coalesce(k.pinyin, ''), coalesce(k.bag, ''), coalesce(k.initials, ''), "
-                  "p.birth_year, p.phone, p.province, p.cbo_id")
+                  "CASE WHEN p.birth_year BETWEEN 0 AND 9999 THEN p.birth_year END, p.phone, p.province, p.cbo_id")
 
 
 class Evidence(NamedTuple):

@@ -33,6 +33,7 @@ from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked, scratch_failure
 from fieldtui.core.exchange.rules import check_rows
+from fieldtui.core.formatting import shown
 from fieldtui.core.exchange.schema import (
     EXPORT_FORMAT,
     content_checksum,
@@ -214,17 +215,19 @@ def _check_values(conn: sqlite3.Connection, table: str) -> None:
         allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
         texts += [col] if "text" in allowed else []  # a number is short and has no NUL
         allowed = allowed if (notnull or pk) else (*allowed, "null")
-        wrong.append(f"max(typeof({col}) NOT IN ({', '.join(repr(k) for k in allowed)}))")
+        wrong.append(f"typeof({col}) NOT IN ({', '.join(repr(k) for k in allowed)})")
     cols = [col for _cid, col, *_rest in info]
     texts = texts or cols[:1]
     per_column = [f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in texts]
     longest = f"max({', '.join(per_column)})" if len(per_column) > 1 else per_column[0]  # (max(x): an aggregate)
     nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in texts)
     *types, length, has_nul = conn.execute(
-        f"SELECT {', '.join(wrong)}, max({longest}), max({nul}) FROM {table}").fetchone()
-    bad = next((col for col, flag in zip(cols, types, strict=True) if flag), None)
-    if bad is not None:
-        raise Refused(_("{table}.{column} holds values of the wrong type").format(table=table, column=bad))
+        f"SELECT {', '.join(f'max({w})' for w in wrong)}, max({longest}), max({nul}) FROM {table}").fetchone()
+    bad = next(((col, w) for col, w, flag in zip(cols, wrong, types, strict=True) if flag), None)
+    if bad is not None:  # the row named (by id only), to be found in the app and corrected
+        (row_id,) = conn.execute(f"SELECT CAST(id AS TEXT) FROM {table} WHERE {bad[1]} LIMIT 1").fetchone()
+        raise Refused(_("{table} row {id} holds a value of the wrong type in {column} (typed in outside fieldtui?)"
+                        ).format(table=table, id=shown(str(row_id))[:40], column=bad[0]))
     if (length or 0) > MAX_CELL_CHARS:  # characters, or bytes / 4 (UTF-8: at most 4 a character)
         raise Refused(_("a value in {table} is implausibly long").format(table=table))
     if has_nul:

@@ -105,6 +105,20 @@ class PersonScreen(Screen[None]):
             table.add_row(Text(_("none"), style="dim"), *([""] * (len(headers) - 1)))
         measure_rows_now(table)
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a live programme or placement opens its form, where the person's own fields
+        are corrected too: a headquarters refusal naming a person row opens this page."""
+        if self.overview is None:
+            return
+        rows = {"person-enrolments": [(kinds.kind(e["kind"]).table, e) for e in self.overview["enrolments"]],
+                "person-placements": [("placements", pl) for pl in self.overview["placements"]]}.get(
+            event.data_table.id or "", [])
+        if event.cursor_row < len(rows) and not rows[event.cursor_row][1]["deleted"]:
+            from fieldtui.tui.screens.find_record import open_record
+
+            table, row = rows[event.cursor_row]
+            open_record(self.app, table, row["id"])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enrol":
             return self.overview is not None and not self.overview["person"]["deleted"]
