@@ -33,7 +33,6 @@ from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.exchange.hostile import DAMAGED, Refused, open_checked, scratch_failure
 from fieldtui.core.exchange.rules import check_rows
-from fieldtui.core.formatting import shown
 from fieldtui.core.exchange.schema import (
     EXPORT_FORMAT,
     content_checksum,
@@ -42,6 +41,7 @@ from fieldtui.core.exchange.schema import (
     pruned_objects,
     schema_listing,
 )
+from fieldtui.core.formatting import shown
 from fieldtui.core.ids import new_id
 from fieldtui.i18n import _
 
