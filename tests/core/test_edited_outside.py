@@ -20,6 +20,7 @@ import pytest
 from fieldtui.core import exchange
 from fieldtui.core.store import Store, StoreError
 from tests.core.test_merge_rules import sqlite3_cli
+from tests.core.test_store import make_cbo, trainee
 
 VIEW = ("PRAGMA foreign_keys = OFF; ALTER TABLE participants RENAME TO participants_real; "
         "CREATE VIEW participants AS SELECT * FROM participants_real")
@@ -86,3 +87,23 @@ def test_a_name_no_longer_utf8_opens_counts_exports_and_merges(sample_copy, tmp_
     merged = cli("merge", str(hq), str(field_export))
     assert merged.returncode == 0, merged.stderr
     assert json.loads(cli("summary", str(hq), "--json").stdout) == expected
+
+
+def test_a_cbo_deleted_with_sqlite3_is_named_by_its_first_person_at_headquarters(tmp_path):
+    """"Tidying" a duplicate CBO away with `DELETE FROM cbos` (the sqlite3 program does not
+    enforce foreign keys) leaves its people pointing nowhere. The laptop's figures dropped them
+    without a word, and headquarters refused the export with SQLite's "FOREIGN KEY constraint
+    failed", naming no row: nobody could find what to fix."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        person = store.save_trainee(trainee(make_cbo(store))).participant.id
+    sqlite3_cli(field, "DELETE FROM cbos")
+    review = cli("conflicts", str(field), "--lang", "en")  # on the laptop: the figures drop them, this says why
+    assert review.returncode == 0 and "their CBO is not in" in review.stdout and person in review.stdout, (
+        review.stdout + review.stderr)
+    exchange.export(field, tmp_path / "export.db")
+    merged = cli("merge", str(tmp_path / "hq.db"), str(tmp_path / "export.db"), "--lang", "en")
+    assert merged.returncode == 2, merged.stdout
+    line = merged.stderr.strip()
+    assert f"participants row {person} refers to a record that is neither in the file nor here" in line, line
+    assert "FOREIGN KEY" not in line and "王建国" not in line

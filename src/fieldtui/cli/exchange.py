@@ -169,8 +169,8 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
     made; or settle one record's (--resolve ID [--field F] [--take N])."""
     from rich.console import Console
 
-    from fieldtui.cli.reports import conflicts_report
-    from fieldtui.core import exchange
+    from fieldtui.cli.reports import conflicts_report, uncounted_report
+    from fieldtui.core import exchange, summary
     from fieldtui.core.pg import is_url
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
@@ -187,7 +187,11 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
         raise click.UsageError(_("--field and --take go with --resolve ID"))
     with read_hq(db) as store:
         rows = exchange.conflicts(store)
+        uncounted = summary.uncounted(store)  # for review too, as the app's Conflicts screen lists them
+    console = Console(highlight=False)
+    if uncounted:
+        console.print(uncounted_report(uncounted))
     if not rows:
         click.echo(_("No conflicts."))
         return
-    Console(highlight=False).print(conflicts_report(rows, exchange.short_ids(rows)))
+    console.print(conflicts_report(rows, exchange.short_ids(rows)))

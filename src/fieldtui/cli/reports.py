@@ -57,8 +57,9 @@ SHOWN = 50
 def uncounted_report(people: list[dict]) -> Group:
     """Live people the figures no longer count, and why, so someone corrects them."""
     table = Table(title=_("People no longer counted ({n}): please review").format(n=fmt.number(len(people))))
-    for label in (_("Person"), _("CBO"), _("Why"), _("Id")):
+    for label in (_("Person"), _("CBO"), _("Why")):
         table.add_column(label)
+    table.add_column(_("Id"), no_wrap=True, min_width=36)  # whole: it is what finds the record
     for p in people[:SHOWN]:
         cbo = fmt.cbo_name(p["cbo_zh"], p["cbo_en"])
         table.add_row(Text(fmt.shown(p["full_name"] or "")), Text(fmt.shown(cbo)),

@@ -149,7 +149,8 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             counts = {t: vars(c) for t, c in result.tables.items()}
             conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), export))
     except sqlite3.IntegrityError as exc:
-        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=exc)) from None
+        raise Refused(_pointing_nowhere(conn) or _("its rows do not fit the records already here: {reason}").format(
+            reason=exc)) from None
     except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
             path=result.path.name, reason=exc)) from None
@@ -172,6 +173,23 @@ def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool
     check_merged(conn, written, pseudonymised, file_checked=True)  # every rule holds for the result
     conn.execute("DROP TABLE temp.incoming")
     pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
+
+
+def _pointing_nowhere(conn: sqlite3.Connection) -> str | None:
+    """The first row of the attached file whose parent is neither in it nor here, named (SQLite's
+    "FOREIGN KEY constraint failed" names none): a CBO deleted with the sqlite3 program, which
+    does not enforce foreign keys, leaves its people so. Read only when a merge failed."""
+    for table in RECORD_TABLES:
+        for _n, _seq, parent, column, to, *_rest in conn.execute(f"PRAGMA src.foreign_key_list({table})").fetchall():
+            to = to or "id"
+            row = conn.execute(
+                f"SELECT CAST(s.id AS TEXT) FROM src.{table} s WHERE s.{column} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM main.{parent} m WHERE m.{to} = s.{column}) AND NOT EXISTS "
+                f"(SELECT 1 FROM src.{parent} f WHERE f.{to} = s.{column}) LIMIT 1").fetchone()
+            if row is not None:
+                return _("{table} row {id} refers to a record that is neither in the file nor here ({parent})").format(
+                    table=table, id=row[0], parent=parent)
+    return None
 
 
 def _already_merged(conn: sqlite3.Connection, checked: CheckedFile) -> bool:

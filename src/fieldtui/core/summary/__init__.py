@@ -87,18 +87,20 @@ LIVE_ENROLMENT = "(" + " OR ".join(
 
 
 #: Why `uncounted` lists a person (msgids, translated where shown).
-UNCOUNTED_WHY = {"cbo_removed": N_("their CBO was removed"), "no_enrolment": N_("no programme left (all removed)")}
+UNCOUNTED_WHY = {"cbo_removed": N_("their CBO was removed"), "no_enrolment": N_("no programme left (all removed)"),
+                 "cbo_missing": N_("their CBO is not in the file (deleted outside fieldtui)")}
 
 
 def uncounted(store: Store) -> list[dict[str, Any]]:
     """Live people counted nowhere, for review: no live enrolment (each laptop removed a
-    different one), or a removed CBO (another laptop added them after it was removed); `why`
-    is a key of UNCOUNTED_WHY."""
+    different one), a removed CBO (another laptop added them after it was removed), or a CBO
+    not in the file at all (a row deleted with the sqlite3 program: the figures dropped them
+    without a word); `why` is a key of UNCOUNTED_WHY."""
     return [dict(r) for r in store.conn.execute(
         "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
-        f"CASE WHEN c.deleted = 1 THEN 'cbo_removed' ELSE 'no_enrolment' END AS why FROM participants p "
-        f"JOIN cbos c ON c.id = p.cbo_id WHERE p.deleted = 0 AND (c.deleted = 1 OR NOT {LIVE_ENROLMENT}) "
-        "ORDER BY c.name_en, p.full_name, p.id")]
+        "CASE WHEN c.id IS NULL THEN 'cbo_missing' WHEN c.deleted = 1 THEN 'cbo_removed' ELSE 'no_enrolment' END "
+        f"AS why FROM participants p LEFT JOIN cbos c ON c.id = p.cbo_id WHERE p.deleted = 0 "
+        f"AND (c.id IS NULL OR c.deleted = 1 OR NOT {LIVE_ENROLMENT}) ORDER BY c.name_en, p.full_name, p.id")]
 
 
 def _people_filter(filters: Filters, live: bool = True) -> tuple[str, dict[str, Any]]:
