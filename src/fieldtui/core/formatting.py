@@ -33,6 +33,16 @@ UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\
 SHOWN_MAX = 1000
 
 
+#: A Chinese input method in full-width mode (全角) types "１９８５", "２０１０－０３－０１": the
+#: ASCII characters' full-width forms (U+FF01..U+FF5E) and the ideographic space, mapped back.
+_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    """`text` with full-width ASCII forms as ASCII: for digits, dates and amounts, never names."""
+    return text.translate(_HALF_WIDTH)
+
+
 def shown(text: str) -> str:
     """Stored text made safe to draw: a control character (an escape sequence would reach the
     terminal) or a direction override in a file edited behind fieldtui's back becomes "�", and

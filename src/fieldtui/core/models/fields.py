@@ -14,7 +14,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from fieldtui.core import clock
-from fieldtui.core.formatting import UNPRINTABLE
+from fieldtui.core.formatting import UNPRINTABLE, half_width
 from fieldtui.core.vocabulary import PROVINCES
 from fieldtui.i18n import _
 
@@ -44,7 +44,7 @@ MAX_CHILD_AGE = 17
 MIN_CHILD_AGE = 3
 MAX_MONEY_CNY = 1_000_000
 
-_PHONE = re.compile(r"1[3-9]\d{9}")
+_PHONE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits: \d would take a full-width "１" and store it so
 
 
 def _rule(code: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -134,7 +134,7 @@ def normalise_phone(value: Any) -> str | None:
     value = _blank_to_none(value)
     if value is None:
         return None
-    digits = re.sub(r"[\s\-()]", "", str(value))
+    digits = re.sub(r"[\s\-()]", "", half_width(str(value)))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from fieldtui.core.errors import RecordInvalid
+from fieldtui.core.formatting import half_width
 from fieldtui.core.vocabulary import LABELS
 from fieldtui.i18n import N_, _, labelled, listed
 
@@ -125,6 +126,9 @@ def validate(model: type[BaseModel], data: Any) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        typed = _half_width_numbers(data, exc)
+        if typed is not None:
+            return validate(model, typed)
         errors = messages_from(exc)
         partial = getattr(model, "partial_rules", None)
         if partial is not None and isinstance(data, dict):
@@ -132,3 +136,31 @@ def validate(model: type[BaseModel], data: Any) -> Any:
                 leaf = path.rsplit(".", 1)[-1]
                 errors.setdefault(path, labelled(_(LABELS[leaf]), message) if leaf in LABELS else message)
         raise RecordInvalid(errors) from None
+
+
+#: pydantic's errors for a number or a date that did not parse.
+_PARSING = frozenset({"int_parsing", "float_parsing", "date_parsing", "date_from_datetime_parsing"})
+
+
+def _half_width_numbers(data: Any, exc: ValidationError) -> Any:
+    """`data` with each number or date that did not parse only for being typed in full width
+    ("１９８５": a Chinese input method's 全角 mode, a pasted sheet) in ASCII; None if none was.
+    Read only after a failure: valid input costs nothing more."""
+    fixes = [(e["loc"], half_width(e["input"])) for e in exc.errors()
+             if e["type"] in _PARSING and isinstance(e.get("input"), str) and half_width(e["input"]) != e["input"]]
+    if not fixes:
+        return None
+    try:
+        for loc, value in fixes:
+            data = _with(data, loc, value)
+    except (TypeError, KeyError):  # not nested dicts all the way (a model instance given): as it was
+        return None
+    return data
+
+
+def _with(data: Any, loc: tuple, value: Any) -> dict:
+    """A copy of nested dicts `data` with the value at `loc` replaced."""
+    if not isinstance(data, dict):
+        raise TypeError(type(data).__name__)
+    head, *rest = loc
+    return {**data, head: _with(data[head], tuple(rest), value) if rest else value}

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from fieldtui.core import vocabulary
-from fieldtui.core.formatting import UNPRINTABLE
+from fieldtui.core.formatting import UNPRINTABLE, half_width
 from fieldtui.i18n import _
 from fieldtui.tui.widgets.choice import ChoiceField, Option
 from fieldtui.tui.widgets.picker import SOURCES, PickerField
@@ -38,6 +38,11 @@ class FieldInput(Input):
     the cursor stays where it is), while holding the value as stored: a name edited in with
     sqlite3 opens without sending an escape sequence to the terminal, and a save names the rule
     it breaks instead of quietly storing "�"."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """A number or date field takes what a Chinese input method types in full-width mode
+        ("１９８５") as ASCII; before, its restriction dropped each key without a sign."""
+        super().replace(half_width(text) if self.restrict else text, start, end)
 
     @property
     def _value(self) -> Text:

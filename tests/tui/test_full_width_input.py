@@ -1,0 +1,44 @@
+"""Digits typed with a Chinese input method in full-width mode (全角, one Shift+Space away):
+"１９９０", "１３８１２３４５６７８". Before, a number field's restriction dropped each such key
+without a sign (nothing appeared), and the phone field refused the number; a sheet with such cells
+was refused ("must be a whole number") or, for a phone mixing both widths, stored full-width
+digits that no search or duplicate check matched."""
+
+from __future__ import annotations
+
+from fieldtui.core.store import Store
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.trainees import TraineeListScreen
+from tests.cli.test_duplicates_imported import cli, sheet
+from tests.core.test_store import make_cbo
+
+from .helpers import settle
+
+KEYS = [["f3"], ["ctrl+n"], list("王小明"), ["enter"], ["2"], list("１９９０"), ["enter"], list("henan"), ["enter"],
+        ["1"], list("１３８ １２３４ ５６７８"), ["enter"], list("厨师"), ["ctrl+s"]]
+
+
+async def test_a_trainee_typed_in_full_width_digits_is_saved_with_ascii_ones(fresh_db):
+    path, _cbo = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in KEYS:
+            await pilot.press(*keys)
+            await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen), type(app.screen).__name__
+    with Store.open_readonly(path) as store:
+        row = store.page("trainees")[0]
+    assert (row["full_name"], row["birth_year"], row["phone"]) == ("王小明", 1990, "13812345678")
+
+
+def test_a_sheet_with_full_width_digits_is_imported_with_ascii_ones(tmp_path):
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    rows = [("赵敏", "１９８８", "139１２３４５６７８"), ("王小二", "１９９２", "")]
+    imported = cli("import", db, sheet(tmp_path / "march.csv", "Bright Angel Fund", rows), "--kind", "trainees")
+    assert imported.returncode == 0 and "2 written" in imported.stdout, imported.stdout + imported.stderr
+    with Store.open_readonly(db) as store:
+        found = {(r["full_name"], r["birth_year"], r["phone"]) for r in store.page("trainees")}
+        assert store.page("trainees", search="13912345678")  # the phone is found by what is typed
+    assert found == {("赵敏", 1988, "13912345678"), ("王小二", 1992, None)}
