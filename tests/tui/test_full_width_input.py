@@ -40,5 +40,6 @@ def test_a_sheet_with_full_width_digits_is_imported_with_ascii_ones(tmp_path):
     assert imported.returncode == 0 and "2 written" in imported.stdout, imported.stdout + imported.stderr
     with Store.open_readonly(db) as store:
         found = {(r["full_name"], r["birth_year"], r["phone"]) for r in store.page("trainees")}
-        assert store.page("trainees", search="13912345678")  # the phone is found by what is typed
+        assert store.page("trainees", search="13912345678")  # the phone is found by what is typed,
+        assert [r["full_name"] for r in store.page("trainees", search="１３９１２")] == ["赵敏"]  # in either width
     assert found == {("赵敏", 1988, "13912345678"), ("王小二", 1992, None)}

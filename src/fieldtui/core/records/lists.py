@@ -15,6 +15,7 @@ import re
 from typing import Any, NamedTuple
 
 from fieldtui.core import kinds, pinyin
+from fieldtui.core.formatting import half_width
 from fieldtui.core.kinds import ListSpec
 
 #: A record id as fieldtui writes them (core/ids.py: UUID text), wherever it is in a pasted line.
@@ -75,10 +76,11 @@ class Lists:
         for col in spec.search:
             if col in kinds.NOCASE_INDEXED or spec.table_alias == "c":
                 parts.append((col, f"{col} LIKE ? ESCAPE '\\'", [like]))
-            else:
-                low = search.lower() if col.endswith(".id") else search
+            else:  # ids and phones are ASCII: "１３８" typed in full width (全角) reads as "138"
+                text = half_width(search)
+                low = text.lower() if col.endswith(".id") else text
                 parts.append((col, f"{col} >= ? AND {col} < ? AND {col} LIKE ? ESCAPE '\\'",
-                              [low, low + "\U0010ffff", like]))
+                              [low, low + "\U0010ffff", _like_prefix(text)]))
         return parts
 
     def _from(self, spec: ListSpec) -> str:
