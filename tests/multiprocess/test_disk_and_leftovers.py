@@ -236,3 +236,15 @@ def test_a_work_folder_that_cannot_be_made_is_one_line_and_leaves_no_file(tmp_pa
         line = one_line_error(cli(*args, env=env))
         assert "the work folder" in line and "cannot be used" in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_report_that_fills_the_disk_leaves_neither_file_and_no_traceback(tmp_path):
+    """The page fits, the workbook does not. Before: the page was left as if written (the line
+    said "the report was not written"), beside the previous report's workbook if there was one,
+    and the workbook's zip writer printed a traceback ("Exception ignored in: ZipFile.__del__")."""
+    field = tmp_path / "field.db"
+    shutil.copyfile(SAMPLE, field)
+    [result] = in_tiny_disk(tmp_path, [["report", str(field), str(tmp_path / "mnt")]], size="64k")
+    line = one_line_error(subprocess.CompletedProcess([], result["code"], result["stdout"], result["stderr"]))
+    assert "disk is full" in line and "report was not written" in line, line
+    assert result["left"] == [], result["left"]

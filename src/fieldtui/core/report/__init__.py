@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from fieldtui.core.db import files
 from fieldtui.core.ids import new_id
@@ -69,9 +69,13 @@ def write_report(store_or_path: Store | str | os.PathLike, out_dir: str | os.Pat
     with speaking(lang):
         step(2, STEPS, HTML_NAME)
         page = html.render(data).encode("utf-8")
-        write_private(paths.html, lambda fh: fh.write(page))
         step(3, STEPS, XLSX_NAME)
-        write_private(paths.xlsx, lambda fh: xlsx.write(data, fh))
+        book = io.BytesIO()  # built in memory (tens of KB): a full disk then fails in one place, not
+        try:  # inside the zip writer, whose leftover object printed a traceback at exit
+            xlsx.write(data, book)
+        except OSError as exc:  # openpyxl's own temporary files
+            raise _cannot_write(paths.xlsx, exc) from None
+    write_private({paths.html: page, paths.xlsx: book.getvalue()})
     return paths
 
 
@@ -101,21 +105,25 @@ def _not_a_file(out: Path) -> None:
         raise ReportError(_("{path} is a file, not a folder").format(path=out))
 
 
-def write_private(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write `path` atomically with mode 0600: a temporary file beside it, fsynced, then renamed
-    (core.db.files.publish)."""
-    tmp = path.parent / f".{path.name}.{new_id()}.tmp"
+def write_private(contents: dict[Path, bytes]) -> None:
+    """Write each file with mode 0600, all or none: each to a temporary name beside it first,
+    then each fsynced and renamed into place (core.db.files.publish). A disk that fills leaves
+    the previous report whole: before, a new page could stand beside the last report's workbook."""
+    staged: list[tuple[Path, Path]] = []
+    path = next(iter(contents))
     try:
-        files.create_private_file(tmp)
-        try:
-            with open(tmp, "wb") as fh:
-                write(fh)
+        for path, data in contents.items():
+            staged.append((path.parent / f".{path.name}.{new_id()}.tmp", path))
+            files.create_private_file(staged[-1][0])
+            with open(staged[-1][0], "wb") as fh:
+                fh.write(data)
+        for tmp, path in staged:
             files.publish(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise _cannot_write(path, exc) from None
+    finally:
+        for tmp, _path in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def _cannot_write(path: Path, exc: OSError) -> ReportError:
