@@ -416,7 +416,7 @@ def reseal(path: Path) -> None:
 
 
 @pytest.mark.parametrize("edit, words", [
-    ("UPDATE participants SET cbo_id = 'nowhere'", "do not fit"),  # people of a CBO that is not there
+    ("UPDATE participants SET cbo_id = 'nowhere'", "neither in the file nor here (cbos)"),  # a CBO not there
     ("UPDATE cbos SET grant_usd = 'lots'", "wrong type"),
     ("UPDATE participants SET deleted = 2", "do not fit"),
     ("UPDATE participants SET full_name = printf('%.5000c', 'x')", "implausibly long"),
@@ -524,7 +524,7 @@ def test_a_nul_byte_cannot_hide_the_length_of_a_value(tmp_path, two_fields):
         bad = _reseal_edit(tmp_path, two_fields[3], f"UPDATE participants SET full_name = '秘密' || char(0) || {tail} "
                            f"WHERE id = '{pid}'")
         bad = bad.rename(tmp_path / f"nul-{n}.db")
-        _assert_refused(tmp_path, hq, bad, "a value in participants")
+        _assert_refused(tmp_path, hq, bad, f"participants row {pid} holds")  # named, never its value
 
 
 @pytest.mark.parametrize("edit, words", [

@@ -6,8 +6,10 @@ id, or the whole line pasted, and opens the record's form; corrected, the next e
 
 from __future__ import annotations
 
+import pytest
+
 from fieldtui.core import exchange
-from fieldtui.core.store import Store
+from fieldtui.core.store import Store, StoreError
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.children import ChildForm
 from fieldtui.tui.screens.find_record import FindRecordScreen
@@ -115,16 +117,19 @@ async def test_a_removed_record_and_a_mark_are_said_not_opened(tmp_path):
 
 
 async def test_a_birth_year_mistyped_outside_as_text_is_named_found_and_corrected(tmp_path):
-    """"199O" typed into a cell with a database browser: headquarters said only "participants.
-    birth_year holds values of the wrong type", naming no row; now it names the row, which opens
-    in its form showing what is stored, to be corrected."""
+    """"199O" typed into a cell with a database browser: the export went out and headquarters
+    said only "participants.birth_year holds values of the wrong type", naming no row. Now the
+    export itself names the row, which opens in its form showing what is stored, to be corrected."""
     field = tmp_path / "field.db"
     with Store.open(field, create=True) as store:
         saved = store.save_trainee(trainee(make_cbo(store)))
     person, training = saved.participant.id, saved.training.id
     sqlite3_cli(field, f"UPDATE participants SET birth_year = '199O' WHERE id = '{person}'")
-    said = refusal(field, tmp_path)
+    with pytest.raises(StoreError) as refused:
+        exchange.export(field, tmp_path / "export.db")
+    said = str(refused.value)
     assert person in said and "wrong type" in said and "王建国" not in said, said
+    assert "headquarters would refuse" in said and not (tmp_path / "export.db").exists()
     app = FieldApp(field)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -18,7 +18,7 @@ the package: take anything else of those modules by its full path
 """
 
 from fieldtui.core.errors import StoreError
-from fieldtui.core.exchange.check import MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ROWS_PER_TABLE, CheckedFile, check_file
+from fieldtui.core.exchange.check import MAX_FILE_BYTES, MAX_ROWS_PER_TABLE, CheckedFile, check_file
 from fieldtui.core.exchange.conflicts import conflicts, resolve_conflict, short_ids
 from fieldtui.core.exchange.export import KEY_ENV, ExportResult, export
 from fieldtui.core.exchange.hostile import Refused
@@ -26,6 +26,7 @@ from fieldtui.core.exchange.merge import CHECKPOINT_EVERY, MERGE_CACHE_KIB, merg
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.rules import ROW_BATCH, check_rows
 from fieldtui.core.exchange.schema import EXPORT_FORMAT, MANIFEST_DDL, Progress, content_checksum, expected_schema
+from fieldtui.core.exchange.values import MAX_CELL_CHARS
 from fieldtui.core.exchange.worker import PIPELINE_MIN_BYTES
 from fieldtui.core.models import CONSENT_FIELD_SINCE
 

@@ -41,15 +41,13 @@ from fieldtui.core.exchange.schema import (
     pruned_objects,
     schema_listing,
 )
-from fieldtui.core.formatting import shown
+from fieldtui.core.exchange.values import check_values
 from fieldtui.core.ids import new_id
 from fieldtui.i18n import _
 
 MAX_FILE_BYTES = 4 * 1024**3
 MAX_ROWS_PER_TABLE = 20_000_000
-MAX_CELL_CHARS = 4000
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-_TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
 
 
 @dataclass
@@ -201,37 +199,7 @@ def _check_content(conn: sqlite3.Connection, manifest: dict[str, str]) -> None:
             raise Refused(_("manifest says {declared} rows in {table}, the file has {found}").format(
                 declared=declared.get(table), table=table, found=n))
     for table in found:
-        _check_values(conn, table)
-
-
-def _check_values(conn: sqlite3.Connection, table: str) -> None:
-    """In one pass over the table: every value of its declared type (SQLite would store 'abc' in
-    a REAL column, or a BLOB anywhere: JSON cannot hold one), none longer than
-    MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest (SQLite's length() of text
-    stops at a NUL), and no NUL at all (no form can type one). Runs before anything reads rows as JSON."""
-    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-    wrong, texts = [], []
-    for _cid, col, decl, notnull, _default, pk in info:
-        allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
-        texts += [col] if "text" in allowed else []  # a number is short and has no NUL
-        allowed = allowed if (notnull or pk) else (*allowed, "null")
-        wrong.append(f"typeof({col}) NOT IN ({', '.join(repr(k) for k in allowed)})")
-    cols = [col for _cid, col, *_rest in info]
-    texts = texts or cols[:1]
-    per_column = [f"coalesce(max(length({c}), length(CAST({c} AS BLOB)) / 4), 0)" for c in texts]
-    longest = f"max({', '.join(per_column)})" if len(per_column) > 1 else per_column[0]  # (max(x): an aggregate)
-    nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in texts)
-    *types, length, has_nul = conn.execute(
-        f"SELECT {', '.join(f'max({w})' for w in wrong)}, max({longest}), max({nul}) FROM {table}").fetchone()
-    bad = next(((col, w) for col, w, flag in zip(cols, wrong, types, strict=True) if flag), None)
-    if bad is not None:  # the row named (by id only), to be found in the app and corrected
-        (row_id,) = conn.execute(f"SELECT CAST(id AS TEXT) FROM {table} WHERE {bad[1]} LIMIT 1").fetchone()
-        raise Refused(_("{table} row {id} holds a value of the wrong type in {column} (typed in outside fieldtui?)"
-                        ).format(table=table, id=shown(str(row_id))[:40], column=bad[0]))
-    if (length or 0) > MAX_CELL_CHARS:  # characters, or bytes / 4 (UTF-8: at most 4 a character)
-        raise Refused(_("a value in {table} is implausibly long").format(table=table))
-    if has_nul:
-        raise Refused(_("a value in {table} holds a NUL byte").format(table=table))
+        check_values(conn, table)
 
 
 @contextmanager

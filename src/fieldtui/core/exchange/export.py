@@ -37,6 +37,7 @@ from fieldtui.core.db.files import create_private_file
 from fieldtui.core.db.migrations import SCHEMA_VERSION
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.core.exchange import keys, sealed
+from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.schema import (
     DECISIONS,
     EXPORT_FORMAT,
@@ -48,6 +49,7 @@ from fieldtui.core.exchange.schema import (
     create_export_schema,
     no_progress,
 )
+from fieldtui.core.exchange.values import check_values
 from fieldtui.core.ids import new_id
 from fieldtui.core.kinds import RECORD_TABLES
 from fieldtui.core.store import Store
@@ -211,6 +213,7 @@ def _fill_export(tmp: Path, src: Path, device_id: str, pseudonymise: bool, secre
         create_export_schema(conn)
         conn.execute("COMMIT")
         cbos = _copy_snapshot(conn, src, pseudonymise, device_id, progress)
+        _check_values_as_headquarters_will(conn)
         export_id, table_counts, checksum = _write_manifest(conn, device_id, cbos, pseudonymise, operator)
         conn.execute("VACUUM")  # no free pages: nothing but what the manifest describes
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -262,6 +265,18 @@ def _select_exprs(table: str, cols: list[str], pseudonymise: bool) -> list[str]:
             value = blank
         out.append(f"CASE WHEN deleted THEN {blank} ELSE {value} END")
     return out
+
+
+def _check_values_as_headquarters_will(conn: sqlite3.Connection) -> None:
+    """A value headquarters would refuse the export for (values.py: a birth year "199O" typed in
+    with a database browser), named here, where the record can be corrected, not at a merge a
+    week later; before, a BYTES value stopped the export as "the database could not be written"."""
+    try:
+        for table in RECORD_TABLES:
+            check_values(conn, table)
+    except Refused as exc:
+        raise StoreError(_("{reason}: headquarters would refuse this export, so it was not written; open the "
+                           "record by its id (Ctrl+P) and correct it").format(reason=exc)) from None
 
 
 def _write_manifest(conn: sqlite3.Connection, device_id: str, cbos: list[dict[str, str]],
