@@ -6,10 +6,12 @@ digits that no search or duplicate check matched."""
 
 from __future__ import annotations
 
+import csv
+
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.trainees import TraineeListScreen
-from tests.cli.test_duplicates_imported import cli, sheet
+from tests.cli.test_duplicates_imported import HEADER, cli, sheet
 from tests.core.test_store import make_cbo
 
 from .helpers import settle
@@ -43,3 +45,28 @@ def test_a_sheet_with_full_width_digits_is_imported_with_ascii_ones(tmp_path):
         assert store.page("trainees", search="13912345678")  # the phone is found by what is typed,
         assert [r["full_name"] for r in store.page("trainees", search="１３９１２")] == ["赵敏"]  # in either width
     assert found == {("赵敏", 1988, "13912345678"), ("王小二", 1992, None)}
+
+
+def test_dates_as_chinese_excel_saves_them_are_imported(tmp_path):
+    """Excel with Chinese regional settings saves a CSV's dates as "2012/3/1", and people type
+    "2012年3月1日" or "2012.03.01": year first, so unambiguous. Before, every such row was refused
+    ("must be a date written YYYY-MM-DD"), so the whole sheet was. Day- or month-first stays refused."""
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    dates = (("2012/3/1", "2012/3/5"), ("2012年3月1日", "２０１２.０３.０６"))
+    rows = [["Bright Angel Fund", "赵敏", "female", "1988", "Henan", "recent_arrival", "", "3", registered, "厨师",
+             start, "enrolled"] for registered, start in dates]
+    path = tmp_path / "march.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, *rows])
+    imported = cli("import", db, path, "--kind", "trainees")
+    assert imported.returncode == 0 and "2 written" in imported.stdout, imported.stdout + imported.stderr
+    with Store.open_readonly(db) as store:
+        assert sorted(tuple(r) for r in store.conn.execute("SELECT p.registered_on, t.start_date FROM trainings t "
+                                                           "JOIN participants p ON p.id = t.participant_id")) == [
+            ("2012-03-01", "2012-03-05"), ("2012-03-01", "2012-03-06")]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, [*rows[0][:8], "3/1/2012", *rows[0][9:]]])
+    refused = cli("import", db, path, "--kind", "trainees")
+    assert refused.returncode == 2 and "YYYY-MM-DD" in refused.stdout + refused.stderr

@@ -3,6 +3,7 @@ so forms show each beside its field and the CLI prints them per row (RecordInval
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -140,14 +141,18 @@ def validate(model: type[BaseModel], data: Any) -> Any:
 
 #: pydantic's errors for a number or a date that did not parse.
 _PARSING = frozenset({"int_parsing", "float_parsing", "date_parsing", "date_from_datetime_parsing"})
+#: A date written year first with other separators, as Excel with Chinese regional settings saves
+#: a CSV ("2012/3/1"), or in words ("2012年3月1日"): unambiguous, so read as ISO. Day- or month-first
+#: ("3/1/2012") is not, and stays refused.
+_YEAR_FIRST = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 
 
 def _half_width_numbers(data: Any, exc: ValidationError) -> Any:
-    """`data` with each number or date that did not parse only for being typed in full width
-    ("１９８５": a Chinese input method's 全角 mode, a pasted sheet) in ASCII; None if none was.
-    Read only after a failure: valid input costs nothing more."""
-    fixes = [(e["loc"], half_width(e["input"])) for e in exc.errors()
-             if e["type"] in _PARSING and isinstance(e.get("input"), str) and half_width(e["input"]) != e["input"]]
+    """`data` with each number or date that did not parse only for how it was typed, read again:
+    in full width ("１９８５": a Chinese input method's 全角 mode, a pasted sheet) as ASCII, a
+    year-first date ("2012/3/1", "2012年3月1日") as ISO; None if there was none. Read only after a
+    failure: valid input costs nothing more."""
+    fixes = [(e["loc"], typed) for e in exc.errors() if (typed := _as_meant(e)) is not None]
     if not fixes:
         return None
     try:
@@ -156,6 +161,18 @@ def _half_width_numbers(data: Any, exc: ValidationError) -> Any:
     except (TypeError, KeyError):  # not nested dicts all the way (a model instance given): as it was
         return None
     return data
+
+
+def _as_meant(error: Any) -> str | None:
+    """What a number or date that failed to parse was meant to be, if it differs from what was typed."""
+    value = error.get("input")
+    if error["type"] not in _PARSING or not isinstance(value, str):
+        return None
+    text = half_width(value)
+    year_first = _YEAR_FIRST.fullmatch(text.strip()) if error["type"].startswith("date") else None
+    if year_first:
+        text = f"{year_first[1]}-{int(year_first[2]):02d}-{int(year_first[3]):02d}"
+    return text if text != value else None
 
 
 def _with(data: Any, loc: tuple, value: Any) -> dict:
