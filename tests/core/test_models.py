@@ -96,7 +96,7 @@ def test_missing_field_is_named():
     "field,value,message",
     [
         ("course", "", "Course: is required"),
-        ("start_date", "2010/03/10", "Start date: must be a date written YYYY-MM-DD, e.g. 2010-03-01"),
+        ("start_date", "10/03/2010", "Start date: must be a date written YYYY-MM-DD, e.g. 2010-03-01"),
         ("end_date", "2010-01-01", "End date: must be on or after the start date"),
         ("status", "finished", "Status: must be one of: Enrolled, Completed, Dropped"),
         ("income_before_cny", -5, "Monthly income before training (¥): must be at least 0"),
