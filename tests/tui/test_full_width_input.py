@@ -14,7 +14,7 @@ from fieldtui.tui.screens.trainees import TraineeListScreen
 from tests.cli.test_duplicates_imported import HEADER, cli, sheet
 from tests.core.test_store import make_cbo
 
-from .helpers import settle
+from .helpers import error_text, fill_all, person, settle
 
 KEYS = [["f3"], ["ctrl+n"], list("王小明"), ["enter"], ["2"], list("１９９０"), ["enter"], list("henan"), ["enter"],
         ["1"], list("１３８ １２３４ ５６７８"), ["enter"], list("厨师"), ["ctrl+s"]]
@@ -70,3 +70,19 @@ def test_dates_as_chinese_excel_saves_them_are_imported(tmp_path):
         csv.writer(fh).writerows([HEADER, [*rows[0][:8], "3/1/2012", *rows[0][9:]]])
     refused = cli("import", db, path, "--kind", "trainees")
     assert refused.returncode == 2 and "YYYY-MM-DD" in refused.stdout + refused.stderr
+
+
+async def test_a_date_typed_year_first_with_slashes_is_saved(fresh_db):
+    """The date field took only digits and "-": "2024/3/5" typed became "202435" (each "/" dropped
+    without a sign), refused as not a date."""
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id), "training.course": "厨师", "training.start_date": "2024/3/5"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen), error_text(pilot, "training.start_date")
+    with Store.open_readonly(path) as store:
+        assert store.page("trainees")[0]["start_date"] == "2024-03-05"
