@@ -127,7 +127,7 @@ def validate(model: type[BaseModel], data: Any) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        typed = _half_width_numbers(data, exc)
+        typed = _as_meant_data(data, exc)
         if typed is not None:
             return validate(model, typed)
         errors = messages_from(exc)
@@ -147,7 +147,7 @@ _PARSING = frozenset({"int_parsing", "float_parsing", "date_parsing", "date_from
 _YEAR_FIRST = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 
 
-def _half_width_numbers(data: Any, exc: ValidationError) -> Any:
+def _as_meant_data(data: Any, exc: ValidationError) -> Any:
     """`data` with each number or date that did not parse only for how it was typed, read again:
     in full width ("１９８５": a Chinese input method's 全角 mode, a pasted sheet) as ASCII, a
     year-first date ("2012/3/1", "2012年3月1日") as ISO; None if there was none. Read only after a
