@@ -63,17 +63,34 @@ def open_sheet(kind: str, path: str | os.PathLike, extra: tuple[str, ...] = ()) 
     path = Path(path)
     header, rows = read_rows(path)
     report = ImportReport(target.key, path)
-    columns: list[str | None] = []
-    for h in header:
-        plain = str(h).replace("\ufeff", "").strip()
-        name = plain.casefold() if plain.casefold() in extra else field_of(h)
-        columns.append(name)
-        if name is None and plain:
-            report.ignored_columns.append(plain)
+    columns = _columns(header, extra)
+    for _title in range(HEADINGS_WITHIN):  # a title (and a blank line) above the headings, as offices keep sheets
+        if any(c in sheet_fields(target) for c in columns):
+            break
+        line = next(rows, None)
+        if line is None:
+            break
+        header = ["" if v is None else str(v) for v in line[1]]
+        columns = _columns(header, extra)
     if not any(c in sheet_fields(target) for c in columns):
         raise StoreError(_("{path}: no known column headings for {kind} (e.g. full_name / 姓名)").format(
             path=path, kind=target.key))
+    report.ignored_columns = [_plain(h) for h, c in zip(header, columns, strict=True) if c is None and _plain(h)]
     return target, report, columns, rows
+
+
+#: How many rows are read for the headings: a title such as "2012年3月培训学员名单", and a blank
+#: line, often stand above them (before, the title was taken for the headings: the sheet refused).
+HEADINGS_WITHIN = 5
+
+
+def _columns(header: list[str], extra: tuple[str, ...]) -> list[str | None]:
+    """The field each heading names (`extra` headings kept as they are), None for the rest."""
+    return [_plain(h).casefold() if _plain(h).casefold() in extra else field_of(h) for h in header]
+
+
+def _plain(heading: object) -> str:
+    return str(heading).replace("\ufeff", "").strip()
 
 
 def apply_rows(store: Store, report: ImportReport, columns: list[str | None], rows: Rows, save: RowSaver,
