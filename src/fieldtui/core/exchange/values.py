@@ -19,15 +19,23 @@ MAX_CELL_CHARS = 4000
 _TYPES = {"INTEGER": ("integer",), "REAL": ("real", "integer"), "TEXT": ("text",)}
 
 
-def typed(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[tuple[str, str]]:
-    """(column, SQL true when its value is of the column's declared type) for each column of
-    `schema.table`: SQLite itself keeps 'abc' in an INTEGER column, or bytes anywhere."""
+def _allowed_types(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[tuple[str, tuple[str, ...]]]:
+    """(column, the storage types its declaration allows) for each column of `schema.table`."""
     out = []
     for _cid, col, decl, notnull, _default, pk in conn.execute(f"PRAGMA {schema}.table_info({table})").fetchall():
         allowed = _TYPES.get(decl.upper(), ("integer", "real", "text"))
-        allowed = allowed if (notnull or pk) else (*allowed, "null")
-        out.append((col, f"typeof({col}) IN ({', '.join(repr(k) for k in allowed)})"))
+        out.append((col, allowed if (notnull or pk) else (*allowed, "null")))
     return out
+
+
+def typed(conn: sqlite3.Connection, table: str, schema: str = "main") -> list[tuple[str, str]]:
+    """(column, SQL true when its value is of the column's declared type) for each column of
+    `schema.table`: SQLite itself keeps 'abc' in an INTEGER column, or bytes anywhere."""
+    return [(col, _of_type(col, allowed)) for col, allowed in _allowed_types(conn, table, schema)]
+
+
+def _of_type(col: str, allowed: tuple[str, ...]) -> str:
+    return f"typeof({col}) IN ({', '.join(repr(k) for k in allowed)})"
 
 
 def check_values(conn: sqlite3.Connection, table: str) -> None:
@@ -35,13 +43,14 @@ def check_values(conn: sqlite3.Connection, table: str) -> None:
     none longer than MAX_CELL_CHARS, counted in bytes so a NUL cannot hide the rest (SQLite's
     length() of text stops at a NUL), and no NUL at all (no form can type one). Runs before
     anything reads rows as JSON; the first row found wrong is named (`first_wrong`)."""
-    conds = typed(conn, table)
-    texts = [col for col, cond in conds if "'text'" in cond] or [conds[0][0]]  # a number is short, has no NUL
+    columns = _allowed_types(conn, table)
+    conds = [_of_type(col, allowed) for col, allowed in columns]
+    texts = [col for col, allowed in columns if "text" in allowed] or [columns[0][0]]  # a number is short, no NUL
     per_column = [f"coalesce(length({c}), length(CAST({c} AS BLOB)) / 4, 0)" for c in texts]
     longest = f"max({', '.join(per_column)})" if len(per_column) > 1 else per_column[0]  # of one row
     nul = " OR ".join(f"instr(CAST({c} AS BLOB), x'00') > 0" for c in texts)
     *types, length, has_nul = conn.execute(
-        f"SELECT {', '.join(f'max(NOT {cond})' for _col, cond in conds)}, max({longest}), max({nul}) FROM {table}"
+        f"SELECT {', '.join(f'max(NOT {cond})' for cond in conds)}, max({longest}), max({nul}) FROM {table}"
     ).fetchone()
     if any(types):
         first_wrong(conn, table)
