@@ -10,7 +10,8 @@ from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo, trainee
 
 
-def test_two_laptops_each_removing_one_of_two_programmes_leave_the_person_uncounted_at_hq(tmp_path):
+def two_laptops_each_removing_one_programme(tmp_path) -> tuple[str, list]:
+    """A person with two programmes on two laptops, each of which removes one: their exports."""
     with Store.open(tmp_path / "a.db", create=True) as store:
         cbo = make_cbo(store)
         pid = store.save_trainee(trainee(cbo)).participant.id
@@ -25,9 +26,16 @@ def test_two_laptops_each_removing_one_of_two_programmes_leave_the_person_uncoun
         assert summary.compute(store).direct_beneficiaries == 1
     for name in ("a", "b"):
         exchange.export(tmp_path / f"{name}.db", tmp_path / f"{name}-out.db")
-    report = exchange.merge(tmp_path / "hq.db", [tmp_path / "a-out.db", tmp_path / "b-out.db"])
+    return pid, [tmp_path / "a-out.db", tmp_path / "b-out.db"]
+
+
+def test_two_laptops_each_removing_one_of_two_programmes_leave_the_person_uncounted_at_hq(tmp_path):
+    pid, exports = two_laptops_each_removing_one_programme(tmp_path)
+    report = exchange.merge(tmp_path / "hq.db", exports)
     assert not report.refused
     with Store.open_readonly(tmp_path / "hq.db") as hq:
         figures = summary.compute(hq)
         assert (figures.direct_beneficiaries, figures.indirect_beneficiaries) == (0, 0)
         assert [(u["id"], u["why"]) for u in summary.uncounted(hq)] == [(pid, "no_enrolment")]
+        assert figures.uncounted == 1  # and the figures say so
+        assert summary.compute(hq, outcomes_too=False).uncounted == 1

@@ -18,6 +18,7 @@ from fieldtui.core.pg.merge import merge as pg_merge
 from fieldtui.core.report import write_report
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
+from tests.core.test_beneficiary_rule import two_laptops_each_removing_one_programme
 from tests.pg.conftest import new_database
 
 
@@ -80,3 +81,17 @@ def test_export_table_duplicates_and_report_read_postgresql_as_they_read_a_file(
             paths = write_report(store, tmp_path / str(len(pages)), now=now)
         pages.append(paths.html.read_text().split('<footer id="provenance">')[0])  # where from: differs
     assert pages[0] == pages[1]
+
+
+def test_people_counted_nowhere_are_counted_the_same_on_both_engines(pg_url, tmp_path):
+    """Two laptops each removing one of a person's two programmes: both engines count them out of
+    the figures, and say so (`uncounted`), by the same SQL."""
+    pid, exports = two_laptops_each_removing_one_programme(tmp_path)
+    assert not exchange.merge(tmp_path / "hq.db", exports).refused
+    assert not pg_merge(pg_url, exports).refused
+    with Store.open_readonly(tmp_path / "hq.db") as store, opened(pg_url) as pg_hq:
+        for outcomes_too in (True, False):
+            lite = summary.compute(store, outcomes_too=outcomes_too).to_json()
+            assert summary.compute(pg_hq, outcomes_too=outcomes_too).to_json() == lite
+            assert (lite["uncounted"], lite["direct_beneficiaries"]) == (1, 0)
+        assert [u["id"] for u in summary.uncounted(pg_hq)] == [pid]

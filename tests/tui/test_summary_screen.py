@@ -14,6 +14,7 @@ from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.home import HomeScreen
 from fieldtui.tui.screens.summary import SummaryScreen
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
+from tests.core.test_merge_rules import sqlite3_cli
 
 
 def text(app: FieldApp, selector: str) -> str:
@@ -74,6 +75,7 @@ async def test_screen_shows_the_donor_figures(sample_copy):
         rendered = [line.plain for line in meters._lines(80)]
         assert rendered[-1].rstrip().endswith("90% 8,231 / 9,100")
         assert not screen.query_one("#summary-note").has_class("-shown")
+        assert not screen.query_one("#uncounted-note").display
         assert not screen.query_one("#summary-body").loading
         chart = screen.query_one("#chart-beneficiaries", BarChart)
         assert chart.series[0][1] == [3174, 2207, 2650, 200] and chart.series[1][1] == [8900, 5200, 6285, 600]
@@ -82,6 +84,18 @@ async def test_screen_shows_the_donor_figures(sample_copy):
         for chart in screen.query("BarChart, ColumnChart, Meters"):  # layout gives every line room
             assert chart.content_size.height == len(chart._lines(chart.content_size.width)), chart.id
             assert chart.region.bottom <= chart.parent.region.bottom, chart.id  # not clipped by its section
+
+
+async def test_people_a_deleted_cbo_left_behind_are_said_to_be_counted_nowhere(sample_copy):
+    """A CBO deleted with the sqlite3 program: its 200 people drop out of the figures, and the
+    screen says so instead of showing 8,031 as if that were everyone."""
+    sqlite3_cli(sample_copy, "DELETE FROM cbos WHERE name_en = 'Bright Angel Fund'")
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_summary(pilot)
+        assert figures(app)["direct"] == "8,031"
+        note = screen.query_one("#uncounted-note", Static)
+        assert note.display and str(note.render()).startswith("200 registered people are counted nowhere")
 
 
 async def test_filter_by_one_cbo_shows_its_row_of_the_donor_table(sample_copy):

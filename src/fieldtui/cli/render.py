@@ -57,6 +57,8 @@ def summary_table(result: Summary) -> Group:
         parts.append(Text(result.cost_per_life_note, style="dim"))
     if result.is_empty:
         parts.append(Text(fmt.no_data_note(), style="yellow"))
+    if result.uncounted:
+        parts.append(Text(fmt.counted_nowhere(result.uncounted), style="yellow"))
     if result.possible_duplicates:
         parts.append(Text(fmt.to_review(result.possible_duplicates), style="yellow"))
     return Group(*parts)

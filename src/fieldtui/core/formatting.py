@@ -166,3 +166,12 @@ def to_review(pairs: int) -> str:
     if pairs == 1:
         return _("1 possible duplicate to review (command palette: Likely duplicates).")
     return _("{n} possible duplicates to review (command palette: Likely duplicates).").format(n=number(pairs))
+
+
+def counted_nowhere(people: int) -> str:
+    """The summary's line about live people the figures leave out (summary.uncounted): the
+    figures must never drop a person without saying so."""
+    if people == 1:
+        return _("1 registered person is counted nowhere, for review (command palette: Conflicts to review).")
+    return _("{n} registered people are counted nowhere, for review (command palette: Conflicts to review).").format(
+        n=number(people))

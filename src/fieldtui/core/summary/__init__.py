@@ -197,11 +197,12 @@ def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool 
     tally = Tally(figures, traits=outcomes_too)
     counts.count_people(store.conn, tally, filters.narrow, people, params)
     if not outcomes_too:
-        return Summary(filters=filters, cbos=list(figures.values()))
+        return Summary(filters=filters, cbos=list(figures.values()), uncounted=tally.uncounted)
     outcomes.followups(store.conn, tally, people, params, narrow=filters.narrow)
     totals = outcomes.medians(store.conn, figures, filters.narrow, people, params)
     outcomes.attendance(store.conn, tally, filters.narrow, people, params)
     outcomes.volunteers(store.conn, figures, filters)
     return Summary(filters=filters, cbos=list(figures.values()), breakdowns=tally.breakdowns(),
                    median_income_before_cny=totals.get("income"), median_wage_after_cny=totals.get("wage"),
-                   possible_duplicates=possible_duplicates(store, filters) if duplicates_too else None)
+                   possible_duplicates=possible_duplicates(store, filters) if duplicates_too else None,
+                   uncounted=tally.uncounted)

@@ -179,6 +179,8 @@ class Summary:
     median_wage_after_cny: float | None = None
     #: likely duplicate pairs still to review (None: not counted; `summary.possible_duplicates`)
     possible_duplicates: int | None = None
+    #: live people the filters keep who count nowhere, for review (`summary.uncounted` lists them)
+    uncounted: int = 0
 
     def _total(self, field: str) -> Any:
         return sum(getattr(c, field) for c in self.cbos)
@@ -266,6 +268,7 @@ class Summary:
             "progress": self.progress,
             **self.outcomes.outcomes_json(),
             **({} if self.possible_duplicates is None else {"possible_duplicates": self.possible_duplicates}),
+            "uncounted": self.uncounted,
             "breakdowns": {dim: {key: group.to_json() for key, group in groups.items()}
                            for dim, groups in self.breakdowns.items()},
             "filters": {k: v.isoformat() if isinstance(v, dt.date) else v

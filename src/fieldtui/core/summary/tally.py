@@ -39,6 +39,8 @@ class Tally:
     def __init__(self, figures: dict[str, CBOFigures], traits: bool):
         self.figures = figures
         self.traits = traits
+        #: live people counted nowhere (rows without LIVE, and every person of a CBO not kept)
+        self.uncounted = 0
         self.groups: dict[str, dict[str, GroupFigures]] = {d: {} for d in DIMENSIONS} if traits else {}
 
     @property
@@ -51,15 +53,24 @@ class Tally:
         return ", ".join(self.key_list)
 
     def add(self, rows: Iterable[Any], *fields: str) -> None:
+        """Add each row's values to its CBO and groups. With LIVE among `fields` (the pass over
+        people, whose first field counts them), a row of people none of whose programmes is live,
+        or of a CBO not kept, adds to `uncounted` instead: the filters keep only kept CBOs'
+        people, so one of another CBO is in a removed or missing one."""
         width = len(self.key_list)
         grouped = [f for f in fields if f in _GROUP_FIELDS]
+        live = fields.index(LIVE) if LIVE in fields else None
         for row in rows:
-            cbo = self.figures.get(row[0])
-            if cbo is None:  # a removed CBO's people, or another city's
-                continue
             numbers = [float(v or 0) if f in _FLOATS else int(v or 0) for f, v in zip(fields, row[width:], strict=True)]
+            cbo = self.figures.get(row[0])
+            if live is not None and (cbo is None or not numbers[live]):
+                self.uncounted += numbers[0]
+                continue
+            if cbo is None:  # a removed or missing CBO's people
+                continue
             for field, value in zip(fields, numbers, strict=True):
-                setattr(cbo, field, getattr(cbo, field) + value)
+                if field != LIVE:
+                    setattr(cbo, field, getattr(cbo, field) + value)
             for dimension, key in zip(DIMENSIONS, row[1:width], strict=False):
                 group = self.groups[dimension].setdefault(str(key), GroupFigures(str(key)))
                 for field, value in zip(fields, numbers, strict=True):
@@ -79,5 +90,7 @@ class Tally:
         return out
 
 
+#: The field of a row that says whether its people count (1) or are counted nowhere (0): `add`.
+LIVE = "live"
 _FLOATS = frozenset({"volunteer_hours"})
 _GROUP_FIELDS = frozenset(f.name for f in dataclasses.fields(GroupFigures)) - {"key"}

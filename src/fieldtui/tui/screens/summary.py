@@ -105,6 +105,7 @@ class SummaryScreen(DonorReportScreen):
         with VerticalScroll(id="summary-body", can_focus=True):
             yield Static(fmt.no_data_note(), id="summary-note")
             yield Static(id="review-note", markup=False)
+            yield Static(id="uncounted-note", markup=False)
             with Grid(id="figures"):
                 for key in FIGURES:
                     yield Static(id=f"fig-{key}", classes="figure")
@@ -331,6 +332,9 @@ class SummaryScreen(DonorReportScreen):
         note = self.query_one("#cost-note", Static)
         note.update(f"* {r.cost_per_life_note}" if r.cost_per_life_note else "")
         note.display = bool(r.cost_per_life_note)
+        note = self.query_one("#uncounted-note", Static)
+        note.update(fmt.counted_nowhere(r.uncounted) if r.uncounted else "")
+        note.display = bool(r.uncounted)
         self._fill_projects(r)
         rows = [(self._cbo_name(c.name, c.name_zh), c.direct_beneficiaries, c.target_direct, False) for c in r.cbos]
         if len(r.cbos) > 1:
