@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldtui.core import pinyin
 from fieldtui.core.models import CBO, TraineeRecord, validate
 from fieldtui.core.store import Store
 
@@ -99,6 +100,10 @@ def _check(path: Path, acked: set[str]) -> set[str]:
 def _run(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     path = tmp_path / "field.db"
+    # What a save loads on first use (pypinyin's dictionary: 0.12 s) is loaded here, before the
+    # forks: else each child spends most of a round loading it, and whether any save is
+    # acknowledged depended on what the worker's earlier tests had imported.
+    pinyin.keys("测试学员")
     with Store.open(path, create=True) as store:
         cbo_id = store.save_cbo(validate(CBO, dict(name_zh="光明", name_en="Bright", grant_usd=1000,
                                                    target_direct=10))).id
