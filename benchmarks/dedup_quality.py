@@ -5,8 +5,9 @@
 The file holds `people` different people (Faker's zh_CN names, birth years 1960-2004, a phone
 for half of them, 14 provinces, 4 CBOs) and `planted` second registrations of some of them at
 another CBO, each changed the way a second registration goes wrong in the field: a birth year
-one or two off, a homophone surname or given-name character (same toneless pinyin), the given
-name's characters swapped, a one-letter typo of the pinyin typed through an IME (another
+one or two off or with its last two digits swapped (1985 typed 1958), a homophone surname or
+given-name character (same toneless pinyin), the given name's characters swapped, a one-letter
+typo of the pinyin typed through an IME (another
 character), or nothing changed. The second record keeps the phone (40%), has none (40%) or a
 new number (20%). Every pair `duplicates.pairs` lists at its default score is checked against
 the answers: precision = planted pairs found / pairs listed, recall = planted pairs found /
@@ -32,7 +33,8 @@ from fieldtui.core.store import Store
 
 PROVINCES = ("Henan", "Hebei", "Anhui", "Shandong", "Sichuan", "Hubei", "Hunan", "Heilongjiang", "Shanxi",
              "Jiangsu", "Gansu", "Jiangxi", "Inner Mongolia", "Chongqing")
-CHANGES = ("year+1", "year+2", "homophone surname", "homophone given", "swapped given", "pinyin typo", "none")
+CHANGES = ("year+1", "year+2", "year digits swapped", "homophone surname", "homophone given", "swapped given",
+           "pinyin typo", "none")
 
 
 def _homophones(names: list[str]) -> dict[str, list[str]]:
@@ -59,6 +61,9 @@ def _changed(name: str, year: int, change: str, sounds: dict[str, list[str]], rn
         return name, year + rng.choice((-1, 1))
     if change == "year+2":
         return name, year + rng.choice((-2, 2))
+    if change == "year digits swapped":  # 1985 typed 1958; 1977 or a year the form refuses: "none"
+        swapped = int(str(year)[:2] + str(year)[3] + str(year)[2])
+        return name, swapped if 1920 <= swapped < 2010 else year  # (registered in 2010)
     if change == "homophone surname":
         return swap_char(0, True), year
     if change == "homophone given":

@@ -41,6 +41,20 @@ def test_a_birth_year_typo_without_phone_at_another_cbo_is_a_candidate(two_cbos)
     assert c.evidence.name == "same" and c.evidence.year_gap == 1 and c.evidence.phone is None
 
 
+def test_a_birth_year_with_its_last_two_digits_swapped_is_a_candidate_and_a_pair(two_cbos):
+    """1985 typed 1958: 27 years apart, so the name keys never met them (only a year or two
+    apart), and the same person registered twice counted as two lives."""
+    s, first, second = two_cbos
+    pid = _save(s, first, "刘洋", 1985)
+    found = duplicates.candidates(s, _fields(second, "刘洋", 1958, province="四川"))
+    assert [(c.id, c.evidence.year_swapped) for c in found] == [(pid, True)]
+    assert "two digits of the birth year swapped" in found[0].evidence.lines()
+    again = _save(s, second, "刘洋", 1958)  # saved anyway, in the same province: the review lists them
+    assert [(p.a.id, p.b.id) for p in duplicates.pairs(s)] == [duplicates.pair_of(pid, again)]
+    _save(s, second, "刘洋", 1967)  # another 刘洋, years apart with no typo between them
+    assert len(list(duplicates.pairs(s))) == 1
+
+
 def test_same_name_year_and_phone_at_another_cbo_is_a_candidate_scoring_100(two_cbos):
     s, first, second = two_cbos
     pid = _save(s, first, "李丽", 1988, phone="13800138000")

@@ -3,9 +3,10 @@ and across the whole file (`pairs`, one pass over the blocking keys).
 
 Blocking keys (who is compared with whom at all): the phone; the full pinyin (homophones give
 the same); the sorted syllables (`bag`: characters typed in another order); the initials (one
-syllable mistyped). Name keys meet only birth years at most YEAR_WINDOW apart: further apart,
-the year's points (-20) leave a pair below any threshold unless the phone is the same, which
-the phone key finds. Every key has an index (migrations 0002, 0006, 0008), so a registration's
+syllable mistyped). Name keys meet only birth years at most YEAR_WINDOW apart, or two
+neighbouring digits swapped (1985/1958: the pinyin and bag keys): further apart, the year's
+points (-20) leave a pair below any threshold unless the phone is the same, which the phone key
+finds. Every key has an index (migrations 0002, 0006, 0008), so a registration's
 candidates are a handful of index range scans, whatever the file's size.
 
 The whole-file pass groups each key in SQL (GROUP BY … HAVING count(*) > 1: one linear scan of
@@ -35,6 +36,7 @@ from fieldtui.core.duplicates.scoring import (
     Person,
     score,
     similar_needed,
+    swapped_years,
 )
 
 #: Birth years at most this far apart meet under a name key.
@@ -93,7 +95,11 @@ _HITS = (
     "UNION SELECT participant_id FROM participant_keys WHERE :bag != '' AND bag = :bag "
     "AND birth_year BETWEEN :lo AND :hi "
     "UNION SELECT participant_id FROM participant_keys WHERE :initials != '' AND initials = :initials "
-    "AND birth_year BETWEEN :lo AND :hi"
+    "AND birth_year BETWEEN :lo AND :hi "
+    "UNION SELECT participant_id FROM participant_keys WHERE :pinyin != '' AND pinyin = :pinyin "
+    "AND birth_year IN (:s0, :s1, :s2) "
+    "UNION SELECT participant_id FROM participant_keys WHERE :bag != '' AND bag = :bag "
+    "AND birth_year IN (:s0, :s1, :s2)"
 )
 
 
@@ -109,8 +115,9 @@ def candidates(store: Any, person_fields: dict[str, Any], limit: int = 10,
         return []
     year = probe.birth_year
     lo, hi = (year - YEAR_WINDOW, year + YEAR_WINDOW) if year is not None else (-1, -1)
+    swaps = (*(swapped_years(year) if year is not None else ()), -1, -1, -1)
     params = {"phone": probe.phone, "pinyin": probe.pinyin, "bag": probe.bag, "initials": probe.initials,
-              "lo": lo, "hi": hi}
+              "lo": lo, "hi": hi, "s0": swaps[0], "s1": swaps[1], "s2": swaps[2]}
     rows = store.conn.execute(
         f"SELECT {PERSON_COLUMNS}, c.name_en, c.name_zh FROM ({_HITS} LIMIT {HIT_CAP}) h "
         "JOIN participants p ON p.id = h.id LEFT JOIN participant_keys k ON k.participant_id = p.id "
@@ -175,12 +182,29 @@ def _by_year(p: Person) -> tuple:
 
 
 def _window(members: list[Person], by_year: bool, min_score: int) -> Iterator[tuple[Person, Person]]:
-    """Each member with the next WINDOW members (by birth year; name keys: at most YEAR_WINDOW on)."""
+    """Each member with the next WINDOW members (by birth year; name keys: at most YEAR_WINDOW on,
+    and the members born in a year with two digits of theirs swapped)."""
     for i, a in enumerate(members):
         for b in members[i + 1:i + 1 + WINDOW]:
             if by_year and (b.birth_year or 0) - (a.birth_year or 0) > YEAR_WINDOW:
                 break
             yield a, b
+    if by_year and (members[-1].birth_year or 0) - (members[0].birth_year or 0) > YEAR_WINDOW:
+        yield from _swapped(members)
+
+
+def _swapped(members: list[Person]) -> Iterator[tuple[Person, Person]]:
+    """Members whose birth years differ by two neighbouring digits swapped (1985/1958), each
+    pair once (from the earlier year), at most WINDOW of the later year for each member."""
+    years = {m.birth_year for m in members}
+    pairs = [(y, o) for y in years if y is not None for o in swapped_years(y) if o > y + YEAR_WINDOW and o in years]
+    if not pairs:
+        return
+    born: dict[int, list[Person]] = {}
+    for m in members:
+        born.setdefault(m.birth_year, []).append(m)  # type: ignore[arg-type]
+    for year, other in pairs:
+        yield from ((a, b) for a in born[year] for b in born[other][:WINDOW])
 
 
 def _similar_near(members: list[Person], by_year: bool, min_score: int) -> Iterator[tuple[Person, Person]]:

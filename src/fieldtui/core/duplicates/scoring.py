@@ -3,19 +3,21 @@
 The name is compared in pinyin (core/pinyin.py), the way it was typed through an input method:
 the same characters, the same pinyin (homophones 王/汪, 丽/莉), the same syllables in another
 order (王二小 / 王小二), or pinyin a typo or two apart (rapidfuzz's normalised Levenshtein
-ratio). Then the birth year (a typo of one or two years is common), the phone (the same phone
+ratio). Then the birth year (a typo of one or two years is common, and so is two neighbouring
+digits typed in each other's place: 1985 as 1958), the phone (the same phone
 is the strongest evidence; two different phones are strong evidence against) and the province.
 
 Points (capped to 0..100): name 65 (same characters), 62 (homophone), 58 (reordered), up to 57
-for similar pinyin (ratio 75..100), else 0; birth year +20 (same), +12 (one apart), +6 (two),
--20 (further); phone +30 (same), -25 (both known, different); province +5 / -5. So the same
-name one year apart with no phone scores 72 in another province, while 王伟 and 王伟 born the
-same year with different phones score 60-65: below PAIR_MIN, shown only as a registration
-candidate (CANDIDATE_MIN), where a person looks at them.
+for similar pinyin (ratio 75..100), else 0; birth year +20 (same), +12 (one apart), +6 (two
+apart, or two digits swapped), -20 (further); phone +30 (same), -25 (both known, different);
+province +5 / -5. So the same name one year apart with no phone scores 72 in another province,
+while 王伟 and 王伟 born the same year with different phones score 60-65: below PAIR_MIN, shown
+only as a registration candidate (CANDIDATE_MIN), where a person looks at them.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -54,13 +56,15 @@ PERSON_COLUMNS = ("p.id, p.full_name, coalesce(k.pinyin, ''), coalesce(k.bag, ''
 class Evidence(NamedTuple):
     """Why two records may be one person. `name`: 'same', 'homophone', 'reordered', 'similar'
     or 'different'; `year_gap`: years between the birth years; `phone`: 'same', 'different' or
-    None (one has none); `same_province`."""
+    None (one has none); `same_province`; `year_swapped`: the birth years differ by two
+    neighbouring digits swapped (1985/1958)."""
 
     name: str
     name_similarity: int
     year_gap: int | None
     phone: str | None
     same_province: bool
+    year_swapped: bool = False
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -72,7 +76,9 @@ class Evidence(NamedTuple):
             out.append(_("same phone"))
         elif self.phone == "different":
             out.append(_("different phones"))
-        if self.year_gap == 0:
+        if self.year_swapped:
+            out.append(_("two digits of the birth year swapped"))
+        elif self.year_gap == 0:
             out.append(_("same birth year"))
         elif self.year_gap is not None:
             out.append(_("birth years {n} apart").format(n=self.year_gap))
@@ -116,11 +122,23 @@ def score(a: Person, b: Person) -> tuple[int, Evidence]:
     if kind == "similar":
         points = round(57 * (similarity - 60) / 40)  # (similar_needed inverts this)
     gap = abs(a.birth_year - b.birth_year) if a.birth_year is not None and b.birth_year is not None else None
-    points += _YEAR_POINTS.get(gap, -20) if gap is not None else 0
+    swapped = gap is not None and gap > 2 and b.birth_year in swapped_years(a.birth_year)
+    points += 6 if swapped else _YEAR_POINTS.get(gap, -20) if gap is not None else 0
     phone = None
     if a.phone and b.phone:
         phone = "same" if a.phone == b.phone else "different"
         points += 30 if phone == "same" else -25
     same_province = bool(a.province) and a.province == b.province
     points += 5 if same_province else -5
-    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province)
+    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province, swapped)
+
+
+@lru_cache(maxsize=4096)
+def swapped_years(year: int) -> tuple[int, ...]:
+    """The years a four-digit year becomes when two neighbouring digits are typed in each other's
+    place (1985: 9185, 1895, 1958), other than itself."""
+    digits = str(year)
+    if len(digits) != 4:
+        return ()
+    out = (int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]) for i in range(3))
+    return tuple(y for y in out if y != year)
