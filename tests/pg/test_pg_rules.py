@@ -70,3 +70,20 @@ def test_marks_and_hours_beside_their_session_are_refused_alike(tmp_path, pg_url
     assert not lite.accepted and not pg.accepted and "breaks a rule" in lite.reason
     assert pg.reason == lite.reason
     assert pg_contents(pg_url) == before
+
+
+def test_a_person_whose_cbo_was_deleted_with_sqlite3_is_named_alike(tmp_path, pg_url):
+    """A CBO deleted with the sqlite3 program (it enforces no foreign keys): both engines refuse the
+    export naming the first person left pointing nowhere, not "FOREIGN KEY constraint failed"
+    or PostgreSQL's constraint name, and write nothing."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as store:
+        person = store.save_trainee(trainee(make_cbo(store))).participant.id
+    sqlite3_cli(field, "DELETE FROM cbos")
+    exported = export(field, tmp_path / "export.db")
+    lite = exchange.merge(tmp_path / "hq.db", [exported]).files[0]
+    pg = pg_merge(pg_url, [exported]).files[0]
+    said = f"participants row {person} refers to a record that is neither in the file nor here (cbos)"
+    assert not lite.accepted and said in lite.reason, lite.reason
+    assert not pg.accepted and said in pg.reason, pg.reason
+    assert pg_contents(pg_url)["participants"] == []

@@ -175,21 +175,32 @@ def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool
     pinyin.refresh_keys(conn, "SELECT id FROM src.participants")  # their names' pinyin keys
 
 
-def _pointing_nowhere(conn: sqlite3.Connection) -> str | None:
-    """The first row of the attached file whose parent is neither in it nor here, named (SQLite's
-    "FOREIGN KEY constraint failed" names none): a CBO deleted with the sqlite3 program, which
-    does not enforce foreign keys, leaves its people so. Read only when a merge failed."""
+def pointing_nowhere(file: sqlite3.Connection, here: Callable[[str, str, Any], bool],
+                     schema: str = "main") -> str | None:
+    """The first row of an export whose parent is neither in it nor at headquarters, named (the
+    engines' "FOREIGN KEY constraint failed" names none): a CBO deleted with the sqlite3 program,
+    which does not enforce foreign keys, leaves its people so. `file`: a connection to the export
+    (its tables in `schema`); `here(parent, column, value)`: whether headquarters holds that
+    parent. Read only when a merge failed, on either engine."""
     for table in RECORD_TABLES:
-        for _n, _seq, parent, column, to, *_rest in conn.execute(f"PRAGMA src.foreign_key_list({table})").fetchall():
+        for _n, _seq, parent, column, to, *_rest in file.execute(
+                f"PRAGMA {schema}.foreign_key_list({table})").fetchall():
             to = to or "id"
-            row = conn.execute(
-                f"SELECT CAST(s.id AS TEXT) FROM src.{table} s WHERE s.{column} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM main.{parent} m WHERE m.{to} = s.{column}) AND NOT EXISTS "
-                f"(SELECT 1 FROM src.{parent} f WHERE f.{to} = s.{column}) LIMIT 1").fetchone()
-            if row is not None:
-                return _("{table} row {id} refers to a record that is neither in the file nor here ({parent})").format(
-                    table=table, id=row[0], parent=parent)
+            rows = file.execute(
+                f"SELECT CAST(s.id AS TEXT), s.{column} FROM {schema}.{table} s WHERE s.{column} IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {schema}.{parent} f WHERE f.{to} = s.{column})")
+            for row_id, value in rows:
+                if not here(parent, to, value):
+                    return _("{table} row {id} refers to a record that is neither in the file nor here "
+                             "({parent})").format(table=table, id=row_id, parent=parent)
     return None
+
+
+def _pointing_nowhere(conn: sqlite3.Connection) -> str | None:
+    """pointing_nowhere for the export attached to an SQLite headquarters as `src`."""
+    def here(parent: str, column: str, value: Any) -> bool:
+        return conn.execute(f"SELECT 1 FROM main.{parent} WHERE {column} = ?", (value,)).fetchone() is not None
+    return pointing_nowhere(conn, here, "src")
 
 
 def _already_merged(conn: sqlite3.Connection, checked: CheckedFile) -> bool:

@@ -29,7 +29,7 @@ from fieldtui.core.clock import utc_now
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused, open_checked
-from fieldtui.core.exchange.merge import merge_checked, settle_and_check
+from fieldtui.core.exchange.merge import merge_checked, pointing_nowhere, settle_and_check
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
 from fieldtui.core.exchange.schema import Progress, no_progress
 from fieldtui.core.exchange.versions import HISTORY_SINCE, INCOMING, content_columns, settle_changed, take_histories
@@ -101,11 +101,25 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
             conn.execute("UPDATE merges SET counts = ? WHERE seq = ?", (json.dumps(counts), seq))
     except psycopg.errors.IntegrityError as exc:
         reason = exc.diag.message_primary or type(exc).__name__
-        raise Refused(_("its rows do not fit the records already here: {reason}").format(reason=reason)) from None
+        named = _pointing_nowhere(conn, checked.copy) if isinstance(exc, psycopg.errors.ForeignKeyViolation) else None
+        raise Refused(named or _("its rows do not fit the records already here: {reason}").format(
+            reason=reason)) from None
     except psycopg.Error as exc:  # the server's problem (disk full, gone away…): stop here
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
             path=result.path.name, reason=exc.diag.message_primary or type(exc).__name__)) from None
     result.accepted = True
+
+
+def _pointing_nowhere(conn: Connection, copy: Path) -> str | None:
+    """exchange.merge.pointing_nowhere for PostgreSQL: the export read from its checked copy,
+    headquarters asked for each parent it lacks (after the refused transaction rolled back)."""
+    def here(parent: str, column: str, value: object) -> bool:
+        return conn.execute(f"SELECT 1 FROM {parent} WHERE {column} = ?", (value,)).fetchone() is not None
+    file = open_checked(copy)
+    try:
+        return pointing_nowhere(file, here)
+    finally:
+        file.close()
 
 
 def _decisions_keep() -> str:
