@@ -8,12 +8,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
 from fieldtui.tui.screens.listing import cbo_name
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 

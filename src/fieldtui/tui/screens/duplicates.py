@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
 

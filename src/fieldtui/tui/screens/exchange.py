@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
 from fieldtui.cli.reports import merge_report
 from fieldtui.core import clock, exchange  # clock.today: the one clock (tests freeze it)
@@ -23,6 +23,7 @@ from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange import keys
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.working import Working
 
 

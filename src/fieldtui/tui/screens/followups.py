@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from fieldtui.core import clock, vocabulary
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import N_, _
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, cbo_name, person_columns
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 from fieldtui.tui.widgets.picker import placement_label
 from fieldtui.tui.widgets.record_form import Field

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
@@ -24,6 +24,7 @@ from fieldtui.i18n import _
 from fieldtui.tui.screens.form_duplicates import DuplicateCheck
 from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.record_form import Field, RecordForm
 
 DRAFT_DELAY = 0.5

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldtui.core import formatting as fmt
@@ -20,6 +20,7 @@ from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.i18n import _
 from fieldtui.tui.commands import NAVIGATION
 from fieldtui.tui.screens.help import FIGURE_NOTES
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.workers import deliver, reading
 
 #: The key shown beside each menu entry (the app's bindings do the work).

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, vocabulary
@@ -17,6 +17,7 @@ from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.screens.history import show_history
 from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, vocabulary
 from fieldtui.i18n import N_, _, language
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.tables import measure_rows_now
 
 #: (key, kind, label msgid) of "enrol in another programme".

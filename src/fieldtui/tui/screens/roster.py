@@ -10,13 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import N_, _
 from fieldtui.tui.widgets.confirm import Confirm
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
 
 MARKS = {1: N_("present"), 0: N_("absent"), None: N_("not marked")}

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from fieldtui.core import charts, summary
 from fieldtui.core import formatting as fmt
@@ -28,6 +28,7 @@ from fieldtui.tui import STYLES
 from fieldtui.tui.screens.donor_report import DonorReportScreen
 from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
+from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.outcomes import OutcomesPanel
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
