@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
+
 from fieldtui.core import summary
 from fieldtui.core.store import Store
 from tests.core.test_merge_rules import sqlite3_cli
@@ -63,6 +65,9 @@ def test_the_summary_json_text_and_report_say_how_many_are_counted_nowhere(sampl
     assert made.returncode == 0, made.stderr
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert said in page
+    workbook = openpyxl.load_workbook(tmp_path / "report" / "report.xlsx", read_only=True)
+    cells = [str(c) for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith(said) for c in cells), cells
 
 
 def test_nothing_is_said_when_everyone_counts(sample_copy):

@@ -41,6 +41,16 @@ async def settle(pilot) -> None:
     raise AssertionError("the summary never finished loading")
 
 
+async def settle_home(pilot) -> None:
+    """Until the home screen's figures are drawn (computed off the UI thread)."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if "Direct beneficiaries" in text(pilot.app, "#headline"):
+            return
+    raise AssertionError("the home screen's figures never came")
+
+
 async def open_summary(pilot) -> SummaryScreen:
     await pilot.press("f5")
     await settle(pilot)
@@ -92,6 +102,8 @@ async def test_people_a_deleted_cbo_left_behind_are_said_to_be_counted_nowhere(s
     sqlite3_cli(sample_copy, "DELETE FROM cbos WHERE name_en = 'Bright Angel Fund'")
     app = FieldApp(sample_copy)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle_home(pilot)
+        assert "200 registered people are counted nowhere" in text(app, "#headline")  # the first screen too
         screen = await open_summary(pilot)
         assert figures(app)["direct"] == "8,031"
         note = screen.query_one("#uncounted-note", Static)

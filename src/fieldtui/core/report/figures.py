@@ -124,6 +124,18 @@ def _quoted(text: str) -> str:
     return shlex.quote(fmt.shown(text))
 
 
+def uncounted(data: ReportData) -> str | None:
+    """Registered people the figures leave out, said on the page's cover and the workbook's
+    summary: a donor must not read 8,031 where the file holds 8,231 without being told why."""
+    people = data.summary.uncounted
+    if not people:
+        return None
+    # Translators: in the donor report, when registered people are left out of its figures.
+    return plural(people, N_("1 registered person is counted nowhere in these figures: their record is under review."),
+                  N_("{n} registered people are counted nowhere in these figures: their records are under review.")
+                  ).format(n=fmt.number(people))
+
+
 def achievements(data: ReportData) -> list[tuple[str, str]]:
     """Key achievements as (title, sentence), only for figures the summary has and that are not zero."""
     s = data.summary

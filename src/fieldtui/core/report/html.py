@@ -17,7 +17,7 @@ from fieldtui.core.report import figures as fig
 from fieldtui.core.report import svg
 from fieldtui.core.report.figures import ReportData
 from fieldtui.core.report.sections import SECTIONS, Chart, TableSection, written
-from fieldtui.core.report.text import N_, _, lang, plural
+from fieldtui.core.report.text import _, lang
 
 _NAME = ' class="name"'
 
@@ -42,21 +42,12 @@ def render(data: ReportData) -> str:
 
 def _cover(data: ReportData, title: str) -> str:
     empty = (f'<p class="empty">{_e(_("No participants match these filters: every figure is zero."))}</p>'
-             if data.summary.is_empty else "") + _uncounted(data.summary.uncounted)
+             if data.summary.is_empty else "")
+    if (left_out := fig.uncounted(data)) is not None:
+        empty += f'<p class="empty">{_e(left_out)}</p>'
     return (f'<header class="cover"><h1>{_e(title)}</h1>'
             f'<p class="subtitle">{_e(_("Donor report"))} · {_e(fig.when(data.provenance.generated_at))}</p>'
             f'<p class="filters">{_e(fig.describe_filters(data))}</p></header>{empty}')
-
-
-def _uncounted(people: int) -> str:
-    """Registered people the figures leave out, said on the cover: a donor must not read 8,100
-    where the file holds 8,231 without being told why."""
-    if not people:
-        return ""
-    # Translators: on the donor report's cover, when registered people are left out of its figures.
-    line = plural(people, N_("1 registered person is counted nowhere in these figures: their record is under review."),
-                  N_("{n} registered people are counted nowhere in these figures: their records are under review."))
-    return f'<p class="empty">{_e(line.format(n=fmt.number(people)))}</p>'
 
 
 def _card(label: str, value: str, more: str = "") -> str:

@@ -200,6 +200,9 @@ def _summary_sheet(ws: Worksheet, data: ReportData) -> None:
         row += 1
         text(ws.cell(row, 2), label)
         number(ws.cell(row, 3), value, kind)
+    if (left_out := fig.uncounted(data)) is not None:
+        row += 1
+        text(ws.cell(row, 2), left_out)
     row += 2
     text(ws.cell(row, 2), _("Key achievements"), BOLD)
     for title, sentence in fig.achievements(data):

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -113,4 +114,6 @@ class HomeScreen(Screen[None]):
             f"[b]{_('After-school children')}[/b]  {fmt.people(result.after_school_children)}",
             f"[b]{_('Cost per life')}[/b]  {fmt.usd(result.cost_per_life_usd, 2)}",
         ]
+        if result.uncounted:
+            lines.append(f"[$warning]{escape(fmt.counted_nowhere(result.uncounted))}[/]")
         self.query_one("#headline", Static).update("\n".join(lines))
