@@ -42,7 +42,8 @@ def a_trainee(path: Path) -> tuple[str, str]:
     return row["id"], row["participant_id"]
 
 
-@pytest.mark.parametrize("sql, named", [(VIEW, "participants"), (TRIGGER, "tidy"),
+#: The view: renaming the table rewrote fieldtui's trigger on it (migration 0013), which is named first.
+@pytest.mark.parametrize("sql, named", [(VIEW, "participant_keys_follow_edits"), (TRIGGER, "tidy"),
                                         (OUR_NAME, "participant_keys_follow_edits")],
                          ids=["view", "trigger", "our-trigger-rewritten"])
 def test_sql_that_would_run_in_fieldtuis_place_is_refused_at_open(sample_copy, sql, named):
@@ -80,6 +81,7 @@ def test_a_name_no_longer_utf8_opens_counts_exports_and_merges(sample_copy, tmp_
     assert json.loads(out.stdout) == expected
     with Store.open(sample_copy) as store:
         assert store.get_trainee(trainee_id).participant.full_name == "王\ufffdA"
+        assert store.key_unkeyed_people() == 1  # as the app does at start: the edit dropped their keys
         assert any(r["full_name"] == "王\ufffdA" for r in store.page("trainees", search="王"))
     hq = tmp_path / "hq.db"
     field_export = tmp_path / "field.fieldtui"
