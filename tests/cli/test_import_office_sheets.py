@@ -9,6 +9,7 @@ import csv
 
 from fieldtui.core.store import Store
 from tests.cli.test_duplicates_imported import HEADER, cli
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import make_cbo
 
 ROW = ["Bright Angel Fund", "赵敏", "female", "1988", "Henan", "recent_arrival", "", "3", "2012-03-01", "厨师",
@@ -30,3 +31,26 @@ def test_a_title_above_the_headings_is_skipped(tmp_path):
     assert imported.returncode == 0 and "1 written" in imported.stdout, imported.stdout + imported.stderr
     with Store.open_readonly(db) as store:
         assert [r["full_name"] for r in store.page("trainees")] == ["赵敏"]
+
+
+def test_a_name_corrected_with_sqlite3_is_found_by_the_next_import(tmp_path):
+    """Someone corrects a name with the sqlite3 program ("赵民" to "赵敏"); that drops the person's
+    search and duplicate keys (migration 0013's trigger), which only the app made again, at its
+    start. An import before the app was opened then missed them: the same person, registered again
+    at another CBO from a sheet, raised no "possible duplicate" and counted twice."""
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+        make_cbo(s, "Xin Zhi Guan")
+    first = tmp_path / "first.csv"
+    with open(first, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, [ROW[0], "赵民", *ROW[2:]]])
+    assert cli("import", db, first, "--kind", "trainees").returncode == 0
+    sqlite3_cli(db, "UPDATE participants SET full_name = '赵敏' WHERE full_name = '赵民'")
+    second = tmp_path / "second.csv"
+    with open(second, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([HEADER, ["Xin Zhi Guan", *ROW[1:]]])
+    imported = cli("import", db, second, "--kind", "trainees")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "possible duplicate of 赵敏 (1988), registered at Bright Angel Fund" in " ".join(imported.stdout.split()), (
+        imported.stdout)

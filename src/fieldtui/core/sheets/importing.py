@@ -49,6 +49,7 @@ class _RowSaver:
         self.cbos = cbo_lookup(store)
         self.written_people = LineIndex(store, "import_people")  # person id -> line of this file
         self.written_rows = LineIndex(store, "import_rows")  # the same, of records without a person
+        self._keyed = False
 
     def save(self, values: dict[str, Any], line: int) -> bool | None:
         save = getattr(self.store, self.kind.saver)  # the kind's own save (kinds.Kind.saver)
@@ -62,6 +63,7 @@ class _RowSaver:
                           {"participant": self._person(values), self.kind.part: self._own(values)})
         if self._stored_before(record):
             return None
+        self._key_people()
         self._note_duplicates(record.participant, line)
         saved = save(record)
         self.written_people.add(saved.participant.id, line)
@@ -76,6 +78,15 @@ class _RowSaver:
         if kinds.TABLE[self.kind.table].repeats_are_distinct:
             found = [i for i in found if self.written_rows.get(i) is None]
         return bool(found)
+
+    def _key_people(self) -> None:
+        """Once, before the first duplicate check: keys for the people who have none (a name,
+        birth year or phone changed with another program drops them; the app keys them at its
+        start, and an import may come first), in the import's transaction. Two counts otherwise."""
+        if not self._keyed:
+            self._keyed = True
+            if self.store.unkeyed_people():
+                self.store.key_unkeyed_people()
 
     def _own(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: values.get(k) for k in self.fields if k in values}
