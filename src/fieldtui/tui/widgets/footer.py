@@ -1,11 +1,11 @@
 """Textual's Footer, drawn again only when what it shows changed.
 
 Textual's Footer rebuilds its keys (a widget each) whenever the screen's bindings may have changed:
-every focus move in a form, every screen pushed. Most moves keep the same keys, and a rebuild cost
-~20 ms of CPU each (a dozen widgets mounted and styled): in a form of ten fields, Tab through it
-was ~0.2 s of footer rebuilds for keys that never changed. This one rebuilds when the keys it
-would show (key, label, action, enabled, tooltip, group) differ from those it shows; a language
-switch changes the labels, so it rebuilds then.
+every focus move in a form, every screen pushed. Most moves keep the same keys, and a rebuild is
+~20 ms of CPU (a dozen widgets mounted and styled), more than once a move: a Tab in a new trainee
+form took 143.5 ms of CPU with it, 57.9 ms with this one (medians of 5 runs, 2026-12-02). This
+one rebuilds when the keys it would show (key, label, action, enabled, tooltip, group, the
+palette's key) differ from those it shows; a language switch changes the labels, so it rebuilds.
 """
 
 from __future__ import annotations
