@@ -4,13 +4,13 @@ participants per CBO (and per group of people for the breakdowns), in one pass o
 Each live person is read once, with what they joined found by probing each enrolment table's
 (participant, deleted) index: trainee (and completed), placed, after-school child, other
 participant. A person counts only while one of those is live (summary.LIVE_ENROLMENT's rule, here
-read off the same probes); the others, and the people of a CBO no longer in the file, are counted
-as uncounted (summary.uncounted lists them), so that no figure drops a person without saying so.
-Without a filter the pass walks participants_traits, which holds beside each id what the grouping
-needs, in id order, so the probes walk the enrolment indexes in order too; measured at 1M
-participants (benchmarks/) this one pass costs less than reading each enrolment table once and
-looking its people up, and it gives every count at once. With a CBO or a
-date range the same pass walks that slice of its own index.
+read off the same probes); the others, and the people of a CBO removed or missing from the
+file, are counted as uncounted (summary.uncounted lists them), so that no figure drops a person
+without saying so. Without a filter the pass walks participants_traits, which holds beside each
+id what the grouping needs, in id order, so the probes walk the enrolment indexes in order too;
+measured at 1M participants (benchmarks/) this one pass costs less than reading each enrolment
+table once and looking its people up, and it gives every count at once. With a CBO or a date
+range the same pass walks that slice of its own index.
 """
 
 from __future__ import annotations
