@@ -165,17 +165,49 @@ def _name(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-_UPSERT = (
-    "INSERT INTO participant_keys (participant_id, name, sort_key, pinyin, initials, birth_year, bag, phone) "
+_COLUMNS = "participant_id, name, sort_key, pinyin, initials, birth_year, bag, phone"
+#: The keys of the participants whose ids `{ids}` selects, as rows of `participant_keys`.
+_KEYED = (
     "SELECT p.id, p.full_name, fieldtui_sort_key(p.name_bytes), fieldtui_pinyin(p.name_bytes), "
     "fieldtui_initials(p.name_bytes), p.birth_year, fieldtui_bag(p.name_bytes), p.phone "
-    "FROM (SELECT *, CAST(full_name AS BLOB) AS name_bytes FROM participants) p "
-    "WHERE p.id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id "
+    "FROM (SELECT *, CAST(full_name AS BLOB) AS name_bytes FROM main.participants) p WHERE p.id IN ({ids}) "
+)
+_UPSERT = (
+    f"INSERT INTO participant_keys ({_COLUMNS}) " + _KEYED
+    + "AND NOT EXISTS (SELECT 1 FROM participant_keys x WHERE x.participant_id = p.id "
     "AND x.name IS p.full_name AND x.birth_year IS p.birth_year AND x.phone IS p.phone) "
     "ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, sort_key = excluded.sort_key, "
     "pinyin = excluded.pinyin, initials = excluded.initials, birth_year = excluded.birth_year, bag = excluded.bag, "
     "phone = excluded.phone"
 )
+#: What a read-only connection reads as `participant_keys` once `keys_for_reading` made the
+#: missing ones (temp objects are searched before the file's own, for this connection only).
+_SHADOW = (
+    "CREATE TEMP TABLE missing_keys AS SELECT * FROM main.participant_keys WHERE 0",
+    f"INSERT INTO temp.missing_keys ({_COLUMNS}) " + _KEYED.format(
+        ids="SELECT id FROM main.participants q WHERE NOT EXISTS "
+            "(SELECT 1 FROM main.participant_keys k WHERE k.participant_id = q.id)"),
+    *(f"CREATE INDEX temp.missing_keys_{c} ON missing_keys ({c})"
+      for c in ("participant_id", "sort_key", "pinyin", "initials", "bag")),
+    "CREATE TEMP VIEW participant_keys AS "
+    "SELECT * FROM main.participant_keys UNION ALL SELECT * FROM temp.missing_keys",
+)
+
+
+def keys_for_reading(conn: sqlite3.Connection) -> None:
+    """On a read-only connection: the keys of every person who has none (written in, or whose
+    name, birth year or phone was changed, by another program since fieldtui last wrote the file:
+    migration 0013's triggers drop them), made for this connection only, the file untouched.
+    Without them duplicates would not compare those people and the file's lists would not show
+    them. Rows of the result are no longer in key order on their own (a UNION ALL)."""
+    register(conn)
+    query_only = conn.execute("PRAGMA query_only").fetchone()[0]
+    conn.execute("PRAGMA query_only = OFF")  # the temp schema only: the file itself is opened read-only
+    try:
+        for sql in _SHADOW:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA query_only = {int(query_only)}")
 
 
 def refresh_keys(conn: sqlite3.Connection, participant_ids_sql: str, params: tuple | dict = ()) -> None:

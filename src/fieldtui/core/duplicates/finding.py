@@ -148,13 +148,16 @@ def _candidate(p: Person, cbo_en: str | None, cbo_zh: str | None, points: int, e
 def pairs(store: Any, min_score: int = PAIR_MIN) -> Iterator[Pair]:
     """Every likely pair of the whole file scoring at least `min_score`, block by block (see the
     module docstring): per key, one query reads the members of shared keys in key order (the
-    GROUP BY of `KEYS`, joined back through the key's index), and each block is scored."""
+    GROUP BY of `KEYS`, joined back through the key's index), and each block is scored. People
+    another program left without keys are keyed first (Store.keys_for_reading)."""
     conn = store.conn
+    dialect = getattr(conn, "dialect", "sqlite")
+    ordered = " ORDER BY b.v" if (hasattr(store, "keys_for_reading") and store.keys_for_reading()) else ""
     decided = {(a, b) for a, b in conn.execute("SELECT person_a, person_b FROM duplicate_decisions")}
     cbos = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, name_en, name_zh FROM cbos")}
     for rank, (key, grouped) in enumerate(KEYS):
         rows = conn.execute(f"WITH b(v) AS ({grouped}) SELECT b.v, {PERSON_COLUMNS} FROM b {_JOIN[key]} "
-                            f"WHERE {_LIVE}{_IN_KEY_ORDER.get(getattr(conn, 'dialect', 'sqlite'), '')}")
+                            f"WHERE {_LIVE}{_IN_KEY_ORDER.get(dialect, ordered)}")
         near = _similar_near if key == "initials" else _window
         for _, block in itertools.groupby(rows, key=operator.itemgetter(0)):
             members = sorted((Person(*r[1:]) for r in block), key=_by_year)
@@ -167,7 +170,8 @@ def pairs(store: Any, min_score: int = PAIR_MIN) -> Iterator[Pair]:
                         yield pair
 
 
-#: SQLite returns a GROUP BY's rows in key order, and the join keeps it; PostgreSQL (core/pg/) is told.
+#: SQLite returns a GROUP BY's rows in key order, and the join keeps it; PostgreSQL (core/pg/) is
+#: told, and so is SQLite when the keys are read through keys_for_reading's view.
 _IN_KEY_ORDER = {"postgresql": " ORDER BY b.v"}
 #: How each key's members are read back (through the key's index), in key order.
 _JOIN = {

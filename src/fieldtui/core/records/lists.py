@@ -304,6 +304,22 @@ class Lists:
         people = self.conn.execute("SELECT count(*) FROM participants").fetchone()[0]
         return people != self.conn.execute("SELECT count(*) FROM participant_keys").fetchone()[0]
 
+    def keys_for_reading(self) -> bool:
+        """Every person keyed before a pass that reads the keys (duplicates): a writable store
+        keys the unkeyed people in the file; a read-only one (the reading commands, the app's
+        readers) for its connection only (pinyin.keys_for_reading), the file untouched. Returns
+        True when the keys are then read through a view whose rows are not in key order."""
+        shadowed = "SELECT 1 FROM temp.sqlite_master WHERE name = 'participant_keys'"
+        if self.conn.execute(shadowed).fetchone() is not None:
+            return True
+        if not self.unkeyed_people():
+            return False
+        if not self.readonly:
+            self.key_unkeyed_people()
+            return False
+        pinyin.keys_for_reading(self.conn)
+        return True
+
     def key_unkeyed_people(self) -> int:
         """Keys for every person who has none, and none kept for people no longer here; returns
         how many people were keyed (~0.5 s at 1M: only when `unkeyed_people`)."""
