@@ -10,6 +10,7 @@ import sys
 
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
+from tests.core.test_merge_rules import sqlite3_cli
 from tests.core.test_store import trainee
 
 from .helpers import fill, settle
@@ -102,3 +103,26 @@ async def test_a_draft_restored_after_another_program_saved_the_record_keeps_tha
         saved = store.get_trainee(tid)
         assert store.drafts() == []
     assert (saved.training.course, saved.participant.phone) == ("厨师", "13987654321")
+
+
+async def test_a_name_corrected_with_sqlite3_while_the_app_is_open_stays_in_the_list(fresh_db):
+    """The app is open; someone corrects a name with the sqlite3 program (which drops that
+    person's pinyin keys: migration 0013's trigger), then opens the trainees list here. Before,
+    the app made keys again only at its start, so the person was missing from the list and from
+    search until the app was restarted, though the figures counted them. Now the list shows them
+    within a second."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        for name in ("王芳", "李四"):
+            store.save_trainee(trainee(cbo_id, name))
+    app = FieldApp(path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        sqlite3_cli(path, "UPDATE participants SET full_name = '汪芳' WHERE full_name = '王芳'")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.pause(1.5)  # the app notices another program's writes within a second
+        await settle(pilot)
+        table = app.screen.table
+        shown = [table.get_row_at(i) for i in range(table.row_count)]
+        assert table.row_count == 2 and any("汪芳" in str(cell) for row in shown for cell in row), shown

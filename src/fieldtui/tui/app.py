@@ -95,6 +95,7 @@ class FieldApp(App[None]):
         self.call_after_refresh(self.ask_operator if self.store.has_operators() else self.offer_drafts)
         # Edited or removed personal data leaves the write-ahead log soon after the last save.
         self.set_interval(1.0, self._truncate_log_if_idle, name="truncate-log")
+        self._data_version = self.store.conn.execute("PRAGMA data_version").fetchone()[0]
         self.call_after_refresh(self._find_unkeyed_people)
         self.call_after_refresh(self._warn_of_a_clock_behind)
 
@@ -114,8 +115,10 @@ class FieldApp(App[None]):
                 today=clock.today().isoformat(), latest=latest, path=self.db_path), severity="warning", timeout=60)
 
     def _truncate_log_if_idle(self) -> None:
+        """Every second: also notices what another program wrote meanwhile (_notice_outside_writes)."""
         if not self.store_lent:  # an export or merge worker has the connection meanwhile
             self.store.truncate_log_if_idle()
+            self._notice_outside_writes()
 
     # ---- navigation ---------------------------------------------------------------------
 
@@ -217,6 +220,20 @@ class FieldApp(App[None]):
         self.push_screen(HeadquartersKeyScreen())
 
     # ---- people written into the file by another program -----------------------------------
+
+    def _notice_outside_writes(self) -> None:
+        """Another program committed to the file since last asked (SQLite's data_version on the
+        writer's connection, which this app's own saves do not move; microseconds): people it
+        wrote or whose name it changed (the sqlite3 program) lost their keys, so they are looked
+        for again. Before, only at start: such a person was missing from every list and search
+        until the app was restarted."""
+        try:
+            version = self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self._find_unkeyed_people()
 
     @work(thread=True, exclusive=True, group="keys")
     def _find_unkeyed_people(self) -> None:
