@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fieldtui.core import clock
+from fieldtui.core.models import CBO
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from tests.core.test_store import trainee
@@ -30,7 +31,8 @@ async def test_a_clock_behind_the_files_last_save_is_named_at_start(sample_copy,
     said = [m for m in await notices_at_start(sample_copy) if "clock" in m]
     assert len(said) == 1 and "2009-01-01" in said[0] and last_save in said[0], said
     monkeypatch.setattr(clock, "today", lambda: dt.date.fromisoformat(last_save) + dt.timedelta(days=1))
-    assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]  # within a day: drift, not a fall
+    # within a day: drift, not a fall (2011 is itself before clock.NOT_BEFORE: said, but not as a fall)
+    assert not [m for m in await notices_at_start(sample_copy) if "last saved" in m]
 
 
 def test_saves_under_the_fallen_clock_do_not_hide_it(sample_copy, monkeypatch):
@@ -60,3 +62,20 @@ async def test_saves_made_while_the_clock_was_ahead_point_to_redate_and_go_quiet
     with Store.open(sample_copy) as store:
         assert store.redate_future()[0] > 0
     assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]
+
+
+async def test_a_clock_reset_long_ago_is_named_in_a_file_begun_under_it(tmp_path, monkeypatch):
+    """A laptop whose clock was reset (a flat battery: 2009-01-01) and a file begun on it: every
+    save is stamped 2009, none later than the clock, so nothing was said, and every person
+    registered there counted in 2009 in the donor's figures. A date before this version of
+    fieldtui was written (clock.NOT_BEFORE) is a wrong clock whatever the file holds."""
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2009, 1, 1))
+    path = tmp_path / "new.db"
+    with Store.open(path, create=True) as store:
+        store.clock = lambda: "2009-01-01T09:00:00.000000+00:00"
+        store.save_cbo(CBO(name_zh="新希望", name_en="New Hope", grant_usd=10000, target_direct=100,
+                           programmes=["vocational_training"]))
+    said = [m for m in await notices_at_start(path) if "clock" in m]
+    assert len(said) == 1 and "2009-01-01" in said[0] and "set it right" in said[0] and "wrong" in said[0], said
+    monkeypatch.setattr(clock, "today", lambda: clock.NOT_BEFORE)
+    assert not [m for m in await notices_at_start(path) if "clock" in m]

@@ -16,6 +16,12 @@ from contextvars import ContextVar
 CLOCK_SLACK = dt.timedelta(days=1)
 
 
+#: No right clock says an earlier date: this version of fieldtui was written after it. A clock reset
+#: by a flat battery (to 2000, 2009…) in a file begun under it has no later save to be measured
+#: against (records/redating.py `clock_behind`), so this bound names it at start (tui/app.py).
+NOT_BEFORE = dt.date(2024, 1, 1)
+
+
 #: How far `today()` runs ahead of this machine's date (see `anywhere_on_earth`).
 _AHEAD: ContextVar[dt.timedelta] = ContextVar("fieldtui_today_ahead", default=dt.timedelta(0))
 

@@ -107,7 +107,11 @@ class FieldApp(App[None]):
             latest = self.store.clock_behind()
         except sqlite3.DatabaseError:
             return  # the home screen says what is wrong with the file
-        if latest is not None:
+        if latest is None and clock.today() < clock.NOT_BEFORE:
+            self.notify(_("This computer's clock says {today}, before this version of fieldtui was written: the clock "
+                          "is wrong. Please set it right before recording anything: new records take their dates "
+                          "from it.").format(today=clock.today().isoformat()), severity="warning", timeout=60)
+        elif latest is not None:
             self.notify(_("This computer's clock says {today}, but this file was last saved on {latest}. If the "
                           "clock is wrong, set it right before recording anything: new records take their dates from "
                           "it, and a later date is refused as in the future. If it is right, those saves were made "
