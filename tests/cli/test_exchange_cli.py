@@ -195,3 +195,26 @@ def test_a_session_held_today_east_of_headquarters_merges_the_same_day(tmp_path,
     assert _fieldtui("export", field, tmp_path / "out2.db").returncode == 0
     refused = _fieldtui("merge", tmp_path / "hq.db", tmp_path / "out2.db")
     assert refused.returncode == 2 and "future" in refused.stdout + refused.stderr
+
+
+def test_an_export_or_a_merge_named_as_a_files_journal_is_refused(tmp_path):
+    """`fieldtui export one.db one.db-wal` said "Exported" and wrote the export where SQLite keeps
+    one.db's write-ahead log: the next program to open one.db (the app, `fieldtui summary`) took it
+    for a log that is not one and deleted it, so the file the coordinator meant to send was gone.
+    Real subprocesses, as people run them."""
+    from tests.cli.test_duplicates_imported import cli
+
+    one = field_file(tmp_path / "one.db")
+    for suffix in ("-wal", "-journal", "-shm"):
+        out = tmp_path / f"one.db{suffix}"
+        r = cli("export", one, out)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1 and "journal" in r.stderr, r.stdout + r.stderr
+        assert not out.exists()
+    assert cli("export", one, tmp_path / "one-wal.db").returncode == 0  # a name merely like one is fine
+    # Nor does a merge create headquarters there: the next open of one.db deleted every merged record.
+    r = cli("merge", tmp_path / "one.db-wal", tmp_path / "one-wal.db")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "journal" in r.stderr, r.stdout + r.stderr
+    log = tmp_path / "one.db-wal"  # the empty log the export's read of one.db left, if any: still empty
+    assert not log.exists() or log.stat().st_size == 0
+    with Store.open_readonly(one) as s:
+        assert s.count("trainees") == 2

@@ -103,12 +103,23 @@ def check_path_usable(path: Path) -> None:
 
 def check_output_path(out: Path) -> None:
     """One line for a path a new file cannot be written to: a broken or looping link, a missing
-    folder, a folder where the file goes."""
+    folder, a folder where the file goes, the journal of a file beside it (check_not_a_journal)."""
     check_path_usable(out)
     if not out.parent.is_dir():
         raise StoreError(_("folder does not exist: {path}").format(path=out.parent))
     if out.is_dir():
         raise StoreError(_("{path} is a directory, not a database file").format(path=out))
+    check_not_a_journal(out)
+
+
+def check_not_a_journal(path: Path) -> None:
+    """Refuse a new file where SQLite keeps the journal of a file beside it ("field.db-wal"): the
+    next program to open field.db would take it for its log and delete it (an export, a whole
+    headquarters file)."""
+    owner = next((path.with_name(path.name[: -len(s)]) for s in JOURNAL_SUFFIXES if path.name.endswith(s)), None)
+    if owner is not None and owner.exists():
+        raise StoreError(_("{path} is where SQLite keeps the journal of {name}, and would delete it: choose another "
+                           "name").format(path=path, name=owner.name))
 
 
 def create_private_file(path: Path) -> None:

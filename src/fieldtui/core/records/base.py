@@ -96,9 +96,11 @@ class StoreBase:
                     raise StoreError(_("no such file: {path}").format(path=path))
                 if not path.parent.exists():
                     raise StoreError(_("folder does not exist: {path}").format(path=path.parent))
+                files.check_not_a_journal(path)
                 create_private_file(path)
                 new = True
             elif path.stat().st_size == 0 and create:
+                files.check_not_a_journal(path)  # an empty log of the file beside it, left as it is
                 new = True
             else:
                 check_openable(path)
