@@ -21,6 +21,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
+from fieldtui.tui.focus import FocusRepaintsItsWidgets
 from fieldtui.tui.screens.form_duplicates import DuplicateCheck
 from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
@@ -33,7 +34,7 @@ DRAFT_DELAY = 0.5
 models = lazy_module("fieldtui.core.models")
 
 
-class RecordFormScreen(DuplicateCheck, Screen[str | None]):
+class RecordFormScreen(FocusRepaintsItsWidgets, DuplicateCheck, Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
 
     HELP_NOTES = FORM_NOTES

@@ -11,9 +11,10 @@ from textual.widgets import Button, Input, Static
 
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
+from fieldtui.tui.focus import FocusRepaintsItsWidgets
 
 
-class HeadquartersKeyScreen(ModalScreen[None]):
+class HeadquartersKeyScreen(FocusRepaintsItsWidgets, ModalScreen[None]):
     """The settings' public key of headquarters, which F10 and `fieldtui export` seal exports to."""
 
     BINDINGS = [Binding("escape", "close", _("Cancel"))]

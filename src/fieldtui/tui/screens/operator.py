@@ -15,9 +15,10 @@ from textual.widgets.option_list import Option
 
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
+from fieldtui.tui.focus import FocusRepaintsItsWidgets
 
 
-class OperatorScreen(ModalScreen[str | None]):
+class OperatorScreen(FocusRepaintsItsWidgets, ModalScreen[str | None]):
     """Choose or add the operator; dismisses with the name signed in, or None (Escape: unchanged)."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
+from fieldtui.tui.focus import FocusRepaintsItsWidgets
 from fieldtui.tui.widgets.tables import measure_rows_now
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class DuplicateChoice:
     different: tuple[str, ...] = ()
 
 
-class Duplicates(ModalScreen[DuplicateChoice | None]):
+class Duplicates(FocusRepaintsItsWidgets, ModalScreen[DuplicateChoice | None]):
     """Candidates from `core.duplicates.candidates`, best first. `can_enrol`: the form adds an
     enrolment (a new registration), so the existing person can be enrolled in its place."""
 

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
+from fieldtui.tui.focus import FocusRepaintsItsWidgets
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
@@ -68,7 +69,7 @@ SOURCES: dict[str, Source] = {
 }
 
 
-class Picker(ModalScreen[Choice | None]):
+class Picker(FocusRepaintsItsWidgets, ModalScreen[Choice | None]):
     """Type part of a name, phone or ID; Enter takes the highlighted row."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
