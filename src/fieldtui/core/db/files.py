@@ -112,6 +112,15 @@ def check_output_path(out: Path) -> None:
     check_not_a_journal(out)
 
 
+def on_read_only_medium(path: Path) -> bool:
+    """Whether `path` lies where nothing can be written (a write-protected stick, a share mounted
+    read-only) with no log beside it: then no program can be writing it, and SQLite reads it as
+    immutable. Otherwise SQLite's reader of a WAL-mode file needs its shared-memory file beside
+    it, which cannot be made there, and the read fails."""
+    return not os.access(path.parent, os.W_OK) and not any(
+        Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+
+
 def check_not_a_journal(path: Path) -> None:
     """Refuse a new file where SQLite keeps the journal of a file beside it ("field.db-wal"): the
     next program to open field.db would take it for its log and delete it (an export, a whole

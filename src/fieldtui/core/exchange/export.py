@@ -224,7 +224,8 @@ def _copy_snapshot(conn: sqlite3.Connection, src: Path, pseudonymise: bool, devi
                    progress: Progress) -> list[dict[str, str]]:
     """Copy every record table of `src` (personal fields blanked or hashed) and the device id,
     in one read transaction on it; returns the live CBOs (id and names) for the manifest."""
-    conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + "?mode=ro",))
+    readonly = "?mode=ro&immutable=1" if db_files.on_read_only_medium(src) else "?mode=ro"
+    conn.execute("ATTACH DATABASE ? AS src", (src.resolve().as_uri() + readonly,))
     conn.execute("BEGIN")  # one read transaction on the source: a consistent snapshot
     for i, table in enumerate(RECORD_TABLES):
         progress("export", i, len(RECORD_TABLES))
