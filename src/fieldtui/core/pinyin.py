@@ -197,9 +197,9 @@ _SHADOW = (
 def keys_for_reading(conn: sqlite3.Connection) -> None:
     """On a read-only connection: the keys of every person who has none (written in, or whose
     name, birth year or phone was changed, by another program since fieldtui last wrote the file:
-    migration 0013's triggers drop them), made for this connection only, the file untouched.
-    Without them duplicates would not compare those people and the file's lists would not show
-    them. Rows of the result are no longer in key order on their own (a UNION ALL)."""
+    migration 0013's triggers drop them), made for this connection only, the file untouched:
+    without them the duplicates pass would not compare those people. Rows read through the view
+    are no longer in key order on their own (a UNION ALL)."""
     register(conn)
     query_only = conn.execute("PRAGMA query_only").fetchone()[0]
     conn.execute("PRAGMA query_only = OFF")  # the temp schema only: the file itself is opened read-only
