@@ -67,3 +67,17 @@ def test_a_person_written_in_by_another_program_is_paired_too(tmp_path):
     assert found.returncode == 0, found.stderr
     assert {first, "copied-1"} in [{p["a"]["id"], p["b"]["id"]} for p in json.loads(found.stdout)["pairs"]], (
         found.stdout)
+
+
+def test_a_writable_store_keys_them_in_the_file_before_pairing(tmp_path):
+    """The same pass on a writable store (a library caller, the app's own connection): the people
+    are keyed in the file itself, once, and paired."""
+    from fieldtui.core import duplicates
+
+    db = tmp_path / "field.db"
+    first, second = planted(db)
+    sqlite3_cli(db, "UPDATE participants SET birth_year = 1988 WHERE birth_year = 1968")
+    with Store.open(db) as store:
+        assert store.unkeyed_people()
+        assert [{p.a.id, p.b.id} for p in duplicates.pairs(store)] == [{first, second}]
+        assert not store.unkeyed_people()
