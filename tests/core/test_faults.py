@@ -23,6 +23,7 @@ import pytest
 
 from fieldtui.core.models import CBO, TraineeRecord, validate
 from fieldtui.core.store import DiskError, DiskFull, Store, StoreBusy, StoreError, StoreReadOnly
+from tests.multiprocess.conftest import in_private_mount
 
 
 def _cbo() -> CBO:
@@ -189,9 +190,6 @@ _FILL_DISK = textwrap.dedent("""
 
 def test_real_full_disk_on_a_tiny_tmpfs(tmp_path):
     """A real ENOSPC: fill a 1 MiB tmpfs (private mount namespace; skipped where not allowed)."""
-    unshare = shutil.which("unshare")
-    if not unshare or os.geteuid() != 0:
-        pytest.skip("needs root and unshare to mount a private tmpfs")
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     script = tmp_path / "fill.py"
@@ -203,10 +201,7 @@ def test_real_full_disk_on_a_tiny_tmpfs(tmp_path):
              f"{sys.executable} -c \"import sqlite3; c = sqlite3.connect('{db}'); "
              "print(c.execute('PRAGMA integrity_check').fetchone()[0], "
              "c.execute('SELECT count(*) FROM trainings').fetchone()[0], sep='|')\"")
-    run = subprocess.run([unshare, "-m", "sh", "-c", shell], capture_output=True, text=True, timeout=120)
-    if run.returncode and "mount" in run.stderr and "permission" in run.stderr.lower():
-        pytest.skip("tmpfs mount not permitted here")
-    assert run.returncode == 0, run.stderr
+    run = in_private_mount(shell, timeout=120)
     assert "Traceback" not in run.stdout + run.stderr
     failure_line, check_line = run.stdout.strip().splitlines()
     kind, acked, message = failure_line.split("|")

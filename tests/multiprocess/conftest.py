@@ -162,3 +162,19 @@ _ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\
 def visible(text: str) -> str:
     """What a person reads on the terminal: the text without escape sequences."""
     return _ESCAPES.sub("", text)
+
+
+def in_private_mount(shell: str, *, timeout: float = 600, env: dict[str, str] | None = None
+                     ) -> subprocess.CompletedProcess:
+    """Run `shell` (sh) in a private mount namespace, where it may mount a tmpfs of its own (a
+    tiny disk, a read-only medium) that no other process sees; skipped without root and unshare,
+    or where mounting is not permitted. Asserts it succeeded; returns it."""
+    unshare = shutil.which("unshare")
+    if not unshare or os.geteuid() != 0:
+        pytest.skip("needs root and unshare to mount a private tmpfs")
+    run = subprocess.run([unshare, "-m", "sh", "-c", shell], capture_output=True, text=True, timeout=timeout,
+                         env={**os.environ, **(env or {})})
+    if run.returncode and "mount" in run.stderr and "permission" in run.stderr.lower():
+        pytest.skip("tmpfs mount not permitted here")
+    assert run.returncode == 0, run.stderr
+    return run

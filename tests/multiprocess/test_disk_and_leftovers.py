@@ -22,7 +22,7 @@ import pytest
 from fieldtui.core.store import Store
 from tests.core.test_store import make_cbo
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, in_private_mount
 
 CLI = [sys.executable, "-m", "fieldtui"]
 
@@ -55,9 +55,6 @@ def in_tiny_disk(tmp_path: Path, commands: list[list[str]], env: dict[str, str] 
     """Run CLI commands with a 1 MiB tmpfs at tmp_path/mnt (`copy_in` copied onto it first);
     returns each one's code and output, and what is left on the tiny disk afterwards (`sizes`:
     each file's bytes)."""
-    unshare = shutil.which("unshare")
-    if not unshare or os.geteuid() != 0:
-        pytest.skip("needs root and unshare to mount a private tmpfs")
     mnt = tmp_path / "mnt"
     mnt.mkdir(exist_ok=True)
     script = tmp_path / "run.py"
@@ -71,12 +68,7 @@ def in_tiny_disk(tmp_path: Path, commands: list[list[str]], env: dict[str, str] 
         f"                'sizes': {{n: os.path.getsize(os.path.join({str(mnt)!r}, n))\n"
         f"                          for n in os.listdir({str(mnt)!r})}}}})\n"
         "print(json.dumps(out))\n")
-    shell = f"mount -t tmpfs -o size={size} tmpfs {mnt} && {sys.executable} {script}"
-    run = subprocess.run([unshare, "-m", "sh", "-c", shell], capture_output=True, text=True, timeout=600,
-                         env={**os.environ, **(env or {})})
-    if run.returncode and "mount" in run.stderr and "permission" in run.stderr.lower():
-        pytest.skip("tmpfs mount not permitted here")
-    assert run.returncode == 0, run.stderr
+    run = in_private_mount(f"mount -t tmpfs -o size={size} tmpfs {mnt} && {sys.executable} {script}", env=env)
     return json.loads(run.stdout)
 
 

@@ -10,16 +10,12 @@ was writable. The file is exported now, and merges. Real processes, in a private
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 
-import pytest
-
 from fieldtui.core.store import Store
 from tests.cli.test_exchange_cli import field_file
-from tests.multiprocess.conftest import ROOT
+from tests.multiprocess.conftest import ROOT, in_private_mount
 
 CLI = [sys.executable, "-m", "fieldtui"]
 
@@ -27,9 +23,6 @@ CLI = [sys.executable, "-m", "fieldtui"]
 def on_read_only_medium(tmp_path, field, commands: list[list[str]]) -> list[dict]:
     """Copy `field` onto a tmpfs at tmp_path/ro mounted read-only, run each CLI command
     ("{ro}" in an argument: that folder); returns each one's code, stdout and stderr."""
-    unshare = shutil.which("unshare")
-    if not unshare or os.geteuid() != 0:
-        pytest.skip("needs root and unshare to mount a private read-only folder")
     ro = tmp_path / "ro"
     ro.mkdir()
     script = tmp_path / "run.py"
@@ -39,12 +32,8 @@ def on_read_only_medium(tmp_path, field, commands: list[list[str]]) -> list[dict
         f"    r = subprocess.run({CLI!r} + cmd, capture_output=True, text=True, cwd={str(ROOT)!r})\n"
         "    out.append({'code': r.returncode, 'stdout': r.stdout, 'stderr': r.stderr})\n"
         "print(json.dumps(out))\n")
-    shell = (f"mount -t tmpfs -o size=16m tmpfs {ro} && cp {field} {ro}/ && mount -o remount,ro {ro} "
-             f"&& {sys.executable} {script}")
-    run = subprocess.run([unshare, "-m", "sh", "-c", shell], capture_output=True, text=True, timeout=600)
-    if run.returncode and "mount" in run.stderr and "permission" in run.stderr.lower():
-        pytest.skip("tmpfs mount not permitted here")
-    assert run.returncode == 0, run.stderr
+    run = in_private_mount(f"mount -t tmpfs -o size=16m tmpfs {ro} && cp {field} {ro}/ && mount -o remount,ro {ro} "
+                           f"&& {sys.executable} {script}")
     return json.loads(run.stdout)
 
 
