@@ -121,8 +121,11 @@ async def test_a_name_corrected_with_sqlite3_while_the_app_is_open_stays_in_the_
         sqlite3_cli(path, "UPDATE participants SET full_name = '汪芳' WHERE full_name = '王芳'")
         await pilot.press("f3")
         await settle(pilot)
-        await pilot.pause(1.5)  # the app notices another program's writes within a second
-        await settle(pilot)
+        for _ in range(20):  # the app notices another program's writes within a second
+            if app.screen.table.row_count == 2:
+                break
+            await pilot.pause(0.25)
+            await settle(pilot)
         table = app.screen.table
         shown = [table.get_row_at(i) for i in range(table.row_count)]
         assert table.row_count == 2 and any("汪芳" in str(cell) for row in shown for cell in row), shown
