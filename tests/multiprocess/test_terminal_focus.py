@@ -20,6 +20,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 
 import pyte
 import pytest
@@ -47,11 +48,12 @@ class Terminal:
     def _size(fd: int, cols: int) -> None:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, cols, 0, 0))
 
-    def read(self, until: str | None = None, quiet: float = 0.3, timeout: float = 20.0,
+    def read(self, until: str | Callable[[], bool] | None = None, quiet: float = 0.3, timeout: float = 20.0,
              drawn: bool = False) -> None:
-        """Feed what the app draws until `until` is on screen (if given; `drawn`: until anything
-        is) and nothing more came for `quiet` seconds (a blinking text cursor draws every 0.5 s),
-        or `timeout` passed."""
+        """Feed what the app draws until `until` is on screen (a text, or a test of the screen;
+        `drawn`: until anything is) and nothing more came for `quiet` seconds (a blinking text
+        cursor draws every 0.5 s), or `timeout` passed."""
+        shown = until if callable(until) else (lambda: until is None or until in self.text())
         end = time.monotonic() + timeout
         last, fed = time.monotonic(), False
         while time.monotonic() < end:
@@ -61,8 +63,7 @@ class Terminal:
                 except OSError:
                     return
                 last, fed = time.monotonic(), True
-            elif (time.monotonic() - last >= quiet and (until is None or until in self.text())
-                  and (fed or not drawn)):
+            elif time.monotonic() - last >= quiet and shown() and (fed or not drawn):
                 return
 
     def press(self, key: bytes, until: str | None = None) -> None:
@@ -72,8 +73,9 @@ class Terminal:
     def resize(self, cols: int) -> None:
         self.screen.resize(ROWS, cols)
         self._size(self.master, cols)
+        bottom = self.screen.display[-1]  # the footer, its last keys at the right edge: they move
         os.kill(self.proc.pid, signal.SIGWINCH)
-        self.read(drawn=True)
+        self.read(lambda: self.screen.display[-1] != bottom)
 
     def cells(self) -> dict[tuple[int, int], tuple]:
         return {(y, x): (c.data, c.fg, c.bg, c.bold, c.reverse)
