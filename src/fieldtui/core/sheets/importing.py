@@ -82,11 +82,11 @@ class _RowSaver:
     def _key_people(self) -> None:
         """Once, before the first duplicate check: keys for the people who have none (a name,
         birth year or phone changed with another program drops them; the app keys them at its
-        start, and an import may come first), in the import's transaction. Two counts otherwise."""
+        start, and an import may come first), in the import's transaction (Store.keys_for_reading,
+        as the duplicates pass asks). Two counts otherwise."""
         if not self._keyed:
             self._keyed = True
-            if self.store.unkeyed_people():
-                self.store.key_unkeyed_people()
+            self.store.keys_for_reading()
 
     def _own(self, values: dict[str, Any]) -> dict[str, Any]:
         return {k: values.get(k) for k in self.fields if k in values}

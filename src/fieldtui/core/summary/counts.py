@@ -46,7 +46,6 @@ def people_sql(keys: tuple[str, ...], people: str, narrow: bool) -> str:
             f"GROUP BY {outer_keys}, {_LIVE_ONE}")
 
 
-
 #: PostgreSQL, every person (no CBO or date filter): the same columns as the probes give, from each
 #: enrolment table read once per person and merge-joined to the people. Probing per person there
 #: costs ~10 µs a person (index probes are not SQLite's in-process B-tree walks): 3× this at 1M.
