@@ -117,8 +117,13 @@ def on_read_only_medium(path: Path) -> bool:
     read-only) with no log beside it: then no program can be writing it, and SQLite reads it as
     immutable. Otherwise SQLite's reader of a WAL-mode file needs its shared-memory file beside
     it, which cannot be made there, and the read fails."""
-    return not os.access(path.parent, os.W_OK) and not any(
-        Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    return not os.access(path.parent, os.W_OK) and not log_beside(path)
+
+
+def log_beside(path: Path) -> bool:
+    """Whether a write-ahead log or its shared memory lies beside `path`: some connection may be
+    writing it (otherwise it is read as immutable: Store.open_readonly, on_read_only_medium)."""
+    return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
 
 
 def check_not_a_journal(path: Path) -> None:

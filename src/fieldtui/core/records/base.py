@@ -134,7 +134,7 @@ class StoreBase:
         check_openable(path)
         # With no -wal/-shm beside it nobody is writing the file: `immutable` reads it without
         # creating them (a read-only USB stick, a file that must stay byte-identical).
-        busy = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+        busy = files.log_beside(path)
         try:
             conn = connect(f"{path.resolve().as_uri()}?mode=ro{'' if busy else '&immutable=1'}", uri=True)
         except sqlite3.Error as exc:
