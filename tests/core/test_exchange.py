@@ -532,6 +532,8 @@ def test_a_nul_byte_cannot_hide_the_length_of_a_value(tmp_path, two_fields):
     ("UPDATE participants SET gender = 'F'", "Gender: is not written in its stored form"),  # an alias, not a key
     ("UPDATE trainings SET status = 'graduated'", "trainings row"),
     ("UPDATE trainings SET id = 'x y' WHERE rowid = 1", "malformed ids"),
+    # a newline inside an id (the ids are matched a batch at a time, joined by newlines)
+    ("UPDATE trainings SET id = 'x' || char(10) || 'y' WHERE rowid = 1", "malformed ids"),
     ("UPDATE trainings SET updated_at = '2999-01-01T00:00:00+00:00'", "trainings has a change dated 2999-01-01"),
     # a malformed row is named before a wrong clock, whichever table comes first
     ("UPDATE participants SET updated_at = '2999-01-01T00:00:00+00:00'; "
