@@ -129,7 +129,7 @@ def test_a_change_dated_9999_is_refused(tmp_path, hq_and_field):
     out = export(field, tmp_path / "late.db")
     sqlite3_cli(out, f"UPDATE participants SET full_name = '张永远', updated_at = '9999-12-31T00:00:00+00:00' "
                      f"WHERE id = '{ids['adult'].participant.id}';")
-    _refused(tmp_path, hq, out, "clock was ahead; once it is right, run `fieldtui redate`")
+    _refused(tmp_path, hq, out, "that laptop's clock was ahead (once it is right, run `fieldtui redate`")
 
 
 def test_nested_programmes_are_refused_in_one_line(tmp_path, hq_and_field):

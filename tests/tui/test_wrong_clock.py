@@ -24,15 +24,25 @@ async def notices_at_start(path) -> list[str]:
 
 
 async def test_a_clock_behind_the_files_last_save_is_named_at_start(sample_copy, monkeypatch):
-    with Store.open_readonly(sample_copy) as store:
-        last_save = store.conn.execute("SELECT at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0][:10]
+    with Store.open(sample_copy) as store:  # saved last on 2026-06-01 (the sample's saves are from 2012)
+        store.clock = lambda: "2026-06-01T09:00:00.000000+00:00"
+        store.save_trainee(trainee(store.page("cbos", limit=1)[0]["id"], "新学员丁"))
     assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]  # a right clock: nothing
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2025, 1, 1))
+    said = [m for m in await notices_at_start(sample_copy) if "clock" in m]
+    assert len(said) == 1 and "2025-01-01" in said[0] and "2026-06-01" in said[0] and "redate" in said[0], said
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 2))
+    # within a day: drift, not a fall
+    assert not [m for m in await notices_at_start(sample_copy) if "clock" in m]
+
+
+async def test_a_clock_reset_long_ago_behind_the_files_last_save_is_not_sent_to_redate(sample_copy, monkeypatch):
+    """Reset to 2009 (a flat battery), behind the sample's last save (2012): the clock is named
+    wrong, not the saves as made while it was ahead. Before, the notice said to run `redate`,
+    which re-dated every change of the file to 2009."""
     monkeypatch.setattr(clock, "today", lambda: dt.date(2009, 1, 1))
     said = [m for m in await notices_at_start(sample_copy) if "clock" in m]
-    assert len(said) == 1 and "2009-01-01" in said[0] and last_save in said[0], said
-    monkeypatch.setattr(clock, "today", lambda: dt.date.fromisoformat(last_save) + dt.timedelta(days=1))
-    # within a day: drift, not a fall (2011 is itself before clock.NOT_BEFORE: said, but not as a fall)
-    assert not [m for m in await notices_at_start(sample_copy) if "last saved" in m]
+    assert len(said) == 1 and "2009-01-01" in said[0] and "wrong" in said[0] and "redate" not in said[0], said
 
 
 def test_saves_under_the_fallen_clock_do_not_hide_it(sample_copy, monkeypatch):

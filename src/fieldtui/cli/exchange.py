@@ -51,9 +51,11 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str |
 def redate_cmd(db: str, operator: str | None) -> None:
     """Date now the changes DB holds dated later than tomorrow (a clock that was set ahead):
     headquarters refuses them. Run it once this computer's clock is right."""
+    from fieldtui.core import clock
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
+    clock.refuse_a_wrong_clock()  # before opening the file: opening it writes (its log mode)
     with Store.open(db, operator=operator) as store:
         n, latest = store.redate_future()
     if not n:

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from fieldtui.core.errors import StoreError
+from fieldtui.i18n import _
+
 #: How far ahead of this machine's clock a time stamp may be (laptops' clocks drift; a stamp years
 #: ahead would win every later edit): headquarters refuses a file with a later one (exchange/rules.py),
 #: and `fieldtui redate` dates such stamps now (records/redating.py).
@@ -28,6 +31,16 @@ _AHEAD: ContextVar[dt.timedelta] = ContextVar("fieldtui_today_ahead", default=dt
 
 def today() -> dt.date:
     return dt.date.today() + _AHEAD.get()
+
+
+def refuse_a_wrong_clock() -> None:
+    """Refuse (StoreError, one line) what would trust a date before NOT_BEFORE: `redate` would
+    date every change of the file by it (a clock reset to 2009 re-dated a file's 32,746 changes to
+    2009), a merge would refuse every file as from a laptop whose clock was ahead."""
+    if today() < NOT_BEFORE:
+        raise StoreError(_("this computer's clock says {today}, before this version of fieldtui was written: the "
+                           "clock is wrong. Set it right and try again; nothing was changed").format(
+            today=today().isoformat()))
 
 
 @contextmanager

@@ -107,7 +107,7 @@ class FieldApp(App[None]):
             latest = self.store.clock_behind()
         except sqlite3.DatabaseError:
             return  # the home screen says what is wrong with the file
-        if latest is None and clock.today() < clock.NOT_BEFORE:
+        if clock.today() < clock.NOT_BEFORE:  # whatever the file's last save: not a case for redate
             self.notify(_("This computer's clock says {today}, before this version of fieldtui was written: the clock "
                           "is wrong. Please set it right before recording anything: new records take their dates "
                           "from it.").format(today=clock.today().isoformat()), severity="warning", timeout=60)

@@ -29,7 +29,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldtui.core import kinds
+from fieldtui.core import clock, kinds
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.db.connect import APPLICATION_ID, code, failure, is_age_file, text
@@ -105,6 +105,7 @@ def _refuse_future_changes(store: Store) -> None:
     """Headquarters refuses changes dated later than tomorrow: say so here, with the remedy."""
     latest = store.future_changes()
     if latest is not None:
+        clock.refuse_a_wrong_clock()  # this computer's clock is what is wrong: not a case for redate
         raise StoreError(_("this file holds changes dated up to {date}, later than this computer's clock "
                            "({today}) allows (headquarters would refuse it): if the clock was ahead when they were "
                            "made and is right now, run `fieldtui redate {path}`, then export again").format(

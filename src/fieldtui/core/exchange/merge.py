@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fieldtui.core import duplicates, pinyin, summary
+from fieldtui.core import clock, duplicates, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
@@ -58,6 +58,7 @@ def merge(hq_path: str | os.PathLike, files: list[str | os.PathLike], *,
     merge wrote into it meanwhile: a refused merge leaves nothing behind. Merges into one file
     run one after the other (db/files.one_at_a_time)."""
     hq_path = Path(hq_path)
+    clock.refuse_a_wrong_clock()  # before the file is made
     with db_files.one_at_a_time(hq_path, "merge"):  # a second merge into it waits (it decides `created`)
         created = not hq_path.exists()
         with Store.open(hq_path, create=True, operator=operator) as hq:
@@ -102,7 +103,9 @@ def merge_checked(paths: list[Path], hq_path: Path, report: MergeReport,
                   merge_one: Callable[[CheckedFile, FileResult], None], *, progress: Progress = no_progress,
                   identities: Sequence[str] = ()) -> None:
     """Each file checked (overlapping the merge: worker.py), then given to `merge_one` (SQLite's
-    or PostgreSQL's, core/pg/merge.py) unless refused; its outcome added to `report`."""
+    or PostgreSQL's, core/pg/merge.py) unless refused; its outcome added to `report`. Not by a
+    clock no right one shows: every file would be refused as from a laptop whose clock was ahead."""
+    clock.refuse_a_wrong_clock()
     with db_files.work_folder("merge") as work, checker(paths) as worker:
         outcomes = checked_files(paths, work, hq_path, worker, identities)
         for i, path in enumerate(paths):

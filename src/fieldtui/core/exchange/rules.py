@@ -88,10 +88,11 @@ def _check_ids_and_stamps(conn: sqlite3.Connection) -> None:
     malformed = next((t for t in kinds.RECORD_TABLES if not _safe_ids(conn, t)), None)
     if malformed is not None or (bad is not None and bad[1]):
         raise Refused(_("rows of {table} have malformed ids or time stamps").format(table=malformed or bad[0]))
-    if bad is not None and str(bad[2]) > limit["limit"]:  # a clock set ahead: `fieldtui redate` mends it
-        raise Refused(_("{table} has a change dated {stamp}, later than today: that laptop's clock was ahead; "
-                        "once it is right, run `fieldtui redate` on its file and export again").format(
-            table=bad[0], stamp=str(bad[2])[:10]))
+    if bad is not None and str(bad[2]) > limit["limit"]:  # a clock set ahead (`fieldtui redate`), or ours behind
+        raise Refused(_("{table} has a change dated {stamp}, later than this computer's date ({today}): either "
+                        "that laptop's clock was ahead (once it is right, run `fieldtui redate` on its file and "
+                        "export again) or this computer's clock is behind (set it right and merge again)").format(
+            table=bad[0], stamp=str(bad[2])[:10], today=dt.datetime.now(dt.UTC).date().isoformat()))
     if bad is not None:
         raise Refused(_("{table} has a change dated {stamp}, later than today or before it was made: the "
                         "laptop's clock is wrong; correct it, save again and export").format(

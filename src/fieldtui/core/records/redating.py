@@ -66,7 +66,9 @@ class Redating:
 
     def redate_future(self) -> tuple[int, str | None]:
         """Re-date every stamp later than tomorrow to now (see the module docstring); returns
-        how many distinct stamps were re-dated and the latest of them. One transaction."""
+        how many distinct stamps were re-dated and the latest of them. One transaction. Refused
+        by a clock no right one shows (clock.refuse_a_wrong_clock): it would date them all by it."""
+        clock.refuse_a_wrong_clock()
         with self.transaction():  # type: ignore[attr-defined]
             limit = {"limit": self._limit()}
             future = [r[0] for r in self.conn.execute("SELECT DISTINCT s FROM (" + " UNION ALL ".join(
