@@ -18,6 +18,7 @@ from fieldtui.core.store import Store
 from tests.core.test_store import trainee
 
 from .conftest import ROOT, SAMPLE
+from .test_disk_and_leftovers import one_line_error
 
 pytestmark = pytest.mark.skipif(shutil.which("faketime") is None and not os.environ.get("CI"),
                                 reason="needs libfaketime's faketime (apt install faketime)")
@@ -29,14 +30,6 @@ def cli(at: str | None, *args) -> subprocess.CompletedProcess:
     clock = ["faketime", at] if at else []
     return subprocess.run([*clock, sys.executable, "-m", "fieldtui", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
-
-
-def refusal(run: subprocess.CompletedProcess) -> str:
-    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
-    assert "Traceback" not in run.stdout + run.stderr
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1, run.stderr
-    return lines[0]
 
 
 def sha(path) -> str:
@@ -52,20 +45,20 @@ def field(tmp_path):
 
 def test_redate_under_a_clock_reset_long_ago_is_refused_and_the_file_untouched(field):
     before = sha(field)
-    said = refusal(cli(RESET, "redate", field))
+    said = one_line_error(cli(RESET, "redate", field))
     assert "2009-01-01" in said and "clock is wrong" in said, said
     assert sha(field) == before and not list(field.parent.glob("field.db-*"))
 
 
 def test_export_under_a_clock_reset_long_ago_names_the_clock_not_redate(field, tmp_path):
-    said = refusal(cli(RESET, "export", field, tmp_path / "e.db"))
+    said = one_line_error(cli(RESET, "export", field, tmp_path / "e.db"))
     assert "clock is wrong" in said and "redate" not in said, said
     assert not (tmp_path / "e.db").exists()
 
 
 def test_merge_under_a_clock_reset_long_ago_stops_before_making_the_file(field, tmp_path):
     assert cli(None, "export", field, tmp_path / "e.db").returncode == 0
-    said = refusal(cli(RESET, "merge", tmp_path / "hq.db", tmp_path / "e.db"))
+    said = one_line_error(cli(RESET, "merge", tmp_path / "hq.db", tmp_path / "e.db"))
     assert "clock is wrong" in said, said
     assert not list(tmp_path.glob("hq.db*"))
 
@@ -79,5 +72,5 @@ def test_a_headquarters_clock_behind_a_files_changes_is_named_beside_the_laptops
                                  programmes=["vocational_training"]))
         store.save_trainee(trainee(cbo.id))
     assert cli(None, "export", tmp_path / "field.db", tmp_path / "e.db").returncode == 0
-    said = refusal(cli("2025-06-01 12:00:00", "merge", tmp_path / "hq.db", tmp_path / "e.db"))
+    said = one_line_error(cli("2025-06-01 12:00:00", "merge", tmp_path / "hq.db", tmp_path / "e.db"))
     assert "this computer's date (2025-06-01)" in said and "this computer's clock is behind" in said, said
