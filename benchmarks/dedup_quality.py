@@ -5,7 +5,8 @@
 The file holds `people` different people (Faker's zh_CN names, birth years 1960-2004, a phone
 for half of them, 14 provinces, 4 CBOs) and `planted` second registrations of some of them at
 another CBO, each changed the way a second registration goes wrong in the field: a birth year
-one or two off or with its last two digits swapped (1985 typed 1958), a homophone surname or
+one or two off, with its last two digits swapped (1985 typed 1958) or its tens digit typed
+as the key beside it on the number row (1988 typed 1998 or 1978), a homophone surname or
 given-name character (same toneless pinyin), the given name's characters swapped, a one-letter
 typo of the pinyin typed through an IME (another
 character), or nothing changed. The second record keeps the phone (40%), has none (40%) or a
@@ -33,8 +34,10 @@ from fieldtui.core.store import Store
 
 PROVINCES = ("Henan", "Hebei", "Anhui", "Shandong", "Sichuan", "Hubei", "Hunan", "Heilongjiang", "Shanxi",
              "Jiangsu", "Gansu", "Jiangxi", "Inner Mongolia", "Chongqing")
-CHANGES = ("year+1", "year+2", "year digits swapped", "homophone surname", "homophone given", "swapped given",
-           "pinyin typo", "none")
+CHANGES = ("year+1", "year+2", "year digits swapped", "year tens key beside", "homophone surname", "homophone given",
+           "swapped given", "pinyin typo", "none")
+#: The keys beside each digit on the number row (1234567890): a digit typed as its neighbour.
+BESIDE = {"1": "2", "2": "13", "3": "24", "4": "35", "5": "46", "6": "57", "7": "68", "8": "79", "9": "80", "0": "9"}
 
 
 def _homophones(names: list[str]) -> dict[str, list[str]]:
@@ -64,6 +67,9 @@ def _changed(name: str, year: int, change: str, sounds: dict[str, list[str]], rn
     if change == "year digits swapped":  # 1985 typed 1958; 1977 or a year the form refuses: "none"
         swapped = int(str(year)[:2] + str(year)[3] + str(year)[2])
         return name, swapped if 1920 <= swapped < 2010 else year  # (registered in 2010)
+    if change == "year tens key beside":  # 1988 typed 1998 or 1978; a year the form refuses: "none"
+        typed = int(str(year)[:2] + rng.choice(BESIDE[str(year)[2]]) + str(year)[3])
+        return name, typed if 1920 <= typed < 2010 else year
     if change == "homophone surname":
         return swap_char(0, True), year
     if change == "homophone given":

@@ -36,7 +36,7 @@ from fieldtui.core.duplicates.scoring import (
     Person,
     score,
     similar_needed,
-    swapped_years,
+    typed_years,
 )
 
 #: Birth years at most this far apart meet under a name key.
@@ -88,6 +88,8 @@ def _probe(fields: dict[str, Any]) -> Person:
                   fields.get("province") or None, str(fields.get("cbo_id") or ""))
 
 
+#: At most this many years a birth year becomes by a typo (scoring.typed_years: 3 swaps, 4 keys beside).
+TYPED_MAX = 7
 _HITS = (
     "SELECT id FROM participants WHERE :phone IS NOT NULL AND phone = :phone "
     "UNION SELECT participant_id FROM participant_keys WHERE :pinyin != '' AND pinyin = :pinyin "
@@ -97,9 +99,9 @@ _HITS = (
     "UNION SELECT participant_id FROM participant_keys WHERE :initials != '' AND initials = :initials "
     "AND birth_year BETWEEN :lo AND :hi "
     "UNION SELECT participant_id FROM participant_keys WHERE :pinyin != '' AND pinyin = :pinyin "
-    "AND birth_year IN (:s0, :s1, :s2) "
+    f"AND birth_year IN ({', '.join(f':s{i}' for i in range(TYPED_MAX))}) "
     "UNION SELECT participant_id FROM participant_keys WHERE :bag != '' AND bag = :bag "
-    "AND birth_year IN (:s0, :s1, :s2)"
+    f"AND birth_year IN ({', '.join(f':s{i}' for i in range(TYPED_MAX))})"
 )
 
 
@@ -115,9 +117,9 @@ def candidates(store: Any, person_fields: dict[str, Any], limit: int = 10,
         return []
     year = probe.birth_year
     lo, hi = (year - YEAR_WINDOW, year + YEAR_WINDOW) if year is not None else (-1, -1)
-    swaps = (*(swapped_years(year) if year is not None else ()), -1, -1, -1)
+    typed = (*(typed_years(year) if year is not None else ()), *[-1] * TYPED_MAX)
     params = {"phone": probe.phone, "pinyin": probe.pinyin, "bag": probe.bag, "initials": probe.initials,
-              "lo": lo, "hi": hi, "s0": swaps[0], "s1": swaps[1], "s2": swaps[2]}
+              "lo": lo, "hi": hi, **{f"s{i}": typed[i] for i in range(TYPED_MAX)}}
     rows = store.conn.execute(
         f"SELECT {PERSON_COLUMNS}, c.name_en, c.name_zh FROM ({_HITS} LIMIT {HIT_CAP}) h "
         "JOIN participants p ON p.id = h.id LEFT JOIN participant_keys k ON k.participant_id = p.id "
@@ -201,7 +203,7 @@ def _swapped(members: list[Person]) -> Iterator[tuple[Person, Person]]:
     """Members whose birth years differ by two neighbouring digits swapped (1985/1958), each
     pair once (from the earlier year), at most WINDOW of the later year for each member."""
     years = {m.birth_year for m in members}
-    pairs = [(y, o) for y in years if y is not None for o in swapped_years(y) if o > y + YEAR_WINDOW and o in years]
+    pairs = [(y, o) for y in years if y is not None for o in typed_years(y) if o > y + YEAR_WINDOW and o in years]
     if not pairs:
         return
     born: dict[int, list[Person]] = {}

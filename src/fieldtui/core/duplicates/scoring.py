@@ -57,7 +57,8 @@ class Evidence(NamedTuple):
     """Why two records may be one person. `name`: 'same', 'homophone', 'reordered', 'similar'
     or 'different'; `year_gap`: years between the birth years; `phone`: 'same', 'different' or
     None (one has none); `same_province`; `year_swapped`: the birth years differ by two
-    neighbouring digits swapped (1985/1958)."""
+    neighbouring digits swapped (1985/1958); `year_key_beside`: by one of their last two digits
+    typed as the key beside it (1988/1998)."""
 
     name: str
     name_similarity: int
@@ -65,6 +66,7 @@ class Evidence(NamedTuple):
     phone: str | None
     same_province: bool
     year_swapped: bool = False
+    year_key_beside: bool = False
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -78,6 +80,8 @@ class Evidence(NamedTuple):
             out.append(_("different phones"))
         if self.year_swapped:
             out.append(_("two digits of the birth year swapped"))
+        elif self.year_key_beside:
+            out.append(_("a digit of the birth year typed as the key beside it"))
         elif self.year_gap == 0:
             out.append(_("same birth year"))
         elif self.year_gap is not None:
@@ -123,14 +127,16 @@ def score(a: Person, b: Person) -> tuple[int, Evidence]:
         points = round(57 * (similarity - 60) / 40)  # (similar_needed inverts this)
     gap = abs(a.birth_year - b.birth_year) if a.birth_year is not None and b.birth_year is not None else None
     swapped = gap is not None and gap > 2 and b.birth_year in swapped_years(a.birth_year)
-    points += 6 if swapped else _YEAR_POINTS.get(gap, -20) if gap is not None else 0
+    beside = gap is not None and gap > 2 and not swapped and b.birth_year in key_beside_years(a.birth_year)
+    points += 6 if swapped or beside else _YEAR_POINTS.get(gap, -20) if gap is not None else 0
     phone = None
     if a.phone and b.phone:
         phone = "same" if a.phone == b.phone else "different"
         points += 30 if phone == "same" else -25
     same_province = bool(a.province) and a.province == b.province
     points += 5 if same_province else -5
-    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province, swapped)
+    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province, swapped,
+                                                    beside)
 
 
 @lru_cache(maxsize=4096)
@@ -142,3 +148,23 @@ def swapped_years(year: int) -> tuple[int, ...]:
         return ()
     out = (int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]) for i in range(3))
     return tuple(y for y in out if y != year)
+
+
+#: The keys beside each digit on the number row (1234567890).
+_BESIDE = {"1": "2", "2": "13", "3": "24", "4": "35", "5": "46", "6": "57", "7": "68", "8": "79", "9": "80", "0": "9"}
+
+
+@lru_cache(maxsize=4096)
+def key_beside_years(year: int) -> tuple[int, ...]:
+    """The years a four-digit year becomes when one of its last two digits is typed as a key beside
+    it on the number row (1988: 1978, 1998, 1987, 1989; 1989: 1980), other than itself."""
+    digits = str(year)
+    if len(digits) != 4:
+        return ()
+    return tuple(int(digits[:i] + k + digits[i + 1:]) for i in (2, 3) for k in _BESIDE[digits[i]])
+
+
+def typed_years(year: int) -> tuple[int, ...]:
+    """The years a birth year becomes by a typo the scoring points as one: two neighbouring digits
+    swapped, or a digit typed as the key beside it, further apart than a year or two."""
+    return tuple(sorted({y for y in (*swapped_years(year), *key_beside_years(year)) if abs(y - year) > 2}))
