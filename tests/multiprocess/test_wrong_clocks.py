@@ -56,6 +56,20 @@ def test_export_under_a_clock_reset_long_ago_names_the_clock_not_redate(field, t
     assert not (tmp_path / "e.db").exists()
 
 
+@pytest.mark.parametrize("command", ["import", "conflicts --resolve"])
+def test_commands_that_write_records_refuse_a_clock_reset_long_ago_and_change_nothing(field, tmp_path, command):
+    """An import's rows were refused as "in the future" one by one (--skip-invalid wrote the
+    rest, stamped 2009); a conflict settled would be stamped 2009 and lose to any later edit."""
+    sheet = tmp_path / "t.csv"
+    assert cli(None, "export-table", field, sheet, "--kind", "trainees").returncode == 0
+    args = {"import": ["import", field, "--kind", "trainees", "--skip-invalid", sheet],
+            "conflicts --resolve": ["conflicts", field, "--resolve", "0190"]}[command]
+    before = sha(field)
+    said = one_line_error(cli(RESET, *args))
+    assert "clock is wrong" in said, said
+    assert sha(field) == before and not list(field.parent.glob("field.db-*"))
+
+
 def test_merge_under_a_clock_reset_long_ago_stops_before_making_the_file(field, tmp_path):
     assert cli(None, "export", field, tmp_path / "e.db").returncode == 0
     said = one_line_error(cli(RESET, "merge", tmp_path / "hq.db", tmp_path / "e.db"))

@@ -116,7 +116,7 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
 
     from fieldtui.cli.common import fail
     from fieldtui.cli.reports import import_report
-    from fieldtui.core import sheets
+    from fieldtui.core import clock, sheets
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
@@ -124,6 +124,7 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
         fail(_("give either FILE (new records) or --update FILE (corrections), not both"))
     if update and skip_invalid:
         fail(_("--update writes all rows or none: --skip-invalid does not apply"))
+    clock.refuse_a_wrong_clock()  # its dates would be checked, and its records stamped, by that clock
     with Store.open(db, operator=operator) as store:
         if update:
             report = sheets.update_table(store, kind, update)
@@ -172,12 +173,13 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
     from rich.console import Console
 
     from fieldtui.cli.reports import conflicts_report, uncounted_report
-    from fieldtui.core import exchange, summary
+    from fieldtui.core import clock, exchange, summary
     from fieldtui.core.pg import is_url
     from fieldtui.core.store import Store
     from fieldtui.i18n import _
 
     if resolve:
+        clock.refuse_a_wrong_clock()  # the choice would be stamped by it, and win or lose by that stamp
         opener = Store.open
         if is_url(db):  # headquarters on PostgreSQL: the same settlement (core/pg/writing.py)
             from fieldtui.core.pg.writing import opened_for_writing as opener
