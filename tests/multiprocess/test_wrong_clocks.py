@@ -59,7 +59,8 @@ def test_export_under_a_clock_reset_long_ago_names_the_clock_not_redate(field, t
 @pytest.mark.parametrize("command", ["import", "conflicts --resolve"])
 def test_commands_that_write_records_refuse_a_clock_reset_long_ago_and_change_nothing(field, tmp_path, command):
     """An import's rows were refused as "in the future" one by one (--skip-invalid wrote the
-    rest, stamped 2009); a conflict settled would be stamped 2009 and lose to any later edit."""
+    rest, stamped 2009); a conflict settled would be audited as settled in 2009, and headquarters
+    cannot merge under that clock either."""
     sheet = tmp_path / "t.csv"
     assert cli(None, "export-table", field, sheet, "--kind", "trainees").returncode == 0
     args = {"import": ["import", field, "--kind", "trainees", "--skip-invalid", sheet],

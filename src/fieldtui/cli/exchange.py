@@ -179,7 +179,7 @@ def conflicts_cmd(db: str, resolve: str | None, field: str | None, take: str | N
     from fieldtui.i18n import _
 
     if resolve:
-        clock.refuse_a_wrong_clock()  # the choice would be stamped by it, and win or lose by that stamp
+        clock.refuse_a_wrong_clock()  # as a merge is: its audit line would be dated by that clock
         opener = Store.open
         if is_url(db):  # headquarters on PostgreSQL: the same settlement (core/pg/writing.py)
             from fieldtui.core.pg.writing import opened_for_writing as opener
