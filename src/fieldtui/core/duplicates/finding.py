@@ -3,8 +3,9 @@ and across the whole file (`pairs`, one pass over the blocking keys).
 
 Blocking keys (who is compared with whom at all): the phone; the full pinyin (homophones give
 the same); the sorted syllables (`bag`: characters typed in another order); the initials (one
-syllable mistyped). Name keys meet only birth years at most YEAR_WINDOW apart, or two
-neighbouring digits swapped (1985/1958: the pinyin and bag keys): further apart, the year's
+syllable mistyped). Name keys meet only birth years at most YEAR_WINDOW apart, or a typo apart
+(the pinyin and bag keys; scoring.typed_years: two neighbouring digits swapped, 1985/1958, or a
+digit typed as the key beside it, 1988/1998): further apart, the year's
 points (-20) leave a pair below any threshold unless the phone is the same, which the phone key
 finds. Every key has an index (migrations 0002, 0006, 0008), so a registration's
 candidates are a handful of index range scans, whatever the file's size.
@@ -189,19 +190,19 @@ def _by_year(p: Person) -> tuple:
 
 def _window(members: list[Person], by_year: bool, min_score: int) -> Iterator[tuple[Person, Person]]:
     """Each member with the next WINDOW members (by birth year; name keys: at most YEAR_WINDOW on,
-    and the members born in a year with two digits of theirs swapped)."""
+    and the members born in a year a typo away from theirs: scoring.typed_years)."""
     for i, a in enumerate(members):
         for b in members[i + 1:i + 1 + WINDOW]:
             if by_year and (b.birth_year or 0) - (a.birth_year or 0) > YEAR_WINDOW:
                 break
             yield a, b
     if by_year and (members[-1].birth_year or 0) - (members[0].birth_year or 0) > YEAR_WINDOW:
-        yield from _swapped(members)
+        yield from _typo_apart(members)
 
 
-def _swapped(members: list[Person]) -> Iterator[tuple[Person, Person]]:
-    """Members whose birth years differ by two neighbouring digits swapped (1985/1958), each
-    pair once (from the earlier year), at most WINDOW of the later year for each member."""
+def _typo_apart(members: list[Person]) -> Iterator[tuple[Person, Person]]:
+    """Members whose birth years are a typo apart (scoring.typed_years: 1985/1958, 1988/1998),
+    each pair once (from the earlier year), at most WINDOW of the later year for each member."""
     years = {m.birth_year for m in members}
     pairs = [(y, o) for y in years if y is not None for o in typed_years(y) if o > y + YEAR_WINDOW and o in years]
     if not pairs:

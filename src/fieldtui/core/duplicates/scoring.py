@@ -3,16 +3,18 @@
 The name is compared in pinyin (core/pinyin.py), the way it was typed through an input method:
 the same characters, the same pinyin (homophones 王/汪, 丽/莉), the same syllables in another
 order (王二小 / 王小二), or pinyin a typo or two apart (rapidfuzz's normalised Levenshtein
-ratio). Then the birth year (a typo of one or two years is common, and so is two neighbouring
-digits typed in each other's place: 1985 as 1958), the phone (the same phone
+ratio). Then the birth year (a typo of one or two years is common, and so are two neighbouring
+digits typed in each other's place, 1985 as 1958, and a digit typed as the key beside it on the
+number row, 1988 as 1998), the phone (the same phone
 is the strongest evidence; two different phones are strong evidence against) and the province.
 
 Points (capped to 0..100): name 65 (same characters), 62 (homophone), 58 (reordered), up to 57
 for similar pinyin (ratio 75..100), else 0; birth year +20 (same), +12 (one apart), +6 (two
-apart, or two digits swapped), -20 (further); phone +30 (same), -25 (both known, different);
-province +5 / -5. So the same name one year apart with no phone scores 72 in another province,
-while 王伟 and 王伟 born the same year with different phones score 60-65: below PAIR_MIN, shown
-only as a registration candidate (CANDIDATE_MIN), where a person looks at them.
+apart, two digits swapped, or a digit typed as the key beside it), -20 (further); phone +30
+(same), -25 (both known, different); province +5 / -5. So the same name one year apart with no
+phone scores 72 in another province, while 王伟 and 王伟 born the same year with different
+phones score 60-65: below PAIR_MIN, shown only as a registration candidate (CANDIDATE_MIN),
+where a person looks at them.
 """
 
 from __future__ import annotations
@@ -135,8 +137,8 @@ def score(a: Person, b: Person) -> tuple[int, Evidence]:
         points += 30 if phone == "same" else -25
     same_province = bool(a.province) and a.province == b.province
     points += 5 if same_province else -5
-    return max(0, min(100, points)), Evidence(kind, similarity, gap, phone, same_province, swapped,
-                                                    beside)
+    evidence = Evidence(kind, similarity, gap, phone, same_province, swapped, beside)
+    return max(0, min(100, points)), evidence
 
 
 @lru_cache(maxsize=4096)
