@@ -772,3 +772,27 @@ def test_a_name_or_phone_chosen_in_review_moves_the_person_in_lists_and_search(t
         stale = s.conn.execute("SELECT count(*) FROM participants p JOIN participant_keys k ON k.participant_id "
                                "= p.id WHERE k.name IS NOT p.full_name OR k.phone IS NOT p.phone").fetchone()[0]
         assert stale == 0
+
+
+def test_a_correction_undone_on_the_laptop_gives_headquarters_its_later_stamp_in_any_order(tmp_path):
+    """A phone corrected, then put back: the row's content is what headquarters has ('same'), its
+    last save later. Headquarters takes the later stamp whichever export comes first, so the
+    files merged in any order are the same file."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        saved = s.save_trainee(trainee(make_cbo(s), "张一"))
+    first = exchange.export(field, tmp_path / "first.db").path
+    with Store.open(field) as s:
+        phone = s.get_participant(saved.participant.id).phone
+        edit_person(s, saved.training.id, phone="13911112222")
+        edit_person(s, saved.training.id, phone=phone)
+        last_save = s.conn.execute("SELECT updated_at FROM participants WHERE id = ?",
+                                   (saved.participant.id,)).fetchone()[0]
+    second = exchange.export(field, tmp_path / "second.db").path
+    stamps = []
+    for n, order in enumerate(([first, second], [second, first])):
+        exchange.merge(tmp_path / f"hq{n}.db", order)
+        with Store.open_readonly(tmp_path / f"hq{n}.db") as s:
+            stamps.append(s.conn.execute("SELECT updated_at FROM participants WHERE id = ?",
+                                         (saved.participant.id,)).fetchone()[0])
+    assert stamps == [last_save, last_save]
