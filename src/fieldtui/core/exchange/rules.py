@@ -92,7 +92,7 @@ def _check_ids_and_stamps(conn: sqlite3.Connection) -> None:
         raise Refused(_("{table} has a change dated {stamp}, later than this computer's date ({today}): either "
                         "that laptop's clock was ahead (once it is right, run `fieldtui redate` on its file and "
                         "export again) or this computer's clock is behind (set it right and merge again)").format(
-            table=bad[0], stamp=str(bad[2])[:10], today=dt.datetime.now(dt.UTC).date().isoformat()))
+            table=bad[0], stamp=str(bad[2])[:10], today=dt.date.today().isoformat()))  # as its clock shows it
     if bad is not None:
         raise Refused(_("{table} has a change dated {stamp}, later than today or before it was made: the "
                         "laptop's clock is wrong; correct it, save again and export").format(
