@@ -1,6 +1,6 @@
 """What a real terminal shows after Tabs through a form is what the app draws from scratch.
 
-The app repaints only the widgets whose focus changed (tui/focus.py), not the whole screen: a
+The app repaints only the widgets whose focus changed (tui/redraws.py), not the whole screen: a
 highlight left on a field after the focus moved on would have people type into another field
 than the one they see. So the app runs in a real pseudo-terminal, its output is read by a
 terminal emulator (pyte), and the screen after the Tabs (drawn bit by bit, as it happened) is

@@ -13,7 +13,7 @@ from textual.widgets import Header
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.listing import cbo_name
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
@@ -23,7 +23,7 @@ def rate_text(row: dict[str, Any]) -> str:
     return fmt.percent(row["rate"])
 
 
-class AttendanceScreen(FocusRepaintsItsWidgets, Screen[None]):
+class AttendanceScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """Every after-school child's attendance; the sessions screen is where marks are made."""
 
     KIND = "attendance"

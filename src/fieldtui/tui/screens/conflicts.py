@@ -25,7 +25,7 @@ from fieldtui.core import kinds, summary, vocabulary
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.tables import measure_rows_now, plain
 
@@ -34,7 +34,7 @@ def _cbo(row: dict[str, Any]) -> str:
     return fmt.cbo_name(row["cbo_zh"], row["cbo_en"])
 
 
-class ConflictsScreen(FocusRepaintsItsWidgets, Screen[None]):
+class ConflictsScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """Conflicts from merges, one row per value; people no longer counted below."""
 
     CSS_PATH = [STYLES / "exchange.tcss"]

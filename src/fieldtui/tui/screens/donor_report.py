@@ -19,7 +19,7 @@ from textual.widgets import Label, ProgressBar
 from fieldtui.core.errors import StoreError
 from fieldtui.core.summary import Filters
 from fieldtui.i18n import _, language
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.workers import deliver, reading
 
 
@@ -52,7 +52,7 @@ class ReportStatus(Horizontal):
         self.set_class(failed, "-failed")
 
 
-class DonorReportScreen(FocusRepaintsItsWidgets, Screen[None]):
+class DonorReportScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """SummaryScreen's base: the action (bound to F9 there), its worker and what they tell the person."""
 
     def current_filters(self) -> Filters | None:

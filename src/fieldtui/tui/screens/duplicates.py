@@ -23,7 +23,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _, language
 from fieldtui.tui import STYLES
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.tables import measure_rows_now
 from fieldtui.tui.workers import deliver, reading
@@ -40,7 +40,7 @@ def _who(c: duplicates.Candidate) -> Text:
     return Text(f"{fmt.shown(c.full_name)} · {c.birth_year or fmt.DASH} · {fmt.shown(cbo)}")
 
 
-class DuplicatesScreen(FocusRepaintsItsWidgets, Screen[None]):
+class DuplicatesScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """Likely pairs, best first: S same person, D different people."""
 
     CSS_PATH = [STYLES / "exchange.tcss"]

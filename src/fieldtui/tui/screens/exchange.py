@@ -23,12 +23,12 @@ from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange import keys
 from fieldtui.i18n import _
 from fieldtui.tui import STYLES
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.working import Working
 
 
-class ExchangeScreen(FocusRepaintsItsWidgets, Screen[None]):
+class ExchangeScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """Send data to headquarters (export) and bring files in (merge)."""
 
     CSS_PATH = [STYLES / "exchange.tcss"]

@@ -16,10 +16,10 @@ from textual.widgets import Input, Static
 from fieldtui.core import kinds
 from fieldtui.core.errors import damaged_file_message
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 
-class FindRecordScreen(FocusRepaintsItsWidgets, ModalScreen[tuple[str, str] | None]):
+class FindRecordScreen(RedrawsOnlyWhatChanged, ModalScreen[tuple[str, str] | None]):
     """Takes an id (or the whole line it is in); dismisses with (table, id) of a live record."""
 
     BINDINGS = [Binding("escape", "close", _("Cancel"))]

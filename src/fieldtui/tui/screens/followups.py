@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header
 from fieldtui.core import clock, vocabulary
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, cbo_name, person_columns
 from fieldtui.tui.widgets.footer import Footer
@@ -96,7 +96,7 @@ class FollowupListScreen(RecordListScreen):
         self.title = _("Job follow-ups recorded")
 
 
-class FollowupScreen(FocusRepaintsItsWidgets, Screen[None]):
+class FollowupScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """The checks due and overdue, most recently due first; Enter records one."""
 
     KIND = "followups"

@@ -21,7 +21,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.lazy import lazy_module
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.form_duplicates import DuplicateCheck
 from fieldtui.tui.screens.help import FORM_NOTES
 from fieldtui.tui.widgets.confirm import Confirm
@@ -34,10 +34,13 @@ DRAFT_DELAY = 0.5
 models = lazy_module("fieldtui.core.models")
 
 
-class RecordFormScreen(FocusRepaintsItsWidgets, DuplicateCheck, Screen[str | None]):
+class RecordFormScreen(RedrawsOnlyWhatChanged, DuplicateCheck, Screen[str | None]):
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
 
     HELP_NOTES = FORM_NOTES
+    #: None: Textual's auto focus would give the form itself (a scroll container) the focus right
+    #: after compose, and `focus_first` move it on: each a restyle of every widget of the form.
+    AUTO_FOCUS = ""
 
     KIND: ClassVar[str]
     NEW_TITLE: ClassVar[str]
@@ -203,16 +206,17 @@ class RecordFormScreen(FocusRepaintsItsWidgets, DuplicateCheck, Screen[str | Non
                 self.form.widget_for(field.path).disabled = True
 
     def focus_first(self) -> None:
-        """The first required field still empty (a new record), else the first field."""
+        """The first required field still empty (a new record), else the first field (focused at
+        once: the screen has no auto focus, see AUTO_FOCUS)."""
         form = self.form
         if self.first_field():
-            form.widget_for(self.first_field()).focus()
+            self.set_focus(form.widget_for(self.first_field()))
             return
         values = form.values()
         fields = [f for f in form.input_fields if not form.widget_for(f.path).disabled]
         empty = [f for f in fields if f.path in form.required and form.shown(f) and form.is_empty(values[f.path])]
         target = empty[0] if empty and not self.record_id else fields[0]
-        form.widget_for(target.path).focus()
+        self.set_focus(form.widget_for(target.path))
 
     def last_choices(self) -> dict[str, Any]:
         """A new record starts with the CBO of the last one saved in this session (a registration

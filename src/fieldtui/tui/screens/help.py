@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.tables import measure_rows_now
 
 #: What each headline figure means (the summary and home screens), as core/summary.py counts it.
@@ -42,7 +42,7 @@ FORM_NOTES: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpScreen(FocusRepaintsItsWidgets, ModalScreen[None]):
+class HelpScreen(RedrawsOnlyWhatChanged, ModalScreen[None]):
     """The calling screen's notes, then its (key, description) pairs."""
 
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", _("Close"))]

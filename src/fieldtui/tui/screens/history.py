@@ -19,7 +19,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core.records.audit import HistoryEntry
 from fieldtui.core.vocabulary import choice_label, label
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.tables import measure_rows_now, plain
 
 ACTIONS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Removed"),
@@ -66,7 +66,7 @@ def history_rows(entries: list[HistoryEntry], cbos: dict[str, str]) -> list[tupl
     return rows
 
 
-class HistoryScreen(FocusRepaintsItsWidgets, ModalScreen[None]):
+class HistoryScreen(RedrawsOnlyWhatChanged, ModalScreen[None]):
     """One record's changes as a table; Escape closes."""
 
     BINDINGS = [Binding("escape,ctrl+y,q", "close", _("Close"))]

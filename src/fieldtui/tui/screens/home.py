@@ -20,7 +20,7 @@ from fieldtui.core import kinds
 from fieldtui.core.errors import StoreError, damaged_file_message
 from fieldtui.i18n import _
 from fieldtui.tui.commands import NAVIGATION
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.help import FIGURE_NOTES
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.workers import deliver, reading
@@ -33,7 +33,7 @@ MENU_KEYS = {**{k.key: (k.key_binding or "").upper() for k in kinds.KINDS}, "sum
 SMALL_FILE_BYTES = 16 * 1024 * 1024
 
 
-class HomeScreen(FocusRepaintsItsWidgets, Screen[None]):
+class HomeScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """Headline figures of the open file and the way to each area."""
 
     HELP_NOTES = FIGURE_NOTES

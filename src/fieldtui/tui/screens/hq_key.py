@@ -11,10 +11,10 @@ from textual.widgets import Button, Input, Static
 
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 
-class HeadquartersKeyScreen(FocusRepaintsItsWidgets, ModalScreen[None]):
+class HeadquartersKeyScreen(RedrawsOnlyWhatChanged, ModalScreen[None]):
     """The settings' public key of headquarters, which F10 and `fieldtui export` seal exports to."""
 
     BINDINGS = [Binding("escape", "close", _("Cancel"))]

@@ -13,7 +13,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.screens.history import show_history
@@ -33,7 +33,7 @@ def person_columns() -> list[Column]:
             Column("cbo", vocabulary.LABELS["cbo_id"], "cbo", render=cbo_name, max_width=12)]
 
 
-class RecordListScreen(FocusRepaintsItsWidgets, Screen[None]):
+class RecordListScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """One store list kind in a PagedList; the form class handles add and edit."""
 
     HELP_NOTES = LIST_NOTES

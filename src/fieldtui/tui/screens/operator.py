@@ -15,10 +15,10 @@ from textual.widgets.option_list import Option
 
 from fieldtui.core.errors import StoreError
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 
-class OperatorScreen(FocusRepaintsItsWidgets, ModalScreen[str | None]):
+class OperatorScreen(RedrawsOnlyWhatChanged, ModalScreen[str | None]):
     """Choose or add the operator; dismisses with the name signed in, or None (Escape: unchanged)."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from fieldtui.core import formatting as fmt
 from fieldtui.core import kinds, vocabulary
 from fieldtui.i18n import N_, _, language
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.tables import measure_rows_now
 
@@ -32,7 +32,7 @@ _ACTIONS = {"create": N_("created"), "update": N_("changed"), "delete": N_("remo
             "restore": N_("restored"), "merge": N_("merged"), "import": N_("imported")}
 
 
-class PersonScreen(FocusRepaintsItsWidgets, Screen[None]):
+class PersonScreen(RedrawsOnlyWhatChanged, Screen[None]):
     """The person view."""
 
     BINDINGS = [

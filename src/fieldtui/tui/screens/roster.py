@@ -16,7 +16,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.footer import Footer
 from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
@@ -28,7 +28,7 @@ def mark_text(row: dict[str, Any]) -> str:
     return _(MARKS[row["mark"]])
 
 
-class RosterScreen(FocusRepaintsItsWidgets, Screen[None]):
+class RosterScreen(RedrawsOnlyWhatChanged, Screen[None]):
     COLUMNS = [
         Column("full_name", N_("Name")),
         Column("mark", N_("Attendance"), render=mark_text),

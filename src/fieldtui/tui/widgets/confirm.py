@@ -9,10 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 
-class Confirm(FocusRepaintsItsWidgets, ModalScreen[bool]):
+class Confirm(RedrawsOnlyWhatChanged, ModalScreen[bool]):
     """Ask before anything that loses work or removes a record; Escape always means no."""
 
     BINDINGS = [

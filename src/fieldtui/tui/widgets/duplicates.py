@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Static
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.tables import measure_rows_now
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class DuplicateChoice:
     different: tuple[str, ...] = ()
 
 
-class Duplicates(FocusRepaintsItsWidgets, ModalScreen[DuplicateChoice | None]):
+class Duplicates(RedrawsOnlyWhatChanged, ModalScreen[DuplicateChoice | None]):
     """Candidates from `core.duplicates.candidates`, best first. `can_enrol`: the form adds an
     enrolment (a new registration), so the existing person can be enrolled in its place."""
 

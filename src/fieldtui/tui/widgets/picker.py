@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
@@ -69,7 +69,7 @@ SOURCES: dict[str, Source] = {
 }
 
 
-class Picker(FocusRepaintsItsWidgets, ModalScreen[Choice | None]):
+class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
     """Type part of a name, phone or ID; Enter takes the highlighted row."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]

@@ -11,10 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from fieldtui.tui.focus import FocusRepaintsItsWidgets
+from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
 
-class Working(FocusRepaintsItsWidgets, ModalScreen[None]):
+class Working(RedrawsOnlyWhatChanged, ModalScreen[None]):
     """"Exporting…" with a progress bar; no keys, closed by the job when it is done."""
 
     def __init__(self, text: str) -> None:

@@ -1,0 +1,52 @@
+"""Opening a screen styles each of its widgets once (tui/redraws.py, the form's focus, the footer).
+
+Work counted, not timed: Textual's style applications per widget while a form opens from the
+sample's trainee list. Before, the form's ~70 widgets were styled up to six times each: at mount,
+when Textual's auto focus gave the form container the focus, when the first field took it away,
+at the screen's first resume, and each compact footer key again when its class was added."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from textual.css.stylesheet import Stylesheet
+from textual.widgets import Input
+
+from fieldtui.tui.app import FieldApp
+from fieldtui.tui.screens.form import RecordFormScreen
+from fieldtui.tui.widgets.choice import ChoiceField
+
+from .helpers import settle
+
+
+@pytest.fixture
+def styled(monkeypatch) -> Counter:
+    """How many times each widget was styled since the counter was last cleared."""
+    seen: Counter = Counter()
+    apply = Stylesheet.apply
+
+    def counting(self, node, *args, **kwargs):
+        seen[node] += 1
+        return apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    return seen
+
+
+@pytest.mark.parametrize("key", ["ctrl+n", "enter"], ids=["new", "stored"])
+async def test_a_form_opens_with_each_widget_styled_once(sample_copy, styled, key):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        styled.clear()
+        await pilot.press(key)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecordFormScreen)
+        assert isinstance(screen.focused, (Input, ChoiceField))  # a field, not the form around them
+        # A field given its value gets its validity class (one restyle each, of itself alone).
+        again = {type(w).__name__: n for w, n in styled.items() if n > 1 and not isinstance(w, (Input, ChoiceField))}
+        assert again == {}
+        assert len(styled) >= len(list(screen.walk_children())) > 100
