@@ -1,9 +1,12 @@
-"""Opening a screen styles each of its widgets once (tui/redraws.py, the form's focus, the footer).
+"""Opening a screen styles each of its widgets once (tui/redraws.py, the form's focus, the footer,
+the summary's breakpoint class).
 
 Work counted, not timed: Textual's style applications per widget while a form opens from the
 sample's trainee list. Before, the form's ~70 widgets were styled up to six times each: at mount,
 when Textual's auto focus gave the form container the focus, when the first field took it away,
-at the screen's first resume, and each compact footer key again when its class was added."""
+at the screen's first resume, and each compact footer key again when its class was added. The
+summary's ~250 widgets were styled again at its first Resize (its -wide or -narrow class), and a
+full footer's keys three times."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from collections import Counter
 
 import pytest
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Input
+from textual.widgets import Input, LoadingIndicator, Select
 
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.form import RecordFormScreen
@@ -50,3 +53,20 @@ async def test_a_form_opens_with_each_widget_styled_once(sample_copy, styled, ke
         again = {type(w).__name__: n for w, n in styled.items() if n > 1 and not isinstance(w, (Input, ChoiceField))}
         assert again == {}
         assert len(styled) >= len(list(screen.walk_children())) > 100
+
+
+@pytest.mark.parametrize("width", [80, 120])  # -narrow, -wide
+async def test_the_summary_opens_with_each_widget_styled_once(sample_copy, styled, width):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        styled.clear()
+        await pilot.press("f5")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SummaryScreen" and app.screen.figures is not None
+        # The filters take the focus and their values (restyles of their own parts), the loading
+        # indicator comes and goes.
+        again = {type(w).__name__ for w, n in styled.items() if n > 1 and not isinstance(w, LoadingIndicator)
+                 and not any(isinstance(a, (Select, Input)) for a in w.ancestors_with_self)}
+        assert again == set()
+        assert len(styled) > 200
