@@ -11,20 +11,11 @@ import os
 import shutil
 import sqlite3
 
-from click.testing import CliRunner
-
-from fieldtui.cli import main
 from fieldtui.core import exchange
 from fieldtui.core.records.base import _location
 from fieldtui.core.store import Store
-from tests.cli.test_restored_backup import edit, rows
+from tests.cli.test_restored_backup import edit, rows, run
 from tests.core.test_store import make_cbo, trainee
-
-
-def run(*args) -> str:
-    result = CliRunner(env={"COLUMNS": "250"}).invoke(main, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def disk_clone(src, dest) -> None:

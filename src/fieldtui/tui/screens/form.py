@@ -38,8 +38,8 @@ class RecordFormScreen(RedrawsOnlyWhatChanged, DuplicateCheck, Screen[str | None
     """Add (record_id None) or edit one record; dismisses with the saved list-row id."""
 
     HELP_NOTES = FORM_NOTES
-    #: None: Textual's auto focus would give the form itself (a scroll container) the focus right
-    #: after compose, and `focus_first` move it on: each a restyle of every widget of the form.
+    #: No auto focus (`focus_first` in on_mount): Textual's gave the form itself (a scroll
+    #: container) the focus right after compose, then the field took it: two restyles of the form.
     AUTO_FOCUS = ""
 
     KIND: ClassVar[str]
