@@ -22,7 +22,7 @@ def _names(db) -> set[str]:
 
 
 def test_after_each_screen_and_other_programs_a_save_survives_kill_9(app_process, field_copy, tmp_path):
-    """One session through the screens that read or copy the file (each list, the summary, the
+    """One session through the screens that read or copy the file (the lists, the summary, the
     exchange screen, each left by Escape), other programs opening and closing the file after
     each: none makes SQLite delete the app's journal, and a save then survives kill -9. (Five
     sessions before, one a screen: the same checks, 4 app starts and saves fewer.)"""
