@@ -91,6 +91,7 @@ def _probe(fields: dict[str, Any]) -> Person:
 
 #: At most this many years a birth year becomes by a typo (scoring.typed_years: 3 swaps, 4 keys beside).
 TYPED_MAX = 7
+_TYPED_IN = f"AND birth_year IN ({', '.join(f':s{i}' for i in range(TYPED_MAX))})"
 _HITS = (
     "SELECT id FROM participants WHERE :phone IS NOT NULL AND phone = :phone "
     "UNION SELECT participant_id FROM participant_keys WHERE :pinyin != '' AND pinyin = :pinyin "
@@ -100,9 +101,9 @@ _HITS = (
     "UNION SELECT participant_id FROM participant_keys WHERE :initials != '' AND initials = :initials "
     "AND birth_year BETWEEN :lo AND :hi "
     "UNION SELECT participant_id FROM participant_keys WHERE :pinyin != '' AND pinyin = :pinyin "
-    f"AND birth_year IN ({', '.join(f':s{i}' for i in range(TYPED_MAX))}) "
+    f"{_TYPED_IN} "
     "UNION SELECT participant_id FROM participant_keys WHERE :bag != '' AND bag = :bag "
-    f"AND birth_year IN ({', '.join(f':s{i}' for i in range(TYPED_MAX))})"
+    f"{_TYPED_IN}"
 )
 
 

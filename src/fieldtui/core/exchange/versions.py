@@ -63,7 +63,8 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
     counts.inserted = _insert_new(conn, table, cols, states) if states.get("new") else 0
     written = settle_changed(conn, table, cols, legacy, counts) if states.get("changed") else []
     if states.get("same"):
-        counts.unchanged += _same_rows(conn, table, states["same"])
+        _take_later_stamps(conn, table)
+        counts.unchanged += states["same"]
     take_histories(conn, table, counts)
     _drop_scratch(conn)
     return counts, written
@@ -130,16 +131,15 @@ def _same_content(cols: list[str]) -> str:
     return "(" + " AND ".join(f"m.{c} IS s.{c} COLLATE BINARY" for c in cols) + ")"
 
 
-def _same_rows(conn: sqlite3.Connection, table: str, same: int) -> int:
+def _take_later_stamps(conn: sqlite3.Connection, table: str) -> None:
     """Rows whose content headquarters has: only the later stamp is taken (so any order of files
-    gives the same stamps); returns how many (`same`, as _compare counted them). Driven from the
-    file's rows, each looked up here once (CROSS JOIN), and only the later ones written: a row the
-    file changed was settled with the later stamp already (_settle_row), a new one inserted with
-    its own, so the rows found later here are 'same' ones (a re-sent file: usually none)."""
+    gives the same stamps). Driven from the file's rows, each looked up here once (CROSS JOIN),
+    and only the later ones written: a row the file changed was settled with the later stamp
+    already (_settle_row), a new one inserted with its own, so the rows found later here are
+    'same' ones (a re-sent file: usually none)."""
     conn.execute(f"UPDATE main.{table} SET updated_at = (SELECT s.updated_at FROM src.{table} s "
                  f"WHERE s.id = main.{table}.id) WHERE id IN (SELECT s.id FROM src.{table} s "
                  f"CROSS JOIN main.{table} m ON m.id = s.id WHERE s.updated_at > m.updated_at)")
-    return same
 
 
 def _insert_new(conn: sqlite3.Connection, table: str, cols: list[str], states: dict[str, int]) -> int:
