@@ -85,12 +85,11 @@ class SummaryScreen(DonorReportScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # The breakpoint class Textual gives the screen at its first Resize, given now, before any
-        # widget is styled: given then, it restyled every widget of the screen again.
-        width = self.app.size.width
-        now = [name for at, name in self.HORIZONTAL_BREAKPOINTS if width >= at][-1]
+        # The breakpoint class Textual gives the screen at its first Resize (by its own rule),
+        # given now, before any widget is styled: given then, it restyled every widget again.
+        now = self._get_breakpoint_classes(self.app.size.width, self.HORIZONTAL_BREAKPOINTS)
         for _at, name in self.HORIZONTAL_BREAKPOINTS:
-            self.set_class(name == now, name, update=False)
+            self.set_class(name in now, name, update=False)
         self._seen_changes: int | None = None
         self._choices: tuple | None = None
         #: (writer's total_changes, summary.duplicate_pair_cbos) of the last pass over the file
