@@ -71,6 +71,20 @@ def two_fields(tmp_path):
     return a, b, ea, eb, base
 
 
+def test_a_files_conflicts_are_those_of_its_own_rows(tmp_path, two_fields):
+    """A conflict already at headquarters is not counted again for a later file without that row."""
+    _a, _b, ea, eb, _base = two_fields
+    hq = tmp_path / "hq.db"
+    exchange.merge(hq, [ea, eb])
+    other = tmp_path / "c.db"
+    with Store.open(other, create=True) as s:
+        s.save_trainee(trainee(make_cbo(s), "赵七"))
+    exchange.export(other, tmp_path / "c-export.db")
+    (third,) = exchange.merge(hq, [tmp_path / "c-export.db"]).files
+    assert third.tables["participants"].inserted == 1
+    assert third.tables["participants"].conflicts == 0  # 张三's phone is still in conflict, not its row
+
+
 def test_export_is_private_and_described_by_its_manifest(tmp_path, two_fields):
     a, _b, ea, _eb, _ = two_fields
     assert stat.S_IMODE(os.stat(ea).st_mode) == 0o600

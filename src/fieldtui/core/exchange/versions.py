@@ -88,12 +88,14 @@ def settle_changed(conn: sqlite3.Connection, table: str, cols: list[str], legacy
 
 def take_histories(conn: sqlite3.Connection, table: str, counts: TableCounts) -> None:
     """The file's field histories of `table` joined to headquarters', its rows now in conflict
-    counted."""
+    counted: driven from the table's conflicts (few), each looked up among the file's rows (as
+    `row_id IN (SELECT id FROM temp.inc)`, SQLite first built a list of every row of the file:
+    ~6 ms for a file's 17,000 sessions with no conflict at all)."""
     conn.execute("INSERT OR IGNORE INTO main.field_changes (tbl, row_id, field, stamp, base, device) "
                  "SELECT tbl, row_id, field, stamp, base, device FROM src.field_changes WHERE tbl = ?", (table,))
     counts.conflicts = conn.execute(
-        "SELECT count(DISTINCT row_id) FROM field_conflicts WHERE tbl = ? AND row_id IN (SELECT id FROM temp.inc)",
-        (table,)).fetchone()[0]
+        "SELECT count(DISTINCT f.row_id) FROM field_conflicts f WHERE f.tbl = ? "
+        "AND EXISTS (SELECT 1 FROM temp.inc i WHERE i.id = f.row_id)", (table,)).fetchone()[0]
 
 
 def _drop_scratch(conn: sqlite3.Connection) -> None:
