@@ -70,3 +70,30 @@ async def test_the_summary_opens_with_each_widget_styled_once(sample_copy, style
                  and not any(isinstance(a, (Select, Input)) for a in w.ancestors_with_self)}
         assert again == set()
         assert len(styled) > 200
+
+
+async def test_a_screen_composes_its_footer_once_as_it_opens(sample_copy, monkeypatch):
+    """The footer's keys are drawn at its first compose: Textual's composes it empty, then again
+    once the screen says its keys are ready, then again when the first focus tells it once more
+    (three composes of a dozen keys, and a layout of the screen after each)."""
+    from fieldtui.tui.widgets.footer import Footer
+
+    composed: list[str] = []
+    compose = Footer.compose
+
+    def counting(self):
+        composed.append(type(self.screen).__name__)
+        yield from compose(self)
+
+    monkeypatch.setattr(Footer, "compose", counting)
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for keys, screen in [("f2", "CBOListScreen"), ("f3", "TraineeListScreen"), ("ctrl+n", "TraineeForm"),
+                             ("f5", "SummaryScreen"), ("f10", "ExchangeScreen")]:
+            composed.clear()
+            await pilot.press(keys)
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen
+            assert composed == [screen]
+            assert app.screen.query_one(Footer).query("FooterKey")  # with its keys

@@ -7,6 +7,12 @@ form took 143.5 ms of CPU with it, 57.9 ms with this one (medians of 5 runs, 202
 one rebuilds when the keys it would show (key, label, action, enabled, tooltip, group, the
 palette's key) differ from those it shows; a language switch changes the labels, so it rebuilds.
 
+Its keys are drawn at its first compose, from the screen's bindings as they are then. Textual's
+footer composes empty until the screen says its keys are ready: it was composed three times as a
+screen opened (four for the exchange screen), each compose followed by a layout of the whole
+screen (a form's layouts as it opens: 6 -> 4, 2026-12-02). Later changes of the keys (the first
+focus's too) rebuild it as above.
+
 Keys are made compact or not as they will be: Textual's FooterKey starts compact, gets its class
 after it was mounted and styled, then takes its footer's `compact` (the palette's key does not),
 each change a restyle (three stylings of each key of a full footer, two of a compact one's).
@@ -33,6 +39,8 @@ class Footer(TextualFooter):
         return keys, palette and (palette[1].description, palette[2]), self.show_command_palette, self.compact
 
     def compose(self):
+        if not self._bindings_ready and self.is_attached:  # not empty first: the screen's keys now
+            self.set_reactive(TextualFooter._bindings_ready, True)
         self._shown = self._keys() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):  # as it will be once mounted: no restyle then
