@@ -62,7 +62,7 @@ browser-deps:
 	@if [ -x /usr/bin/chromium ] && command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing $(BROWSER_PKGS) for the donor report's browser tests"; \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; } \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PKGS) >/dev/null; } \
 		|| { [ -z "$$CI" ] && echo "could not install $(BROWSER_PKGS): the browser tests will be skipped"; }; \
 	else echo "chromium or a Chinese font is missing: the donor report's browser tests will be skipped (make test installs them as root)"; fi
 
