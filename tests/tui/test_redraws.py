@@ -73,9 +73,9 @@ async def test_the_summary_opens_with_each_widget_styled_once(sample_copy, style
 
 
 async def test_a_screen_composes_its_footer_once_as_it_opens(sample_copy, monkeypatch):
-    """The footer's keys are drawn at its first compose: Textual's composes it empty, then again
-    once the screen says its keys are ready, then again when the first focus tells it once more
-    (three composes of a dozen keys, and a layout of the screen after each)."""
+    """A screen opened from another draws its footer's keys at the footer's first compose: with
+    Textual's way (composed empty until the screen's keys are ready) it was composed three times
+    (the exchange screen's four), each followed by a layout of the whole screen."""
     from fieldtui.tui.widgets.footer import Footer
 
     composed: list[str] = []
