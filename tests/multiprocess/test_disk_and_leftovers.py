@@ -199,6 +199,34 @@ def test_symbolic_links_that_lead_nowhere_are_one_line(tmp_path, exported, comma
         assert "loop.db" in run.stdout + run.stderr
 
 
+@pytest.mark.parametrize("command", ["summary", "redate", "export-from", "export-to", "merge-hq", "merge-input"])
+def test_a_named_pipe_where_a_file_goes_is_one_line_at_once(tmp_path, exported, command):
+    """A pipe (mkfifo, or a shell's <(...) for an export) is no file: before, SQLite's read or
+    Python's open() of it waited for a writer that never came, and the command hung."""
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    field = tmp_path / "field.db"
+    shutil.copyfile(SAMPLE, field)
+    args = {
+        "summary": ["summary", pipe],
+        "redate": ["redate", pipe],
+        "export-from": ["export", pipe, tmp_path / "out.db"],
+        "export-to": ["export", field, pipe],
+        "merge-hq": ["merge", pipe, exported],
+        "merge-input": ["merge", tmp_path / "hq.db", exported, pipe],
+    }[command]
+    try:
+        run = subprocess.run([*CLI, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"fieldtui {command} hung on a named pipe")
+    if command == "merge-input":  # the good export merged, the pipe refused by name
+        assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr, run.stderr
+        assert "pipe.db" in run.stdout + run.stderr
+    else:
+        assert "pipe" in one_line_error(run)
+    assert not (tmp_path / "out.db").exists()
+
+
 def test_every_file_made_is_0600_whatever_the_umask(tmp_path, exported):
     env = {"FIELDTUI_CONFIG_DIR": str(tmp_path / "config"), "FIELDTUI_WORK_DIR": str(tmp_path / "work")}
     field = tmp_path / "field.db"

@@ -99,7 +99,10 @@ AGE_MAGIC = b"age-encryption.org/v1\n"
 
 def is_age_file(path: str | os.PathLike) -> bool:
     """True if `path` starts like an age file. Read with open(): only for a file that is not a
-    database this process has open (a sealed export, or one SQLite has just called no database)."""
+    database this process has open (a sealed export, or one SQLite has just called no database).
+    Never for a pipe or a device: opening one waits for a writer (the checks refuse them)."""
+    if not os.path.isfile(path):
+        return False
     try:
         with open(path, "rb") as fh:
             return fh.read(len(AGE_MAGIC)) == AGE_MAGIC

@@ -96,9 +96,13 @@ def describe_os_error(exc: OSError, path: str | os.PathLike | None, outcome: str
 
 
 def check_path_usable(path: Path) -> None:
-    """One line for a path that is a broken or looping symbolic link (stat fails, the name exists)."""
+    """One line for a path that is a broken or looping symbolic link (stat fails, the name exists),
+    or a pipe, a device or a socket: reading one waits for a writer that may never come (a
+    `mkfifo` name given as a database hung the command). Folders: the callers say so."""
     if os.path.lexists(path) and not os.path.exists(path):
         raise StoreError(_("{path} is a symbolic link to a missing file (or a loop)").format(path=path))
+    if os.path.exists(path) and not (os.path.isfile(path) or os.path.isdir(path)):
+        raise StoreError(_("{path} is a pipe, a device or a socket, not a file").format(path=path))
 
 
 def check_output_path(out: Path) -> None:
