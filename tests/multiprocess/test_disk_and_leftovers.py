@@ -199,7 +199,8 @@ def test_symbolic_links_that_lead_nowhere_are_one_line(tmp_path, exported, comma
         assert "loop.db" in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("command", ["summary", "redate", "export-from", "export-to", "merge-hq", "merge-input"])
+@pytest.mark.parametrize("command", ["summary", "redate", "export-from", "export-to", "merge-hq", "merge-input",
+                                     "import"])
 def test_a_named_pipe_where_a_file_goes_is_one_line_at_once(tmp_path, exported, command):
     """A pipe (mkfifo, or a shell's <(...) for an export) is no file: before, SQLite's read or
     Python's open() of it waited for a writer that never came, and the command hung."""
@@ -214,6 +215,7 @@ def test_a_named_pipe_where_a_file_goes_is_one_line_at_once(tmp_path, exported, 
         "export-to": ["export", field, pipe],
         "merge-hq": ["merge", pipe, exported],
         "merge-input": ["merge", tmp_path / "hq.db", exported, pipe],
+        "import": ["import", field, pipe, "--kind", "trainees"],  # it said "no such file"
     }[command]
     try:
         run = subprocess.run([*CLI, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=30)
@@ -221,9 +223,9 @@ def test_a_named_pipe_where_a_file_goes_is_one_line_at_once(tmp_path, exported, 
         pytest.fail(f"fieldtui {command} hung on a named pipe")
     if command == "merge-input":  # the good export merged, the pipe refused by name
         assert run.returncode == 2 and "Traceback" not in run.stdout + run.stderr, run.stderr
-        assert "pipe.db" in run.stdout + run.stderr
+        assert "pipe.db: not a file" in run.stdout + run.stderr
     else:
-        assert "pipe" in one_line_error(run)
+        assert one_line_error(run).endswith("pipe.db is a pipe, a device or a socket, not a file")
     assert not (tmp_path / "out.db").exists()
 
 

@@ -27,6 +27,7 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 def read_rows(path: Path) -> tuple[list[str], Rows]:
     """(header, iterator of (line number, cells)) from a file a reader takes."""
+    db_files.check_path_usable(path)  # a pipe is no file to read (it said "no such file")
     if not path.is_file():
         raise StoreError(_("no such file: {path}").format(path=path))
     db_files.check_not_open_here(path)  # a database: reading it with open() would drop its locks
