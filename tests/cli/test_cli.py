@@ -142,3 +142,20 @@ def test_summary_json_escapes_a_direction_override_pasted_into_a_cbo_name(sample
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert "\u202e" not in out and "\\u202e" in out
     assert "Bright \u202eAngel" in {c["name"] for c in json.loads(out)["cbos"]}
+
+
+@pytest.mark.parametrize("db", ["existing", "new"])
+def test_the_app_without_a_terminal_is_one_line_and_creates_nothing(sample_copy, tmp_path, db):
+    """`fieldtui DB` from a script, a cron job or with its output sent to a file: before, the app
+    ran with nobody to see it, writing screen codes into the output and never ending."""
+    path = sample_copy if db == "existing" else tmp_path / "new.db"
+    before = path.read_bytes() if db == "existing" else None
+    try:
+        done = subprocess.run([sys.executable, "-m", "fieldtui", str(path)], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the app ran without a terminal")
+    assert done.returncode == 2 and done.stdout == "", (done.stdout[:200], done.stderr)
+    (line,) = done.stderr.strip().splitlines()
+    assert "needs a terminal" in line and "fieldtui summary" in line
+    assert (path.read_bytes() == before) if db == "existing" else not path.exists()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 import click
 from click_default_group import DefaultGroup
@@ -70,12 +72,12 @@ def main() -> None:
 @operator_option
 def open_cmd(db: str | None, operator: str | None) -> None:
     """Open the app on DB (created if missing; default: your data folder)."""
-    from pathlib import Path
-
     from fieldtui.core.settings import default_db_path
     from fieldtui.core.store import Store
 
     path = Path(db) if db else default_db_path()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _no_terminal(path)
     # Fail before the screen takes over the terminal, with the same message as everywhere.
     Store.open(path, create=True).close()
     from fieldtui.tui.app import FieldApp
@@ -84,6 +86,19 @@ def open_cmd(db: str | None, operator: str | None) -> None:
     app.run()
     if app.return_code:  # an internal error (its lines are already on stderr)
         sys.exit(app.return_code)
+
+
+def _no_terminal(path: Path) -> NoReturn:
+    """Without a terminal (a script, a cron job, output sent to a file) the app would run with
+    nobody to see it, writing screen codes and never ending: one line instead. The file's own
+    problems are said first, as everywhere, read only: nothing is created or upgraded."""
+    from fieldtui.core.store import Store
+    from fieldtui.i18n import _
+
+    if path.exists():
+        Store.open_readonly(path).close()
+    fail(_("the app needs a terminal (its input or output is a pipe or a file): run it in one; "
+           "for the figures without one: fieldtui summary {path}").format(path=path))
 
 
 from fieldtui.cli import duplicates as _duplicates  # noqa: E402,F401  (registers its commands)
