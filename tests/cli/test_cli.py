@@ -159,3 +159,22 @@ def test_the_app_without_a_terminal_is_one_line_and_creates_nothing(sample_copy,
     (line,) = done.stderr.strip().splitlines()
     assert "needs a terminal" in line and "fieldtui summary" in line
     assert (path.read_bytes() == before) if db == "existing" else not path.exists()
+
+
+def test_file_names_holding_escape_sequences_print_safe(sample_copy, tmp_path):
+    """Exports arrive from many laptops; a file name can hold an escape sequence (here one that
+    retitles the terminal). Before, the merge's refusal and error lines, its report and export's
+    line wrote it to the terminal as it was."""
+    evil = "x\x1b]0;PWNED\x07y"
+    export = tmp_path / f"{evil}.db"
+    field = tmp_path / f"{evil}-field.db"
+    field.write_bytes(sample_copy.read_bytes())
+    outputs = []
+    for args in (["export", field, export], ["merge", tmp_path / "hq.db", export, field], ["summary", export]):
+        done = subprocess.run([sys.executable, "-m", "fieldtui", *map(str, args)], capture_output=True,
+                              text=True, timeout=120)
+        assert "Traceback" not in done.stderr
+        outputs.append(done.stdout + done.stderr)
+    said = "".join(outputs)
+    assert "\x1b]" not in said and "\x07" not in said
+    assert said.count("x\ufffd]0;PWNED\ufffdy") >= 4  # export's line, the report, the refusal, the error line

@@ -83,3 +83,24 @@ async def test_exporting_a_file_dated_ahead_says_what_to_do_and_writes_nothing(t
         status = str(app.screen.query_one("#status", Static).render())
         assert "2062-03-01" in status and "fieldtui redate" in status, status
         assert not (tmp_path / "sent.db").exists()
+
+
+async def test_a_file_name_holding_an_escape_sequence_is_drawn_safe(tmp_path, monkeypatch):
+    """The status line quotes the path: an escape sequence in it (a pasted or received file's
+    name) reached the terminal as it was."""
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.db"
+    with Store.open(mine, create=True) as s:
+        s.save_trainee(trainee(make_cbo(s, "Mine")))
+    evil = "x\x1b]0;PWNED\x07y.db"
+    app = FieldApp(mine)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#export-path", Input).value = evil  # as pasted
+        await pilot.click("#export")
+        await _wait_idle(app, pilot)
+        said = str(screen.query_one("#status", Static).render())
+        assert "Exported" in said and "x\ufffd]0;PWNED\ufffdy.db" in said and "\x1b" not in said
+    assert (tmp_path / evil).exists()  # the file has the name it was given

@@ -46,8 +46,11 @@ def json_text(data: Any) -> str:
 
 
 def fail(message: str) -> NoReturn:
-    """One line on stderr, exit status 2: the contract for every error a person can cause."""
-    click.echo(f"fieldtui: error: {message}", err=True)
+    """One line on stderr, exit status 2: the contract for every error a person can cause. Drawn
+    safe (`shown`): it may quote a file's name, which can hold an escape sequence or a line break."""
+    from fieldtui.core.formatting import shown
+
+    click.echo(f"fieldtui: error: {shown(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 

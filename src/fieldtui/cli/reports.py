@@ -21,13 +21,13 @@ def merge_report(report: MergeReport) -> Group:
     files.add_column(_("Rows changed"), justify="right")
     for f in report.files:
         if not f.accepted:
-            result = Text(_("refused: {reason}").format(reason=f.reason), style="bold red")
+            result = Text(fmt.shown(_("refused: {reason}").format(reason=f.reason)), style="bold red")
         elif f.already_merged:
             result = Text(_("already merged: nothing to do"), style="dim")
         else:
             result = Text(_("merged"), style="green")
         changed = f.total("inserted") + f.total("updated") + f.total("deleted") if f.accepted else 0
-        files.add_row(Text(f.path.name), result, fmt.number(changed))  # Text: data is never markup
+        files.add_row(Text(fmt.shown(f.path.name)), result, fmt.number(changed))  # Text: never markup
     rows = Table(title=_("Rows"))
     rows.add_column(_("Table"))
     for label in (_("Inserted"), _("Updated"), _("Deleted"), _("Conflicts"), _("Unchanged")):
@@ -94,7 +94,7 @@ def import_report(report: ImportReport) -> Group:
     """How many rows were read and written, each bad row by line, each possible duplicate (the
     first 50 of each, then how many more)."""
     parts: list = [Text(_("{path}: {rows} rows read, {written} written.").format(
-        path=report.path.name, rows=fmt.number(report.rows), written=fmt.number(report.written)))]
+        path=fmt.shown(report.path.name), rows=fmt.number(report.rows), written=fmt.number(report.written)))]
     if report.unchanged:
         parts.append(Text(_("{n} rows were unchanged (nothing written for them).").format(
             n=fmt.number(report.unchanged))))

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
 from fieldtui.cli.reports import merge_report
 from fieldtui.core import clock, exchange  # clock.today: the one clock (tests freeze it)
+from fieldtui.core import formatting as fmt
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange import keys
 from fieldtui.i18n import _
@@ -68,9 +69,10 @@ class ExchangeScreen(RedrawsOnlyWhatChanged, Screen[None]):
             self.query_one(f"#{button}", Button).press()
 
     def _status(self, text: str, error: bool = False) -> None:
+        """The outcome, drawn safe: it quotes paths, which can hold an escape sequence."""
         status = self.query_one("#status", Static)
         status.set_class(error, "error")
-        status.update(text)
+        status.update(fmt.shown(text))
 
     def _lend_store(self, text: str) -> Working:
         """Hand `app.store` to the job: forms' pending drafts written first, then the dialog that
