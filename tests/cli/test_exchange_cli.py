@@ -218,3 +218,49 @@ def test_an_export_or_a_merge_named_as_a_files_journal_is_refused(tmp_path):
     assert not log.exists() or log.stat().st_size == 0
     with Store.open_readonly(one) as s:
         assert s.count("trainees") == 2
+
+
+def test_exports_named_in_gbk_on_a_stick_mounted_as_utf8_merge(tmp_path):
+    """A stick written on Windows holds GBK names (中文 is D6 D0 CE C4); mounted with a UTF-8
+    code page, those bytes are no UTF-8 and Python names the file with surrogates. Before, the
+    merge stopped with a traceback when it recorded the file's name (SQLite takes no surrogate)."""
+    field = field_file(tmp_path / "field.db")
+    folder = os.fsencode(tmp_path)
+    export = folder + b"/\xd6\xd0\xce\xc4.db"  # 中文.db in GBK
+    refused = folder + b"/\xb5\xbc\xb3\xf6.db"  # 导出.db in GBK: a field file, not an export
+    assert run("export", field, os.fsdecode(export)).exit_code == 0
+    with open(field, "rb") as src, open(refused, "wb") as dst:
+        dst.write(src.read())
+    hq = tmp_path / "hq.db"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # a UTF-8 terminal, where surrogates do not print
+    done = subprocess.run([sys.executable.encode(), b"-m", b"fieldtui", b"merge", os.fsencode(hq), export, refused],
+                          capture_output=True, timeout=120, env=env)
+    said = done.stdout.decode() + done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in said, said  # the field file refused, in one line
+    assert said.count("\ufffd\ufffd\ufffd\ufffd.db") >= 3  # the report's two rows and the refusal
+    with Store.open_readonly(hq) as s:
+        (name,) = [r[0] for r in s.conn.execute("SELECT file_name FROM merges")]
+    assert name == "\ufffd\ufffd\ufffd\ufffd.db"
+
+
+def test_other_commands_take_a_name_in_gbk_without_a_traceback(tmp_path, sample_copy):
+    """The same bytes in a report's folder and in headquarters' identity file: the report's last
+    line stopped with a traceback (its files written), and the settings could not keep the path."""
+    folder = os.fsencode(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "FIELDTUI_CONFIG_DIR": str(tmp_path / "config")}
+
+    def cli(*args: bytes) -> tuple[int, str]:
+        done = subprocess.run([sys.executable.encode(), b"-m", b"fieldtui", *args], capture_output=True,
+                              timeout=120, env=env)
+        said = done.stdout.decode() + done.stderr.decode()
+        assert "Traceback" not in said, said
+        return done.returncode, said
+
+    code, said = cli(b"report", os.fsencode(sample_copy), folder + b"/\xd6\xd0")
+    assert code == 0 and "\ufffd\ufffd/report.html" in said
+    assert cli(b"keys", b"init", folder + b"/keys")[0] == 0
+    identity = folder + b"/\xd6\xd0-hq-identity.txt"
+    with open(tmp_path / "keys" / "hq-identity.txt", "rb") as src, open(identity, "wb") as dst:
+        dst.write(src.read())
+    code, said = cli(b"keys", b"identity", identity)
+    assert code == 2 and said.count("\n") == 1 and "not UTF-8" in said and "rename it" in said

@@ -20,10 +20,11 @@ def report_cmd(db: str, out_dir: str, cbo: str | None, city: str | None, date_fr
                date_to: dt.datetime | None, quarter: str | None) -> None:
     """Write the donor report of DB into OUT_DIR: report.html (prints to A4) and report.xlsx (the file is not modified)."""  # noqa: E501 (a msgid)
     from fieldtui.cli.filters import parse_filters
+    from fieldtui.core.formatting import shown
     from fieldtui.core.report import write_report
     from fieldtui.i18n import _, language
 
     with read_hq(db) as store:
         filters = parse_filters(store, cbo, city, date_from, date_to, quarter)
         paths = write_report(store, out_dir, filters, lang=language())
-    click.echo(_("Wrote {html} and {xlsx}").format(html=paths.html, xlsx=paths.xlsx))
+    click.echo(shown(_("Wrote {html} and {xlsx}").format(html=paths.html, xlsx=paths.xlsx)))

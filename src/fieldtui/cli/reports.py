@@ -27,7 +27,7 @@ def merge_report(report: MergeReport) -> Group:
         else:
             result = Text(_("merged"), style="green")
         changed = f.total("inserted") + f.total("updated") + f.total("deleted") if f.accepted else 0
-        files.add_row(Text(fmt.shown(f.path.name)), result, fmt.number(changed))  # Text: never markup
+        files.add_row(Text(f.name), result, fmt.number(changed))  # Text: never markup
     rows = Table(title=_("Rows"))
     rows.add_column(_("Table"))
     for label in (_("Inserted"), _("Updated"), _("Deleted"), _("Conflicts"), _("Unchanged")):

@@ -24,9 +24,11 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
-#: Control and direction-override characters: the models refuse them on the way in (`clean_text`),
-#: `shown` draws any that got in some other way as "�".
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+#: Control and direction-override characters, and lone surrogates (how Python names bytes that are
+#: no UTF-8: a GBK file name on a stick mounted as UTF-8; no terminal, file or database takes them):
+#: the models refuse them on the way in (`clean_text`), `shown` draws any that got in some other way
+#: as "�".
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 #: Longer than any text the models accept (the longest allows a few hundred characters).

@@ -37,6 +37,15 @@ def load_config() -> dict:
         return {}
 
 
+def _is_text(value: str) -> bool:
+    """Whether `value` is text a UTF-8 file can hold: not a path Python named with surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _toml_string(value: str) -> str:
     """A TOML basic string (quotes, backslashes and control characters escaped)."""
     escaped = "".join(c if c >= " " and c not in '"\\\x7f' else f"\\u{ord(c):04x}" for c in value)
@@ -46,6 +55,13 @@ def _toml_string(value: str) -> str:
 def save_setting(key: str, value: str | bool | None) -> Path:
     """Set (or, with None, remove) one top-level setting in config.toml, keeping every other line
     as written; the file is replaced atomically, 0600 whatever the umask."""
+    if isinstance(value, str) and not _is_text(value):
+        from fieldtui.core.errors import StoreError
+        from fieldtui.core.formatting import shown
+        from fieldtui.i18n import _
+
+        raise StoreError(_("{value}: its name holds bytes that are not UTF-8 (written by another system), which "
+                           "the settings cannot keep: rename it, then try again").format(value=shown(value)))
     path = config_dir() / "config.toml"
     try:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)

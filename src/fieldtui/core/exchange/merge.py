@@ -140,7 +140,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             export = conn.execute(
                 "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
-                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.name)).fetchone()[0]
             written: dict[str, list[str]] = {}
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
             for table in RECORD_TABLES:
@@ -156,7 +156,7 @@ def _merge_one(hq: Store, checked: CheckedFile, result: FileResult) -> None:
             reason=exc)) from None
     except sqlite3.DatabaseError as exc:  # the headquarters file's problem (disk full…): stop here
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
-            path=result.path.name, reason=exc)) from None
+            path=result.name, reason=exc)) from None
     finally:
         for (name,) in conn.execute("SELECT name FROM pragma_database_list WHERE name = 'src'").fetchall():
             conn.execute(f"DETACH DATABASE {name}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fieldtui.core import formatting as fmt
 from fieldtui.core.kinds import RECORD_TABLES
 
 
@@ -30,6 +31,12 @@ class FileResult:
 
     def total(self, what: str) -> int:
         return sum(getattr(c, what) for c in self.tables.values())
+
+    @property
+    def name(self) -> str:
+        """The file's name as headquarters records and shows it (`fmt.shown`): bytes that are no
+        UTF-8 (a GBK name on a stick mounted as UTF-8) stopped the merge with a traceback."""
+        return fmt.shown(self.path.name)
 
 
 @dataclass

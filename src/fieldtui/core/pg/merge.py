@@ -86,7 +86,7 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
             seq = conn.execute(
                 "INSERT INTO merges (export_id, checksum, device_id, merged_at, file_name, counts) "
                 "VALUES (?, ?, ?, ?, ?, '{}') RETURNING seq",
-                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.path.name)).fetchone()[0]
+                (checked.export_id, checked.checksum, checked.device_id, utc_now(), result.name)).fetchone()[0]
             _stage(conn, checked.copy)
             written: dict[str, list[str]] = {}
             conn.execute("DROP TABLE IF EXISTS temp.incoming")
@@ -106,7 +106,7 @@ def _merge_one(conn: Connection, checked: CheckedFile, result: FileResult, opera
             reason=reason)) from None
     except psycopg.Error as exc:  # the server's problem (disk full, gone away…): stop here
         raise StoreError(_("merge stopped at {path}, nothing written from it: {reason}").format(
-            path=result.path.name, reason=exc.diag.message_primary or type(exc).__name__)) from None
+            path=result.name, reason=exc.diag.message_primary or type(exc).__name__)) from None
     result.accepted = True
 
 
