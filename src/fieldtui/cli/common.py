@@ -45,12 +45,17 @@ def json_text(data: Any) -> str:
     return UNPRINTABLE.sub(escaped, json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def fail(message: str) -> NoReturn:
-    """One line on stderr, exit status 2: the contract for every error a person can cause. Drawn
-    safe (`shown`): it may quote a file's name, which can hold an escape sequence or a line break."""
+def say(text: str, *, err: bool = False) -> None:
+    """A line for a person, drawn safe (`shown`): it may quote a file's name, which can hold an
+    escape sequence, a line break or bytes that are no UTF-8 (a GBK name on a stick)."""
     from fieldtui.core.formatting import shown
 
-    click.echo(f"fieldtui: error: {shown(message)}", err=True)
+    click.echo(shown(text), err=err)
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit status 2: the contract for every error a person can cause."""
+    say(f"fieldtui: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import EXIT_USAGE, lang_option, operator_option, read_hq
+from fieldtui.cli.common import EXIT_USAGE, lang_option, operator_option, read_hq, say
 from fieldtui.core import kinds
 
 IMPORT_KINDS = kinds.keys(importable=True, aliases=True)
@@ -30,7 +30,6 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str |
     """Write a snapshot of DB to OUT for headquarters (safe while the app has DB open)."""
     from fieldtui.core import exchange
     from fieldtui.core.exchange import keys
-    from fieldtui.core.formatting import shown
     from fieldtui.i18n import _
 
     recipient = keys.export_recipient(to, plain)
@@ -42,7 +41,7 @@ def export_cmd(db: str, out: str, pseudonymise: bool, key: str | None, to: str |
     else:
         said = (_("Exported 1 row to {path} (export {id}).") if total == 1
                 else _("Exported {n} rows to {path} (export {id})."))
-    click.echo(said.format(n=f"{total:,}", path=shown(str(result.path)), id=result.export_id))
+    say(said.format(n=f"{total:,}", path=result.path, id=result.export_id))
 
 
 @main.command("redate")
@@ -81,7 +80,6 @@ def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: s
     from fieldtui.cli.reports import merge_report
     from fieldtui.core import exchange
     from fieldtui.core.exchange import keys
-    from fieldtui.core.formatting import shown
     from fieldtui.core.pg import is_url
     from fieldtui.i18n import _
 
@@ -98,8 +96,7 @@ def merge_cmd(hq: str, files: tuple[str, ...], identity: str | None, operator: s
     Console().print(merge_report(report))
     if report.refused:
         for f in report.refused:
-            click.echo(shown(_("fieldtui: error: refused {path}: {reason}").format(path=f.path, reason=f.reason)),
-                       err=True)
+            say(_("fieldtui: error: refused {path}: {reason}").format(path=f.path, reason=f.reason), err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -154,13 +151,12 @@ def import_cmd(db: str, file: str | None, kind: str, skip_invalid: bool, update:
 def export_table_cmd(db: str, out: str, kind: str) -> None:
     """Write a list of DB (or its summary) to OUT.csv or OUT.xlsx for a spreadsheet."""
     from fieldtui.core import sheets
-    from fieldtui.core.formatting import shown
     from fieldtui.i18n import _
 
     with read_hq(db) as store:
         n = sheets.export_table(store, kind, out)
     said = _("Wrote 1 row to {path}.") if n == 1 else _("Wrote {n} rows to {path}.")
-    click.echo(said.format(n=f"{n:,}", path=shown(out)))
+    say(said.format(n=f"{n:,}", path=out))
 
 
 @main.command("conflicts")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import TranslatedGroup, lang_option
+from fieldtui.cli.common import TranslatedGroup, lang_option, say
 
 
 @main.group("keys", cls=TranslatedGroup)
@@ -19,15 +19,14 @@ def keys_group() -> None:
 def init_cmd(folder: str) -> None:
     """Make headquarters' key pair in FOLDER: hq-identity.txt (secret) and hq-public.txt."""
     from fieldtui.core.exchange import keys
-    from fieldtui.core.formatting import shown
     from fieldtui.i18n import _
 
     identity, public = keys.init(folder)
-    click.echo(shown(_("Wrote {identity} (secret: keep it at headquarters, with a backup) and {public}.").format(
-        identity=identity, public=public)))
-    click.echo(shown(_("On each field laptop: fieldtui keys use {public}").format(public=public.name)))
-    click.echo(shown(_("Here: fieldtui merge --identity {identity} HQ.db FILES, or fieldtui keys identity {identity}"
-                       ).format(identity=identity)))
+    say(_("Wrote {identity} (secret: keep it at headquarters, with a backup) and {public}.").format(
+        identity=identity, public=public))
+    say(_("On each field laptop: fieldtui keys use {public}").format(public=public.name))
+    say(_("Here: fieldtui merge --identity {identity} HQ.db FILES, or fieldtui keys identity {identity}"
+          ).format(identity=identity))
 
 
 @keys_group.command("use")
@@ -53,13 +52,12 @@ def identity_cmd(file: str) -> None:
 
     from fieldtui.core import settings
     from fieldtui.core.exchange import keys
-    from fieldtui.core.formatting import shown
     from fieldtui.i18n import _
 
     path = Path(file).expanduser().resolve()
     keys.identities(path)  # one line unless it holds an identity
     settings.save_setting(keys.IDENTITY_SETTING, str(path))
-    click.echo(shown(_("Merges on this computer open sealed exports with {path}.").format(path=path)))
+    say(_("Merges on this computer open sealed exports with {path}.").format(path=path))
 
 
 @keys_group.command("show")
@@ -68,10 +66,9 @@ def show_cmd() -> None:
     """Print the keys this computer uses (the public key exports are sealed to, the identity file)."""
     from fieldtui.core import settings
     from fieldtui.core.exchange import keys
-    from fieldtui.core.formatting import shown
     from fieldtui.i18n import _
 
     public = settings.setting(keys.PUBLIC_KEY_SETTING)
     identity = settings.setting(keys.IDENTITY_SETTING)
     click.echo(_("Exports sealed to: {key}").format(key=public or _("nobody (plain exports)")))
-    click.echo(shown(_("Identity for merges: {path}").format(path=identity or _("none"))))
+    say(_("Identity for merges: {path}").format(path=identity or _("none")))

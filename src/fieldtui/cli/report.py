@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from fieldtui.cli import main
-from fieldtui.cli.common import lang_option, read_hq
+from fieldtui.cli.common import lang_option, read_hq, say
 from fieldtui.cli.filters import filter_options
 
 
@@ -20,11 +20,10 @@ def report_cmd(db: str, out_dir: str, cbo: str | None, city: str | None, date_fr
                date_to: dt.datetime | None, quarter: str | None) -> None:
     """Write the donor report of DB into OUT_DIR: report.html (prints to A4) and report.xlsx (the file is not modified)."""  # noqa: E501 (a msgid)
     from fieldtui.cli.filters import parse_filters
-    from fieldtui.core.formatting import shown
     from fieldtui.core.report import write_report
     from fieldtui.i18n import _, language
 
     with read_hq(db) as store:
         filters = parse_filters(store, cbo, city, date_from, date_to, quarter)
         paths = write_report(store, out_dir, filters, lang=language())
-    click.echo(shown(_("Wrote {html} and {xlsx}").format(html=paths.html, xlsx=paths.xlsx)))
+    say(_("Wrote {html} and {xlsx}").format(html=paths.html, xlsx=paths.xlsx))
