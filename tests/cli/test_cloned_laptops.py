@@ -7,6 +7,7 @@ fault found.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -54,4 +55,32 @@ def test_laptops_cloned_from_one_disk_image_lose_no_edit_at_headquarters(tmp_pat
         assert (kept.phone, kept.household_members) == ("13911111111", 7)
         assert listed == {"full_name": ["万里", "严格"]}
         tables[order] = [rows(hq, t) for t in ("participants", "trainings", "field_conflicts")]
+    assert tables["ab"] == tables["ba"]
+
+
+def test_one_field_edited_on_two_copies_under_clocks_behind_its_last_save_keeps_both_values(tmp_path):
+    """A save made under a clock ahead (within the day headquarters allows), the clock then put
+    right, the file copied to a second laptop, and the same name corrected differently on both
+    while their clocks are still behind that save. Each new version is stamped just after it
+    (history.later_than): before, both were stamped the same microsecond, headquarters took the two
+    edits for one version and kept whichever file came second, listing no conflict."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    with Store.open(a, create=True) as s:
+        person = s.save_trainee(trainee(make_cbo(s), "丁一", phone="13800000000"))
+        ahead = dt.datetime.now(dt.UTC) + dt.timedelta(hours=20)
+        s.clock = lambda: ahead.isoformat(timespec="microseconds")
+        edit(s, person.training.id, phone="13911111111")
+    shutil.copyfile(a, b)  # the clock is right again; the file goes to a second laptop
+    for path, name in ((a, "严格"), (b, "万里")):
+        with Store.open(path) as s:
+            edit(s, person.training.id, full_name=name)
+            run("export", path, tmp_path / f"{path.stem}-export.db")
+    tables = {}
+    for order in ("ab", "ba"):
+        hq = tmp_path / f"hq-{order}.db"
+        run("merge", hq, *(tmp_path / f"{laptop}-export.db" for laptop in order))
+        with Store.open_readonly(hq) as s:
+            listed = {c["field"]: sorted(v["value"] for v in c["versions"]) for c in exchange.conflicts(s)}
+        assert listed == {"full_name": ["万里", "严格"]}
+        tables[order] = [rows(hq, t) for t in ("participants", "field_conflicts")]
     assert tables["ab"] == tables["ba"]

@@ -19,18 +19,22 @@ edited apart share the base of their edits and are seen as side by side, as they
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import sqlite3
 from typing import Any
 
 #: Columns that are not content: they identify or stamp a row.
 NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
+#: A change under a clock behind the row's latest version is stamped 1 to this many microseconds
+#: after it (`later_than`).
+BUMP_SPREAD = 1_000_000
 
 
-def just_after(stamp: str) -> str | None:
-    """A microsecond after `stamp`, written as fieldtui writes stamps; None for a stamp fieldtui did
+def just_after(stamp: str, microseconds: int = 1) -> str | None:
+    """`microseconds` after `stamp`, written as fieldtui writes stamps; None for a stamp fieldtui did
     not write (edited by hand: text that starts with a date but is no time)."""
     try:
-        after = dt.datetime.fromisoformat(stamp) + dt.timedelta(microseconds=1)
+        after = dt.datetime.fromisoformat(stamp) + dt.timedelta(microseconds=microseconds)
     except ValueError:
         return None
     return after.astimezone(dt.UTC).isoformat(timespec="microseconds") if after.tzinfo else after.isoformat()
@@ -38,13 +42,18 @@ def just_after(stamp: str) -> str | None:
 
 def later_than(at: str, *stamps: str) -> str:
     """The stamp of a change of a row: `at` (the clock), unless the row holds a version as late or
-    later (the laptop's clock fell back: a flat battery, a wrong date typed), then a microsecond
-    after it. A version is never made before the one it is made on, so a file edited under a wrong
-    clock still merges once the clock is right (its history stays in order)."""
+    later (the laptop's clock fell back: a flat battery, a wrong date typed), then a random moment
+    in the second after it. A version is never made before the one it is made on, so a file edited
+    under a wrong clock still merges once the clock is right (its history stays in order).
+
+    Random, not the next microsecond: two copies of one file whose clocks are both behind its
+    latest save would stamp their edits of it alike, and headquarters, which knows a version by its
+    stamp, took two edits of one field for one version and kept whichever file came second (one
+    edit lost, no conflict listed). Now two such edits share a stamp once in a million."""
     latest = max((s for s in stamps if s), default="")
     if at > latest:
         return at
-    return just_after(latest) or at  # a stamp fieldtui did not write: the clock's, as before
+    return just_after(latest, 1 + secrets.randbelow(BUMP_SPREAD)) or at  # a stamp fieldtui did not write: the clock's
 
 
 def heads(conn: sqlite3.Connection, table: str, row_id: str, field: str, created_at: str) -> list[str]:
