@@ -71,6 +71,23 @@ def test_bad_files_get_one_line_and_status_2(tmp_path, setup, message):
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("args", [
+    ["summary", "{db}", "--from", "2020-13-01"],  # a date that is none
+    ["export", "{db}", "{tmp}"],  # a folder where the export goes
+    ["import", "{db}", "--kind", "nonsense", "x.csv"],
+    ["summary"],  # the file forgotten
+    ["summary", "{db}", "--bogus"],
+    ["--bogus"],
+])
+def test_what_click_refuses_is_one_line_too(tmp_path, args):
+    """Mistyped arguments: before, click's usage, hint, a blank line and its error (four lines)."""
+    args = [a.format(db=SAMPLE_DB, tmp=tmp_path) for a in args]
+    result = run(*args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fieldtui: error: ") and "--help)" in lines[0], result.output
+
+
 def test_foreign_sqlite_and_unknown_cbo(tmp_path):
     import sqlite3
 

@@ -38,7 +38,10 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         from fieldtui.i18n import set_language
 
         set_language(resolve_language(language_from_args(args)))  # before any --help is written
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _usage_error(exc, ctx)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         from fieldtui.core.errors import RecordInvalid
@@ -46,6 +49,8 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's own arguments: a bad date, a folder for a file...
+            _usage_error(exc, ctx)
         except (StoreError, RecordInvalid) as exc:
             fail(str(exc))
         except (sqlite3.DatabaseError, UnicodeDecodeError):
@@ -57,6 +62,17 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)
+
+
+def _usage_error(exc: click.UsageError, ctx: click.Context) -> NoReturn:
+    """Click's own refusal of what was typed (a date that is none, an unknown option, a folder
+    given for a file) as one line like every other error, not its usage, hint and error lines."""
+    from fieldtui.i18n import _
+
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # `fieldtui keys`: its help
+        raise exc
+    command = (exc.ctx or ctx).command_path
+    fail(_("{reason} (see: {command} --help)").format(reason=exc.format_message().rstrip("."), command=command))
 
 
 @click.group(cls=FieldGroup, default="open", default_if_no_args=True,
