@@ -113,6 +113,22 @@ def test_a_new_enrolment_beside_a_person_removed_in_the_file_and_at_hq_alike_is_
     _refused(tmp_path, hq, out, "existing person")
 
 
+def test_a_live_person_merged_into_another_with_sqlite3_is_refused(tmp_path, hq_and_field):
+    """`merged_into` set by hand on a live person (the app sets it only on the person it removes as
+    the same as another): before, headquarters took the file, moved the person's training to the
+    other person and counted one person fewer than the laptop."""
+    hq, field, ids = hq_and_field
+    with Store.open(field) as s:
+        other = s.save_trainee(trainee(ids["cbo"], "孙二")).participant.id
+    adult = ids["adult"].participant.id
+    sqlite3_cli(field, f"UPDATE participants SET merged_into = '{other}' WHERE id = '{adult}';")
+    before = hq.read_bytes()
+    report = exchange.merge(hq, [export(field, tmp_path / "edited.db")])
+    reason = report.files[0].reason
+    assert report.refused and "merged into another person (edited outside" in reason and adult in reason, reason
+    assert hq.read_bytes() == before
+
+
 def test_a_person_id_that_makes_an_hq_trainee_nine_is_refused(tmp_path, hq_and_field):
     hq, _field, ids = hq_and_field
     out = _second_file(tmp_path, lambda s: s.save_child(child(make_cbo(s, "Other"), "赵小")))

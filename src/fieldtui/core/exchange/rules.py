@@ -333,6 +333,16 @@ def _phone_stands_for(row: Row, pseudonymised: bool) -> None:
         row["phone"] = None
 
 
+def _as_the_app_leaves_it(person: Participant, row: Row) -> Participant:
+    """A live person is merged into no one: the app sets `merged_into` only on the person it
+    removes as the same as another (duplicates/decisions.py). Set by hand on a live one, the merge
+    would move their enrolments to that other person (settle_same) and count one person fewer."""
+    if row.get("merged_into") is not None:
+        raise RecordInvalid({"merged_into": _("a live person merged into another person (edited outside "
+                                              "fieldtui?)")})
+    return _in_stored_form(person, row)
+
+
 def _in_stored_form(person: Participant, row: Row) -> Participant:
     for name in ("gender", "origin", "province"):  # the models accept aliases ("女", "河南"); a file holds keys
         if getattr(person, name) != row[name]:
@@ -368,5 +378,5 @@ _BEFORE: dict[str, Callable[[Row, bool], None]] = {
     "cbos": _programmes_as_list, **{t.name: _phone_stands_for for t in kinds.TABLES if t.personal.get("phone") == "h"}}
 #: Per table, the rules beyond its model (they may return the record as the composite reads it).
 _AFTER: dict[str, Callable[[Any, Row], Any]] = {
-    "participants": _in_stored_form, "after_school": _consent_before_its_field, "placements": _on_live_training,
+    "participants": _as_the_app_leaves_it, "after_school": _consent_before_its_field, "placements": _on_live_training,
     "followups": _when_due}
