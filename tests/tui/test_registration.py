@@ -162,6 +162,32 @@ async def test_child_form_asks_guardian_only_of_a_child_and_says_every_error_at_
         assert error_text(pilot, "enrolment.school")  # the field errors beside the child rules, together
 
 
+async def test_a_key_that_names_no_choice_in_a_one_line_choice_changes_nothing(fresh_db):
+    """Gender shows its choices on one numbered line: a key that is no number and starts no label
+    or alias ("z", a Chinese character) is ignored, and pinyin still picks ("n": 女). Before, such
+    a key stopped the app on an internal error (TypeError) with the form open (found by random keys)."""
+    path, _cbo = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
+        widget = form_screen(pilot).form.widget_for("participant.gender")
+        assert isinstance(widget, ChoiceField) and widget.inline
+        widget.focus()
+        await pilot.press("z", "张")
+        await settle(pilot)
+        assert app.is_running and form_screen(pilot).form.values()["participant.gender"] in (None, "")
+        await pilot.press("o")
+        await settle(pilot)
+        assert form_screen(pilot).form.values()["participant.gender"] == "other"
+        await pilot.press("f12")  # the form in Chinese: 女 男 其他
+        await settle(pilot)
+        form_screen(pilot).form.widget_for("participant.gender").focus()
+        await pilot.press("n")  # no label or alias starts with it; the pinyin of 女 (nv) does
+        await settle(pilot)
+        assert form_screen(pilot).form.values()["participant.gender"] == "female"
+
+
 async def test_a_long_select_filters_as_you_type_in_pinyin_initials(fresh_db):
     path, _cbo = fresh_db
     app = FieldApp(path)

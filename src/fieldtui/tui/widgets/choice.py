@@ -134,14 +134,14 @@ class ChoiceField(Widget, can_focus=True):
         return starts + inside
 
     def _one_key(self, character: str) -> int | None:
-        """The choice one key names: its number, else the first whose label (either language,
-        or pinyin) starts with the letter."""
+        """The choice one key names: its number, else the first whose label, then alias, then
+        any of their pinyin (`Option.keys`) starts with the letter; None when none does."""
         if character.isdigit():
             n = int(character) - 1
             return n if 0 <= n < len(self.options) else None
         ch = character.casefold()
         for keys in (lambda o: [o.label.casefold()], lambda o: [a.casefold() for a in o.also],
-                     lambda o: Option(o.label).keys()[1:]):
+                     Option.keys):
             for i, option in enumerate(self.options):
                 if any(k.startswith(ch) for k in keys(option)):
                     return i
