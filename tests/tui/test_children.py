@@ -71,3 +71,25 @@ async def test_search_children_by_guardian(sample_copy):
         assert table.total >= 1
         assert all(r["guardian_name"].startswith(guardian) or r["full_name"].startswith(guardian)
                    for r in table.rows_by_id.values())
+
+
+async def test_a_birth_year_no_calendar_holds_keeps_the_form_and_asks_for_the_guardian(fresh_db):
+    """A year typed as 0 (or 10000) on the way to the right one: the guardian questions stay shown
+    (the age cannot be told yet) and the year is named beside its field at save. Before, the form's
+    skip logic stopped the app on an internal error (ValueError: year 0 is out of range): found by
+    random keys in the child form (test_random_keys.py)."""
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4", "ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id, name="小红", year="2016"), **CHILD})
+        form = form_screen(pilot).form
+        guardian_row = form.query_one(f"#{next(f for f in form.fields if f.path == 'enrolment.guardian_name').row_id}")
+        for year in ("0", "10000"):
+            await fill(pilot, "participant.birth_year", year)
+            await settle(pilot)
+            assert app.is_running and guardian_row.display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(pilot, "participant.birth_year")

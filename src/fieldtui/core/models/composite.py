@@ -63,9 +63,10 @@ class ChildRecord(BaseModel):
             year = int(p.get("birth_year") or str(p.get("birth_date") or "")[:4])
             born = dt.date.fromisoformat(p["birth_date"]) if p.get("birth_date") else None
             start = dt.date.fromisoformat(str(e.get("start_date")))
+            age = age_on(year, born, start)  # a year the calendar does not hold (0, 10000): no age yet
         except (TypeError, ValueError, KeyError):
             return {}
-        return child_rules(age_on(year, born, start), e.get("guardian_name"), bool(e.get("guardian_consent")))
+        return child_rules(age, e.get("guardian_name"), bool(e.get("guardian_consent")))
 
 
 def consent_of_its_time(enrolment: AfterSchool, updated_at: str) -> AfterSchool:

@@ -44,7 +44,8 @@ def person_defaults(operator: str) -> dict[str, Any]:
 
 def needs_guardian(values: dict[str, Any], start_path: str) -> bool:
     """Skip logic: a guardian is asked for only for a child under 14 when the programme starts
-    (PIPL), or while the age cannot be told yet."""
+    (PIPL), or while the age cannot be told yet (a year still being typed: 0 or 10000 is no year
+    the calendar holds)."""
     import datetime as dt
 
     from fieldtui.core.models.fields import CHILD_CONSENT_AGE, age_on
@@ -54,6 +55,6 @@ def needs_guardian(values: dict[str, Any], start_path: str) -> bool:
         born = dt.date.fromisoformat(born_text) if born_text else None
         year = born.year if born else int(str(values.get("participant.birth_year") or "").strip())
         start = dt.date.fromisoformat(str(values.get(start_path) or "").strip())
+        return age_on(year, born, start) < CHILD_CONSENT_AGE
     except ValueError:
         return True
-    return age_on(year, born, start) < CHILD_CONSENT_AGE
