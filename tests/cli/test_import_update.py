@@ -181,3 +181,18 @@ def test_edits_made_in_the_app_after_the_sheet_was_written_are_not_undone_by_it(
     assert (fourth.participant.phone, fourth.training.course) == ("13700000002", "电焊工")
     assert "1 field edited both in the app and in the sheet" in r.output, r.output
     assert rows[3][phone] != "13700000001"  # the sheet did hold the old phone
+
+
+@pytest.mark.parametrize("kind", ["sessions", "followups", "volunteers", "volunteer_hours", "attendance"])
+def test_update_of_a_kind_it_does_not_correct_is_one_line_and_changes_nothing(field_db, tmp_path, kind):
+    """`import --kind` offers these, `--update` corrects only people's records and placements:
+    before, an unedited export-table sheet of one of them stopped with a traceback (KeyError)."""
+    sheet = tmp_path / f"{kind}.csv"
+    assert run("export-table", field_db, sheet, "--kind", kind).exit_code == 0
+    before = file_state(field_db)
+    result = run("import", field_db, "--kind", kind, "--update", sheet)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"fieldtui: error: --update corrects trainees, children, placements, others; {kind} are added by "
+        "import without --update"]
+    assert file_state(field_db) == before

@@ -149,6 +149,9 @@ class Kind:
     #: a person's enrolment: removing the last one removes the person (records/saves.py); the
     #: attribute of the composite record (`record`) that holds the enrolment
     part: str | None = None
+    #: the Store method that reads one stored record of the kind, for `fieldtui import --update`
+    #: (None: import adds the kind's rows but does not correct them)
+    getter: str | None = None
 
     @property
     def enrols_person(self) -> bool:
@@ -202,7 +205,7 @@ KINDS: tuple[Kind, ...] = (
         sheet=("t", f"SELECT t.id, {_PERSON_COLS}, t.course, t.start_date, t.end_date, t.status, "
                     "t.income_before_cny, " + _SAVED_AT.format(a="t")
                     + _ENROLMENT_FROM.format(table="trainings", a="t")),
-        saver="save_trainee", importable=True, part="training",
+        saver="save_trainee", importable=True, getter="get_trainee", part="training",
     ),
     Kind(
         key="children", table="after_school", record="ChildRecord", title=N_("After-school children"),
@@ -221,7 +224,7 @@ KINDS: tuple[Kind, ...] = (
         sheet=("a", f"SELECT a.id, {_PERSON_COLS}, a.school, a.grade, a.guardian_name, a.guardian_consent, "
                     "a.programme, a.start_date, a.end_date, " + _SAVED_AT.format(a="a")
                     + _ENROLMENT_FROM.format(table="after_school", a="a")),
-        saver="save_child", importable=True, part="enrolment",
+        saver="save_child", importable=True, getter="get_child", part="enrolment",
     ),
     Kind(
         key="placements", table="placements", record="Placement", title=N_("Job placements"),
@@ -247,7 +250,7 @@ KINDS: tuple[Kind, ...] = (
                      "FROM placements pl "
                      "JOIN trainings t ON t.id = pl.training_id JOIN participants p ON p.id = t.participant_id "
                      "JOIN cbos c ON c.id = p.cbo_id"),
-        saver="save_placement", importable=True,
+        saver="save_placement", importable=True, getter="get_placement",
     ),
     Kind(
         key="others", table="other_programmes", record="ParticipantRecord", title=N_("Other participants"),
@@ -265,7 +268,7 @@ KINDS: tuple[Kind, ...] = (
         sheet=("o", f"SELECT o.id, {_PERSON_COLS}, o.programme, o.description, o.start_date, o.end_date, "
                     + _SAVED_AT.format(a="o")
                     + _ENROLMENT_FROM.format(table="other_programmes", a="o")),
-        saver="save_participant", importable=True, part="programme",
+        saver="save_participant", importable=True, getter="get_other", part="programme",
     ),
     Kind(
         key="followups", table="followups", record="Followup", title=N_("Job follow-ups"), singular=N_("follow-up"),

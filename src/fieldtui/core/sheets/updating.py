@@ -30,11 +30,13 @@ from fieldtui.core.store import Store
 from fieldtui.i18n import _
 
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_GETTERS = {"trainees": "get_trainee", "children": "get_child", "others": "get_other", "placements": "get_placement"}
 
 
 def update_table(store: Store, kind: str, path: str | os.PathLike) -> ImportReport:
     """Update the records a sheet names by id (see the module docstring)."""
+    if kinds.kind(kind).getter is None:  # before the sheet is read: a session's sheet said KeyError
+        raise StoreError(_("--update corrects {kinds}; {kind} are added by import without --update").format(
+            kinds=", ".join(k.key for k in kinds.KINDS if k.getter), kind=kind))
     target, report, columns, rows = open_sheet(kind, path, extra=("id", "participant_id", "saved_at"))
     if "id" not in columns:
         raise StoreError(_("{path}: no id column: --update takes a file written by export-table").format(
@@ -60,7 +62,7 @@ class _RowUpdater:
         row_id = str(values.pop("id", None) or "").strip()
         saved_at = str(values.pop("saved_at", None) or "").strip()
         self._check_id(row_id, line)
-        stored = getattr(self.store, _GETTERS[self.kind.key])(row_id)
+        stored = getattr(self.store, self.kind.getter or "")(row_id)
         before = stored.model_dump(mode="json", warnings=False)
         model = getattr(models, self.kind.record if self.kind.enrols_person else self.kind.model)
         if not self.kind.enrols_person:
