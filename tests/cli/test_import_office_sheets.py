@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from fieldtui.core.store import Store
 from tests.cli.test_duplicates_imported import HEADER, cli
 from tests.core.test_merge_rules import sqlite3_cli
@@ -31,6 +33,35 @@ def test_a_title_above_the_headings_is_skipped(tmp_path):
     assert imported.returncode == 0 and "1 written" in imported.stdout, imported.stdout + imported.stderr
     with Store.open_readonly(db) as store:
         assert [r["full_name"] for r in store.page("trainees")] == ["赵敏"]
+
+
+@pytest.mark.parametrize("title", [
+    ["2012年3月培训学员名单"],  # merged across the headings, as Excel centres a title
+    ["2012年3月培训学员名单", *[None] * 5, "制表：李老师"],  # narrower than the headings
+])
+def test_an_xlsx_title_narrower_than_its_headings_keeps_every_column(tmp_path, title):
+    """An .xlsx was read only as wide as its first row: with the title merged over A1, every row
+    lacked all but its first column (each refused); with a title narrower than the headings, the
+    columns beyond it (phone, household members) were dropped without a word, the household
+    counting no indirect beneficiaries."""
+    import openpyxl
+
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    path = tmp_path / "march.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (title, HEADER, [*ROW[:6], "13812345678", "4", *ROW[8:]]):
+        sheet.append(row)
+    if len(title) == 1:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    book.save(path)
+    imported = cli("import", db, path, "--kind", "trainees")
+    assert imported.returncode == 0 and "1 written" in imported.stdout, imported.stdout + imported.stderr
+    with Store.open_readonly(db) as store:
+        person = store.conn.execute("SELECT phone, household_members FROM participants").fetchall()
+    assert [tuple(r) for r in person] == [("13812345678", 4)]
 
 
 def test_a_name_corrected_with_sqlite3_is_found_by_the_next_import(tmp_path):

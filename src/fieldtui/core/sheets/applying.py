@@ -17,6 +17,7 @@ from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.core.sheets.cells import cell
 from fieldtui.core.sheets.columns import field_of, sheet_fields
 from fieldtui.core.sheets.formats import Rows, read_rows
+from fieldtui.core.sheets.limits import HEADINGS_WITHIN
 from fieldtui.core.sheets.report import ImportReport
 from fieldtui.core.store import Store
 from fieldtui.i18n import _
@@ -77,11 +78,6 @@ def open_sheet(kind: str, path: str | os.PathLike, extra: tuple[str, ...] = ()) 
             path=path, kind=target.key))
     report.ignored_columns = [_plain(h) for h, c in zip(header, columns, strict=True) if c is None and _plain(h)]
     return target, report, columns, rows
-
-
-#: How many rows are read for the headings: a title such as "2012年3月培训学员名单", and a blank
-#: line, often stand above them (before, the title was taken for the headings: the sheet refused).
-HEADINGS_WITHIN = 5
 
 
 def _columns(header: list[str], extra: tuple[str, ...]) -> list[str | None]:

@@ -11,7 +11,7 @@ from typing import Any
 from fieldtui.core.errors import StoreError
 from fieldtui.core.sheets import zipguard
 from fieldtui.core.sheets.cells import neutralise
-from fieldtui.core.sheets.limits import MAX_COLUMNS, MAX_ROWS, too_many_rows
+from fieldtui.core.sheets.limits import HEADINGS_WITHIN, MAX_COLUMNS, MAX_ROWS, too_many_rows
 from fieldtui.i18n import _
 
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit, less the header)
@@ -36,11 +36,15 @@ def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the declared size can be wrong either way: read what is there
-        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True))
-        header = ["" if v is None else str(v) for v in first]
-        while header and not header[-1].strip():
-            header.pop()
-        it = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
+        # As wide as the widest of the rows the headings may be on: a title above them (merged
+        # over A1, or narrower) made the sheet as narrow as the title, its other columns unread.
+        top = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
+            max_row=HEADINGS_WITHIN + 1, max_col=MAX_COLUMNS, values_only=True)]
+        if not top:
+            raise StopIteration
+        width = max(len(row) - next((i for i, v in enumerate(reversed(row)) if v.strip()), len(row)) for row in top)
+        header = (top[0] + [""] * width)[:width]
+        it = sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
     except StopIteration:
         book.close()
         raise StoreError(_("{path} is empty").format(path=path)) from None
