@@ -85,3 +85,19 @@ def test_a_name_corrected_with_sqlite3_is_found_by_the_next_import(tmp_path):
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "possible duplicate of 赵敏 (1988), registered at Bright Angel Fund" in " ".join(imported.stdout.split()), (
         imported.stdout)
+
+
+def test_two_columns_for_one_field_refuse_the_sheet_naming_both(tmp_path):
+    """电话 and 手机 both mean phone: the later column replaced the earlier row by row, an empty
+    cell too, so a person was written without the phone the sheet held."""
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    before = db.read_bytes()
+    path = tmp_path / "two-phones.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([[*HEADER, "手机"], [*ROW[:6], "13812345678", *ROW[7:], ""]])
+    result = cli("import", db, path, "--kind", "trainees")
+    assert result.returncode == 2 and result.stderr.strip().splitlines() == [
+        f"fieldtui: error: {path}: the columns phone and 手机 both hold phone: keep one"], result.stderr
+    assert db.read_bytes() == before

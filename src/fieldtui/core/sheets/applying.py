@@ -76,8 +76,22 @@ def open_sheet(kind: str, path: str | os.PathLike, extra: tuple[str, ...] = ()) 
     if not any(c in sheet_fields(target) for c in columns):
         raise StoreError(_("{path}: no known column headings for {kind} (e.g. full_name / 姓名)").format(
             path=path, kind=target.key))
+    _one_column_a_field(path, header, columns)
     report.ignored_columns = [_plain(h) for h, c in zip(header, columns, strict=True) if c is None and _plain(h)]
     return target, report, columns, rows
+
+
+def _one_column_a_field(path: Path, header: list[str], columns: list[str | None]) -> None:
+    """Two headings naming one field (电话 and 手机): the later would replace the earlier row by
+    row, an empty cell too, without a word; one line instead, naming both."""
+    first: dict[str, str] = {}
+    for heading, field in zip(header, columns, strict=True):
+        if field is None:
+            continue
+        if field in first:
+            raise StoreError(_("{path}: the columns {a} and {b} both hold {field}: keep one").format(
+                path=path, a=_plain(first[field]), b=_plain(heading), field=field))
+        first[field] = heading
 
 
 def _columns(header: list[str], extra: tuple[str, ...]) -> list[str | None]:
