@@ -196,3 +196,32 @@ def test_update_of_a_kind_it_does_not_correct_is_one_line_and_changes_nothing(fi
         f"fieldtui: error: --update corrects trainees, children, placements, others; {kind} are added by "
         "import without --update"]
     assert file_state(field_db) == before
+
+
+def test_two_cbos_of_one_english_name_keep_their_people(field_db, tmp_path):
+    """The same CBO set up on two laptops, or two branches, under one English name (nothing
+    stops it): an unedited sheet moved every person of one into the other (the sheet's cbo column
+    holds the English name, the lookup took either), and a new row naming it went to either."""
+    from fieldtui.core.models import CBO
+
+    with Store.open(field_db) as s:
+        first = s.cbos()[0]
+        s.save_cbo(CBO(name_zh=first.name_zh + "（上海）", name_en=first.name_en, grant_usd=1000, target_direct=10))
+
+    def per_cbo():
+        with Store.open_readonly(field_db) as s:
+            return [tuple(r) for r in s.conn.execute(
+                "SELECT cbo_id, count(*) FROM participants WHERE deleted = 0 GROUP BY cbo_id ORDER BY 1")]
+
+    before = per_cbo()
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    r = run("import", field_db, "--kind", "trainees", "--update", tmp_path / "t.csv")
+    assert r.exit_code == 0 and "0 written" in r.output, r.output
+    assert per_cbo() == before
+    theirs = next(r for r in rows if first.name_en in r)
+    new = dict(zip(header, theirs, strict=True)) | {"id": "", "participant_id": "", "full_name": "钱新", "phone": ""}
+    with open(tmp_path / "new.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([header, [new[h] for h in header]])
+    r = run("import", field_db, "--kind", "trainees", tmp_path / "new.csv")
+    assert r.exit_code == 2 and f"2 CBOs are called {first.name_en}" in r.output, r.output
+    assert per_cbo() == before

@@ -104,8 +104,8 @@ class _RowSaver:
             return row
         if str(row.get("cbo_id") or "").strip():
             row["cbo_id"] = cbo_id_of(row["cbo_id"], self.cbos, where)
-        elif len(set(self.cbos.values())) == 1:
-            row["cbo_id"] = next(iter(self.cbos.values()))
+        elif len({i for ids in self.cbos.values() for i in ids}) == 1:
+            row["cbo_id"] = next(iter(self.cbos.values()))[0]
         return row
 
     def _note_duplicates(self, person: Any, line: int) -> None:
@@ -119,19 +119,26 @@ class _RowSaver:
                 name=dup.full_name, year=dup.birth_year, where=where, why=_(", ").join(dup.evidence.lines())))
 
 
-def cbo_lookup(store: Store) -> dict[str, str]:
-    """Casefolded CBO id, English and Chinese name -> id."""
-    out: dict[str, str] = {}
+def cbo_lookup(store: Store) -> dict[str, tuple[str, ...]]:
+    """Casefolded CBO id, English and Chinese name -> the ids of the CBOs it names (nothing stops
+    two laptops from each setting up a CBO under one name: two ids)."""
+    out: dict[str, tuple[str, ...]] = {}
     for cbo in store.cbos():
-        for key in (cbo.id, cbo.name_en, cbo.name_zh):
-            out[str(key).strip().casefold()] = cbo.id  # type: ignore[arg-type]
+        for key in {str(k).strip().casefold() for k in (cbo.id, cbo.name_en, cbo.name_zh)}:
+            out[key] = (*out.get(key, ()), cbo.id)  # type: ignore[arg-type]
     return out
 
 
-def cbo_id_of(text: Any, cbos: dict[str, str], where: str = "participant.cbo_id") -> str:
-    """The id of the CBO a cell names by id or either name; one line if none is called that."""
+def cbo_id_of(text: Any, cbos: dict[str, tuple[str, ...]], where: str = "participant.cbo_id",
+              current: str | None = None) -> str:
+    """The id of the CBO a cell names by id or either name; one line if none is called that, or
+    if several are and none of them is `current` (the record's own: an unedited sheet keeps it)."""
     text = str(text).strip()
-    if text.casefold() not in cbos:
-        shown = " ".join(_CONTROL.sub(" ", text).split())[:80]  # one line, whatever the cell holds
+    shown = " ".join(_CONTROL.sub(" ", text).split())[:80]  # one line, whatever the cell holds
+    ids = cbos.get(text.casefold(), ())
+    if not ids:
         raise RecordInvalid({where: _("CBO") + ": " + _("no CBO called {name}").format(name=shown)})
-    return cbos[text.casefold()]
+    if len(ids) > 1 and current not in ids:  # before, one of them at random: people moved between CBOs
+        raise RecordInvalid({where: _("CBO") + ": " + _("{n} CBOs are called {name}: write the CBO's id or its other "
+                                                        "name").format(n=len(ids), name=shown)})
+    return current if len(ids) > 1 else ids[0]

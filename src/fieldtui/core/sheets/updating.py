@@ -102,7 +102,7 @@ class _RowUpdater:
             raise RecordInvalid({"participant_id": _("participant_id does not match this record: ids cannot be "
                                                      "changed")})
         if values.get("cbo_id") not in (None, ""):
-            values["cbo_id"] = cbo_id_of(values["cbo_id"], self.cbos)
+            values["cbo_id"] = cbo_id_of(values["cbo_id"], self.cbos, current=person["cbo_id"])
         person.update({k: v for k, v in values.items() if k in PERSON_FIELDS})
         own.update({k: v for k, v in values.items() if k in self.fields})
         return {"participant": person, self.kind.part: own}
