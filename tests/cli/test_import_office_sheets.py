@@ -101,3 +101,19 @@ def test_two_columns_for_one_field_refuse_the_sheet_naming_both(tmp_path):
     assert result.returncode == 2 and result.stderr.strip().splitlines() == [
         f"fieldtui: error: {path}: the columns phone and 手机 both hold phone: keep one"], result.stderr
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_excels_tab_delimited_text_is_read(tmp_path, encoding):
+    """Excel's "Text (Tab delimited)" (GBK on a Chinese Windows) and "Unicode Text" (UTF-16):
+    before, "no known column headings" for the first (its headings read as one) and "neither
+    UTF-8 nor GB18030" for the second."""
+    db = tmp_path / "field.db"
+    with Store.open(db, create=True) as s:
+        make_cbo(s, "Bright Angel Fund")
+    path = tmp_path / "march.txt"
+    path.write_bytes("".join("\t".join(r) + "\r\n" for r in (HEADER, ROW)).encode(encoding))
+    imported = cli("import", db, path, "--kind", "trainees")
+    assert imported.returncode == 0 and "1 written" in imported.stdout, imported.stdout + imported.stderr
+    with Store.open_readonly(db) as store:
+        assert [r["full_name"] for r in store.page("trainees")] == ["赵敏"]

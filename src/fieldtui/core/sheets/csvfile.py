@@ -25,9 +25,10 @@ CHUNK = 1024 * 1024
 def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(header, iterator of (line number, cells)); a CSV error names its line."""
     encoding = _encoding(path)
+    delimiter = _delimiter(path, encoding)
     fh = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed when the rows are done
     csv.field_size_limit(MAX_CELL)  # csv's own cap (131,072 by default) on a cell, quoted lines included
-    reader = csv.reader(_lines(path, fh))
+    reader = csv.reader(_lines(path, fh), delimiter=delimiter)
     try:
         header = next(reader)[:MAX_COLUMNS]
     except StoreError:
@@ -56,9 +57,21 @@ def read(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     return header, rows()
 
 
+def _delimiter(path: Path, encoding: str) -> str:
+    """A tab when the first line holds more tabs than commas: Excel's "Text (Tab delimited)" and
+    "Unicode Text" (before, their headings were read as one and the sheet refused)."""
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline(MAX_LINE + 1)
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
 def _encoding(path: Path) -> str:
-    """utf-8-sig if the whole file decodes as UTF-8, else gb18030 if it decodes as that."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode Text"); else
+    utf-8-sig if the whole file decodes as UTF-8, else gb18030 if it decodes as that."""
+    with open(path, "rb") as fh:
+        bom = fh.read(2)
+    utf16 = ("utf-16",) if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ()
+    for encoding in (*utf16, "utf-8-sig", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             with open(path, "rb") as fh:
