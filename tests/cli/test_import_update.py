@@ -225,3 +225,24 @@ def test_two_cbos_of_one_english_name_keep_their_people(field_db, tmp_path):
     r = run("import", field_db, "--kind", "trainees", tmp_path / "new.csv")
     assert r.exit_code == 2 and f"2 CBOs are called {first.name_en}" in r.output, r.output
     assert per_cbo() == before
+
+
+def test_a_corrected_sheet_imported_without_update_counts_no_one_twice(field_db, tmp_path):
+    """export-table's sheet, one phone corrected, imported without --update: before, the id column
+    was ignored and the corrected person written again as a new one (counted twice). An id from
+    another laptop's file names nothing here: that row is new here, as before."""
+    header, rows = exported(field_db, tmp_path / "t.csv")
+    ident, phone, name = header.index("id"), header.index("phone"), header.index("full_name")
+    corrected, elsewhere = list(rows[0]), list(rows[1])
+    corrected[phone] = "13700000001"
+    elsewhere[ident], elsewhere[name], elsewhere[phone] = "0190aaaa-0000-7000-8000-000000000001", "钱远", ""
+    for rows_given in ([corrected], [elsewhere]):
+        with open(tmp_path / "e.csv", "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows([header, *rows_given])
+        before = file_state(field_db)
+        r = run("import", field_db, "--kind", "trainees", tmp_path / "e.csv")
+        if rows_given == [corrected]:
+            assert r.exit_code == 2 and "corrections go through import --update" in r.output, r.output
+            assert file_state(field_db) == before
+        else:
+            assert r.exit_code == 0 and "1 written" in r.output, r.output

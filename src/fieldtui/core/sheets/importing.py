@@ -30,7 +30,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def import_table(store: Store, kind: str, path: str | os.PathLike, skip_invalid: bool = False) -> ImportReport:
     """Validate every row of a spreadsheet and save them in one transaction (see module docstring)."""
-    target, report, columns, rows = open_sheet(kind, path)
+    target, report, columns, rows = open_sheet(kind, path, extra=("id",))
     saver = _RowSaver(store, target, report)
     try:
         return apply_rows(store, report, columns, rows, saver.save, skip_invalid)
@@ -53,21 +53,34 @@ class _RowSaver:
 
     def save(self, values: dict[str, Any], line: int) -> bool | None:
         save = getattr(self.store, self.kind.saver)  # the kind's own save (kinds.Kind.saver)
+        row_id = str(values.pop("id", None) or "").strip()
         if not self.kind.enrols_person:  # a placement, follow-up, session, mark, volunteer, hours
             record = validate(getattr(models, self.kind.model), self._with_cbo(self._own(values), "cbo_id"))
             if self._stored_before(record):
                 return None
+            self._not_a_correction(row_id)
             self.written_rows.add(save(record).id, line)
             return True
         record = validate(getattr(models, self.kind.record),
                           {"participant": self._person(values), self.kind.part: self._own(values)})
         if self._stored_before(record):
             return None
+        self._not_a_correction(row_id)
         self._key_people()
         self._note_duplicates(record.participant, line)
         saved = save(record)
         self.written_people.add(saved.participant.id, line)
         return True
+
+    def _not_a_correction(self, row_id: str) -> None:
+        """A changed row whose id is a record of this file (export-table's sheet, corrected, then
+        imported without --update): written as new, every corrected person was counted twice. An
+        id from another laptop's file, or of a record removed here, names nothing live: the row is
+        new here, as without an id."""
+        if row_id and self.store.conn.execute(f"SELECT 1 FROM {self.kind.table} WHERE id = ? AND deleted = 0",
+                                              (row_id,)).fetchone():
+            raise RecordInvalid({"id": _("id: a record already in this file, changed in the sheet: corrections "
+                                         "go through import --update")})
 
     def _stored_before(self, record: Any) -> bool:
         """Whether the row's record is stored already, every field equal (the same sheet imported
