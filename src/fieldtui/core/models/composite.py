@@ -64,7 +64,7 @@ class ChildRecord(BaseModel):
             born = dt.date.fromisoformat(p["birth_date"]) if p.get("birth_date") else None
             start = dt.date.fromisoformat(str(e.get("start_date")))
             age = age_on(year, born, start)  # a year the calendar does not hold (0, 10000): no age yet
-        except (TypeError, ValueError, KeyError):
+        except (TypeError, ValueError, KeyError, OverflowError):
             return {}
         return child_rules(age, e.get("guardian_name"), bool(e.get("guardian_consent")))
 

@@ -56,5 +56,5 @@ def needs_guardian(values: dict[str, Any], start_path: str) -> bool:
         year = born.year if born else int(str(values.get("participant.birth_year") or "").strip())
         start = dt.date.fromisoformat(str(values.get(start_path) or "").strip())
         return age_on(year, born, start) < CHILD_CONSENT_AGE
-    except ValueError:
+    except (ValueError, OverflowError):  # (a year of 25 digits: too large for the calendar's integer)
         return True
