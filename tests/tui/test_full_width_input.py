@@ -86,3 +86,22 @@ async def test_a_date_typed_year_first_with_slashes_is_saved(fresh_db):
         assert isinstance(app.screen, TraineeListScreen), error_text(pilot, "training.start_date")
     with Store.open_readonly(path) as store:
         assert store.page("trainees")[0]["start_date"] == "2024-03-05"
+
+
+async def test_a_date_typed_as_chinese_is_written_and_saved(fresh_db):
+    """"2012年3月5日" typed into a date field: before, the field dropped 年, 月 and 日 as typed (its
+    restriction), leaving "201235", which the save refused; a sheet's cell was read (above)."""
+    from .helpers import fill
+
+    path, _cbo = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in KEYS[:-1]:
+            await pilot.press(*keys)
+            await settle(pilot)
+        await fill(pilot, "training.start_date", "2012年3月5日")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen), type(app.screen).__name__
+    with Store.open_readonly(path) as store:
+        assert store.conn.execute("SELECT start_date FROM trainings").fetchall()[0][0] == "2012-03-05"

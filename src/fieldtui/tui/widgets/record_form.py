@@ -148,7 +148,8 @@ class RecordForm(VerticalScroll):
         if field.kind in SOURCES:
             return PickerField(source=field.kind, id=wid)
         placeholder = field.placeholder or _PLACEHOLDERS.get(field.kind, "")
-        restrict = {"int": r"[0-9]*", "date": r"[0-9\-/.]*", "number": r"[0-9.,]*"}.get(field.kind)  # date: year first
+        # A date year first, as digits and - / . or as Chinese writes it ("2012年3月5日": the models read both)
+        restrict = {"int": r"[0-9]*", "date": r"[0-9\-/. 年月日]*", "number": r"[0-9.,]*"}.get(field.kind)
         return FieldInput(placeholder=placeholder, id=wid, compact=True, restrict=restrict)
 
     def _cbos(self) -> list[tuple[str, str, str]]:
