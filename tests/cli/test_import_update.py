@@ -246,3 +246,16 @@ def test_a_corrected_sheet_imported_without_update_counts_no_one_twice(field_db,
             assert file_state(field_db) == before
         else:
             assert r.exit_code == 0 and "1 written" in r.output, r.output
+
+
+def test_a_placements_sheet_says_the_persons_columns_are_not_corrected_there(field_db, tmp_path):
+    """A phone corrected in a placements sheet is not applied (a person is corrected in their
+    enrolment's sheet): before, the report listed phone among the columns "not recognised", so
+    the correction looked done."""
+    header, rows = exported(field_db, tmp_path / "p.csv", kind="placements")
+    edited = list(rows[0])
+    edited[header.index("phone")] = "13700000001"
+    r = run("import", field_db, "--kind", "placements", "--update", write(tmp_path / "e.csv", header, [edited]))
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "Not corrected from this sheet: cbo, full_name, phone" in said and "not recognised" not in said, said

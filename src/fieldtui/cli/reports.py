@@ -126,4 +126,8 @@ def import_report(report: ImportReport) -> Group:
         more = len(report.ignored_columns) - len(cols)
         parts.append(Text(_("Columns not recognised (ignored): {cols}").format(
             cols=", ".join(cols) + (f", … (+{more})" if more else "")), style="dim"))
+    if report.person_columns:  # before, listed as "not recognised": an edit there looked applied
+        parts.append(Text(_("Not corrected from this sheet: {cols} (they are the person's: correct them in the "
+                            "trainees, children or others sheet)").format(cols=", ".join(report.person_columns)),
+                          style="yellow"))
     return Group(*parts)

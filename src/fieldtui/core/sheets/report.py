@@ -32,6 +32,9 @@ class ImportReport:
     error_count: int = 0
     duplicate_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    #: --update of a kind that is not a person's enrolment (placements): the person's columns it
+    #: shows, read but not corrected there (a person is corrected in their enrolment's sheet)
+    person_columns: list[str] = field(default_factory=list)
     stopped_at: int | None = None  # the line reading stopped at, after too many bad rows
 
     @property

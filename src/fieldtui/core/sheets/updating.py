@@ -43,7 +43,7 @@ def update_table(store: Store, kind: str, path: str | os.PathLike) -> ImportRepo
             path=report.path))
     if not target.enrols_person:  # a placement's sheet shows the person; it is edited under trainees
         shown = [c for c in columns if c in PERSON_FIELDS and c not in record_fields(target)]
-        report.ignored_columns += ["cbo" if c == "cbo_id" else c for c in shown]
+        report.person_columns = ["cbo" if c == "cbo_id" else c for c in shown]
     updater = _RowUpdater(store, target, report)
     try:
         return apply_rows(store, report, columns, rows, updater.save)
