@@ -102,9 +102,11 @@ def import_report(report: ImportReport) -> Group:
         parts.append(Text(_("{n} rows were already in the file, every field the same: not written again.").format(
             n=fmt.number(report.already_stored))))
     if report.edited_on_both_sides:
-        parts.append(Text(_("{n} field edited both in the app and in the sheet since it was written: the sheet's "
-                            "value was saved (the app's is in the record's History).").format(
-            n=fmt.number(report.edited_on_both_sides))))
+        n = report.edited_on_both_sides
+        parts.append(Text((_("1 field edited both in the app and in the sheet since it was written: the sheet's "
+                             "value was saved (the app's is in the record's History).") if n == 1 else
+                           _("{n} fields edited both in the app and in the sheet since it was written: the sheet's "
+                             "values were saved (the app's are in the records' History).")).format(n=fmt.number(n))))
     for title, heading, shown, count in (
             (_("Rows with problems"), _("Problem"), report.errors, report.error_count),
             (_("Possible duplicates (please check)"), _("Note"), report.duplicates, report.duplicate_count)):
