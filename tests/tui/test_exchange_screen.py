@@ -104,3 +104,37 @@ async def test_a_file_name_holding_an_escape_sequence_is_drawn_safe(tmp_path, mo
         said = str(screen.query_one("#status", Static).render())
         assert "Exported" in said and "x\ufffd]0;PWNED\ufffdy.db" in said and "\x1b" not in said
     assert (tmp_path / evil).exists()  # the file has the name it was given
+
+
+async def test_a_bare_file_name_is_written_and_read_beside_the_open_file(tmp_path, monkeypatch):
+    """The export box shows the open file's folder; a bare name typed over it lands there, and the
+    status says where in full. Before, it landed in whatever folder the app was started from (a
+    random-keys test left a copy of the sample's 8,231 people in the repository that way)."""
+    field, started_in = tmp_path / "field", tmp_path / "started-in"
+    field.mkdir(), started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    mine = field / "mine.db"
+    with Store.open(mine, create=True) as s:
+        s.save_trainee(trainee(make_cbo(s, "Mine")))
+    theirs = field / "theirs.db"
+    with Store.open(theirs, create=True) as s:
+        s.save_trainee(trainee(make_cbo(s, "Theirs"), "李梅"))
+    exchange.export(theirs, field / "theirs-export.db")
+    app = FieldApp(mine)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.click("#export-path")
+        await pilot.press("end", "ctrl+u", *"sent.db")
+        await pilot.click("#export")
+        await _wait_idle(app, pilot)
+        assert (field / "sent.db").exists() and not (started_in / "sent.db").exists()
+        assert str(field / "sent.db") in str(screen.query_one("#status", Static).render())
+        await pilot.click("#merge-files")
+        await pilot.press(*"theirs-export.db")
+        await pilot.click("#merge")
+        await _wait_idle(app, pilot)
+        assert "merged" in str(screen.query_one("#status", Static).render())
+        assert app.store.count("trainees") == 2
+    assert list(started_in.iterdir()) == []

@@ -26,6 +26,12 @@ TABLES = ("cbos", "participants", "trainings", "after_school", "other_programmes
           "sessions", "attendance", "volunteers", "volunteer_hours")
 
 
+@pytest.fixture(autouse=True)
+def _started_in_the_tests_folder(tmp_path, monkeypatch):
+    """What the keys write with a name typed (an export once named "1０") stays in the test's folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _live(path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:

@@ -91,7 +91,7 @@ class ExchangeScreen(RedrawsOnlyWhatChanged, Screen[None]):
                 self._status(_("Give the file to write."), error=True)
                 return
             working = self._lend_store(_("Exporting…"))
-            self.run_export(working, Path(out).expanduser(), self.query_one("#pseudonymise", Checkbox).value)
+            self.run_export(working, self._beside_the_file(out), self.query_one("#pseudonymise", Checkbox).value)
         elif event.button.id == "merge":
             try:
                 files = shlex.split(self.query_one("#merge-files", Input).value)
@@ -102,7 +102,14 @@ class ExchangeScreen(RedrawsOnlyWhatChanged, Screen[None]):
                 self._status(_("Give one or more files to merge."), error=True)
                 return
             working = self._lend_store(_("Merging…"))
-            self.run_merge(working, [Path(f).expanduser() for f in files])
+            self.run_merge(working, [self._beside_the_file(f) for f in files])
+
+    def _beside_the_file(self, typed: str) -> Path:
+        """A name typed without a folder means the open file's folder, the one the export box
+        shows, not the folder the app happened to be started from (which the screen never shows)."""
+        path = Path(typed).expanduser()
+        folder = self.app.store.path.parent if self.app.store.path else Path.cwd()
+        return path if path.is_absolute() else (folder / path).absolute()
 
     @work(thread=True, exclusive=True)
     def run_export(self, working: Working, out: Path, pseudonymise: bool) -> None:
