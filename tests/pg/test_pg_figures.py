@@ -19,6 +19,7 @@ from fieldtui.core.report import write_report
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
 from tests.core.test_beneficiary_rule import two_laptops_each_removing_one_programme
+from tests.core.test_merge_rules import REMOVED_HERE_ADDED_THERE, removed_here_added_there
 from tests.pg.conftest import new_database
 
 
@@ -95,3 +96,21 @@ def test_people_counted_nowhere_are_counted_the_same_on_both_engines(pg_url, tmp
             assert summary.compute(pg_hq, outcomes_too=outcomes_too).to_json() == lite
             assert (lite["uncounted"], lite["direct_beneficiaries"]) == (1, 0)
         assert [u["id"] for u in summary.uncounted(pg_hq)] == [pid]
+
+
+@pytest.mark.parametrize(("edits", "why"), REMOVED_HERE_ADDED_THERE)
+def test_a_record_removed_on_one_copy_and_added_to_on_another_reads_alike_in_either_order(
+        pg_cluster, tmp_path, edits, why):
+    """Both engines let in, in either order, a record added on one copy under one removed on
+    another: the same figures as SQLite's, and the same record listed for review."""
+    files, added = removed_here_added_there(tmp_path, edits)
+    assert not exchange.merge(tmp_path / "hq.db", [files["a"], files["b"]]).refused
+    with Store.open_readonly(tmp_path / "hq.db") as store:
+        lite = summary.compute(store).to_json()
+    for order in ("ab", "ba"):
+        url = new_database(pg_cluster)
+        report = pg_merge(url, [files[name] for name in order])
+        assert not report.refused, [f.reason for f in report.files]
+        with opened(url) as pg_hq:
+            assert summary.compute(pg_hq).to_json() == lite
+        assert [(u["id"], u["why"]) for u in report.uncounted] == [(added, why)]

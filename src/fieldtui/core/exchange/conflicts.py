@@ -15,8 +15,8 @@ from typing import Any
 
 from fieldtui.core import kinds, pinyin
 from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange.after_merge import check_merged
 from fieldtui.core.exchange.hostile import Refused
-from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.records import history
 from fieldtui.core.store import Store
 from fieldtui.i18n import _

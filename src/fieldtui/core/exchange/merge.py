@@ -26,10 +26,10 @@ from fieldtui.core import clock, duplicates, pinyin, summary
 from fieldtui.core.clock import utc_now
 from fieldtui.core.db import files as db_files
 from fieldtui.core.errors import StoreError
+from fieldtui.core.exchange.after_merge import check_merged
 from fieldtui.core.exchange.check import CheckedFile
 from fieldtui.core.exchange.hostile import Refused
 from fieldtui.core.exchange.report import FileResult, MergeReport, TableCounts
-from fieldtui.core.exchange.rules import check_merged
 from fieldtui.core.exchange.schema import Progress, no_progress
 from fieldtui.core.exchange.twins import fold_twins
 from fieldtui.core.exchange.versions import HISTORY_SINCE, merge_table
@@ -168,7 +168,7 @@ def settle_and_check(hq: Any, written: dict[str, list[str]], pseudonymised: bool
     """A file's rows merged and its duplicates' decisions joined (in its transaction, on either
     engine: `hq` a Store or a PostgreSQL HQ): every 'same person' decision applied again, every
     record kept once per key folded into one (twins.py: counted into the file's `counts`), every
-    rule checked for what the file wrote (rules.check_merged), its people's pinyin keys refreshed."""
+    rule checked for what the file wrote (after_merge.check_merged), its people's pinyin keys refreshed."""
     conn = hq.conn
     for table, row_id in [*duplicates.settle_same(hq), *fold_twins(hq, counts)]:
         written.setdefault(table, []).append(row_id)

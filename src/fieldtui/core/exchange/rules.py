@@ -7,8 +7,9 @@ OtherProgramme, Placement), and choices must be stored keys ("female", not "女"
 is joined to its live person (`kinds.Table.person_column`) for the composite rules of the kind
 that enrols people in it: trainee age at training start (TraineeRecord), a child's age and
 guardian/consent under 14 (ChildRecord; rows last saved before the consent field existed,
-CONSENT_FIELD_SINCE, are let in without it). A placement must be on a live training and not
-before it started; a follow-up on a live placement and not recorded long before it is due.
+CONSENT_FIELD_SINCE, are let in without it). A placement must be on a training and not
+before it started; a follow-up on a placement and not recorded long before it is due (one
+under a record removed is let in and counts nowhere: RowCheck).
 Attendance marks and volunteer hours are read beside their session and parents set-based
 (beside_parents.py: they are most of a file).
 Tombstones (deleted = 1, personal fields blanked) are checked only for well-formed ids and time
@@ -21,7 +22,6 @@ rule broken, never a value from the row.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -62,7 +62,7 @@ def check_rows(copy: Path, pseudonymised: bool) -> None:
         with clock.anywhere_on_earth():  # the file's dates were today's where it was made
             _check_ids_and_stamps(conn)
             for table in kinds.TABLES:
-                _check_table(conn, _RowCheck.of(table), pseudonymised)
+                check_table(conn, RowCheck.of(table), pseudonymised)
                 if table.name in beside_parents.TABLES:
                     beside_parents.check_beside_parents(conn, table.name)
     except sqlite3.DatabaseError:
@@ -136,7 +136,7 @@ def _check_history(conn: sqlite3.Connection, limit: dict[str, str]) -> None:
         raise Refused(_("its history of changes does not match its rows (edited after export?)"))
 
 
-def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool) -> None:
+def check_table(conn: sqlite3.Connection, check: RowCheck, pseudonymised: bool) -> None:
     """Each live row of one table; the first that breaks a rule refuses the file. Where the
     table's model allows it (by_value.py), each distinct value instead, and row by row only the
     rows holding a value it refuses."""
@@ -151,7 +151,7 @@ def _check_table(conn: sqlite3.Connection, check: _RowCheck, pseudonymised: bool
     _check_rows(conn, check, check.select, (), pseudonymised)
 
 
-def _check_rows(conn: sqlite3.Connection, check: _RowCheck, select: str, params: tuple[Any, ...],
+def _check_rows(conn: sqlite3.Connection, check: RowCheck, select: str, params: tuple[Any, ...],
                 pseudonymised: bool) -> Row | None:
     """The rows of `select`, a batch at a time (ROW_BATCH); returns the first, as read."""
     cur = conn.execute(select, params)
@@ -175,10 +175,15 @@ Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class _RowCheck:
+class RowCheck:
     """How the rows of one table are read and checked: its live rows (with what its rules read
     of other tables), what a row needs before its model reads it, the model, the rules beyond
-    the model, and the composite record (and the part the enrolment fills) of its person."""
+    the model, and the composite record (and the part the enrolment fills) of its person.
+
+    A row whose person, training or placement was removed is let in, and counts nowhere (the
+    figures read only live ones; summary.uncounted lists it): one laptop removed a trainee while a
+    copy of its file recorded their job, and headquarters refused whichever came second, so the
+    figures hung on the order. One that is nowhere (a file edited by hand) is refused."""
 
     table: str
     select: str
@@ -186,8 +191,8 @@ class _RowCheck:
     before: Callable[[Row, bool], None] | None = None
     after: Callable[[Any, Row], Any] | None = None
     composite: tuple[Any, str] | None = None
-    #: at headquarters after a merge: an enrolment's person must be live (in a file alone, the
-    #: person may live only at headquarters: that is checked after the merge)
+    #: at headquarters after a merge: an enrolment's person must be here (in a file alone, the
+    #: person may be only at headquarters: that is checked after the merge)
     person_required: bool = False
     #: whether its rows may be checked value by value where its model allows (by_value.py: SQLite's
     #: SQL, so in a file's check; after a merge the rows rechecked are few, on either engine)
@@ -199,9 +204,9 @@ class _RowCheck:
                 and by_value.independent(self.model))
 
     @classmethod
-    def of(cls, table: kinds.Table) -> _RowCheck:
+    def of(cls, table: kinds.Table, let_in: LetIn | None = None) -> RowCheck:
         enrolling = next((k for k in kinds.KINDS if k.table == table.name and k.enrols_person), None)
-        return cls(table.name, _live_rows(table), getattr(models, table.model), _BEFORE.get(table.name),
+        return cls(table.name, _live_rows(table, let_in), getattr(models, table.model), _BEFORE.get(table.name),
                    _AFTER.get(table.name), (getattr(models, enrolling.record), enrolling.part) if enrolling else None)
 
     def __call__(self, row: Row, pseudonymised: bool) -> None:
@@ -213,101 +218,41 @@ class _RowCheck:
         if self.composite is not None and row["p_birth_year"] is not None:  # its person is live
             composite, part = self.composite
             validate(composite, {"participant": _person(row), part: record})
-        elif self.composite is not None and self.person_required:
+        elif self.composite is not None and self.person_required and not row["removed_elsewhere"]:
             raise RecordInvalid({"participant_id": labelled(_(LABELS["participant_id"]), _(
                 "must be an existing person who has not been removed"))})
 
 
-def _live_rows(table: kinds.Table) -> str:
-    """Live rows only: tombstones carry only ids and stamps (their personal fields are blanked)."""
+#: SQL true when a row (table, alias) under a removed parent (table, id expression) is let in.
+LetIn = Callable[[str, str, str, str], str]
+
+
+def _live_rows(table: kinds.Table, let_in: LetIn | None = None) -> str:
+    """Live rows only: tombstones carry only ids and stamps (their personal fields are blanked).
+    A row hanging off another (its person, training or placement) reads what its rules need of
+    it while it is live, and `removed_elsewhere`: 1 when it is removed and `let_in` lets the row
+    in all the same (never in a file alone; see RowCheck and after_merge.check_merged)."""
+    def flag(alias: str, parent: str, fk: str) -> str:
+        if let_in is None:
+            return "0 AS removed_elsewhere"
+        row_alias = fk.split(".")[0]
+        return (f"CASE WHEN {alias}.deleted = 1 AND ({let_in(table.name, row_alias, parent, fk)}) "
+                "THEN 1 ELSE 0 END AS removed_elsewhere")
     if table.name == "placements":  # its rules read its live training's start
-        return ("SELECT pl.*, t.start_date AS t_start_date FROM placements pl LEFT JOIN trainings t "
-                "ON t.id = pl.training_id AND t.deleted = 0 WHERE pl.deleted = 0")
+        return (f"SELECT pl.*, CASE WHEN t.deleted = 0 THEN t.start_date END AS t_start_date, "
+                f"{flag('t', 'trainings', 'pl.training_id')} FROM placements pl LEFT JOIN trainings t "
+                "ON t.id = pl.training_id WHERE pl.deleted = 0")
     if table.name == "followups":  # and a check, its live placement's start
-        return ("SELECT f.*, pl.start_date AS pl_start_date FROM followups f LEFT JOIN placements pl "
-                "ON pl.id = f.placement_id AND pl.deleted = 0 WHERE f.deleted = 0")
+        return (f"SELECT f.*, CASE WHEN pl.deleted = 0 THEN pl.start_date END AS pl_start_date, "
+                f"{flag('pl', 'placements', 'f.placement_id')} FROM followups f LEFT JOIN placements pl "
+                "ON pl.id = f.placement_id WHERE f.deleted = 0")
     if table.person_column:
-        return ("SELECT e.*, p.birth_year AS p_birth_year, p.birth_date AS p_birth_date, "
-                f"p.registered_on AS p_registered_on FROM {table.name} e "
-                f"LEFT JOIN participants p ON p.id = e.{table.person_column} AND p.deleted = 0 WHERE e.deleted = 0")
+        live = "CASE WHEN p.deleted = 0 THEN p.{0} END AS p_{0}"
+        return (f"SELECT e.*, {live.format('birth_year')}, {live.format('birth_date')}, "
+                f"{live.format('registered_on')}, {flag('p', 'participants', f'e.{table.person_column}')} "
+                f"FROM {table.name} e "
+                f"LEFT JOIN participants p ON p.id = e.{table.person_column} WHERE e.deleted = 0")
     return f"SELECT * FROM {table.name} WHERE deleted = 0"
-
-
-def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudonymised: bool, *,
-                 file_checked: bool = False) -> None:
-    """After a file's rows are written (inside its transaction): every rule holds for what it
-    wrote, read against headquarters' own rows: an enrolment of a person who lives only here or
-    was removed here, a birth year that makes a trainee 9, a placement on a training removed
-    here. The first broken rule refuses the file (Refused: the transaction rolls back).
-
-    `file_checked` (the merge; `temp.incoming` says what each of the file's rows became, and
-    `written` holds only the rows settled field by field, and those duplicates.settle_same wrote): a row
-    inserted exactly as the file has it, whose person (or training) is here exactly as the file
-    has it and live, was validated with that same neighbour by check_rows, so it is not validated
-    again (a merge of new people: ~half its time); every other row written, and every row that
-    reads one written otherwise, is."""
-    conn.execute("DROP TABLE IF EXISTS temp.written")
-    conn.execute("CREATE TEMP TABLE written (tbl TEXT NOT NULL, id TEXT NOT NULL, trusted INTEGER NOT NULL, "
-                 "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
-    conn.executemany("INSERT OR IGNORE INTO temp.written VALUES (?, ?, 0)",
-                     ((t, i) for t, ids in written.items() for i in ids))
-    if file_checked:  # the rows inserted as the file has them (not in `written`: one SQL statement)
-        # Not INSERT OR IGNORE: PostgreSQL's ON CONFLICT inserts each row speculatively (~3 s of a
-        # 20-file merge); `incoming` holds each (tbl, id) once, so an anti-join is the same thing.
-        # Only of the tables whose rows are read beside a neighbour (_written_or_depends): the
-        # rest (sessions, marks: most of a file) would be written here for nothing.
-        conn.execute("INSERT INTO temp.written SELECT i.tbl, i.id, 1 FROM temp.incoming i WHERE i.state = 'new' "
-                     f"AND i.tbl IN ({', '.join(repr(t) for t in _BESIDE)}) "
-                     "AND NOT EXISTS (SELECT 1 FROM temp.written w WHERE w.tbl = i.tbl AND w.id = i.id)")
-    try:
-        with clock.anywhere_on_earth():  # as check_rows
-            for table in kinds.TABLES:
-                check = _RowCheck.of(table)
-                where = _written_or_depends(table, file_checked)
-                check = dataclasses.replace(check, select=f"{check.select} AND {where}", person_required=True,
-                                            value_wise=False)
-                _check_table(conn, check, pseudonymised)
-                if table.name in beside_parents.TABLES:
-                    beside_parents.check_beside_parents(conn, table.name, beside_parents.at_headquarters(
-                        table.name, lambda t: _touched(t, file_checked)))
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.written")
-
-
-def _touched(table: str, file_checked: bool) -> str:
-    """The ids of `table` the merge wrote otherwise than the file has them (not `trusted`), or
-    (`file_checked`: a merge) that its file has otherwise than headquarters had them ('changed',
-    whatever was kept)."""
-    changed = f" UNION SELECT id FROM temp.incoming WHERE tbl = '{table}' AND state = 'changed'" if file_checked else ""
-    return f"(SELECT id FROM temp.written WHERE tbl = '{table}' AND trusted = 0{changed})"
-
-
-#: The tables whose rows, inserted as the file has them, are checked again when their neighbour
-#: (person, training) here is not as the file has it.
-_BESIDE = (*(t.name for t in kinds.TABLES if t.person_column), "placements")
-
-
-def _written_or_depends(table: kinds.Table, file_checked: bool) -> str:
-    """The rows of `table` to check again: written by the merge otherwise than the file has them,
-    reading a row written so, or written as the file has them beside a neighbour that is not."""
-    def mine(name: str, trusted: int = 0) -> str:
-        return f"(SELECT id FROM temp.written WHERE tbl = '{name}' AND trusted = {trusted})"
-
-    def as_in_file(name: str) -> str:  # here, live, and as the file has it
-        return (f"(SELECT i.id FROM temp.incoming i JOIN main.{name} m ON m.id = i.id AND m.deleted = 0 "
-                f"WHERE i.tbl = '{name}' AND i.state IN ('new', 'same'))")
-    if table.name == "placements":
-        beside = f" OR (pl.id IN {mine('placements', 1)} AND pl.training_id NOT IN {as_in_file('trainings')})"
-        return (f"(pl.id IN {mine('placements')} OR pl.training_id IN {mine('trainings')}"
-                f"{beside if file_checked else ''})")
-    if table.person_column:
-        person = f"e.{table.person_column}"
-        beside = f" OR (e.id IN {mine(table.name, 1)} AND {person} NOT IN {as_in_file('participants')})"
-        return (f"(e.id IN {mine(table.name)} OR {person} IN {mine('participants')}"
-                f"{beside if file_checked else ''})")
-    if table.name == "followups":  # a check reads its placement's start
-        return f"(f.id IN {mine('followups')} OR f.placement_id IN {mine('placements')})"
-    return f"id IN {mine(table.name)}"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -355,6 +300,8 @@ def _consent_before_its_field(enrolment: Any, row: Row) -> Any:
 
 
 def _on_live_training(placement: Any, row: Row) -> Any:
+    if row["t_start_date"] is None and row["removed_elsewhere"]:
+        return placement  # removed meanwhile elsewhere (see RowCheck): counts nowhere
     if row["t_start_date"] is None:
         raise RecordInvalid({"training_id": labelled(_("Trainee"), _("must be an existing, non-removed trainee"))})
     start = _date(row["t_start_date"])
@@ -366,6 +313,8 @@ def _on_live_training(placement: Any, row: Row) -> Any:
 def _when_due(followup: Any, row: Row) -> Any:
     """The rule of check_followup_against_placement: of a live placement, not recorded long
     before it is due (a 3-month check on the job's first day would count as a job kept)."""
+    if row["pl_start_date"] is None and row["removed_elsewhere"]:
+        return followup  # its job removed meanwhile elsewhere (see RowCheck): counts nowhere
     start = _date(row["pl_start_date"])
     check_followup_against_placement(followup, Placement.model_construct(start_date=start, deleted=start is None))
     return followup

@@ -37,10 +37,11 @@ from fieldtui.core.exchange.schema import columns
 
 #: The schema version whose exports carry field histories (`field_changes`).
 HISTORY_SINCE = 6
-#: Every row of the file being merged and its state here ('new': inserted as the file has it,
-#: 'same', 'changed'), kept until the file's rules are checked (merge.py drops it).
+#: Every row of the file being merged, its state here ('new': inserted as the file has it,
+#: 'same', 'changed') and whether the file has it live (1) or removed (0), kept until the file's
+#: rules are checked (merge.py drops it).
 INCOMING = ("CREATE TEMP TABLE IF NOT EXISTS incoming (tbl TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
-            "PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+            "live INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
 #: Columns that are not content: settled by the merge itself (ids, stamps).
 _NOT_CONTENT = frozenset({"id", "created_at", "updated_at"})
 
@@ -55,7 +56,7 @@ def merge_table(conn: sqlite3.Connection, table: str, legacy: bool) -> tuple[Tab
     """Merge one table of the attached file (`src`) into headquarters,
     inside the caller's transaction; returns what happened and the ids of the rows it settled
     field by field and changed (the rows it inserted as the file has them are 'new' in
-    `temp.incoming`, for rules.check_merged)."""
+    `temp.incoming`, for after_merge.check_merged)."""
     cols = columns(conn, table)
     _drop_scratch(conn)
     states = _compare(conn, table, content_columns(cols))
@@ -112,11 +113,11 @@ def _compare(conn: sqlite3.Connection, table: str, content: list[str]) -> dict[s
     rest are all new without another look."""
     conn.execute(INCOMING)
     here = conn.execute(  # CROSS JOIN: the file's rows drive, however large headquarters is
-        f"INSERT INTO temp.incoming (tbl, id, state) SELECT '{table}', s.id, CASE WHEN "
-        f"{_same_content(content)} THEN 'same' ELSE 'changed' END "
+        f"INSERT INTO temp.incoming (tbl, id, state, live) SELECT '{table}', s.id, CASE WHEN "
+        f"{_same_content(content)} THEN 'same' ELSE 'changed' END, s.deleted = 0 "
         f"FROM src.{table} s CROSS JOIN main.{table} m ON m.id = s.id").rowcount
     unseen = f" WHERE NOT EXISTS (SELECT 1 FROM temp.incoming i WHERE i.tbl = '{table}' AND i.id = s.id)"
-    new = conn.execute(f"INSERT INTO temp.incoming (tbl, id, state) SELECT '{table}', s.id, 'new' "
+    new = conn.execute(f"INSERT INTO temp.incoming (tbl, id, state, live) SELECT '{table}', s.id, 'new', s.deleted = 0 "
                        f"FROM src.{table} s{unseen if here else ''}").rowcount
     conn.execute(f"CREATE TEMP VIEW inc AS SELECT id, state FROM temp.incoming WHERE tbl = '{table}'")
     if not here:

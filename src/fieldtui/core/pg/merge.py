@@ -9,7 +9,7 @@
   field by field by exchange/versions.py's own code (`settle_changed`, its SQL translated by
   dialect.py): per-field heads from `field_changes`, conflicts kept in `field_conflicts`.
 - Then every rule is checked again for what the file wrote against headquarters' own rows
-  (rules.check_merged itself, its SQL translated), and its people's pinyin keys refreshed.
+  (after_merge.check_merged itself, its SQL translated), and its people's pinyin keys refreshed.
 - Decisions about duplicates are a union, and every 'same' one is applied again
   (duplicates.settle_same, audited in `audit` as a store audits it), as for SQLite.
 - Re-merging an export is a no-op, the same id with other content is refused, pseudonymised and
@@ -224,7 +224,8 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
     conn.raw.execute(
         f"CREATE TEMP TABLE inc ON COMMIT DROP AS SELECT s.id, coalesce((SELECT CASE WHEN "
         f"({row.format(a='m')}) IS NOT DISTINCT FROM ({row.format(a='s')}) THEN 'same' ELSE 'changed' END "
-        f"FROM public.{table} m WHERE m.id = s.id), 'new') AS state FROM pg_temp.{table} s")
+        f"FROM public.{table} m WHERE m.id = s.id), 'new') AS state, "
+        f"CASE WHEN s.deleted = 0 THEN 1 ELSE 0 END AS live FROM pg_temp.{table} s")
     counts = TableCounts()
     col_list = ", ".join(cols)
     counts.inserted = conn.raw.execute(
@@ -236,7 +237,7 @@ def merge_table(conn: Connection, table: str, legacy: bool) -> tuple[TableCounts
                      "WHERE s.id = m.id AND s.updated_at > m.updated_at")
     counts.unchanged += conn.execute("SELECT count(*) FROM pg_temp.inc WHERE state = 'same'").fetchone()[0]
     take_histories(conn, table, counts)
-    conn.execute(INCOMING)  # what each row became, for rules.check_merged
-    conn.execute("INSERT INTO temp.incoming (tbl, id, state) SELECT ?, id, state FROM temp.inc", (table,))
+    conn.execute(INCOMING)  # what each row became, for after_merge.check_merged
+    conn.execute("INSERT INTO temp.incoming (tbl, id, state, live) SELECT ?, id, state, live FROM temp.inc", (table,))
     conn.raw.execute("DROP TABLE pg_temp.inc")
     return counts, written
