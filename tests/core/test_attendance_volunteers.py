@@ -121,3 +121,42 @@ def test_volunteers_are_not_beneficiaries_and_their_hours_add_up_per_cbo(store):
     assert figures(store, date_from=dt.date(2011, 1, 1)).volunteers == 1  # joined in the range
     store.delete("volunteers", student.id)  # their hours go with them
     assert figures(store).volunteer_hours == 0
+
+
+def _volunteer_with_hours(store: Store) -> tuple[str, str, str]:
+    """A volunteer who gave 2.5 hours at a session on 2011-03-02 and 3 on their own on 2011-04-05;
+    returns the CBO, the volunteer and the session."""
+    cbo = make_cbo(store)
+    student = store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo, full_name="陈同学", joined_on="2010-09-01")))
+    day = session(store, cbo, "2011-03-02")
+    store.save_volunteer_hours(validate(VolunteerHours, dict(volunteer_id=student.id, activity="after_school",
+                                                             worked_on="2011-03-02", hours=2.5, session_id=day)))
+    store.save_volunteer_hours(validate(VolunteerHours, dict(volunteer_id=student.id, activity="training",
+                                                             worked_on="2011-04-05", hours=3)))
+    return cbo, student.id, day
+
+
+def test_hours_given_at_a_session_go_and_come_back_with_it(store):
+    """F8 on a session took its marks and left its volunteers' hours live, counted, and refused at
+    their next save ("must be a session held by the volunteer's CBO"). They go with it now, as
+    its marks do, and F9 brings both back; hours given at no session stay."""
+    _cbo, _student, day = _volunteer_with_hours(store)
+    assert figures(store).volunteer_hours == 5.5
+    store.delete("sessions", day)
+    assert figures(store).volunteer_hours == 3
+    assert store.conn.execute("SELECT count(*) FROM volunteer_hours WHERE deleted = 0").fetchone()[0] == 1
+    store.restore("sessions", day)
+    assert figures(store).volunteer_hours == 5.5
+
+
+def test_the_hours_of_a_date_range_are_the_hours_given_in_it(store):
+    """A quarter's volunteer hours were every hour ever logged by the volunteers who joined in it
+    (a donor report for 2011Q1 stated hours given in April); they are the hours given in the
+    range, whoever gave them. Volunteers are still those who joined in the range, as people are
+    those registered in it."""
+    _volunteer_with_hours(store)
+    q1 = figures(store, date_from=dt.date(2011, 1, 1), date_to=dt.date(2011, 3, 31))
+    assert (q1.volunteers, q1.volunteer_hours) == (0, 2.5)
+    assert figures(store, date_from=dt.date(2011, 4, 1)).volunteer_hours == 3
+    assert figures(store, date_to=dt.date(2010, 12, 31)).volunteer_hours == 0
+    assert figures(store).volunteer_hours == 5.5

@@ -64,7 +64,8 @@ TABLES: tuple[Table, ...] = (
     Table("followups", "Followup", N_("Job follow-ups"), personal=MappingProxyType({"note": "x"}),
           parents=(("placement_id", "placements", N_("Restore the job placement first")),),
           one_live_per=("placement_id", "due_month")),
-    Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"),), repeats_are_distinct=True),
+    Table("sessions", "Session", N_("Sessions"), cascade=(("attendance", "session_id"), ("volunteer_hours", "session_id")),
+          repeats_are_distinct=True),
     Table("attendance", "Attendance", N_("Attendance marks"),
           parents=(("session_id", "sessions", N_("Restore the session first")),
                    ("enrolment_id", "after_school", N_("Restore the child first"))),
@@ -72,7 +73,8 @@ TABLES: tuple[Table, ...] = (
     Table("volunteers", "Volunteer", N_("Volunteers"), personal=MappingProxyType({"full_name": "h", "phone": "h"}),
           cascade=(("volunteer_hours", "volunteer_id"),)),
     Table("volunteer_hours", "VolunteerHours", N_("Volunteer hours"),
-          parents=(("volunteer_id", "volunteers", N_("Restore the volunteer first")),), repeats_are_distinct=True),
+          parents=(("volunteer_id", "volunteers", N_("Restore the volunteer first")),
+                   ("session_id", "sessions", N_("Restore the session first"))), repeats_are_distinct=True),
 )
 TABLE: Mapping[str, Table] = MappingProxyType({t.name: t for t in TABLES})
 RECORD_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)

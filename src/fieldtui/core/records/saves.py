@@ -352,6 +352,8 @@ class Saves(Audit):
             if not row["deleted"]:
                 return
             for column, parent, message in kinds.TABLE[table].parents:
+                if row[column] is None:  # hours given at no session
+                    continue
                 found = self.conn.execute(f"SELECT deleted FROM {parent} WHERE id = ?", (row[column],)).fetchone()
                 if found is None or found[0]:
                     raise RecordInvalid({column: _(message)})

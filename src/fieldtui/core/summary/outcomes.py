@@ -174,15 +174,23 @@ def attendance(conn: Any, tally: Tally, narrow: bool, people: str, params: dict[
 
 
 def volunteers(conn: Any, figures: dict[str, CBOFigures], filters: Filters) -> None:
-    """Volunteers and their hours per CBO (the CBO filters; a date range on the day they joined)."""
-    where, params = ["v.deleted = 0"], {}
+    """Volunteers and their hours per CBO (the CBO filters). A date range keeps the volunteers who
+    joined in it (as people, those registered in it) and the hours given in it, whoever gave them
+    (a quarter's report stated hours given after the quarter). Hours given at a session removed
+    or marked not held count nowhere, as its marks (removing one on a laptop removes its hours)."""
+    joined, given, params = ["1 = 1"], ["1 = 1"], {}
     if filters.date_from:
-        where.append("v.joined_on >= :from")
+        joined.append("v.joined_on >= :from")
+        given.append("h.worked_on >= :from")
         params["from"] = filters.date_from.isoformat()
     if filters.date_to:
-        where.append("v.joined_on <= :to")
+        joined.append("v.joined_on <= :to")
+        given.append("h.worked_on <= :to")
         params["to"] = filters.date_to.isoformat()
+    hours = ("SELECT total(h.hours) FROM volunteer_hours h WHERE h.volunteer_id = v.id AND h.deleted = 0 "
+             f"AND {' AND '.join(given)} AND (h.session_id IS NULL OR EXISTS (SELECT 1 FROM sessions s "
+             "WHERE s.id = h.session_id AND s.deleted = 0 AND s.held = 1))")
     rows = conn.execute(
-        "SELECT v.cbo_id, count(*), total((SELECT total(h.hours) FROM volunteer_hours h WHERE h.volunteer_id = v.id "
-        f"AND h.deleted = 0)) FROM volunteers v WHERE {' AND '.join(where)} GROUP BY v.cbo_id", params).fetchall()
+        f"SELECT v.cbo_id, sum(CASE WHEN {' AND '.join(joined)} THEN 1 ELSE 0 END), total(({hours})) "
+        "FROM volunteers v WHERE v.deleted = 0 GROUP BY v.cbo_id", params).fetchall()
     Tally(figures, traits=False).add(rows, "volunteers", "volunteer_hours")
