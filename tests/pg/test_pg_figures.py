@@ -114,3 +114,47 @@ def test_a_record_removed_on_one_copy_and_added_to_on_another_reads_alike_in_eit
         with opened(url) as pg_hq:
             assert summary.compute(pg_hq).to_json() == lite
         assert [(u["id"], u["why"]) for u in report.uncounted] == [(added, why)]
+
+
+def _laptop_with_a_cbo(tmp_path: Path, name: str, city: str, grant: int) -> Path:
+    """A new laptop's file with one CBO (no SII yet) and one trainee; returns its export."""
+    from fieldtui.core.models import CBO, validate
+    from tests.core.test_store import trainee
+
+    field = tmp_path / f"{name}-{grant}.db"
+    with Store.open(field, create=True) as s:
+        cbo = s.save_cbo(validate(CBO, dict(name_zh="新希望", name_en=name, city=city, grant_usd=grant,
+                                             target_direct=100))).id
+        s.save_trainee(trainee(cbo))
+    return exchange.export(field, tmp_path / f"{name}-{grant}-export.db").path
+
+
+def test_cbos_alike_in_sii_and_name_come_in_one_order_on_both_engines_whatever_the_merge_order(pg_cluster, tmp_path):
+    """Two laptops each registered "New Hope" (no SII yet): `cbos[0]` was one CBO on SQLite and
+    the other on PostgreSQL, and on either engine it followed the order the files were merged in."""
+    files = [_laptop_with_a_cbo(tmp_path, "New Hope", "Beijing", grant) for grant in (10_000, 12_000)]
+    orders = []
+    for n, merged in enumerate((files, files[::-1])):
+        assert not exchange.merge(tmp_path / f"hq{n}.db", merged).refused
+        url = new_database(pg_cluster)
+        assert not pg_merge(url, merged).refused
+        with Store.open_readonly(tmp_path / f"hq{n}.db") as store, opened(url) as pg_hq:
+            orders += [[c.id for c in summary.compute(hq).cbos] for hq in (store, pg_hq)]
+    assert all(order == orders[0] for order in orders), orders
+    assert orders[0] == sorted(orders[0])
+
+
+def test_a_city_or_cbo_name_with_a_capital_beyond_ascii_is_found_on_both_engines(pg_url, tmp_path):
+    """PostgreSQL lowered only ASCII in the columns (COLLATE "C") and every letter of the text
+    typed, so --city Ürümqi found no CBO there and one on SQLite; SQLite's lower() is ASCII only,
+    so "ürümqi" found none there. Both now match case-insensitively, whatever the letters."""
+    export = _laptop_with_a_cbo(tmp_path, "Ürümqi Hope", "Ürümqi", 10_000)
+    assert not exchange.merge(tmp_path / "hq.db", [export]).refused
+    assert not pg_merge(pg_url, [export]).refused
+    with Store.open_readonly(tmp_path / "hq.db") as store, opened(pg_url) as pg_hq:
+        for hq in (store, pg_hq):
+            for city in ("Ürümqi", "ürümqi", "ÜRÜMQI "):
+                assert summary.compute(hq, summary.Filters(city=city)).direct_beneficiaries == 1, (hq, city)
+            assert summary.compute(hq, summary.Filters(city="Urumqi")).direct_beneficiaries == 0
+            for name in ("Ürümqi Hope", "ürümqi hope"):
+                assert summary.resolve_cbo(hq, name) == summary.compute(hq).cbos[0].id

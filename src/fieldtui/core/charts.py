@@ -44,7 +44,7 @@ def registrations(store: Store, filters: Filters | None = None, by: str = "quart
     """Participants registered per period, oldest first; periods without registrations are filled with 0."""
     if by not in _PERIOD_SQL:
         raise ValueError(f"by must be one of {sorted(_PERIOD_SQL)}")
-    people, params = _people_filter(filters or Filters())
+    people, params = _people_filter(filters or Filters(), store)
     rows = store.conn.execute(
         f"SELECT {_PERIOD_SQL[by]} AS period, count(*) FROM participants p WHERE {people} "
         "GROUP BY period ORDER BY period", params,
@@ -63,7 +63,7 @@ def income_vs_wage(store: Store, filters: Filters | None = None) -> list[IncomeW
     recorded on the training the placement belongs to.
     """
     filters = filters or Filters()
-    people, params = _people_filter(filters)
+    people, params = _people_filter(filters, store)
     rows = store.conn.execute(
         "SELECT c.id, c.name_en, c.name_zh, count(DISTINCT t.participant_id), avg(t.income_before_cny), "
         "avg(pl.wage_cny) FROM placements pl JOIN trainings t ON t.id = pl.training_id "

@@ -71,13 +71,26 @@ def _is_number(value: Any) -> bool:
 
 def resolve_cbo(store: Store, text: str) -> str:
     """A CBO id from its id, English or Chinese name (case-insensitive), or a clear error."""
-    rows = store.conn.execute(
-        "SELECT id FROM cbos WHERE deleted = 0 AND (id = :t OR lower(name_en) = lower(:t) OR name_zh = :t)",
-        {"t": text.strip()},
-    ).fetchall()
+    wanted = text.strip()
+    rows = [cbo_id for cbo_id, name_en, name_zh in store.conn.execute(
+        "SELECT id, name_en, name_zh FROM cbos WHERE deleted = 0")
+        if wanted in (cbo_id, name_zh) or _same_words(name_en, wanted)]
     if len(rows) != 1:
         raise StoreError(_("no CBO called {name}").format(name=text))
-    return rows[0][0]
+    return rows[0]
+
+
+def _same_words(stored: str | None, typed: str) -> bool:
+    """Case-insensitive in every script, in Python: SQLite's lower() folds ASCII only, and
+    PostgreSQL's folds the text typed fully but a COLLATE "C" column by ASCII only, so 'Ürümqi'
+    was a CBO on one engine and none on the other (CBOs are few: read them all)."""
+    return stored is not None and stored.strip().casefold() == typed.strip().casefold()
+
+
+def _city_cbos(store: Store, city: str) -> list[str]:
+    """The ids of the live CBOs in `city` (see _same_words)."""
+    return [cbo_id for cbo_id, name in store.conn.execute("SELECT id, city FROM cbos WHERE deleted = 0")
+            if _same_words(name, city)]
 
 
 #: A person with at least one live enrolment (each probe is a covering index: participant, deleted).
@@ -125,7 +138,7 @@ def uncounted(store: Store) -> list[dict[str, Any]]:
     return people + [{k: v for k, v in r.items() if k != "pid"} for r in records if r["pid"] not in listed]
 
 
-def _people_filter(filters: Filters, live: bool = True) -> tuple[str, dict[str, Any]]:
+def _people_filter(filters: Filters, store: Store, live: bool = True) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (and its parameters) for participants, alias p, shared by every aggregate.
 
     A person counts (a direct beneficiary, their household indirect ones) only while at least
@@ -140,8 +153,9 @@ def _people_filter(filters: Filters, live: bool = True) -> tuple[str, dict[str, 
         person_where.append("p.cbo_id = :cbo")
         params["cbo"] = filters.cbo_id
     if filters.city:
-        person_where.append("p.cbo_id IN (SELECT id FROM cbos WHERE deleted = 0 AND lower(city) = lower(:city))")
-        params["city"] = filters.city
+        ids = {f"city{i}": cbo_id for i, cbo_id in enumerate(_city_cbos(store, filters.city))}
+        person_where.append(f"p.cbo_id IN ({', '.join(':' + k for k in ids)})" if ids else "0 = 1")
+        params.update(ids)
     if filters.date_from:
         person_where.append("p.registered_on >= :from")
         params["from"] = filters.date_from.isoformat()
@@ -157,14 +171,13 @@ def _cbos(store: Store, filters: Filters) -> dict[str, CBOFigures]:
     if filters.cbo_id:
         cbo_where.append("id = :cbo")
         cbo_params["cbo"] = filters.cbo_id
-    if filters.city:
-        cbo_where.append("lower(city) = lower(:city)")
-        cbo_params["city"] = filters.city
-    cbo_rows = store.conn.execute(
+    cbo_rows = store.conn.execute(  # id last: two CBOs alike in SII and name, one order on both engines
         "SELECT id, name_en, name_zh, city, grant_usd, sii, target_direct FROM cbos WHERE "
-        + " AND ".join(cbo_where) + " ORDER BY sii DESC NULLS LAST, name_en",
+        + " AND ".join(cbo_where) + " ORDER BY sii DESC NULLS LAST, name_en, id",
         cbo_params,
     ).fetchall()
+    if filters.city:
+        cbo_rows = [r for r in cbo_rows if _same_words(r["city"], filters.city)]
     dated = filters.date_from is not None or filters.date_to is not None
     out = {r["id"]: _cbo_figures(r) for r in cbo_rows}
     for figures in out.values():
@@ -215,7 +228,7 @@ def compute(store: Store, filters: Filters | None = None, *, outcomes_too: bool 
     figures = _cbos(store, filters)
     if not figures:
         return Summary(filters=filters, cbos=[], possible_duplicates=0 if duplicates_too else None)
-    people, params = _people_filter(filters, live=False)
+    people, params = _people_filter(filters, store, live=False)
     tally = Tally(figures, traits=outcomes_too)
     counts.count_people(store.conn, tally, filters.narrow, people, params)
     if not outcomes_too:
