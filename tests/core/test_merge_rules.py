@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -266,3 +267,44 @@ def test_a_record_removed_on_one_copy_and_added_to_on_another_merges_either_way(
     assert figures[0] == figures[1]
     assert figures[0]["direct_beneficiaries"] == (1 if why == "placement_removed" else 0)
     assert listed[0] == listed[1] == [(added, why)]
+
+
+def _table(path: Path, table: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+    finally:
+        conn.close()
+
+
+def edited_with_sqlite3(tmp_path: Path, copies: str) -> tuple[Path, Path]:
+    """A trainee's phone changed with the sqlite3 program; the exports made before and after the
+    edit (or, with "two copies", a copy's export, never edited)."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        person = s.save_trainee(trainee(make_cbo(s), "王五", phone="13800000000")).participant.id
+    before = export(field, tmp_path / "before.db")
+    if copies == "two copies":
+        shutil.copyfile(field, tmp_path / "copy.db")
+        before = export(tmp_path / "copy.db", tmp_path / "before.db")
+    sqlite3_cli(field, f"UPDATE participants SET phone = '13911112222' WHERE id = '{person}';")
+    return before, export(field, tmp_path / "after.db")
+
+
+@pytest.mark.parametrize("copies", ["one laptop, before and after", "two copies"])
+def test_a_field_edited_with_sqlite3_merges_alike_in_either_order_and_is_listed(tmp_path, copies):
+    """The plain UPDATE people type (no time stamp, no history): the export made before it and the
+    one made after (or a copy's, never edited) hold one version of the field with two values.
+    Headquarters took whichever file came last, so a stale export arriving late undid the edit in
+    silence. Now either order keeps the same value and lists both for review (found by a helper)."""
+    before, after = edited_with_sqlite3(tmp_path, copies)
+    merged = []
+    for name, files in (("hq1.db", [before, after]), ("hq2.db", [after, before])):
+        report = exchange.merge(tmp_path / name, files)
+        assert not report.refused, [f.reason for f in report.files]
+        with Store.open_readonly(tmp_path / name) as hq:
+            (conflict,) = exchange.conflicts(hq)
+            assert conflict["field"] == "phone"
+            assert sorted(v["value"] for v in conflict["versions"]) == ["13800000000", "13911112222"]
+        merged.append([_table(tmp_path / name, t) for t in ("participants", "field_conflicts")])
+    assert merged[0] == merged[1]

@@ -19,7 +19,7 @@ from fieldtui.core.report import write_report
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
 from tests.core.test_beneficiary_rule import two_laptops_each_removing_one_programme
-from tests.core.test_merge_rules import REMOVED_HERE_ADDED_THERE, removed_here_added_there
+from tests.core.test_merge_rules import REMOVED_HERE_ADDED_THERE, edited_with_sqlite3, removed_here_added_there
 from tests.pg.conftest import new_database
 
 
@@ -158,3 +158,18 @@ def test_a_city_or_cbo_name_with_a_capital_beyond_ascii_is_found_on_both_engines
             assert summary.compute(hq, summary.Filters(city="Urumqi")).direct_beneficiaries == 0
             for name in ("Ürümqi Hope", "ürümqi hope"):
                 assert summary.resolve_cbo(hq, name) == summary.compute(hq).cbos[0].id
+
+
+def test_a_field_edited_with_sqlite3_keeps_one_value_and_lists_both_on_postgresql_too(pg_cluster, tmp_path):
+    """As on SQLite (test_merge_rules.py): either order keeps the same value and lists both."""
+    before, after = edited_with_sqlite3(tmp_path, "one laptop, before and after")
+    assert not exchange.merge(tmp_path / "hq.db", [after, before]).refused
+    with Store.open_readonly(tmp_path / "hq.db") as store:
+        lite = [(c["field"], [(v["value"], v["kept"]) for v in c["versions"]]) for c in exchange.conflicts(store)]
+    assert len(lite) == 1
+    for order in ([before, after], [after, before]):
+        url = new_database(pg_cluster)
+        assert not pg_merge(url, order).refused
+        with opened(url) as pg_hq:
+            listed = [(c["field"], [(v["value"], v["kept"]) for v in c["versions"]]) for c in exchange.conflicts(pg_hq)]
+        assert listed == lite

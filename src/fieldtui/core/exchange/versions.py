@@ -29,6 +29,7 @@ only changed rows are settled field by field (`_settle_row`), the rest is set-ba
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 from fieldtui.core import kinds
@@ -237,8 +238,10 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
                                              "AND row_id = ? AND field = ?", (table, row_id, field)):
         values.setdefault(stamp, value)
         sources[stamp] = source
-    if mine == yours:  # one version, two values: one side's was blanked in a tombstone
+    if mine == yours and (here["deleted"] or there["deleted"]):  # one side's value blanked in a tombstone
         return there[field] if not there["deleted"] else _KEEP
+    if mine == yours:  # one version, two values: edited outside fieldtui (sqlite3), no stamp, no history
+        return _edited_outside(conn, table, row_id, field, mine, {here[field], there[field]}, there[field], device)
     if yours == created or yours in {s for s, _b in ours}:  # a version known here: the file brings nothing
         return _KEEP  # new, and the values left to choose here stay (a fold's too: twins.py)
     winner = max(heads)
@@ -251,6 +254,24 @@ def _settle_field(conn: sqlite3.Connection, table: str, row_id: str, field: str,
                          "(?, ?, ?, ?, ?, ?)", (table, row_id, field, stamp, values.get(stamp),
                                                 sources.get(stamp) or _device_of(conn, table, row_id, field, stamp)))
     return there[field] if winner == yours and winner != mine else _KEEP
+
+
+def _edited_outside(conn: sqlite3.Connection, table: str, row_id: str, field: str, stamp: str,
+                    values: set[object], theirs: object, device: str) -> object:
+    """Two values of one version: neither can be told newer. Whichever file came last won, so an
+    export made before a sqlite3 edit, merged after the one made after it, undid the edit in
+    silence. Either order now keeps the same value (the greater, as stored) and lists both for
+    review, the other a microsecond before it (field_conflicts holds one value a stamp)."""
+    if len(values) < 2:  # equal after all (3 and 3.0)
+        return _KEEP
+    kept = max(values, key=lambda v: as_stored(v) or "")
+    other = next(v for v in values if v is not kept)
+    before = (dt.datetime.fromisoformat(stamp) - dt.timedelta(microseconds=1)).isoformat(timespec="microseconds")
+    conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", (table, row_id, field))
+    for at, value in ((stamp, kept), (before, other)):  # one version, so one device made both (a copy's)
+        conn.execute("INSERT INTO field_conflicts (tbl, row_id, field, stamp, value, device) VALUES (?, ?, ?, ?, ?, ?)",
+                     (table, row_id, field, at, as_stored(value), device))
+    return theirs if kept is theirs else _KEEP
 
 
 def as_stored(value: object) -> str | None:
