@@ -143,7 +143,7 @@ async def _offer(pilot, answer: str) -> str:
     from fieldtui.tui.widgets.confirm import Confirm
 
     app, discarded = pilot.app, 0
-    if app.store.drafts():
+    if app.store.left_behind_drafts():
         await _until(pilot, lambda: isinstance(app.screen, Confirm))
     while isinstance(app.screen, Confirm):
         await pilot.press("y" if answer == "restore" else "n")

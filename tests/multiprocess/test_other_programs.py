@@ -122,3 +122,21 @@ def test_a_form_typed_when_the_app_was_killed_is_offered_at_the_next_start(app_p
     assert again.send("offer discard") == "none"
     again.kill9()
     assert "之后" in _names(field_copy) and "未存者" not in _names(field_copy)
+
+
+def test_a_form_open_in_another_copy_of_the_app_is_not_offered_as_left_behind(app_process, field_copy):
+    """Two terminals on one file: the second copy offered the first one's open form as "an
+    unsaved form ... was kept", so restoring and saving it registered the person twice (or
+    Discard deleted the first copy's crash draft while it was still typing). A form's draft is
+    offered once the copy that kept it is gone, and both copies' new forms keep drafts of their own."""
+    first = app_process()
+    assert first.send("type 同时者") == "ok"
+    assert first.send("idle 1.5") == "ok"  # past the draft's delay: kept in the file
+    second = app_process()
+    assert second.send("offer discard") == "none"
+    assert second.send("type 另一位") == "ok"
+    assert second.send("idle 1.5") == "ok"
+    first.kill9()
+    second.kill9()
+    third = app_process()
+    assert third.send("offer discard") == "discarded 2"

@@ -280,7 +280,7 @@ class FieldApp(App[None]):
                             severity="warning")
         except StoreError as exc:
             self.notify(str(exc), severity="error")
-        drafts = self.store.drafts()
+        drafts = self.store.left_behind_drafts()  # not another copy's open forms
         if not drafts:
             return
         draft = drafts[0]
@@ -291,7 +291,7 @@ class FieldApp(App[None]):
             if restore:
                 self.restore_draft(draft)
             else:
-                self.store.delete_draft(draft["form"])
+                self.store.forget_draft(draft["form"])
                 self.offer_drafts()
 
         from fieldtui.tui.widgets.confirm import Confirm
@@ -300,6 +300,7 @@ class FieldApp(App[None]):
             what=what, when=when), yes=_("Restore"), no=_("Discard"), title=_("Unsaved form")), answered)
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
+        self.store.adopt_draft(draft["form"])
         listing = self.go_to_list(draft["kind"])
         form_cls = listing.FORM  # type: ignore[union-attr]
         self.push_screen(form_cls(draft["record_id"], draft=draft), listing._saved)  # type: ignore[union-attr]
