@@ -308,3 +308,31 @@ def test_a_field_edited_with_sqlite3_merges_alike_in_either_order_and_is_listed(
             assert sorted(v["value"] for v in conflict["versions"]) == ["13800000000", "13911112222"]
         merged.append([_table(tmp_path / name, t) for t in ("participants", "field_conflicts")])
     assert merged[0] == merged[1]
+
+
+def test_two_people_found_one_on_a_copy_and_the_one_kept_removed_on_another_merge_either_way(tmp_path):
+    """Laptop a finds two registrations the same person (the second's training moves to the one
+    kept); laptop b, a copy, removes the one kept. Whichever file came second was refused ("must
+    be an existing person who has not been removed": the moved training), and that laptop could
+    not send again (found by a helper). A row headquarters already had is let in under a person
+    a file removed, as a row of another file is: counted nowhere, listed, the same in either order."""
+    from fieldtui.core import duplicates
+
+    base = tmp_path / "base.db"
+    with Store.open(base, create=True) as s:
+        cbo = make_cbo(s)
+        one, two = (s.save_trainee(trainee(cbo, "王建国", phone="13800000001")) for _ in range(2))
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    shutil.copyfile(base, a), shutil.copyfile(base, b)
+    with Store.open(a) as s:
+        kept = duplicates.decide(s, one.participant.id, two.participant.id, "same")
+    with Store.open(b) as s:
+        s.delete("trainees", (one if kept == one.participant.id else two).training.id)
+    files = {"a": export(a, tmp_path / "a-export.db"), "b": export(b, tmp_path / "b-export.db")}
+    figures = []
+    for order in ("ab", "ba"):
+        report = exchange.merge(tmp_path / f"hq-{order}.db", [files[name] for name in order])
+        assert not report.refused, [f.reason for f in report.files]
+        with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
+            figures.append(summary.compute(hq).to_json())
+    assert figures[0] == figures[1]

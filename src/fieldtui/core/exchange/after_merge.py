@@ -55,14 +55,16 @@ def check_merged(conn: sqlite3.Connection, written: dict[str, list[str]], pseudo
 
 
 def _let_in(file_checked: bool) -> LetIn:
-    """At headquarters, a row under a parent removed here is let in (counts nowhere) when it is
-    not the file's (headquarters' row: the file removed its parent) or the file has its parent
-    live (another copy removed it): two copies of one file, each sound. A row of the file under
-    a parent the file does not hold live was put there by hand, and is refused."""
+    """At headquarters, a row under a parent removed here is let in (counts nowhere) unless this
+    file inserted it under a parent the file does not hold live (put there by hand: refused).
+    Let in: a row headquarters had (the file removed its parent, or found two people one and moved
+    it to the one another copy removed), and a new row whose parent the file has live (another
+    copy removed it): two copies of one file, each sound, in either order."""
     if not file_checked:  # a conflict settled: no file, every row is headquarters'
         return lambda *_args: "1 = 1"
     return lambda table, alias, parent, fk: (
-        f"NOT EXISTS (SELECT 1 FROM temp.incoming i WHERE i.tbl = '{table}' AND i.id = {alias}.id) "
+        f"NOT EXISTS (SELECT 1 FROM temp.incoming i WHERE i.tbl = '{table}' AND i.id = {alias}.id "
+        f"AND i.state = 'new') "
         f"OR EXISTS (SELECT 1 FROM temp.incoming i WHERE i.tbl = '{parent}' AND i.id = {fk} AND i.live = 1)")
 
 
