@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.widgets._footer import FooterKey
 
 from fieldtui.core.settings import config_dir, load_config, resolve_language
@@ -194,3 +194,117 @@ async def test_screen_titles_and_bindings_made_at_import_follow_the_switch(sampl
         await pilot.press("f12")
         await pilot.pause()
         assert app.screen.title == "Summary" and "Quit" in footer_labels(app)
+
+
+def list_state(screen) -> dict:
+    """What a list shows: its search (box and query), filters, order, count and the row under the cursor."""
+    table = screen.table
+    row = table.current_row()
+    return {"box": screen.query_one("#search", Input).value if screen.query("#search") else None,
+            "search": table.search, "cbo": table.cbo_id, "removed": table.include_deleted, "sort": table.sort,
+            "descending": table.descending, "params": dict(table.params), "total": table.total,
+            "row": row["id"] if row else None}
+
+
+def row_count(screen) -> str:
+    return str(screen.query_one("#row-count", Label).render())
+
+
+async def search(pilot, text: str) -> None:
+    """Ctrl+F, the text, a pause (the search applies after one), Esc back to the rows."""
+    await pilot.press("ctrl+f", *text)
+    await pilot.pause(0.4)
+    await pilot.press("escape")
+    await finished(pilot)
+
+
+async def test_f12_on_a_list_keeps_its_search_removed_records_order_row_and_focus(sample_copy):
+    """F12 rebuilds a list's widgets: before, the search, Ctrl+T and the order were dropped while
+    the subtitle still said "showing removed records", and nothing had the focus (Enter and the
+    arrows did nothing until Tab)."""
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await finished(pilot)
+        screen = app.screen
+        await search(pilot, "wang")
+        await pilot.press("ctrl+t", "ctrl+s", "ctrl+r", "down", "down")
+        await finished(pilot)
+        before = list_state(screen)
+        assert before["box"] == before["search"] == "wang" and before["removed"] and before["descending"]
+        assert before["row"] is not None and screen.sub_title == "showing removed records"
+
+        await pilot.press("f12")
+        await finished(pilot)
+        assert app.screen is screen and language() == "zh"
+        assert list_state(screen) == before
+        assert screen.sub_title == "正在显示已删除的记录"
+        assert row_count(screen) == f"{screen.table.total_text()} 学员"
+        assert app.focused is screen.table
+        place = screen.table.cursor_row
+        await pilot.press("down")
+        assert screen.table.cursor_row == place + 1
+
+        await pilot.press("up", "f12")
+        await finished(pilot)
+        assert list_state(screen) == before and app.focused is screen.table
+        assert screen.sub_title == "showing removed records"
+
+
+async def test_f12_keeps_the_row_far_down_a_list_and_the_search_box_focused(sample_copy):
+    """A row past the first page is found again (the rebuilt list starts from its top), and the
+    focus stays in the search box when it was there."""
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await finished(pilot)
+        screen = app.screen
+        for _ in range(12):  # past the first page of rows
+            await pilot.press("pagedown")
+            await finished(pilot)
+        before = list_state(screen)
+        assert screen.table.cursor_row > screen.table.page_size
+        await pilot.press("ctrl+f", "f12")
+        await finished(pilot)
+        assert isinstance(app.focused, Input)  # the search box, as before F12
+        await pilot.press("escape")
+        await finished(pilot)
+        assert app.focused is screen.table and list_state(screen) == before
+
+
+async def test_f12_on_attendance_keeps_the_children_often_absent(sample_copy):
+    """Before, the subtitle still said "children often absent" over every child."""
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_open("attendance")
+        await finished(pilot)
+        screen = app.screen
+        everyone = screen.table.total
+        await pilot.press("ctrl+t")
+        await finished(pilot)
+        before = list_state(screen)
+        assert before["params"] == {"often_absent": True} and before["total"] < everyone
+
+        await pilot.press("f12")
+        await finished(pilot)
+        assert list_state(screen) == before
+        assert screen.sub_title == "经常缺席的儿童" and app.focused is screen.table
+
+
+async def test_f12_in_a_form_keeps_the_search_of_the_list_under_it(sample_copy):
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await finished(pilot)
+        screen = app.screen
+        await search(pilot, "wang")
+        before = list_state(screen)
+        await pilot.press("enter")  # the form of the row under the cursor
+        await finished(pilot)
+        assert app.screen is not screen
+        await pilot.press("f12")
+        await finished(pilot)
+        await pilot.press("escape")  # nothing typed: the form closes without asking
+        await finished(pilot)
+        assert app.screen is screen
+        assert list_state(screen) == before and app.focused is screen.table

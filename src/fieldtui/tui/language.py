@@ -6,7 +6,8 @@ So a switch (1) sets the gettext language, (2) remembers it in the config file, 
 the bindings of every DOMNode class and of every live node with descriptions translated anew,
 and (4) refreshes every screen in the stack: a screen may define `refresh_language()` to
 relabel itself in place (a form keeping what was typed); otherwise it is rebuilt as if new:
-`compose()` runs again, then the screen's own `on_mount()` (which usually fills in the data).
+`compose()` runs again, then the screen's own `on_mount()` (which usually fills in the data),
+keeping what people set on it: a list's search, filters, order and row, and the focus.
 
 Descriptions may have been made with `_()` in either language (classes are created when a
 module is first imported) or with `N_()`: `msgid_of()` finds the English msgid back.
@@ -136,15 +137,24 @@ async def apply(app: App, lang: str, *, persist: bool = True) -> None:
 
 
 async def rebuild(screen: Screen) -> None:
-    """Rebuild a screen as if new: compose() again, then its own on_mount() again."""
+    """Rebuild a screen as if new: compose() again, then its own on_mount() again. What people
+    set on it stays: a widget with an id and `kept()` (a list: its search, filters, order, row)
+    gets it back through `restore()`, and the widget that had the focus (by id) has it again."""
     for attr in ("title", "sub_title"):  # from TITLE / SUB_TITLE, fixed at import like bindings
         if value := getattr(screen, attr, None):
             setattr(screen, attr, translate_again(value))
+    kept = {node.id: node.kept() for node in screen.walk_children() if node.id and hasattr(node, "kept")}
+    focused = screen.focused.id if screen.focused is not None else None
     await screen.recompose()
     on_mount = getattr(screen, "on_mount", None)  # Textual's bases define only _on_mount
     if on_mount is not None:
         args = (events.Mount(),) if inspect.signature(on_mount).parameters else ()
         await _call(on_mount, *args)
+    for node in screen.walk_children():
+        if node.id in kept and hasattr(node, "restore"):
+            node.restore(kept.pop(node.id))
+    if focused is not None and (again := screen.query(f"#{focused}")):
+        again.first().focus(scroll_visible=False)  # after any focus() on_mount asked for
 
 
 async def _call(function, *args) -> None:

@@ -16,7 +16,8 @@ from fieldtui.i18n import N_, _
 from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.listing import cbo_name
 from fieldtui.tui.widgets.footer import Footer
-from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.widgets.paged_list import PagedList
+from fieldtui.tui.widgets.paged_table import Column, PagedTable
 
 
 def rate_text(row: dict[str, Any]) -> str:

@@ -22,7 +22,8 @@ from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.listing import RecordListScreen, cbo_name, person_columns
 from fieldtui.tui.widgets.footer import Footer
-from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.widgets.paged_list import PagedList
+from fieldtui.tui.widgets.paged_table import Column, PagedTable
 from fieldtui.tui.widgets.picker import placement_label
 from fieldtui.tui.widgets.record_form import Field
 

@@ -19,7 +19,8 @@ from fieldtui.tui.screens.help import LIST_NOTES
 from fieldtui.tui.screens.history import show_history
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.footer import Footer
-from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.widgets.paged_list import PagedList
+from fieldtui.tui.widgets.paged_table import Column, PagedTable
 
 
 def cbo_name(row: dict[str, Any]) -> str:

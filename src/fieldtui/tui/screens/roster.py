@@ -19,7 +19,8 @@ from fieldtui.i18n import N_, _
 from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 from fieldtui.tui.widgets.confirm import Confirm
 from fieldtui.tui.widgets.footer import Footer
-from fieldtui.tui.widgets.paged_table import Column, PagedList, PagedTable
+from fieldtui.tui.widgets.paged_list import PagedList
+from fieldtui.tui.widgets.paged_table import Column, PagedTable
 
 MARKS = {1: N_("present"), 0: N_("absent"), None: N_("not marked")}
 

@@ -1,10 +1,10 @@
 """A list over `Store.page()`: one keyset page at a time, never every row.
 
-`PagedTable` is the DataTable that pages; `PagedList` adds the search box, the CBO filter and the
-row count around it. Screens configure both with `Column`s and a store list kind, or with a
-`source`: lists that are not a kind's rows (the follow-ups due, a session's roster, attendance
-rates) page through `Store.<source>_page` and count through `Store.<source>_count`, which take
-the same query (and the table's `params`) and the same keyset.
+`PagedTable` is the DataTable that pages; `PagedList` (widgets/paged_list.py) adds the search
+box, the CBO filter and the row count around it. Screens configure both with `Column`s and a
+store list kind, or with a `source`: lists that are not a kind's rows (the follow-ups due, a
+session's roster, attendance rates) page through `Store.<source>_page` and count through
+`Store.<source>_count`, which take the same query (and the table's `params`) and the same keyset.
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.cache import LRUCache
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
-from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import DataTable
 
 from fieldtui.core import formatting as fmt
 from fieldtui.i18n import _
@@ -34,7 +31,6 @@ from fieldtui.tui.workers import deliver, reading
 PAGE_SIZE = 100
 #: Fetch the next page when the cursor is this close to the last loaded row.
 PREFETCH_MARGIN = 30
-SEARCH_DEBOUNCE = 0.3
 #: Counting stops past these ("10,000+"): an exact count of a million rows costs more than the page.
 COUNT_LIMIT = 10_000
 SEARCH_COUNT_LIMIT = 1_000
@@ -320,85 +316,3 @@ class PagedTable(DataTable):
 
     def reverse_sort(self) -> None:
         self.descending = not self.descending
-
-
-class PagedList(Vertical):
-    """Search box, CBO filter and row count over a PagedTable."""
-
-    DEFAULT_CSS = """
-    PagedList { height: 1fr; }
-    PagedList > .paged-list-bar { height: auto; }
-    PagedList PagedTable { height: 1fr; }
-    """
-
-    def __init__(self, kind: str, columns: list[Column], noun: tuple[str, str], *, cbo_filter: bool = True,
-                 search: bool = True, source: str | None = None, params: dict[str, Any] | None = None,
-                 descending: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.descending = descending
-        self.kind = kind
-        self.columns = columns
-        self.noun = noun
-        self.cbo_filter = cbo_filter
-        self.searchable = search
-        self.source, self.params = source, params
-        self._debounce: Timer | None = None
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="paged-list-bar"):
-            if self.searchable:
-                yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
-            if self.cbo_filter:
-                options = [(Text(name), cbo_id) for name, cbo_id in self.app.store.cbo_choices()]
-                yield Select(options, prompt=_("All CBOs"), id="cbo-filter", compact=True)
-            yield Label(id="row-count")
-        table = PagedTable(self.kind, self.columns, source=self.source, params=self.params, id="table")
-        table.set_reactive(PagedTable.descending, self.descending)  # the first query's order (no reload yet)
-        yield table
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one(PagedTable)
-
-    def on_mount(self) -> None:
-        self.table.reload()
-
-    def on_paged_table_reloaded(self, event: PagedTable.Reloaded) -> None:
-        one, many = self.noun  # (singular, plural) msgids: "1 trainee", "4,395 trainees"
-        noun = _(one if event.table.total == 1 else many)
-        self.query_one("#row-count", Label).update(f"{event.table.total_text()} {noun}")
-
-    def on_paged_table_filters_cleared(self, event: PagedTable.FiltersCleared) -> None:
-        event.stop()
-        with self.prevent(Input.Changed, Select.Changed):
-            self.query_one("#search", Input).value = ""
-            if self.cbo_filter:
-                self.query_one("#cbo-filter", Select).clear()
-        self.notify(_("The search was cleared to show the record just saved."))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "search":
-            return
-        event.stop()
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(SEARCH_DEBOUNCE, self._apply_search)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
-            return
-        event.stop()
-        self._apply_search()
-        self.table.focus()
-
-    def _apply_search(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        self.table.search = self.query_one("#search", Input).value
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "cbo-filter":
-            return
-        event.stop()
-        self.table.cbo_id = None if event.value is Select.NULL else str(event.value)
