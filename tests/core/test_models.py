@@ -10,12 +10,14 @@ from fieldtui.core.models import (
     CBO,
     AfterSchool,
     ChildRecord,
+    Followup,
     OtherProgramme,
     Participant,
     Placement,
     RecordInvalid,
     TraineeRecord,
     Training,
+    VolunteerHours,
     check_placement_against_training,
     validate,
 )
@@ -204,6 +206,47 @@ def test_cbo_accepts_formatted_money_and_blank_sii():
     cbo = validate(CBO, dict(CBO_OK, grant_usd="US$1,087,406", sii="", programmes="vocational_training, after_school"))
     assert cbo.grant_usd == 1087406 and cbo.sii is None
     assert cbo.programmes == ["vocational_training", "after_school"]
+
+
+FOLLOWUP = dict(placement_id="p1", due_month=3, checked_on="2010-10-01", employed=True, wage_cny=2000)
+HOURS = dict(volunteer_id="v1", activity="training", worked_on="2010-10-01", hours=2)
+#: money and counts: (model, valid data, field)
+NUMBER_FIELDS = [
+    (Followup, FOLLOWUP, "wage_cny"),
+    (Placement, PLACEMENT, "wage_cny"),
+    (Training, TRAINING, "income_before_cny"),
+    (CBO, CBO_OK, "grant_usd"),
+    (CBO, CBO_OK, "target_direct"),
+]
+
+
+@pytest.mark.parametrize("model,data,field", NUMBER_FIELDS)
+@pytest.mark.parametrize("typed", ["3,500", "３，５００", "3 500", "3\u00a0500", "３５００"])
+def test_money_and_counts_take_thousands_as_people_type_them(model, data, field, typed):
+    """A wage typed "3,500" (the form's key filter lets the comma in, and the CBO's grant took
+    "1,000") was refused with "must be a number"; in full width (全角) and grouped by spaces too."""
+    assert getattr(validate(model, dict(data, **{field: typed})), field) == 3500
+
+
+@pytest.mark.parametrize("model,data,field", NUMBER_FIELDS)
+@pytest.mark.parametrize("typed", ["3,5", "3,50,0", "35,00", ",500", "3500,", "3, 500", "3,500 000"])
+def test_a_comma_out_of_place_in_a_number_is_named(model, data, field, typed):
+    """A comma that groups no thousands (a decimal comma "3,5", a typo "3,50,0") is refused with
+    what to write instead, never read as 35 or 3500 (the grant's parser dropped every comma)."""
+    assert errors(model, dict(data, **{field: typed}))[field].endswith(
+        "write thousands in groups of three (3,500) and decimals after a point (3.5)")
+
+
+def test_grouped_amounts_keep_their_decimals_and_their_other_rules():
+    assert validate(Placement, dict(PLACEMENT, wage_cny="1,800.50")).wage_cny == 1800.5
+    assert validate(CBO, dict(CBO_OK, grant_usd="US$ 1,000,000.25")).grant_usd == 1_000_000.25
+    assert validate(VolunteerHours, dict(HOURS, hours="２.５")).hours == 2.5
+    assert errors(VolunteerHours, dict(HOURS, hours="2,5"))["hours"].endswith("decimals after a point (3.5)")
+    assert errors(Placement, dict(PLACEMENT, wage_cny="5,000,000"))["wage_cny"] == \
+        "Monthly wage (¥): must be at most ¥1,000,000"
+    assert errors(Training, dict(TRAINING, income_before_cny="-1,000"))["income_before_cny"].startswith(
+        "Monthly income before training (¥): must be at least 0")
+    assert errors(Followup, dict(FOLLOWUP, wage_cny="lots"))["wage_cny"] == "Monthly wage (¥): must be a number"
 
 
 def test_planned_course_dates_within_a_year_but_never_a_planned_birth_or_registration(monkeypatch):

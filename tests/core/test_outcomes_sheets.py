@@ -3,6 +3,7 @@ follow-ups, marks and hours were lost gets the same figures back from its own ex
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sqlite3
 
@@ -85,3 +86,28 @@ def test_a_sheets_own_equal_hours_are_two_stints(tmp_path):
         again = sheets.import_table(s, "volunteer_hours", tmp_path / "twice.csv")
     assert (first.written, first.already_stored) == (2, 0), first.errors
     assert (again.written, again.already_stored) == (0, 2), again.errors
+
+
+def test_a_wage_written_with_thousands_separators_in_a_sheet_is_read(tmp_path):
+    """A follow-up sheet typed by hand ("3,500", "３，５００" in full width): each check's wage is
+    read as 3500, as the form reads it; before, each row was refused ("must be a number")."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        fill(s)
+        sheets.export_table(s, "followups", tmp_path / "followups.csv")
+    conn = sqlite3.connect(field)
+    conn.execute("DELETE FROM followups")  # as if never recorded here (the round trip's way)
+    conn.commit()
+    conn.close()
+    for typed in ("3,500", "３，５００"):
+        with open(tmp_path / "followups.csv", encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        rows[0]["wage_cny"] = typed
+        with open(tmp_path / "typed.csv", "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        with Store.open(field) as s:
+            report = sheets.import_table(s, "followups", tmp_path / "typed.csv")
+            assert report.ok and report.written + report.already_stored == 1, report.errors
+            assert [r[0] for r in s.conn.execute("SELECT wage_cny FROM followups")] == [3500]

@@ -124,6 +124,31 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+#: A number grouped as people type it: thousands after a comma (a full-width "，" is one once
+#: `half_width`) or a space, the same one throughout ("3,500", "1 000 000"), decimals after a point.
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}([, ])[0-9]{3}(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+#: spaces a spreadsheet or a locale groups digits with (no-break, narrow no-break, thin)
+_GROUP_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def number_typed(value: Any, *, symbols: tuple[str, ...] = ()) -> Any:
+    """An amount or a count as typed, for pydantic to read: "3,500", "３，５００" and "3 500" as
+    "3500", `symbols` ("US$") left out; a comma or space that groups no thousands ("3,5", a
+    decimal comma; "3,50,0") is refused by name. The one rule of every money and count field
+    (a form's "number" field lets the comma in); anything else is left to the field's type."""
+    if not isinstance(value, str):
+        return value
+    text = half_width(value).translate(_GROUP_SPACES)
+    for symbol in symbols:
+        text = text.replace(symbol, "")
+    text = text.strip()
+    if "," in text or " " in text:
+        if not _GROUPED.fullmatch(text):
+            raise _rule("thousands", "write thousands in groups of three (3,500) and decimals after a point (3.5)")
+        text = text.replace(",", "").replace(" ", "")
+    return text
+
+
 def age_on(birth_year: int, birth_date: dt.date | None, on: dt.date) -> int:
     """Completed years on a date; with only a birth year, assume 1 July (the mid-year convention)."""
     born = birth_date or dt.date(birth_year, 7, 1)

@@ -27,6 +27,7 @@ from fieldtui.core.models.fields import (
     _required_text,
     _rule,
     normalise_phone,
+    number_typed,
     person_name,
 )
 from fieldtui.core.models.messages import _field_error
@@ -85,10 +86,15 @@ class Followup(Record):
     def _employed(cls, v: Any) -> Any:
         return _required(v)
 
-    @field_validator("same_employer", "wage_cny", "reason", mode="before")
+    @field_validator("same_employer", "reason", mode="before")
     @classmethod
     def _blank(cls, v: Any) -> Any:
         return _blank_to_none(v)
+
+    @field_validator("wage_cny", mode="before")
+    @classmethod
+    def _wage_typed(cls, v: Any) -> Any:
+        return number_typed(_blank_to_none(v))
 
     @field_validator("wage_cny")
     @classmethod
@@ -257,7 +263,7 @@ class VolunteerHours(Record):
     @field_validator("hours", mode="before")
     @classmethod
     def _hours_blank(cls, v: Any) -> Any:
-        return _required(v)
+        return number_typed(_required(v))
 
     @field_validator("hours")
     @classmethod

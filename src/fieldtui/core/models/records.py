@@ -25,6 +25,7 @@ from fieldtui.core.models.fields import (
     _rule,
     normalise_phone,
     normalise_province,
+    number_typed,
     person_name,
 )
 from fieldtui.core.models.messages import _field_error
@@ -78,9 +79,12 @@ class CBO(Record):
         v = _blank_to_none(v)
         if v is None:
             raise _rule("required", "is required")
-        if isinstance(v, str):
-            v = v.replace(",", "").replace("US$", "").replace("$", "").strip()
-        return v
+        return number_typed(v, symbols=("US$", "$"))
+
+    @field_validator("target_direct", mode="before")
+    @classmethod
+    def _target(cls, v: Any) -> Any:
+        return number_typed(v)
 
     @field_validator("grant_usd")
     @classmethod
@@ -94,7 +98,7 @@ class CBO(Record):
     @field_validator("sii", mode="before")
     @classmethod
     def _sii_blank(cls, v: Any) -> Any:
-        return _blank_to_none(v)
+        return number_typed(_blank_to_none(v))
 
     @field_validator("sii")
     @classmethod
@@ -265,7 +269,7 @@ class Training(Enrolment):
     @field_validator("income_before_cny", mode="before")
     @classmethod
     def _income(cls, v: Any) -> Any:
-        return _blank_to_none(v)
+        return number_typed(_blank_to_none(v))
 
     @model_validator(mode="after")
     def _completed(self) -> Training:
@@ -348,7 +352,7 @@ class Placement(Record):
         v = _blank_to_none(v)
         if v is None:
             raise _rule("required", "is required")
-        return v
+        return number_typed(v)
 
     @field_validator("wage_cny")
     @classmethod
