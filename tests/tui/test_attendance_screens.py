@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from fieldtui.core.models import Volunteer, validate
 from fieldtui.core.store import Store
 from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.form import RecordFormScreen
 from fieldtui.tui.screens.roster import RosterScreen
 from fieldtui.tui.screens.sessions import SessionListScreen
+from fieldtui.tui.widgets.picker import Picker
 from tests.core.test_attendance_volunteers import child, session
 
 from .helpers import fill, form_screen, settle
@@ -75,3 +77,42 @@ async def test_a_marked_session_moved_before_its_childs_enrolment_is_refused_in_
         assert any("Attendance marks at this session that would no longer fit: 1" in m for m in notices), notices
     with Store.open_readonly(path) as store:
         assert store.get_session(sid).held_on.isoformat() == "2011-03-02"
+
+
+async def test_the_hours_form_names_the_cbo_in_the_language_shown_and_offers_the_newest_session_first(fresh_db):
+    """In Chinese, the hours form's volunteer and session named the CBO in English ("New Hope"
+    where every other screen says 新希望); a session chosen kept that language after F12; and the
+    session picker began with the oldest sessions, today's perhaps not among its 50."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo_id, full_name="马丹", joined_on="2011-01-05")))
+        for day in ("2011-03-02", "2011-03-16", "2011-03-09"):
+            session(store, cbo_id, day)
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f12")  # 中文
+        await settle(pilot)
+        app.action_open("volunteers")
+        await settle(pilot)
+        await pilot.press("ctrl+l")  # log hours of the one volunteer
+        await settle(pilot)
+
+        def shown(path: str) -> str:
+            return str(form_screen(pilot).form.widget_for(path).render())
+
+        assert shown("volunteer_id") == "马丹 · 新希望"
+        form_screen(pilot).form.widget_for("session_id").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Picker)
+        options = app.screen.query_one("#picker-options")
+        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert offered == ["2011-03-16 · 课后项目 · 新希望", "2011-03-09 · 课后项目 · 新希望",
+                           "2011-03-02 · 课后项目 · 新希望"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown("session_id") == "2011-03-16 · 课后项目 · 新希望"
+        await pilot.press("f12")  # English
+        await settle(pilot)
+        assert shown("volunteer_id") == "马丹 · New Hope"
+        assert shown("session_id") == "2011-03-16 · After school · New Hope"

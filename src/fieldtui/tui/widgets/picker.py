@@ -44,29 +44,45 @@ def placement_label(row: dict[str, Any]) -> str:
 
 
 def volunteer_label(row: dict[str, Any]) -> str:
-    return fmt.shown(f"{row['full_name']} · {row.get('affiliation') or ''} · {row.get('cbo_en') or ''}")
+    """The name, school or workplace and the CBO (in the reader's language)."""
+    cbo = fmt.cbo_name(row.get("cbo_zh"), row.get("cbo_en"))
+    return fmt.shown(" · ".join(p for p in (row["full_name"], row.get("affiliation") or "", cbo) if p))
 
 
 def session_label(row: dict[str, Any]) -> str:
-    return fmt.shown(f"{row['held_on']} · {vocabulary.choice_label(row['programme'])} · {row.get('cbo_en') or ''}")
+    """The day, the programme and the CBO (in the reader's language)."""
+    cbo = fmt.cbo_name(row.get("cbo_zh"), row.get("cbo_en"))
+    return fmt.shown(" · ".join(p for p in (row["held_on"], vocabulary.choice_label(row["programme"]), cbo) if p))
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a picker's choices come from: a list kind, what to keep of it, how a row reads."""
+    """Where a picker's choices come from: a list kind, what to keep of it, how a row reads,
+    whether the newest rows come first (sessions: today's is the one hours are logged for), and
+    whether the field shows the chosen row as the list reads it now (`PickerField._show`)."""
 
     title: str  # msgid
     kind: str
     label: Callable[[dict[str, Any]], str]
     keep: Callable[[dict[str, Any]], bool] = lambda row: True
+    newest_first: bool = False
+    shown_as_listed: bool = False
 
 
 SOURCES: dict[str, Source] = {
     "trainee": Source(N_("Choose a trainee"), "trainees", trainee_label, lambda r: r["status"] != "dropped"),
     "placement": Source(N_("Choose a job placement"), "placements", placement_label),
-    "volunteer": Source(N_("Choose a volunteer"), "volunteers", volunteer_label),
-    "session": Source(N_("Choose a session"), "sessions", session_label, lambda r: bool(r["held"])),
+    "volunteer": Source(N_("Choose a volunteer"), "volunteers", volunteer_label, shown_as_listed=True),
+    "session": Source(N_("Choose a session"), "sessions", session_label, lambda r: bool(r["held"]),
+                      newest_first=True, shown_as_listed=True),
 }
+
+
+def row_label(store: Any, source: str, value: str) -> str | None:
+    """The chosen row as its picker lists it now, in the language shown; None if the list no
+    longer holds it (removed)."""
+    rows = store.page(SOURCES[source].kind, only=value, limit=1)
+    return SOURCES[source].label(rows[0]) if rows else None
 
 
 class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
@@ -93,7 +109,8 @@ class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
 
     def refresh_options(self) -> None:
         search = self.query_one("#picker-search", Input).value
-        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE) if self.source.keep(r)]
+        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE,
+                                               descending=self.source.newest_first) if self.source.keep(r)]
         self.rows = {r["id"]: r for r in rows}
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
@@ -169,7 +186,12 @@ class PickerField(Static, can_focus=True):
         self._show()
 
     def _show(self) -> None:
-        self.update(self.label or _("(press Enter to choose)"))
+        """The label given (what a draft keeps and a save compares), or for a volunteer or a
+        session the row as its picker lists it now: in the language shown (F12 composes the form
+        again), the CBO's name in the reader's language, whatever language it was chosen in."""
+        listed = self.value and SOURCES[self.source].shown_as_listed
+        shown = row_label(self.app.store, self.source, self.value) if listed else None
+        self.update(shown or self.label or _("(press Enter to choose)"))
         self.set_class(not self.value, "-empty")
 
     def action_pick(self) -> None:
