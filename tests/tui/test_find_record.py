@@ -148,3 +148,32 @@ async def test_a_birth_year_mistyped_outside_as_text_is_named_found_and_correcte
         await settle(pilot)
         assert not isinstance(app.screen, TraineeForm)
     assert refusal(field, tmp_path) == ""
+
+
+async def test_a_programme_opened_from_the_person_page_leads_back_to_it_and_to_the_searched_list(sample_copy):
+    """Enter on a programme of the person page opened its form by way of its list (every screen
+    above home closed), so Escape led to a fresh trainees list: the person page gone, the search
+    typed before it cleared (found by a helper). The form now opens over the page."""
+    from textual.widgets import Input
+
+    from fieldtui.tui.screens.trainees import TraineeListScreen
+
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"wang", "escape")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeForm)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen)
+        assert app.screen.query_one("#search", Input).value == "wang"

@@ -116,10 +116,13 @@ class PersonScreen(RedrawsOnlyWhatChanged, Screen[None]):
                 "person-placements": [("placements", pl) for pl in self.overview["placements"]]}.get(
             event.data_table.id or "", [])
         if event.cursor_row < len(rows) and not rows[event.cursor_row][1]["deleted"]:
-            from fieldtui.tui.screens.find_record import open_record
+            from fieldtui.tui.app import screen_class
 
             table, row = rows[event.cursor_row]
-            open_record(self.app, table, row["id"])
+            kind = next(k for k in kinds.KINDS if k.table == table and getattr(screen_class(k.key), "FORM", None))
+            # over this page, not by way of its list (that closed every screen above home): Escape
+            # comes back here, and to the list this page was opened from, as it was
+            self.app.push_screen(screen_class(kind.key).FORM(row["id"]), self._enrolled)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enrol":
