@@ -336,3 +336,28 @@ def test_two_people_found_one_on_a_copy_and_the_one_kept_removed_on_another_merg
         with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
             figures.append(summary.compute(hq).to_json())
     assert figures[0] == figures[1]
+
+
+@pytest.mark.parametrize(("old", "new"), [("13800000000", None), (None, "")])
+def test_a_field_blanked_with_sqlite3_and_a_stamp_that_only_starts_with_a_date_merge_alike(tmp_path, old, new):
+    """The same conflict with a value emptied (NULL and "" are told apart, whatever the order)
+    and a creation stamp that only starts with a date (all the file's check asks): no internal
+    error, one value kept either way, both listed."""
+    field = tmp_path / "field.db"
+    with Store.open(field, create=True) as s:
+        person = s.save_trainee(trainee(make_cbo(s), "王五", phone="13800000000")).participant.id
+    sqlite3_cli(field, f"UPDATE participants SET phone = {'NULL' if old is None else repr(old)}, "
+                       f"created_at = created_at || 'x', updated_at = max(updated_at, created_at || 'x') "
+                       f"WHERE id = '{person}';")
+    before = export(field, tmp_path / "before.db")
+    sqlite3_cli(field, f"UPDATE participants SET phone = {'NULL' if new is None else repr(new)} WHERE id = '{person}';")
+    after = export(field, tmp_path / "after.db")
+    kept = []
+    for name, files in (("hq1.db", [before, after]), ("hq2.db", [after, before])):
+        report = exchange.merge(tmp_path / name, files)
+        assert not report.refused, [f.reason for f in report.files]
+        with Store.open_readonly(tmp_path / name) as hq:
+            (conflict,) = exchange.conflicts(hq)
+            kept.append(conflict["versions"][0]["value"])
+            assert len(conflict["versions"]) == 2
+    assert kept[0] == kept[1]

@@ -262,11 +262,14 @@ def _edited_outside(conn: sqlite3.Connection, table: str, row_id: str, field: st
     export made before a sqlite3 edit, merged after the one made after it, undid the edit in
     silence. Either order now keeps the same value (the greater, as stored) and lists both for
     review, the other a microsecond before it (field_conflicts holds one value a stamp)."""
-    if len(values) < 2:  # equal after all (3 and 3.0)
+    if len({as_stored(v) for v in values}) < 2:  # one value as stored (3 and "3")
         return _KEEP
-    kept = max(values, key=lambda v: as_stored(v) or "")
+    kept = max(values, key=lambda v: (as_stored(v) is not None, as_stored(v) or ""))  # NULL below ""
     other = next(v for v in values if v is not kept)
-    before = (dt.datetime.fromisoformat(stamp) - dt.timedelta(microseconds=1)).isoformat(timespec="microseconds")
+    try:
+        before = (dt.datetime.fromisoformat(stamp) - dt.timedelta(microseconds=1)).isoformat(timespec="microseconds")
+    except ValueError:  # a stamp that only starts with a date (all a file's check asks): a prefix sorts before
+        before = stamp[:-1]
     conn.execute("DELETE FROM field_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", (table, row_id, field))
     for at, value in ((stamp, kept), (before, other)):  # one version, so one device made both (a copy's)
         conn.execute("INSERT INTO field_conflicts (tbl, row_id, field, stamp, value, device) VALUES (?, ?, ?, ?, ?, ?)",
