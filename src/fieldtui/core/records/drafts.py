@@ -69,7 +69,10 @@ class Drafts:
         return [d for d in self.drafts() if draft_owners.left_behind(d["form"])]
 
     def adopt_draft(self, draft_key: str) -> None:
-        """A left-behind draft restored here becomes this store's (its form keeps it from now on)."""
+        """A left-behind draft restored here becomes this store's (its form keeps it from now on);
+        a file open read-only keeps it as it is (the restored form cannot keep one either)."""
+        if self.readonly:
+            return
         mine = draft_owners.key(draft_owners.form_of(draft_key), self._draft_owner)
         with self.transaction():
             self.conn.execute("DELETE FROM drafts WHERE form = ? AND form <> ?", (mine, draft_key))
