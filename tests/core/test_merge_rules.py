@@ -299,15 +299,24 @@ def test_a_field_edited_with_sqlite3_merges_alike_in_either_order_and_is_listed(
     silence. Now either order keeps the same value and lists both for review (found by a helper)."""
     before, after = edited_with_sqlite3(tmp_path, copies)
     merged = []
+    for hq, conflict in _one_conflict_in_either_order(tmp_path, before, after):
+        assert conflict["field"] == "phone"
+        assert sorted(v["value"] for v in conflict["versions"]) == ["13800000000", "13911112222"]
+        merged.append([_table(hq, t) for t in ("participants", "field_conflicts")])
+    assert merged[0] == merged[1]
+
+
+def _one_conflict_in_either_order(tmp_path: Path, before: Path, after: Path) -> list[tuple[Path, dict]]:
+    """Both exports merged into two headquarters, in both orders, each accepted and left with
+    one conflict: (headquarters, that conflict) for each."""
+    out = []
     for name, files in (("hq1.db", [before, after]), ("hq2.db", [after, before])):
         report = exchange.merge(tmp_path / name, files)
         assert not report.refused, [f.reason for f in report.files]
         with Store.open_readonly(tmp_path / name) as hq:
             (conflict,) = exchange.conflicts(hq)
-            assert conflict["field"] == "phone"
-            assert sorted(v["value"] for v in conflict["versions"]) == ["13800000000", "13911112222"]
-        merged.append([_table(tmp_path / name, t) for t in ("participants", "field_conflicts")])
-    assert merged[0] == merged[1]
+        out.append((tmp_path / name, conflict))
+    return out
 
 
 def test_two_people_found_one_on_a_copy_and_the_one_kept_removed_on_another_merge_either_way(tmp_path):
@@ -353,11 +362,7 @@ def test_a_field_blanked_with_sqlite3_and_a_stamp_that_only_starts_with_a_date_m
     sqlite3_cli(field, f"UPDATE participants SET phone = {'NULL' if new is None else repr(new)} WHERE id = '{person}';")
     after = export(field, tmp_path / "after.db")
     kept = []
-    for name, files in (("hq1.db", [before, after]), ("hq2.db", [after, before])):
-        report = exchange.merge(tmp_path / name, files)
-        assert not report.refused, [f.reason for f in report.files]
-        with Store.open_readonly(tmp_path / name) as hq:
-            (conflict,) = exchange.conflicts(hq)
-            kept.append(conflict["versions"][0]["value"])
-            assert len(conflict["versions"]) == 2
+    for _hq, conflict in _one_conflict_in_either_order(tmp_path, before, after):
+        kept.append(conflict["versions"][0]["value"])
+        assert len(conflict["versions"]) == 2
     assert kept[0] == kept[1]

@@ -8,8 +8,9 @@ is joined to its live person (`kinds.Table.person_column`) for the composite rul
 that enrols people in it: trainee age at training start (TraineeRecord), a child's age and
 guardian/consent under 14 (ChildRecord; rows last saved before the consent field existed,
 CONSENT_FIELD_SINCE, are let in without it). A placement must be on a training and not
-before it started; a follow-up on a placement and not recorded long before it is due (one
-under a record removed is let in and counts nowhere: RowCheck).
+before it started; a follow-up on a placement and not recorded long before it is due (at
+headquarters, one under a record removed there is let in and counts nowhere: RowCheck; in a
+file alone, never).
 Attendance marks and volunteer hours are read beside their session and parents set-based
 (beside_parents.py: they are most of a file).
 Tombstones (deleted = 1, personal fields blanked) are checked only for well-formed ids and time
