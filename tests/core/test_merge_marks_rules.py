@@ -151,3 +151,71 @@ def test_a_mark_whose_session_is_not_in_its_file_is_refused(tmp_path, sent):
     """An export holds every row of its file: a mark travels with its session and child."""
     _refused(tmp_path, sent, "PRAGMA foreign_keys = OFF; UPDATE attendance SET session_id = 'nowhere';",
              "attendance row", "not in the file")
+
+
+def _mark_id(s: Store, session_id: str, enrolment_id: str) -> str:
+    return s.conn.execute("SELECT id FROM attendance WHERE session_id = ? AND enrolment_id = ? AND deleted = 0",
+                          (session_id, enrolment_id)).fetchone()[0]
+
+
+def _child_removed_marked_again(s_a: Store, s_b: Store, ids: dict) -> str:
+    s_a.delete("children", ids["kid"])
+    later = session(s_b, ids["cbo"], "2010-10-15")
+    s_b.mark(later, ids["kid"], True)
+    return _mark_id(s_b, later, ids["kid"])
+
+
+def _session_removed_marked_again(s_a: Store, s_b: Store, ids: dict) -> str:
+    s_a.delete("sessions", ids["held"])
+    second = child(s_b, ids["cbo"], "王小兰", start="2010-09-01")
+    s_b.mark(ids["held"], second, False)
+    return _mark_id(s_b, ids["held"], second)
+
+
+def _volunteer_removed_hours_logged(s_a: Store, s_b: Store, ids: dict) -> str:
+    s_a.delete("volunteers", ids["volunteer"])
+    return s_b.save_volunteer_hours(validate(VolunteerHours, dict(
+        volunteer_id=ids["volunteer"], activity="after_school", worked_on="2010-10-08", hours=1,
+        session_id=ids["held"]))).id
+
+
+#: A child, a session or a volunteer removed on one copy, a mark or hours added under it on another.
+MARKS_REMOVED_HERE_ADDED_THERE = [(_child_removed_marked_again, "child_removed"),
+                                  (_session_removed_marked_again, "session_removed"),
+                                  (_volunteer_removed_hours_logged, "volunteer_removed")]
+
+
+def marks_removed_here_added_there(tmp_path, edits) -> tuple[dict, str]:
+    """Two copies of one file (a child marked at a session, a volunteer); `edits` removes on a,
+    adds under it on b. Returns both exports and the id of the record b added."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    with Store.open(a, create=True) as s:
+        cbo = make_cbo(s)
+        kid = child(s, cbo, "李小红", start="2010-09-01")
+        held = session(s, cbo, "2010-10-08")
+        s.mark(held, kid, True)
+        volunteer = s.save_volunteer(validate(Volunteer, dict(cbo_id=cbo, full_name="陈同学",
+                                                              joined_on="2010-09-01"))).id
+    shutil.copyfile(a, b)
+    with Store.open(a) as s_a, Store.open(b) as s_b:
+        added = edits(s_a, s_b, dict(cbo=cbo, kid=kid, held=held, volunteer=volunteer))
+    return {name: export(path, tmp_path / f"{name}-export.db") for name, path in (("a", a), ("b", b))}, added
+
+
+@pytest.mark.parametrize(("edits", "why"), MARKS_REMOVED_HERE_ADDED_THERE)
+def test_a_mark_or_hours_under_a_record_removed_on_another_copy_are_listed_as_counted_nowhere(tmp_path, edits, why):
+    """As a job recorded for a trainee another copy removed (test_merge_rules.py): the mark or
+    the hours are let in and count nowhere, in either order. Before, they were not listed either:
+    `uncounted` knew only people, trainings and placements as parents; now it reads the registry."""
+    files, added = marks_removed_here_added_there(tmp_path, edits)
+    figures, listed = [], []
+    for order in ("ab", "ba"):
+        report = exchange.merge(tmp_path / f"hq-{order}.db", [files[name] for name in order])
+        assert not report.refused, [f.reason for f in report.files]
+        with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
+            figures.append(summary.compute(hq).to_json())
+        listed.append([(u["id"], u["why"]) for u in report.uncounted])
+        # the first session's mark goes with its child or session; the mark added under either counts nowhere
+        assert _marked(tmp_path / f"hq-{order}.db") == (1 if why == "volunteer_removed" else 0)
+    assert figures[0] == figures[1]
+    assert listed[0] == listed[1] == [(added, why)]

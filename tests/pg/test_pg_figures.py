@@ -19,6 +19,7 @@ from fieldtui.core.report import write_report
 from fieldtui.core.store import Store
 from tests.conftest import SAMPLE_DB
 from tests.core.test_beneficiary_rule import two_laptops_each_removing_one_programme
+from tests.core.test_merge_marks_rules import MARKS_REMOVED_HERE_ADDED_THERE, marks_removed_here_added_there
 from tests.core.test_merge_rules import REMOVED_HERE_ADDED_THERE, edited_with_sqlite3, removed_here_added_there
 from tests.pg.conftest import new_database
 
@@ -98,12 +99,14 @@ def test_people_counted_nowhere_are_counted_the_same_on_both_engines(pg_url, tmp
         assert [u["id"] for u in summary.uncounted(pg_hq)] == [pid]
 
 
-@pytest.mark.parametrize(("edits", "why"), REMOVED_HERE_ADDED_THERE)
+@pytest.mark.parametrize(("copies", "edits", "why"), [
+    *((removed_here_added_there, edits, why) for edits, why in REMOVED_HERE_ADDED_THERE),
+    *((marks_removed_here_added_there, edits, why) for edits, why in MARKS_REMOVED_HERE_ADDED_THERE)])
 def test_a_record_removed_on_one_copy_and_added_to_on_another_reads_alike_in_either_order(
-        pg_cluster, tmp_path, edits, why):
+        pg_cluster, tmp_path, copies, edits, why):
     """Both engines let in, in either order, a record added on one copy under one removed on
     another: the same figures as SQLite's, and the same record listed for review."""
-    files, added = removed_here_added_there(tmp_path, edits)
+    files, added = copies(tmp_path, edits)
     assert not exchange.merge(tmp_path / "hq.db", [files["a"], files["b"]]).refused
     with Store.open_readonly(tmp_path / "hq.db") as store:
         lite = summary.compute(store).to_json()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from fieldtui.core import kinds, pinyin
+from fieldtui.core import pinyin, relations
 from fieldtui.core.errors import StoreError
 from fieldtui.core.exchange.after_merge import check_merged
 from fieldtui.core.exchange.hostile import Refused
@@ -29,25 +29,10 @@ _WHO = {
 }
 
 
-def _to_person(table: str, alias: str) -> str | None:
-    """The joins from a row of `table` (as `alias`) to its person (as p), read from the registry:
-    its person column, else the first parent that leads to one (a placement's training, a check's
-    placement, a mark's child). None for a table no person is reached from."""
-    spec = kinds.TABLE[table]
-    if spec.person_column:
-        return f" JOIN participants p ON p.id = {alias}.{spec.person_column}"
-    for column, parent, _restore in spec.parents:
-        step = f"{alias}_{parent}"
-        rest = _to_person(parent, step)
-        if rest is not None:
-            return f" JOIN {parent} {step} ON {step}.id = {alias}.{column}{rest}"
-    return None
-
-
 def _who(conn: sqlite3.Connection, table: str, row_id: str) -> tuple[str | None, str | None, str | None]:
     """The person a record is about (name) and their CBO's names, as far as the record leads to them."""
     sql = _WHO.get(table)
-    joins = _to_person(table, "r") if sql is None else None
+    joins = relations.to_person(table, "r") if sql is None else None
     if joins is not None:
         sql = (f"SELECT p.full_name, c.name_en, c.name_zh FROM {table} r{joins} JOIN cbos c ON c.id = p.cbo_id "
                "WHERE r.id = ?")

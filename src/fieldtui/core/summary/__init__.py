@@ -32,7 +32,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from fieldtui.core import kinds
+from fieldtui.core import kinds, relations
 from fieldtui.core.store import Store, StoreError
 from fieldtui.core.summary import counts, outcomes
 from fieldtui.core.summary.figures import (
@@ -104,27 +104,18 @@ UNCOUNTED_WHY = {"cbo_removed": N_("their CBO was removed"), "no_enrolment": N_(
                  "cbo_missing": N_("their CBO is not in the file (deleted outside fieldtui)"),
                  "person_removed": N_("a programme recorded after the person was removed elsewhere"),
                  "training_removed": N_("a job recorded after the trainee was removed elsewhere"),
-                 "placement_removed": N_("a follow-up recorded after the job was removed elsewhere")}
-
-#: Live records under a removed one (a laptop removed a trainee while a copy of its file recorded
-#: their job: exchange/rules.py lets both in): (record id, person id, why). Each a pass over one
-#: table's live rows probing its parent by id.
-_UNDER_REMOVED = " UNION ALL ".join([
-    *(f"SELECT e.id, e.{t.person_column} AS pid, 'person_removed' AS why FROM {t.name} e JOIN participants r "
-      f"ON r.id = e.{t.person_column} AND r.deleted = 1 WHERE e.deleted = 0" for t in kinds.TABLES if t.person_column),
-    "SELECT pl.id, r.participant_id, 'training_removed' FROM placements pl JOIN trainings r "
-    "ON r.id = pl.training_id AND r.deleted = 1 WHERE pl.deleted = 0",
-    "SELECT f.id, t.participant_id, 'placement_removed' FROM followups f JOIN placements r "
-    "ON r.id = f.placement_id AND r.deleted = 1 JOIN trainings t ON t.id = r.training_id WHERE f.deleted = 0"])
-
+                 "placement_removed": N_("a follow-up recorded after the job was removed elsewhere"),
+                 "child_removed": N_("attendance marked after the child was removed elsewhere"),
+                 "session_removed": N_("attendance or hours recorded at a session removed elsewhere"),
+                 "volunteer_removed": N_("hours logged after the volunteer was removed elsewhere")}
 
 def uncounted(store: Store) -> list[dict[str, Any]]:
     """Live people counted nowhere, for review: no live enrolment (each laptop removed a
     different one), a removed CBO (another laptop added them after it was removed), or a CBO
     not in the file at all (a row deleted with the sqlite3 program: the figures dropped them
-    without a word); then live records under a removed one (_UNDER_REMOVED) of anyone not listed
-    already, by their own id and their person's name while the person is live; `why` is a key
-    of UNCOUNTED_WHY."""
+    without a word); then live records under a removed one (relations.under_removed: a job, a
+    mark, hours...) of anyone not listed already, each once, by its own id and its person's name
+    while the person is live; `why` is a key of UNCOUNTED_WHY."""
     people = [dict(r) for r in store.conn.execute(
         "SELECT p.id, p.full_name, p.cbo_id, c.name_en AS cbo_en, c.name_zh AS cbo_zh, "
         "CASE WHEN c.id IS NULL THEN 'cbo_missing' WHEN c.deleted = 1 THEN 'cbo_removed' ELSE 'no_enrolment' END "
@@ -133,9 +124,13 @@ def uncounted(store: Store) -> list[dict[str, Any]]:
     listed = {p["id"] for p in people}
     records = [dict(r) for r in store.conn.execute(
         "SELECT x.id, x.pid, CASE WHEN p.deleted = 0 THEN p.full_name END AS full_name, p.cbo_id, "
-        f"c.name_en AS cbo_en, c.name_zh AS cbo_zh, x.why FROM ({_UNDER_REMOVED}) x "
+        f"c.name_en AS cbo_en, c.name_zh AS cbo_zh, x.why FROM ({relations.under_removed()}) x "
         "LEFT JOIN participants p ON p.id = x.pid LEFT JOIN cbos c ON c.id = p.cbo_id ORDER BY c.name_en, x.why, x.id")]
-    return people + [{k: v for k, v in r.items() if k != "pid"} for r in records if r["pid"] not in listed]
+    for r in records:  # a mark under a removed session and a removed child: listed once
+        if r["id"] not in listed and (r["pid"] is None or r["pid"] not in listed):
+            listed.add(r["id"])
+            people.append({k: v for k, v in r.items() if k != "pid"})
+    return people
 
 
 def _people_filter(filters: Filters, store: Store, live: bool = True) -> tuple[str, dict[str, Any]]:
