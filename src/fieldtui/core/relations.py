@@ -40,14 +40,17 @@ def under_removed() -> str:
     """SQL of the live records under a removed one, one row per (record, removed parent):
     (id, pid: its person's id or NULL, why). A laptop removes a record with everything under it
     (kinds' cascade), so such a row comes only from another copy of the file, let in at
-    headquarters and counted nowhere (exchange/after_merge.py). Each part one pass over a
-    table's live rows probing the parent by id; the person reached by a LEFT JOIN."""
+    headquarters and counted nowhere (exchange/after_merge.py). Each part is driven from the
+    removed parents (few), their rows found by the child's index on its column: SQLite's CROSS
+    JOIN keeps that order (core/pg/dialect.py makes it a JOIN for PostgreSQL, which plans its
+    own). Driven from the children, two parts scanned every attendance mark (sample.db: 20.6 ms
+    against 9.0). The person is reached by a LEFT JOIN."""
     parts = []
     for spec in kinds.TABLES:
         person = to_person(spec.name, "e")
         pid = "p.id" if person else "NULL"
         for column, parent in parent_links(spec.name):
-            parts.append(f"SELECT e.id, {pid} AS pid, '{REMOVED_WHY[parent]}' AS why FROM {spec.name} e "
-                         f"JOIN {parent} r ON r.id = e.{column} AND r.deleted = 1"
-                         f"{(person or '').replace(' JOIN ', ' LEFT JOIN ')} WHERE e.deleted = 0")
+            parts.append(f"SELECT e.id, {pid} AS pid, '{REMOVED_WHY[parent]}' AS why FROM {parent} r "
+                         f"CROSS JOIN {spec.name} e ON e.{column} = r.id"
+                         f"{(person or '').replace(' JOIN ', ' LEFT JOIN ')} WHERE r.deleted = 1 AND e.deleted = 0")
     return " UNION ALL ".join(parts)
