@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 import platformdirs
@@ -30,6 +29,10 @@ def default_db_path() -> Path:
 
 def load_config() -> dict:
     path = config_dir() / "config.toml"
+    if not path.is_file():  # most starts: tomllib is not loaded (a few ms of start-up)
+        return {}
+    import tomllib
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

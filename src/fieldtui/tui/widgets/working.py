@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
 
@@ -22,9 +22,11 @@ class Working(RedrawsOnlyWhatChanged, ModalScreen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import ProgressBar  # loaded with the first export or merge, not at start-up
+
         with Vertical(classes="dialog"):
             yield Static(self.text, classes="dialog-title", markup=False)
             yield ProgressBar(id="working-progress", show_eta=False)
 
     def progress(self, done: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#working-progress").update(total=total, progress=done)
