@@ -15,8 +15,10 @@ from fieldtui.core.models import (
     Participant,
     Placement,
     RecordInvalid,
+    Session,
     TraineeRecord,
     Training,
+    Volunteer,
     VolunteerHours,
     check_placement_against_training,
     validate,
@@ -329,3 +331,42 @@ def test_clean_text_fast_path_for_plain_ascii_agrees_with_the_full_rules():
         except PydanticCustomError:
             got = None
         assert got == full(value, 8), repr(value)
+
+
+#: Every date field of the records: (model, valid data, field, the date as 8 digits, as stored).
+DATE_FIELDS = [
+    (Participant, PERSON, "registered_on", "20100301", dt.date(2010, 3, 1)),
+    (Participant, PERSON, "birth_date", "19850305", dt.date(1985, 3, 5)),
+    (Training, TRAINING, "start_date", "20100310", dt.date(2010, 3, 10)),
+    (Training, TRAINING, "end_date", "20100610", dt.date(2010, 6, 10)),
+    (Placement, PLACEMENT, "start_date", "20100701", dt.date(2010, 7, 1)),
+    (Followup, FOLLOWUP, "checked_on", "20101001", dt.date(2010, 10, 1)),
+    (VolunteerHours, HOURS, "worked_on", "２０１０１００１", dt.date(2010, 10, 1)),
+    (Session, dict(cbo_id="c1", held_on="2010-10-01"), "held_on", "20101001", dt.date(2010, 10, 1)),
+    (Volunteer, dict(cbo_id="c1", full_name="陈同学", joined_on="2010-09-01"), "joined_on", "20100901",
+     dt.date(2010, 9, 1)),
+]
+
+
+@pytest.mark.parametrize("model,data,field,digits,stored", DATE_FIELDS)
+def test_a_date_typed_as_eight_digits_is_read_as_year_month_day(model, data, field, digits, stored):
+    """"20100301" is how many people write a date in China (and how a spreadsheet exports one
+    without separators). pydantic read any digits as a Unix time: 1970-08-22, refused as "must be
+    on or after 1990-01-01", a message that sent people looking for the wrong mistake."""
+    assert getattr(validate(model, dict(data, **{field: digits})), field) == stored
+
+
+@pytest.mark.parametrize("model,data,field,digits,stored", DATE_FIELDS)
+@pytest.mark.parametrize("typed", ["0", "5", "2010", "1267401600", 1267401600, 0, 20100301.0])
+def test_other_digits_for_a_date_say_how_to_write_one(model, data, field, digits, stored, typed):
+    """Any other number for a date (a year alone, a Unix time, a spreadsheet's number) is refused
+    saying how a date is written, never as a date in 1970."""
+    message = errors(model, dict(data, **{field: typed}))[field]
+    assert message.endswith("must be a date written YYYY-MM-DD, e.g. 2010-03-01"), message
+
+
+def test_eight_digits_that_are_no_date_say_why():
+    assert errors(Training, dict(TRAINING, start_date="20101305"))["start_date"] == \
+        "Start date: 2010-13-05 is not a date: there is no month 13"
+    assert errors(Training, dict(TRAINING, start_date="20100230"))["start_date"] == \
+        "Start date: 2010-02-30 is not a date: February 2010 has 28 days"

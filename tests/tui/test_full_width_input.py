@@ -105,3 +105,25 @@ async def test_a_date_typed_as_chinese_is_written_and_saved(fresh_db):
         assert isinstance(app.screen, TraineeListScreen), type(app.screen).__name__
     with Store.open_readonly(path) as store:
         assert store.conn.execute("SELECT start_date FROM trainings").fetchall()[0][0] == "2012-03-05"
+
+
+async def test_a_date_typed_as_eight_digits_is_saved_and_a_lone_number_is_explained(fresh_db):
+    """"20120305" typed into a date field was read as a Unix time (1970-08-22) and refused as
+    "must be on or after 1990-01-01"; "0" too. Eight digits are year, month and day; any other
+    number is refused saying how a date is written."""
+    path, cbo_id = fresh_db
+    app = FieldApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", "ctrl+n")
+        await settle(pilot)
+        await fill_all(pilot, {**person(cbo_id), "training.course": "厨师", "training.start_date": "0"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error_text(pilot, "training.start_date") == \
+            "Start date: must be a date written YYYY-MM-DD, e.g. 2010-03-01"
+        await fill_all(pilot, {"training.start_date": "20120305"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TraineeListScreen), error_text(pilot, "training.start_date")
+    with Store.open_readonly(path) as store:
+        assert store.conn.execute("SELECT start_date FROM trainings").fetchall()[0][0] == "2012-03-05"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from fieldtui.core import clock
@@ -116,6 +117,26 @@ def _date_planned(value: dt.date | None) -> dt.date | None:
     if value < EARLIEST_DATE:
         raise _rule("too_early", "must be on or after {earliest}", earliest=EARLIEST_DATE.isoformat())
     return value
+
+
+def date_typed(value: Any) -> Any:
+    """A date as typed, for pydantic to read: eight digits ("20100301", in either width) as
+    year, month and day, as many write a date in China; any other number, or text of digits
+    only, refused as not a date. pydantic reads a number as a Unix time: "20100301" was 1970-08-22,
+    refused as "must be on or after 1990-01-01", which sent people after the wrong mistake. The
+    one rule of every date field (`Date`); a plain date or other text goes on unchanged."""
+    if isinstance(value, (bool, int, float)):
+        raise PydanticCustomError("date_parsing", "not a date", {})
+    if isinstance(value, str) and value.strip().isdigit():
+        digits = half_width(value.strip())
+        if len(digits) != 8 or not digits.isascii():
+            raise PydanticCustomError("date_parsing", "not a date", {})
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    return value
+
+
+#: A date field: read as `date_typed` says, then as pydantic reads a date ("YYYY-MM-DD").
+Date = Annotated[dt.date, BeforeValidator(date_typed)]
 
 
 def _blank_to_none(value: Any) -> Any:

@@ -21,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models.fields import (
     MAX_MONEY_CNY,
+    Date,
     _blank_to_none,
     _date_not_future,
     _optional_text,
@@ -56,7 +57,7 @@ class Followup(Record):
 
     placement_id: str
     due_month: int
-    checked_on: dt.date
+    checked_on: Date
     employed: bool
     same_employer: bool | None = None
     wage_cny: float | None = None
@@ -148,7 +149,7 @@ class Session(Record):
 
     cbo_id: str
     programme: AfterSchoolProgramme = "after_school"
-    held_on: dt.date
+    held_on: Date
     held: bool = True
     topic: str | None = None
 
@@ -210,7 +211,7 @@ class Volunteer(Record):
     full_name: str
     phone: str | None = None
     affiliation: str | None = None
-    joined_on: dt.date
+    joined_on: Date
 
     @field_validator("cbo_id", mode="before")
     @classmethod
@@ -243,7 +244,7 @@ class VolunteerHours(Record):
 
     volunteer_id: str
     activity: VolunteerActivity
-    worked_on: dt.date
+    worked_on: Date
     hours: float = Field(gt=0, le=24)
     session_id: str | None = None
 

@@ -17,6 +17,7 @@ from fieldtui.core import clock, vocabulary
 from fieldtui.core.errors import RecordInvalid
 from fieldtui.core.models.fields import (
     MAX_MONEY_CNY,
+    Date,
     _blank_to_none,
     _date_not_future,
     _date_planned,
@@ -134,12 +135,12 @@ class Participant(Record):
     full_name: str
     gender: Gender
     birth_year: int
-    birth_date: dt.date | None = None
+    birth_date: Date | None = None
     province: str
     origin: Origin
     phone: str | None = None
     household_members: int = Field(default=0, ge=0, le=30)
-    registered_on: dt.date
+    registered_on: Date
     registered_by: str
 
     @model_validator(mode="before")
@@ -223,8 +224,8 @@ class Participant(Record):
 
 class Enrolment(Record):
     participant_id: str | None = None  # set by the store when saved with its person
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Date
+    end_date: Date | None = None
 
     @field_validator("end_date", mode="before")
     @classmethod
@@ -329,7 +330,7 @@ class Placement(Record):
     training_id: str
     employer: str
     job_title: str
-    start_date: dt.date
+    start_date: Date
     wage_cny: float
     verified: bool = False
 
