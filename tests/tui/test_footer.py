@@ -49,3 +49,27 @@ async def test_tab_keeps_the_footer_and_every_change_of_keys_shows(sample_copy):
     finally:
         set_language("en")
         retranslate_classes()
+
+
+async def test_each_list_offers_the_person_key_and_names_its_search_as_it_works(sample_copy):
+    """Sessions and volunteers showed "Space Person", which did nothing there (no person on the
+    row), and every list's search said "name, phone or ID": the sessions list searches a date,
+    a topic or an ID, the CBOs' a name or a city. Both now follow what the registry says."""
+    from textual.widgets import Input
+
+    expected = {"cbos": ("Search CBO name or city…", False), "trainees": ("Search name, phone or ID…", True),
+                "children": ("Search name, phone, guardian or ID…", True),
+                "sessions": ("Search date, topic or ID…", False), "volunteers": ("Search name, phone or ID…", False),
+                "volunteer_hours": ("Search name, date or ID…", False), "attendance": ("Search name or ID…", False)}
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(160, 40)) as pilot:
+        for kind, (placeholder, person) in expected.items():
+            await app.run_action(f"open({kind!r})")
+            await settle(pilot)
+            assert app.screen.query_one("#search", Input).placeholder == placeholder, kind
+            assert ("Person" in keys(app)) is person, (kind, sorted(keys(app)))
+        await app.run_action("open('cbos')")
+        await settle(pilot)
+        await pilot.press("f12")  # Chinese
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).placeholder == "搜索机构名称或城市…"

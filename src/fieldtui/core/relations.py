@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from fieldtui.core import kinds
 
 #: `why` (summary.UNCOUNTED_WHY) of a live record whose parent of this table is removed.
@@ -34,6 +36,12 @@ def to_person(table: str, alias: str) -> str | None:
         if rest is not None:
             return f" JOIN {parent} {step} ON {step}.id = {alias}.{column}{rest}"
     return None
+
+
+@cache
+def reaches_person(table: str) -> bool:
+    """Whether a row of `table` is about a person (the TUI's Space: that person's page)."""
+    return to_person(table, "r") is not None
 
 
 def under_removed() -> str:

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
 from fieldtui.core import formatting as fmt
-from fieldtui.core import kinds, vocabulary
+from fieldtui.core import kinds, relations, vocabulary
 from fieldtui.core.errors import RecordInvalid, StoreError
 from fieldtui.i18n import _
 from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
@@ -190,9 +190,9 @@ class RecordListScreen(RedrawsOnlyWhatChanged, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while removed records are shown; the person view only in lists
-        of people."""
+        whose rows lead to a person (not CBOs, sessions, volunteers or their hours)."""
         if action == "person":
-            return self.KIND != "cbos"
+            return relations.reaches_person(kinds.kind(self.KIND).table)
         return action != "restore" or self.table.include_deleted
 
     # ---- search and sort --------------------------------------------------------------------------

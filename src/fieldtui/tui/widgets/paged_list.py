@@ -12,12 +12,28 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import InvalidSelectValueError
 
-from fieldtui.i18n import _
+from fieldtui.core import kinds
+from fieldtui.i18n import N_, _, listed
 from fieldtui.tui.widgets.paged_table import Column, PagedTable
 
 SEARCH_DEBOUNCE = 0.3
 #: The table's reactives that make its query (with its `params`).
 QUERY = ("search", "cbo_id", "include_deleted", "sort", "descending")
+
+
+#: What a list's search box says it finds, by the column searched (the registry's `search`).
+SEARCH_WORDS = {"full_name": N_("name"), "name_en": N_("CBO name"), "name_zh": N_("CBO name"), "phone": N_("phone"),
+                "guardian_name": N_("guardian"), "employer": N_("employer"), "city": N_("city"),
+                "held_on": N_("date"), "worked_on": N_("date"), "topic": N_("topic"), "id": N_("ID")}
+
+
+def search_placeholder(kind: str) -> str:
+    """"Search name, phone or ID…", naming what this kind's search looks in (ID last)."""
+    columns = [c.rsplit(".", 1)[-1] for c in kinds.kind(kind).list.search]
+    words = list(dict.fromkeys(SEARCH_WORDS[c] for c in sorted(columns, key=lambda c: c == "id")))
+    said = [_(w) for w in words]
+    what = _("{some} or {last}").format(some=listed(said[:-1]), last=said[-1]) if len(said) > 1 else said[0]
+    return _("Search {what}…").format(what=what)
 
 
 class PagedList(Vertical):
@@ -45,7 +61,7 @@ class PagedList(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="paged-list-bar"):
             if self.searchable:
-                yield Input(placeholder=_("Search name, phone or ID…"), id="search", compact=True)
+                yield Input(placeholder=search_placeholder(self.kind), id="search", compact=True)
             if self.cbo_filter:
                 options = [(Text(name), cbo_id) for name, cbo_id in self.app.store.cbo_choices()]
                 yield Select(options, prompt=_("All CBOs"), id="cbo-filter", compact=True)
