@@ -116,3 +116,30 @@ async def test_the_hours_form_names_the_cbo_in_the_language_shown_and_offers_the
         await settle(pilot)
         assert shown("volunteer_id") == "马丹 · New Hope"
         assert shown("session_id") == "2011-03-16 · After school · New Hope"
+
+
+async def test_the_session_picker_offers_the_chosen_volunteers_cbo_only_and_says_what_it_searches(fresh_db):
+    """The session picker listed every CBO's sessions (another's was refused only at the save,
+    "the session is at another CBO") and its search box said "name, phone or ID"."""
+    from tests.core.test_store import make_cbo
+
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        other = make_cbo(store, "Xin Zhi Guan")
+        store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo_id, full_name="马丹", joined_on="2011-01-05")))
+        session(store, cbo_id, "2011-03-02")
+        session(store, other, "2011-03-09")  # newer, at the other CBO
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_open("volunteers")
+        await settle(pilot)
+        await pilot.press("ctrl+l")  # log hours of the one volunteer
+        await settle(pilot)
+        form_screen(pilot).form.widget_for("session_id").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Picker)
+        assert app.screen.query_one("#picker-search").placeholder == "Search date, topic or ID…"
+        options = app.screen.query_one("#picker-options")
+        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert offered == ["2011-03-02 · After school · New Hope"]

@@ -24,6 +24,7 @@ from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
 from fieldtui.i18n import N_, _
 from fieldtui.tui.redraws import RedrawsOnlyWhatChanged
+from fieldtui.tui.widgets.paged_list import search_placeholder
 
 #: What a picker returns: (value, label shown in the form).
 Choice = tuple[str, str]
@@ -67,6 +68,9 @@ class Source:
     keep: Callable[[dict[str, Any]], bool] = lambda row: True
     newest_first: bool = False
     shown_as_listed: bool = False
+    #: the source of another field of the form whose chosen row's CBO this one's rows must be at
+    #: (hours: the volunteer's; the save refuses a session at another CBO)
+    within: str | None = None
 
 
 SOURCES: dict[str, Source] = {
@@ -74,7 +78,7 @@ SOURCES: dict[str, Source] = {
     "placement": Source(N_("Choose a job placement"), "placements", placement_label),
     "volunteer": Source(N_("Choose a volunteer"), "volunteers", volunteer_label, shown_as_listed=True),
     "session": Source(N_("Choose a session"), "sessions", session_label, lambda r: bool(r["held"]),
-                      newest_first=True, shown_as_listed=True),
+                      newest_first=True, shown_as_listed=True, within="volunteer"),
 }
 
 
@@ -91,16 +95,17 @@ class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
     SOURCE = "trainee"
 
-    def __init__(self, search: str = "", *, source: str | None = None) -> None:
+    def __init__(self, search: str = "", *, source: str | None = None, cbo_id: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.source = SOURCES[source or self.SOURCE]
+        self.cbo_id = cbo_id  # only that CBO's rows, if given
         self.initial = search
         self.rows: dict[str, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Static(_(self.source.title), classes="dialog-title")
-            yield Input(self.initial, placeholder=_("Search name, phone or ID…"), id="picker-search")
+            yield Input(self.initial, placeholder=search_placeholder(self.source.kind), id="picker-search")
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:
@@ -109,7 +114,7 @@ class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
 
     def refresh_options(self) -> None:
         search = self.query_one("#picker-search", Input).value
-        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE,
+        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE, cbo_id=self.cbo_id,
                                                descending=self.source.newest_first) if self.source.keep(r)]
         self.rows = {r["id"]: r for r in rows}
         options = self.query_one("#picker-options", OptionList)
@@ -200,8 +205,17 @@ class PickerField(Static, can_focus=True):
                 self.set_choice(*choice)
                 self.post_message(self.Changed(self))
 
-        picker = TraineePicker() if self.source == "trainee" else Picker(source=self.source)
+        picker = TraineePicker() if self.source == "trainee" else Picker(source=self.source, cbo_id=self._within())
         self.app.push_screen(picker, chosen)
+
+    def _within(self) -> str | None:
+        """The CBO of the row chosen in the field this one's source is `within` (none chosen: any)."""
+        within = SOURCES[self.source].within
+        chosen = next((f.value for f in self.screen.query(PickerField) if f.source == within and f.value), None)
+        if not chosen:
+            return None
+        rows = self.app.store.page(SOURCES[within].kind, only=chosen, limit=1)
+        return rows[0]["cbo_id"] if rows else None
 
     def on_click(self) -> None:
         self.action_pick()
