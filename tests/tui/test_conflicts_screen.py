@@ -63,3 +63,31 @@ async def test_keep_the_value_shown_now(tmp_path, two_fields):  # noqa: F811
         await pilot.pause()
         assert app.screen.query_one("#conflicts-table", DataTable).row_count == 0
     assert _phone(hq, conflict["row_id"]) == conflict["versions"][0]["value"]
+
+
+async def test_a_record_counted_nowhere_is_listed_by_its_id_and_enter_opens_it(tmp_path):
+    """A job recorded on one copy for a trainee another copy removed is let in at headquarters
+    and counted nowhere. The Conflicts screen listed it under "People no longer counted" with no
+    way to it (hours of a removed volunteer: a row of blanks): it now shows the record's id, and
+    Enter on it opens the record, as Ctrl+P's "Open a record by its id" does."""
+    from fieldtui.tui.screens.form import RecordFormScreen
+    from tests.core.test_merge_rules import REMOVED_HERE_ADDED_THERE, removed_here_added_there
+
+    edits, _why = REMOVED_HERE_ADDED_THERE[0]  # the trainee removed, their job recorded
+    files, job = removed_here_added_there(tmp_path, edits)
+    hq = tmp_path / "hq.db"
+    assert not exchange.merge(hq, [files["a"], files["b"]]).refused
+    app = FieldApp(hq)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_open("conflicts")
+        await pilot.pause()
+        table = app.screen.query_one("#uncounted-table", DataTable)
+        assert table.row_count == 1
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert job.startswith(cells[0]) and len(cells[0]) >= 8, cells
+        assert "a job recorded after the trainee was removed elsewhere" in cells
+        table.focus()
+        await pilot.press("enter")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, RecordFormScreen) and app.screen.record_id == job

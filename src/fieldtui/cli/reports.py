@@ -55,8 +55,8 @@ SHOWN = 50
 
 
 def uncounted_report(people: list[dict]) -> Group:
-    """Live people the figures no longer count, and why, so someone corrects them."""
-    table = Table(title=_("People no longer counted ({n}): please review").format(n=fmt.number(len(people))))
+    """Live people and records the figures no longer count, and why, so someone corrects them."""
+    table = Table(title=_("Not counted ({n}): please review").format(n=fmt.number(len(people))))
     for label in (_("Person"), _("CBO"), _("Why")):
         table.add_column(label)
     table.add_column(_("Id"), no_wrap=True, min_width=36)  # whole: it is what finds the record

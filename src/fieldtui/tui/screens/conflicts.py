@@ -1,10 +1,11 @@
-"""Review what merges left for a person: fields changed two ways, and people no longer counted.
+"""Review what merges left for a person: fields changed two ways, and what is no longer counted.
 
 Each conflict is one field of one record with every value that was made for it side by side
 (core/exchange/conflicts.py). A row per value: Enter takes the highlighted value, K keeps the one
 shown now; each choice is saved through `exchange.resolve_conflict` (audited, checked against the
 rules, carried in the next export). Below, the live people the figures no longer count (their
-CBO was removed, or every programme of theirs was), so someone can correct them.
+CBO was removed, or every programme of theirs was) and the records let in under one removed
+elsewhere (a job of a removed trainee), each by its id: Enter opens it to be corrected.
 
 The lists are small and read on the UI thread through `app.store` (tui/workers.py rule 1).
 `core.exchange` (and with it pydantic) is imported when the screen is shown, not with the app.
@@ -35,7 +36,7 @@ def _cbo(row: dict[str, Any]) -> str:
 
 
 class ConflictsScreen(RedrawsOnlyWhatChanged, Screen[None]):
-    """Conflicts from merges, one row per value; people no longer counted below."""
+    """Conflicts from merges, one row per value; people and records no longer counted below."""
 
     CSS_PATH = [STYLES / "exchange.tcss"]
     BINDINGS = [
@@ -47,6 +48,7 @@ class ConflictsScreen(RedrawsOnlyWhatChanged, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[tuple[dict[str, Any], int]] = []  # per table row: (conflict, version number)
+        self._uncounted: list[str] = []  # per row of the second table: the id of what it lists
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,14 +104,21 @@ class ConflictsScreen(RedrawsOnlyWhatChanged, Screen[None]):
         measure_rows_now(table)
 
     def _fill_uncounted(self, people: list[dict[str, Any]]) -> None:
+        """People and records the figures leave out, each by its id too (a record let in under
+        a removed one may have no live person to name): Enter opens it."""
+        from fieldtui.core import exchange
+
         self.query_one("#uncounted-title", Static).update(
-            _("People no longer counted ({n}): please review").format(n=len(people)) if people else "")
+            _("Not counted ({n}): please review; Enter opens one").format(n=len(people)) if people else "")
         table = self.query_one("#uncounted-table", DataTable)
         table.clear(columns=True)
         table.display = bool(people)
-        table.add_columns(_("Person"), _("CBO"), _("Why"))
+        table.add_columns(_("Record"), _("Person"), _("CBO"), _("Why"))
+        ids = exchange.short_ids([{"row_id": p["id"]} for p in people])
+        self._uncounted = [p["id"] for p in people]
         for p in people:
-            table.add_row(*plain(fmt.shown(p["full_name"] or ""), _cbo(p), _(summary.UNCOUNTED_WHY[p["why"]])))
+            table.add_row(*plain(ids[p["id"]], fmt.shown(p["full_name"] or ""), _cbo(p),
+                                 _(summary.UNCOUNTED_WHY[p["why"]])))
         measure_rows_now(table)
 
     def _highlighted(self) -> tuple[dict[str, Any], int] | None:
@@ -119,9 +128,22 @@ class ConflictsScreen(RedrawsOnlyWhatChanged, Screen[None]):
         return self._rows[min(table.cursor_row, len(self._rows) - 1)]
 
     def action_take(self) -> None:
+        """Enter: on a conflict, take the highlighted value; on a record not counted, open it."""
+        uncounted = self.query_one("#uncounted-table", DataTable)
+        if uncounted.has_focus and self._uncounted:
+            self._open(self._uncounted[min(uncounted.cursor_row, len(self._uncounted) - 1)])
+            return
         picked = self._highlighted()
         if picked is not None:
             self._settle(picked[0], str(picked[1]))
+
+    def _open(self, row_id: str) -> None:
+        """The record's form (or the person's page), as Ctrl+P's "Open a record by its id" does."""
+        from fieldtui.tui.screens.find_record import open_record
+
+        found = self.app.store.find_record(row_id)  # type: ignore[attr-defined]
+        if found is not None:
+            open_record(self.app, found[0], found[1])
 
     def action_keep(self) -> None:
         picked = self._highlighted()

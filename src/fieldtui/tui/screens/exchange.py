@@ -155,6 +155,6 @@ class ExchangeScreen(RedrawsOnlyWhatChanged, Screen[None]):
         self._status(message, error=error)
         self.query_one("#report", Static).update(merge_report(report) if report else "")
         if report is not None and (report.uncounted or any(c.conflicts for c in report.totals().values())):
-            self._status(message + " " + _("Ctrl+R: review conflicts and people no longer counted."), error=error)
+            self._status(message + " " + _("Ctrl+R: review conflicts and what is no longer counted."), error=error)
         if self._return_to:
             self.call_after_refresh(self.query_one(f"#{self._return_to}", Button).focus)
