@@ -143,3 +143,40 @@ async def test_the_session_picker_offers_the_chosen_volunteers_cbo_only_and_says
         options = app.screen.query_one("#picker-options")
         offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert offered == ["2011-03-02 · After school · New Hope"]
+
+
+async def test_saved_hours_edited_after_f12_are_not_said_to_be_changed_elsewhere(fresh_db):
+    """The form compares the record as stored with the one it opened to take what another
+    program saved meanwhile. A session's and a volunteer's [id, label] were compared whole, and
+    the label follows the language: after F12, a session chosen on the form was "also changed
+    elsewhere" (a warning about nothing); now a picker compares by its id."""
+    from fieldtui.core.models import VolunteerHours
+
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        volunteer = store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo_id, full_name="马丹",
+                                                                  joined_on="2011-01-05")))
+        first = session(store, cbo_id, "2011-03-02")
+        later = session(store, cbo_id, "2011-03-09")
+        hours = store.save_volunteer_hours(validate(VolunteerHours, dict(
+            volunteer_id=volunteer.id, activity="after_school", worked_on="2011-03-02", hours=2, session_id=first)))
+    app = FieldApp(path)
+    said: list[str] = []
+    app.notify = lambda message, **_kw: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_open("volunteer_hours")
+        await settle(pilot)
+        app.screen.open_form(hours.id)
+        await settle(pilot)
+        await pilot.press("f12")  # 中文
+        await settle(pilot)
+        form_screen(pilot).form.widget_for("session_id").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the newest session first
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert said == ["已保存。"]
+    with Store.open_readonly(path) as store:
+        assert store.get_volunteer_hours(hours.id).session_id == later

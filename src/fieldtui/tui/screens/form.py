@@ -340,8 +340,11 @@ class RecordFormScreen(RedrawsOnlyWhatChanged, DuplicateCheck, Screen[str | None
         except StoreError:  # removed meanwhile: the save itself says so
             return
         values = self.form.values()
-        theirs = {path: value for path, value in stored.items() if value != self.loaded.get(path)}
-        take = {path: value for path, value in theirs.items() if values.get(path) == self.baseline.get(path)}
+        as_stored = self.form.as_stored  # a picker's [id, label] by its id: labels follow F12
+        theirs = {path: value for path, value in stored.items()
+                  if as_stored(path, value) != as_stored(path, self.loaded.get(path))}
+        take = {path: value for path, value in theirs.items()
+                if as_stored(path, values.get(path)) == as_stored(path, self.baseline.get(path))}
         titles = {f.path: _(f.label) for f in self.form.input_fields}
         self.changed_on_both_sides = [titles.get(p, p) for p in theirs if p not in take]
         if take:

@@ -156,6 +156,15 @@ class RecordForm(VerticalScroll):
         """(name shown, id, other name) of each CBO: its name in either language finds it."""
         return [(c[0], c[1], c[2] if len(c) > 2 else "") for c in self.cbo_options]  # type: ignore[misc]
 
+    def as_stored(self, path: str, value: Any) -> Any:
+        """A value of `values()` as stored: a picker's [id, label] is its id. The label is in the
+        language shown, so after F12 a record loaded again differed from the one the form opened
+        with, and a session chosen on the form was said to be "changed elsewhere" too."""
+        field = next((f for f in self.fields if f.path == path), None)
+        if field is not None and field.kind in SOURCES and isinstance(value, (list, tuple)) and value:
+            return value[0]
+        return value
+
     def widget_for(self, path: str) -> Widget:
         field = next(f for f in self.fields if f.path == path)
         return self.query_one(f"#{field.widget_id}")
