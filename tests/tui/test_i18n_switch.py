@@ -308,3 +308,25 @@ async def test_f12_in_a_form_keeps_the_search_of_the_list_under_it(sample_copy):
         await finished(pilot)
         assert app.screen is screen
         assert list_state(screen) == before and app.focused is screen.table
+
+
+async def test_f12_on_a_list_keeps_the_cbo_chosen_in_its_filter(sample_copy):
+    """The CBO filter chosen with the keyboard is kept by F12 (the list and its Select), the
+    rows still that CBO's (stop 41 left this without a test)."""
+    from textual.widgets import Select
+
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f3")
+        await finished(pilot)
+        screen = app.screen
+        every = screen.table.total
+        screen.query_one("#cbo-filter", Select).focus()
+        await pilot.press("enter", "down", "down", "enter")  # past "All CBOs": the second CBO
+        await finished(pilot)
+        before = list_state(screen)
+        assert before["cbo"] is not None and before["total"] < every
+        await pilot.press("f12")
+        await finished(pilot)
+        assert list_state(screen) == before
+        assert screen.query_one("#cbo-filter", Select).value == before["cbo"]
