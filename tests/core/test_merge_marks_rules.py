@@ -22,7 +22,7 @@ from fieldtui.core.models import Volunteer, VolunteerHours, validate
 from fieldtui.core.store import Store
 from tests.core.test_attendance_volunteers import child, session
 from tests.core.test_exchange import reseal
-from tests.core.test_merge_rules import export, sqlite3_cli
+from tests.core.test_merge_rules import export, merged_in_either_order, sqlite3_cli
 from tests.core.test_store import make_cbo
 
 pytestmark = pytest.mark.skipif(shutil.which("sqlite3") is None and not os.environ.get("CI"),
@@ -208,14 +208,9 @@ def test_a_mark_or_hours_under_a_record_removed_on_another_copy_are_listed_as_co
     the hours are let in and count nowhere, in either order. Before, they were not listed either:
     `uncounted` knew only people, trainings and placements as parents; now it reads the registry."""
     files, added = marks_removed_here_added_there(tmp_path, edits)
-    figures, listed = [], []
+    figures, listed = merged_in_either_order(tmp_path, files)
+    # the first session's mark goes with its child or session; one added under either counts nowhere
     for order in ("ab", "ba"):
-        report = exchange.merge(tmp_path / f"hq-{order}.db", [files[name] for name in order])
-        assert not report.refused, [f.reason for f in report.files]
-        with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
-            figures.append(summary.compute(hq).to_json())
-        listed.append([(u["id"], u["why"]) for u in report.uncounted])
-        # the first session's mark goes with its child or session; the mark added under either counts nowhere
         assert _marked(tmp_path / f"hq-{order}.db") == (1 if why == "volunteer_removed" else 0)
     assert figures[0] == figures[1]
     assert listed[0] == listed[1] == [(added, why)]

@@ -249,6 +249,20 @@ def removed_here_added_there(tmp_path: Path, edits) -> tuple[dict[str, Path], st
     return {name: export(path, tmp_path / f"{name}-export.db") for name, path in (("a", a), ("b", b))}, added
 
 
+def merged_in_either_order(tmp_path: Path, files: dict[str, Path]) -> tuple[list[dict], list[list[tuple]]]:
+    """Exports "a" and "b" merged into a new headquarters in each order, none refused: the
+    figures (summary JSON) and what `uncounted` lists (id, why) after each order, and each
+    headquarters file as hq-ab.db, hq-ba.db."""
+    figures, listed = [], []
+    for order in ("ab", "ba"):
+        report = exchange.merge(tmp_path / f"hq-{order}.db", [files[name] for name in order])
+        assert not report.refused, [f.reason for f in report.files]
+        with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
+            figures.append(summary.compute(hq).to_json())
+        listed.append([(u["id"], u["why"]) for u in report.uncounted])
+    return figures, listed
+
+
 @pytest.mark.parametrize(("edits", "why"), REMOVED_HERE_ADDED_THERE)
 def test_a_record_removed_on_one_copy_and_added_to_on_another_merges_either_way(tmp_path, edits, why):
     """Laptop a removes a record (a trainee registered by mistake, a job); laptop b, a copy of the
@@ -257,13 +271,7 @@ def test_a_record_removed_on_one_copy_and_added_to_on_another_merges_either_way(
     order and the refused laptop could not send again. Now, as for marks on a removed session
     (beside_parents.py) and people of a removed CBO: let in, counted nowhere, listed for review."""
     files, added = removed_here_added_there(tmp_path, edits)
-    figures, listed = [], []
-    for order in ("ab", "ba"):
-        report = exchange.merge(tmp_path / f"hq-{order}.db", [files[name] for name in order])
-        assert not report.refused, [f.reason for f in report.files]
-        with Store.open_readonly(tmp_path / f"hq-{order}.db") as hq:
-            figures.append(summary.compute(hq).to_json())
-        listed.append([(u["id"], u["why"]) for u in report.uncounted])
+    figures, listed = merged_in_either_order(tmp_path, files)
     assert figures[0] == figures[1]
     assert figures[0]["direct_beneficiaries"] == (1 if why == "placement_removed" else 0)
     assert listed[0] == listed[1] == [(added, why)]
