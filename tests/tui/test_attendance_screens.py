@@ -180,3 +180,28 @@ async def test_saved_hours_edited_after_f12_are_not_said_to_be_changed_elsewhere
     assert said == ["已保存。"]
     with Store.open_readonly(path) as store:
         assert store.get_volunteer_hours(hours.id).session_id == later
+
+
+async def test_enter_or_space_on_a_child_of_the_attendance_list_opens_their_page(sample_copy):
+    """The attendance list (Ctrl+T: children often absent) is where a coordinator finds whom to
+    call; it offered no way to the child: Enter and Space did nothing. Now both open the child's
+    page (their programmes, the guardian), as Space does on every list of people."""
+    from fieldtui.tui.screens.person import PersonScreen
+
+    app = FieldApp(sample_copy)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_open("attendance")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+t")  # the children often absent
+        await settle(pilot)
+        child = screen.table.current_row()
+        assert child is not None
+        assert "Person" in {key.description for key in screen.query("FooterKey")}
+        for key in ("enter", "space"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, PersonScreen) and app.screen.participant_id == child["participant_id"], key
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen

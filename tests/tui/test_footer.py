@@ -60,7 +60,7 @@ async def test_each_list_offers_the_person_key_and_names_its_search_as_it_works(
     expected = {"cbos": ("Search CBO name or city…", False), "trainees": ("Search name, phone or ID…", True),
                 "children": ("Search name, phone, guardian or ID…", True),
                 "sessions": ("Search date, topic or ID…", False), "volunteers": ("Search name, phone or ID…", False),
-                "volunteer_hours": ("Search name, date or ID…", False), "attendance": ("Search name or ID…", False)}
+                "volunteer_hours": ("Search name, date or ID…", False), "attendance": ("Search name or ID…", True)}
     app = FieldApp(sample_copy)
     async with app.run_test(size=(160, 40)) as pilot:
         for kind, (placeholder, person) in expected.items():

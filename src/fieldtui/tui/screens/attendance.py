@@ -1,5 +1,6 @@
 """Attendance per child and programme: marks on held sessions, present, absent, the rate; Ctrl+T
-shows only the children often absent (records/attendance.py says how often is "often")."""
+shows only the children often absent (records/attendance.py says how often is "often"), Enter or
+Space a child's page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header
+from textual.widgets import DataTable, Header
 
 from fieldtui.core import formatting as fmt
 from fieldtui.core import vocabulary
@@ -38,6 +39,7 @@ class AttendanceScreen(RedrawsOnlyWhatChanged, Screen[None]):
         Column("rate", N_("Attendance"), render=rate_text),
     ]
     BINDINGS = [
+        Binding("space", "person", _("Person")),
         Binding("ctrl+t", "often_absent", _("Often absent")),
         Binding("escape", "back", _("Back"), show=False),
     ]
@@ -58,6 +60,19 @@ class AttendanceScreen(RedrawsOnlyWhatChanged, Screen[None]):
     @property
     def table(self) -> PagedTable:
         return self.query_one(PagedTable)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_person()
+
+    def action_person(self) -> None:
+        """Space or Enter: the child's page (programmes, guardian): whom to call about absences."""
+        row = self.table.current_row()
+        if row is None or not row.get("participant_id"):
+            return
+        from fieldtui.tui.screens.person import PersonScreen
+
+        self.app.push_screen(PersonScreen(row["participant_id"]))
 
     def action_often_absent(self) -> None:
         often = not self.table.params.get("often_absent")
