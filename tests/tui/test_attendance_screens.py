@@ -205,3 +205,29 @@ async def test_enter_or_space_on_a_child_of_the_attendance_list_opens_their_page
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is screen
+
+
+async def test_the_session_picker_finds_a_held_session_behind_many_not_held(fresh_db):
+    """The picker read one page of 50 and then hid the sessions not held: with 50 newer ones not
+    held (a term of cancelled Saturdays), it offered nothing. It now reads on until it has rows
+    to show."""
+    import datetime as dt
+
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo_id, full_name="马丹", joined_on="2011-01-05")))
+        session(store, cbo_id, "2011-01-08")
+        for day in range(55):
+            session(store, cbo_id, (dt.date(2011, 2, 1) + dt.timedelta(days=day)).isoformat(), held=False)
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_open("volunteers")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        form_screen(pilot).form.widget_for("session_id").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#picker-options")
+        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert offered == ["2011-01-08 · After school · New Hope"]

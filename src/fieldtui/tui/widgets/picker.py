@@ -113,15 +113,27 @@ class Picker(RedrawsOnlyWhatChanged, ModalScreen[Choice | None]):
         self.query_one("#picker-search", Input).focus()
 
     def refresh_options(self) -> None:
-        search = self.query_one("#picker-search", Input).value
-        rows = [r for r in self.app.store.page(self.source.kind, search=search, limit=PAGE, cbo_id=self.cbo_id,
-                                               descending=self.source.newest_first) if self.source.keep(r)]
+        rows = self._kept_rows(self.query_one("#picker-search", Input).value)
         self.rows = {r["id"]: r for r in rows}
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
         options.add_options([Option(Text(self.source.label(r)), id=r["id"]) for r in rows])  # never markup
         if rows:
             options.highlighted = 0
+
+    def _kept_rows(self, search: str) -> list[dict[str, Any]]:
+        """Up to PAGE rows the source keeps, read page after page: the rows it hides (dropped
+        trainees, sessions not held) no longer shorten the list (50 not held: an empty picker)."""
+        kept: list[dict[str, Any]] = []
+        after = None
+        for _page in range(20):  # at most 20 pages read for one keystroke
+            rows = self.app.store.page(self.source.kind, search=search, limit=PAGE, cbo_id=self.cbo_id,
+                                       descending=self.source.newest_first, after=after)
+            kept += [r for r in rows if self.source.keep(r)]
+            if len(kept) >= PAGE or len(rows) < PAGE:
+                break
+            after = (rows[-1]["_sort"], rows[-1]["id"])
+        return kept[:PAGE]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
