@@ -118,6 +118,21 @@ async def test_the_hours_form_names_the_cbo_in_the_language_shown_and_offers_the
         assert shown("session_id") == "2011-03-16 · After school · New Hope"
 
 
+async def sessions_offered(pilot) -> list[str]:
+    """From the volunteers list, Ctrl+L (log hours of the one volunteer), Enter on the session
+    field: the picker's rows as shown."""
+    pilot.app.action_open("volunteers")
+    await settle(pilot)
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+    form_screen(pilot).form.widget_for("session_id").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, Picker)
+    options = pilot.app.screen.query_one("#picker-options")
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
 async def test_the_session_picker_offers_the_chosen_volunteers_cbo_only_and_says_what_it_searches(fresh_db):
     """The session picker listed every CBO's sessions (another's was refused only at the save,
     "the session is at another CBO") and its search box said "name, phone or ID"."""
@@ -131,18 +146,8 @@ async def test_the_session_picker_offers_the_chosen_volunteers_cbo_only_and_says
         session(store, other, "2011-03-09")  # newer, at the other CBO
     app = FieldApp(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        app.action_open("volunteers")
-        await settle(pilot)
-        await pilot.press("ctrl+l")  # log hours of the one volunteer
-        await settle(pilot)
-        form_screen(pilot).form.widget_for("session_id").focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, Picker)
+        assert await sessions_offered(pilot) == ["2011-03-02 · After school · New Hope"]
         assert app.screen.query_one("#picker-search").placeholder == "Search date, topic or ID…"
-        options = app.screen.query_one("#picker-options")
-        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert offered == ["2011-03-02 · After school · New Hope"]
 
 
 async def test_saved_hours_edited_after_f12_are_not_said_to_be_changed_elsewhere(fresh_db):
@@ -221,13 +226,4 @@ async def test_the_session_picker_finds_a_held_session_behind_many_not_held(fres
             session(store, cbo_id, (dt.date(2011, 2, 1) + dt.timedelta(days=day)).isoformat(), held=False)
     app = FieldApp(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        app.action_open("volunteers")
-        await settle(pilot)
-        await pilot.press("ctrl+l")
-        await settle(pilot)
-        form_screen(pilot).form.widget_for("session_id").focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        options = app.screen.query_one("#picker-options")
-        offered = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert offered == ["2011-01-08 · After school · New Hope"]
+        assert await sessions_offered(pilot) == ["2011-01-08 · After school · New Hope"]
