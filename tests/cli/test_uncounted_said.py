@@ -18,7 +18,7 @@ import openpyxl
 
 from fieldtui.core import summary
 from fieldtui.core.store import Store
-from tests.core.test_merge_rules import sqlite3_cli
+from tests.core.test_merge_rules import delete_with_sqlite3
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -44,7 +44,7 @@ def test_the_summary_json_text_and_report_say_how_many_are_counted_nowhere(sampl
     before = json.loads(cli("summary", str(sample_copy), "--json").stdout)
     assert before["uncounted"] == 0
     cbo, people, person, home = _smallest_cbo_and_a_lone_trainee(sample_copy)
-    sqlite3_cli(sample_copy, f"DELETE FROM cbos WHERE id = '{cbo}'; "
+    delete_with_sqlite3(sample_copy, "cbos", f"DELETE FROM cbos WHERE id = '{cbo}'; "
                              f"UPDATE trainings SET deleted = 1 WHERE participant_id = '{person}'")
 
     figures = json.loads(cli("summary", str(sample_copy), "--json").stdout)

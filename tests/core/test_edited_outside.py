@@ -19,7 +19,7 @@ import pytest
 
 from fieldtui.core import exchange
 from fieldtui.core.store import Store, StoreError
-from tests.core.test_merge_rules import sqlite3_cli
+from tests.core.test_merge_rules import delete_with_sqlite3, sqlite3_cli
 from tests.core.test_store import make_cbo, trainee
 
 VIEW = ("PRAGMA foreign_keys = OFF; ALTER TABLE participants RENAME TO participants_real; "
@@ -99,7 +99,7 @@ def test_a_cbo_deleted_with_sqlite3_is_named_by_its_first_person_at_headquarters
     field = tmp_path / "field.db"
     with Store.open(field, create=True) as store:
         person = store.save_trainee(trainee(make_cbo(store))).participant.id
-    sqlite3_cli(field, "DELETE FROM cbos")
+    delete_with_sqlite3(field, "cbos", "DELETE FROM cbos")
     review = cli("conflicts", str(field), "--lang", "en")  # on the laptop: the figures drop them, this says why
     assert review.returncode == 0 and "their CBO is not in" in review.stdout and person in review.stdout, (
         review.stdout + review.stderr)

@@ -14,7 +14,7 @@ from fieldtui.core.pg.merge import merge as pg_merge
 from fieldtui.core.store import Store
 from tests.core.test_exchange import reseal
 from tests.core.test_merge_marks_rules import laptop_and_hq
-from tests.core.test_merge_rules import child, export, sqlite3_cli
+from tests.core.test_merge_rules import child, delete_with_sqlite3, export, sqlite3_cli
 from tests.core.test_store import make_cbo, trainee
 from tests.pg.test_pg_hq import pg_contents
 
@@ -79,7 +79,7 @@ def test_a_person_whose_cbo_was_deleted_with_sqlite3_is_named_alike(tmp_path, pg
     field = tmp_path / "field.db"
     with Store.open(field, create=True) as store:
         person = store.save_trainee(trainee(make_cbo(store))).participant.id
-    sqlite3_cli(field, "DELETE FROM cbos")
+    delete_with_sqlite3(field, "cbos", "DELETE FROM cbos")
     exported = export(field, tmp_path / "export.db")
     lite = exchange.merge(tmp_path / "hq.db", [exported]).files[0]
     pg = pg_merge(pg_url, [exported]).files[0]

@@ -14,7 +14,7 @@ from fieldtui.tui.app import FieldApp
 from fieldtui.tui.screens.home import HomeScreen
 from fieldtui.tui.screens.summary import SummaryScreen
 from fieldtui.tui.widgets.charts import BarChart, ColumnChart, Meters
-from tests.core.test_merge_rules import sqlite3_cli
+from tests.core.test_merge_rules import delete_with_sqlite3
 
 
 def text(app: FieldApp, selector: str) -> str:
@@ -99,7 +99,7 @@ async def test_screen_shows_the_donor_figures(sample_copy):
 async def test_people_a_deleted_cbo_left_behind_are_said_to_be_counted_nowhere(sample_copy):
     """A CBO deleted with the sqlite3 program: its 200 people drop out of the figures, and the
     screen says so instead of showing 8,031 as if that were everyone."""
-    sqlite3_cli(sample_copy, "DELETE FROM cbos WHERE name_en = 'Bright Angel Fund'")
+    delete_with_sqlite3(sample_copy, "cbos", "DELETE FROM cbos WHERE name_en = 'Bright Angel Fund'")
     app = FieldApp(sample_copy)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_home(pilot)

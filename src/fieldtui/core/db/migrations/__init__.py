@@ -64,6 +64,12 @@ or a trigger body cannot cut one in two.
    nobody. The app's own writes key the person again in the same transaction; a person left
    without keys is keyed at the next start (records/lists.py `key_unkeyed_people`). The store
    refuses any other trigger (`our_triggers`); exports carry none.
+14. 0014_records_never_deleted: every record table refuses a DELETE, whoever runs it (the sqlite3
+   program, a database browser, a script): fieldtui removes a record by marking it, a tombstone
+   the next export carries; a row deleted outright left nothing to carry, so headquarters, which
+   had it from an earlier export, counted it for ever. The app never deletes a record row. A
+   trigger of ours dropped outside fieldtui is made again when a writer opens the file
+   (`restore_triggers`). Exports carry none, so an export of 14 has the schema of 13.
 """
 
 from __future__ import annotations
@@ -113,6 +119,25 @@ def apply(conn: sqlite3.Connection, start: int, end: int = SCHEMA_VERSION,
             for statement in statements(SCRIPTS[n]):
                 conn.execute(statement.rstrip(";"))
             conn.execute(f"PRAGMA user_version = {n + 1}")
+
+
+def restore_triggers(conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager]) -> None:
+    """Make again each of our triggers the file lacks (dropped with the sqlite3 program, as one
+    does to delete a row anyway): a file opened by the app is guarded again. Every trigger a
+    script made is still in today's schema (none was dropped by a later script). Nothing is
+    written when none is missing, so opening a file leaves it as it is."""
+    if len(present(conn)) == len(our_triggers()):
+        return
+    with transaction():
+        have = present(conn)  # read again under the write lock: another program may have made them
+        for name, sql in sorted(our_triggers()):
+            if name not in have:
+                conn.execute(sql)
+
+
+def present(conn: sqlite3.Connection) -> set[str]:
+    """The names of the triggers a file holds."""
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
 
 
 @cache
