@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from fieldtui.core import exchange, kinds
+from fieldtui.core import duplicates, exchange, kinds
 from fieldtui.core.store import Store
 from tests.core.test_merge_rules import sqlite3_cli
 
@@ -97,3 +97,20 @@ def test_a_guard_dropped_outside_is_made_again_when_the_app_opens_the_file(lapto
     Store.open(laptop).close()
     tidied = subprocess.run(["sqlite3", str(laptop), "DELETE FROM placements"], capture_output=True, text=True)
     assert tidied.returncode != 0 and "remove it in fieldtui" in tidied.stderr, tidied.stderr
+
+
+def test_a_duplicate_decision_deleted_with_sqlite3_is_refused_as_headquarters_keeps_it(laptop, tmp_path):
+    """Two people decided different are never asked about again, here or at headquarters, which
+    keeps every decision; deleting the decision asked again on the laptop alone."""
+    with Store.open(laptop) as store:
+        pair = next(duplicates.pairs(store))
+        duplicates.decide(store, pair.a.id, pair.b.id, "different")
+    hq = tmp_path / "hq.db"
+    exchange.export(laptop, tmp_path / "monday.db")
+    assert cli("merge", str(hq), str(tmp_path / "monday.db")).returncode == 0
+
+    tidied = subprocess.run(["sqlite3", str(laptop), "DELETE FROM duplicate_decisions"], capture_output=True, text=True)
+    exchange.export(laptop, tmp_path / "friday.db")
+    assert cli("merge", str(hq), str(tmp_path / "friday.db")).returncode == 0
+    assert figures(laptop)["possible_duplicates"] == figures(hq)["possible_duplicates"] == 694
+    assert tidied.returncode != 0 and "never deleted" in tidied.stderr, tidied.stderr

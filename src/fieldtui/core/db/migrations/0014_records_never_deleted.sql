@@ -42,3 +42,7 @@ CREATE TRIGGER volunteer_hours_never_deleted BEFORE DELETE ON volunteer_hours
 BEGIN
     SELECT RAISE(ABORT, 'fieldtui: a volunteer_hours row is never deleted, or headquarters would go on counting it: remove it in fieldtui, whose removal travels in the next export');
 END;
+CREATE TRIGGER duplicate_decisions_never_deleted BEFORE DELETE ON duplicate_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a duplicate decision is never deleted: headquarters keeps every decision, and this file would disagree with it');
+END;

@@ -67,9 +67,10 @@ or a trigger body cannot cut one in two.
 14. 0014_records_never_deleted: every record table refuses a DELETE, whoever runs it (the sqlite3
    program, a database browser, a script): fieldtui removes a record by marking it, a tombstone
    the next export carries; a row deleted outright left nothing to carry, so headquarters, which
-   had it from an earlier export, counted it for ever. The app never deletes a record row. A
-   trigger of ours dropped outside fieldtui is made again when a writer opens the file
-   (`restore_triggers`). Exports carry none, so an export of 14 has the schema of 13.
+   had it from an earlier export, counted it for ever. Duplicate decisions too (headquarters keeps
+   every decision: a pair decided different was asked again on the laptop alone). The app never
+   deletes either. A trigger of ours dropped outside fieldtui is made again when a writer opens
+   the file (`restore_triggers`). Exports carry none, so an export of 14 has the schema of 13.
 """
 
 from __future__ import annotations
