@@ -7,6 +7,7 @@ Every error a person can cause is one line on stderr and exit status 2, never a 
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import sys
 from pathlib import Path
@@ -37,6 +38,7 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         from fieldtui.core.settings import resolve_language
         from fieldtui.i18n import set_language
 
+        _tolerant_output()
         set_language(resolve_language(language_from_args(args)))  # before any --help is written
         try:
             return super().parse_args(ctx, args)
@@ -62,6 +64,15 @@ class FieldGroup(TranslatedHelp, DefaultGroup):
         except KeyboardInterrupt:
             click.echo("", err=True)
             sys.exit(130)
+
+
+def _tolerant_output() -> None:
+    """A terminal that cannot show Chinese (an English Windows console, a Latin-1 locale) gets
+    "?" for what it cannot show: a CBO's name in the summary stopped every command there with a
+    UnicodeEncodeError traceback, the figures cut off. The JSON escapes instead (`json_text`)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 def _usage_error(exc: click.UsageError, ctx: click.Context) -> NoReturn:

@@ -34,7 +34,7 @@ def json_text(data: Any) -> str:
     """The JSON a command prints: Chinese as it is, but every character a terminal would act on
     or hide (controls, zero-width and direction-override marks a name may hold if edited with
     the sqlite3 program) written as a \\u escape, so the screen shows what the file holds and a
-    parser reads the same value."""
+    parser reads the same value; so is what the terminal's encoding cannot show (Latin-1)."""
     import json
 
     from fieldtui.core.formatting import UNPRINTABLE
@@ -42,7 +42,17 @@ def json_text(data: Any) -> str:
     def escaped(m: re.Match[str]) -> str:  # JSON's own line breaks (indent) stay; in a string it escaped them
         return m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}"
 
-    return UNPRINTABLE.sub(escaped, json.dumps(data, ensure_ascii=False, indent=2))
+    def unshowable(m: re.Match[str]) -> str:  # a terminal that cannot show Chinese: the JSON escape
+        try:
+            m.group().encode(encoding)
+        except UnicodeEncodeError:
+            return json.dumps(m.group())[1:-1]
+        return m.group()
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    out = UNPRINTABLE.sub(escaped, json.dumps(data, ensure_ascii=False, indent=2))
+    return out if encoding.lower().replace("-", "") in ("utf8", "utf16", "utf32") else re.sub(
+        r"[^\x00-\x7f]", unshowable, out)
 
 
 def say(text: str, *, err: bool = False) -> None:
