@@ -78,6 +78,7 @@ def test_bad_files_get_one_line_and_status_2(tmp_path, setup, message):
     ["summary"],  # the file forgotten
     ["summary", "{db}", "--bogus"],
     ["--bogus"],
+    ["export-table", "{db}", "{tmp}/out.csv"],  # no --kind: click lists the choices on lines of their own
 ])
 def test_what_click_refuses_is_one_line_too(tmp_path, args):
     """Mistyped arguments: before, click's usage, hint, a blank line and its error (four lines)."""
@@ -86,6 +87,7 @@ def test_what_click_refuses_is_one_line_too(tmp_path, args):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("fieldtui: error: ") and "--help)" in lines[0], result.output
+    assert "\ufffd" not in lines[0], lines[0]  # click's line breaks and tabs were drawn as U+FFFD
 
 
 def test_foreign_sqlite_and_unknown_cbo(tmp_path):

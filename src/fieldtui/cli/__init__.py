@@ -83,7 +83,8 @@ def _usage_error(exc: click.UsageError, ctx: click.Context) -> NoReturn:
     if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):  # `fieldtui keys`: its help
         raise exc
     command = (exc.ctx or ctx).command_path
-    fail(_("{reason} (see: {command} --help)").format(reason=exc.format_message().rstrip("."), command=command))
+    reason = " ".join(exc.format_message().split())  # a choice's list comes on lines of its own
+    fail(_("{reason} (see: {command} --help)").format(reason=reason.rstrip("."), command=command))
 
 
 @click.group(cls=FieldGroup, default="open", default_if_no_args=True,
