@@ -114,3 +114,21 @@ def test_a_duplicate_decision_deleted_with_sqlite3_is_refused_as_headquarters_ke
     assert cli("merge", str(hq), str(tmp_path / "friday.db")).returncode == 0
     assert figures(laptop)["possible_duplicates"] == figures(hq)["possible_duplicates"] == 694
     assert tidied.returncode != 0 and "never deleted" in tidied.stderr, tidied.stderr
+
+
+def test_an_id_changed_with_sqlite3_is_refused_as_headquarters_would_count_two(laptop, tmp_path):
+    """Headquarters knows a record by its id: a person whose id was changed (a "tidy" renumbering)
+    came in as a second person beside the first, who stayed counted with every programme."""
+    hq = tmp_path / "hq.db"
+    exchange.export(laptop, tmp_path / "monday.db")
+    assert cli("merge", str(hq), str(tmp_path / "monday.db")).returncode == 0
+    person = a_row(laptop, "participants")
+
+    tidied = subprocess.run(["sqlite3", str(laptop), f"UPDATE participants SET id = 'p-1' WHERE id = '{person}'"],
+                            capture_output=True, text=True)
+    exchange.export(laptop, tmp_path / "friday.db")
+    assert cli("merge", str(hq), str(tmp_path / "friday.db")).returncode == 0
+    assert figures(laptop)["direct_beneficiaries"] == figures(hq)["direct_beneficiaries"] == 8231
+    assert tidied.returncode != 0 and "keeps its id" in tidied.stderr, tidied.stderr
+    with sqlite3.connect(laptop) as conn:  # any other column, and an id set to itself, are edits as before
+        conn.execute("UPDATE placements SET id = id, employer = employer")

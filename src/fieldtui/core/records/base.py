@@ -214,11 +214,11 @@ class StoreBase:
 
     def _check_no_foreign_sql(self) -> None:
         """fieldtui makes no view, and no trigger but those of its migrations (the pinyin keys'
-        upkeep, 0013; records never deleted, 0014). A trigger added with the sqlite3 program
-        would run inside fieldtui's own transactions (a save could wipe a table); a view named
-        like one of fieldtui's tables would answer its reads. Either is refused before anything is
-        read or written, as is one of our triggers' names with another body. Views and tables of
-        the user's own, under other names, are left alone."""
+        upkeep, 0013; records never deleted or renumbered, 0014). A trigger added with the
+        sqlite3 program would run inside fieldtui's own transactions (a save could wipe a table);
+        a view named like one of fieldtui's tables would answer its reads. Either is refused
+        before anything is read or written, as is one of our triggers' names with another body.
+        Views and tables of the user's own, under other names, are left alone."""
         found = self.conn.execute(
             "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('trigger', 'view')").fetchall()
         ours = migrations.table_names() if any(kind == "view" for kind, _name, _sql in found) else frozenset()

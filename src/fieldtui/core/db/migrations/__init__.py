@@ -64,13 +64,15 @@ or a trigger body cannot cut one in two.
    nobody. The app's own writes key the person again in the same transaction; a person left
    without keys is keyed at the next start (records/lists.py `key_unkeyed_people`). The store
    refuses any other trigger (`our_triggers`); exports carry none.
-14. 0014_records_never_deleted: every record table refuses a DELETE, whoever runs it (the sqlite3
+14. 0014_records_kept: every record table refuses a DELETE, whoever runs it (the sqlite3
    program, a database browser, a script): fieldtui removes a record by marking it, a tombstone
    the next export carries; a row deleted outright left nothing to carry, so headquarters, which
    had it from an earlier export, counted it for ever. Duplicate decisions too (headquarters keeps
    every decision: a pair decided different was asked again on the laptop alone). The app never
-   deletes either. A trigger of ours dropped outside fieldtui is made again when a writer opens
-   the file (`restore_triggers`). Exports carry none, so an export of 14 has the schema of 13.
+   deletes either. Nor does a record's id change: headquarters knows a record by it, and a person
+   renumbered with sqlite3 came in as a second person beside the first. A trigger of ours
+   dropped outside fieldtui is made again when a writer opens the file (`restore_triggers`).
+   Exports carry none, so an export of 14 has the schema of 13.
 """
 
 from __future__ import annotations

@@ -46,3 +46,47 @@ CREATE TRIGGER duplicate_decisions_never_deleted BEFORE DELETE ON duplicate_deci
 BEGIN
     SELECT RAISE(ABORT, 'fieldtui: a duplicate decision is never deleted: headquarters keeps every decision, and this file would disagree with it');
 END;
+CREATE TRIGGER cbos_id_kept BEFORE UPDATE OF id ON cbos WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a cbos row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER participants_id_kept BEFORE UPDATE OF id ON participants WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a participants row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER trainings_id_kept BEFORE UPDATE OF id ON trainings WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a trainings row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER after_school_id_kept BEFORE UPDATE OF id ON after_school WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a after_school row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER other_programmes_id_kept BEFORE UPDATE OF id ON other_programmes WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a other_programmes row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER placements_id_kept BEFORE UPDATE OF id ON placements WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a placements row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER followups_id_kept BEFORE UPDATE OF id ON followups WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a followups row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER sessions_id_kept BEFORE UPDATE OF id ON sessions WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a sessions row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER attendance_id_kept BEFORE UPDATE OF id ON attendance WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a attendance row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER volunteers_id_kept BEFORE UPDATE OF id ON volunteers WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a volunteers row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
+CREATE TRIGGER volunteer_hours_id_kept BEFORE UPDATE OF id ON volunteer_hours WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'fieldtui: a volunteer_hours row keeps its id, or headquarters would count it twice: headquarters knows a record by its id');
+END;
