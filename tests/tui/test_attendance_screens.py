@@ -227,3 +227,29 @@ async def test_the_session_picker_finds_a_held_session_behind_many_not_held(fres
     app = FieldApp(path)
     async with app.run_test(size=(120, 30)) as pilot:
         assert await sessions_offered(pilot) == ["2011-01-08 · After school · New Hope"]
+
+
+async def test_volunteers_are_in_pinyin_order_and_found_by_pinyin_and_initials(fresh_db):
+    """The volunteers list sorted names by their characters' code points (张 before 李 before 王)
+    and a search for "wang" or "zw" found nobody, where every list of people is in pinyin order
+    and found by pinyin and initials."""
+    path, cbo_id = fresh_db
+    with Store.open(path) as store:
+        for name in ("王芳", "张伟", "李明", "安娜", "Zoe Li"):
+            store.save_volunteer(validate(Volunteer, dict(cbo_id=cbo_id, full_name=name, joined_on="2011-01-05")))
+    app = FieldApp(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_open("volunteers")
+        await settle(pilot)
+        table = app.screen.table
+
+        def names() -> list[str]:
+            return [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+
+        assert names() == ["安娜", "李明", "王芳", "张伟", "Zoe Li"]
+        for typed, expected in (("wang", ["王芳"]), ("zw", ["张伟"]), ("Li", ["李明"]), ("王", ["王芳"]),
+                                ("zoe", ["Zoe Li"])):
+            await pilot.press("ctrl+f", "ctrl+a", "ctrl+k", *typed)  # the search box emptied, then typed
+            await pilot.pause(0.4)  # the search applies after a short pause in typing
+            await settle(pilot)
+            assert names() == expected, typed

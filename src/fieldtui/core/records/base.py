@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from fieldtui.core import clock
+from fieldtui.core import clock, pinyin
 from fieldtui.core.db import files, migrations
 from fieldtui.core.db.connect import (
     ACCESS_OR_DISK,
@@ -152,6 +152,7 @@ class StoreBase:
                 store.readonly = True
             else:
                 conn.execute("PRAGMA query_only = ON")
+                pinyin.register(conn)  # lists read names in pinyin order (volunteers: kinds.ListSpec.name_keys)
             return store
         except sqlite3.DatabaseError as exc:
             store.close()

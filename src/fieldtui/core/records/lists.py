@@ -21,6 +21,8 @@ from fieldtui.core.kinds import ListSpec
 #: A record id as fieldtui writes them (core/ids.py: UUID text), wherever it is in a pasted line.
 _ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
+#: The table alias a search column reads: "k" of k.pinyin, "v" of fieldtui_pinyin(v.full_name).
+_ALIAS = re.compile(r"(\w+)\.")
 #: Above this many index matches a search walks the list in sort order instead (see page()).
 SEARCH_INDEX_CAP = 2000
 _AFTER = pinyin.AFTER  # "starts with x" is the key range [x, x + _AFTER)
@@ -68,10 +70,12 @@ class Lists:
         phones: digits) by a key range with LIKE kept for exactness."""
         like = _like_prefix(search)
         parts = []
-        letters = pinyin.query_letters(search) if "p.full_name" in spec.search else None
+        letters = pinyin.query_letters(search) if "p.full_name" in spec.search or spec.name_keys else None
         if letters:  # pinyin ("wangjianguo") and initials ("wjg"): key ranges of their own indexes
             # (one letter: the names whose initials start with it are those whose pinyin does)
-            for col in ("k.pinyin", "k.initials") if len(letters) > 1 else ("k.pinyin",):
+            keyed = ("k.pinyin", "k.initials") if spec.name_keys is None else (
+                f"fieldtui_pinyin({spec.name_keys})", f"fieldtui_initials({spec.name_keys})")
+            for col in keyed if len(letters) > 1 else keyed[:1]:
                 parts.append((col, f"{col} >= ? AND {col} < ?", [letters, letters + _AFTER]))
         for col in spec.search:
             if col in kinds.NOCASE_INDEXED or spec.table_alias == "c":
@@ -188,7 +192,7 @@ class Lists:
             col, cond, ps = part
             # Counted in the column's own table and index (no joins): a cheap estimate that
             # only picks the faster path; either path returns the same rows.
-            alias = col.split(".")[0]
+            alias = _ALIAS.search(col).group(1)  # type: ignore[union-attr]  # "v" of fieldtui_pinyin(v.full_name)
             found = self.conn.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {kinds.ALIAS_TABLE[alias]} {alias} WHERE {cond} "
                 f"LIMIT {SEARCH_INDEX_CAP + 1})", ps).fetchone()[0]
