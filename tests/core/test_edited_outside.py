@@ -109,3 +109,14 @@ def test_a_cbo_deleted_with_sqlite3_is_named_by_its_first_person_at_headquarters
     line = merged.stderr.strip()
     assert f"participants row {person} refers to a record that is neither in the file nor here" in line, line
     assert "FOREIGN KEY" not in line and "王建国" not in line
+
+
+def test_a_volunteer_name_no_longer_utf8_is_listed_and_found_by_pinyin(sample_copy):
+    """The volunteers list reads its pinyin keys as it goes (kinds.ListSpec.name_keys): such a
+    name stopped the whole list with "user-defined function raised exception"."""
+    sqlite3_cli(sample_copy, "UPDATE volunteers SET full_name = CAST(x'e78e8bff41' AS TEXT) "
+                             "WHERE id = (SELECT min(id) FROM volunteers)")
+    for opening in (Store.open, Store.open_readonly):
+        with opening(sample_copy) as store:
+            assert len(store.page("volunteers", limit=100)) == 50
+            assert "王\ufffdA" in [r["full_name"] for r in store.page("volunteers", search="wang")]

@@ -352,10 +352,10 @@ KINDS: tuple[Kind, ...] = (
             "and h.deleted = 0) AS hours, v.deleted FROM volunteers v JOIN cbos c ON c.id = v.cbo_id",
             table_alias="v",
             search=("v.full_name", "v.phone", "v.id"),
-            sorts={"name": "fieldtui_sort_key(v.full_name)", "cbo": "c.name_en", "joined": "v.joined_on"},
+            sorts={"name": "fieldtui_sort_key(CAST(v.full_name AS BLOB))", "cbo": "c.name_en", "joined": "v.joined_on"},
             cbo_column="v.cbo_id",
             default_sort="name",
-            name_keys="v.full_name",
+            name_keys="CAST(v.full_name AS BLOB)",  # as bytes: a name no longer UTF-8 (pinyin.register)
         ),
         sheet=("v", "SELECT v.id, c.name_en AS cbo, v.full_name, v.phone, v.affiliation, v.joined_on "
                     "FROM volunteers v JOIN cbos c ON c.id = v.cbo_id"),
