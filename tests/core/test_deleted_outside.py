@@ -12,17 +12,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
 from fieldtui.core import duplicates, exchange, kinds
 from fieldtui.core.store import Store
+from tests.core.test_edited_outside import cli
 from tests.core.test_merge_rules import sqlite3_cli
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fieldtui", *args], capture_output=True, text=True)
 
 
 def figures(path) -> dict:
@@ -75,6 +71,8 @@ def test_every_record_table_refuses_a_delete_and_says_what_to_do(laptop, table):
     conn = sqlite3.connect(laptop)  # a program of their own (Python): the same
     with pytest.raises(sqlite3.IntegrityError, match="remove it in fieldtui"):
         conn.execute(f"DELETE FROM {table}")
+    with pytest.raises(sqlite3.IntegrityError, match="keeps its id"):  # nor renumbered, every kind
+        conn.execute(f"UPDATE {table} SET id = 'x' || id")
     conn.close()
     assert laptop.read_bytes() == before
 
